@@ -1,0 +1,66 @@
+import type { DatasetPreview, DatasetSummary } from '../../shared/types';
+
+/**
+ * A labelled dataset in typed arrays: one row per sample, `features` values per row.
+ * Pixels stay uint8 (scaled by `xScale` when a batch is built); table features are float32,
+ * already preprocessed.
+ */
+export interface Dataset {
+  name: string;
+  description: string;
+  kind: 'image' | 'table';
+  rows: number;
+  /** Shape of one sample: [height, width, channels] or [features]. */
+  inputShape: number[];
+  features: number;
+  x: Uint8Array | Float32Array;
+  xScale: number;
+  /** Class index per row. */
+  y: Int32Array;
+  classNames: string[];
+  split: { train: Int32Array; val: Int32Array; test: Int32Array };
+  preview: DatasetPreview;
+}
+
+export function summarize(ds: Dataset): DatasetSummary {
+  return {
+    name: ds.name,
+    description: ds.description,
+    kind: ds.kind,
+    rows: ds.rows,
+    features: ds.features,
+    inputShape: ds.inputShape,
+    classNames: ds.classNames,
+    split: { train: ds.split.train.length, val: ds.split.val.length, test: ds.split.test.length },
+    preview: ds.preview,
+  };
+}
+
+/** Copies the rows `indices[start..end)` into a float batch (scaled) and their labels. */
+export function gatherBatch(
+  ds: Dataset,
+  indices: Int32Array,
+  start: number,
+  end: number,
+): { x: Float32Array; y: Int32Array; size: number } {
+  const size = end - start;
+  const f = ds.features;
+  const x = new Float32Array(size * f);
+  const y = new Int32Array(size);
+  const scale = ds.xScale;
+  for (let i = 0; i < size; i++) {
+    const row = indices[start + i]!;
+    const src = ds.x.subarray(row * f, (row + 1) * f);
+    if (scale === 1) x.set(src, i * f);
+    else for (let k = 0; k < f; k++) x[i * f + k] = src[k]! * scale;
+    y[i] = ds.y[row]!;
+  }
+  return { x, y, size };
+}
+
+/** Class counts of `indices` (for stratification checks and the data panel). */
+export function classCounts(ds: Dataset, indices: Int32Array): number[] {
+  const counts = new Array<number>(ds.classNames.length).fill(0);
+  for (const row of indices) counts[ds.y[row]!]! += 1;
+  return counts;
+}

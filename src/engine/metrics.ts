@@ -1,0 +1,37 @@
+/** Classification metrics from true and predicted class indices. Pure, no tfjs. */
+export interface ClassificationMetrics {
+  accuracy: number;
+  macroF1: number;
+  confusion: number[][];
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+}
+
+export function classificationMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): ClassificationMetrics {
+  if (actual.length !== predicted.length) throw new Error('actual and predicted differ in length');
+  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  let correct = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!;
+    const p = predicted[i]!;
+    confusion[a]![p]! += 1;
+    if (a === p) correct++;
+  }
+  // A class never predicted has precision 0 (not NaN); classes absent from both are left out of
+  // the macro average, as scikit-learn does for labels that do not occur.
+  const perClass = confusion.map((row, c) => {
+    const tp = row[c]!;
+    const support = row.reduce((s, v) => s + v, 0);
+    const predictedCount = confusion.reduce((s, r) => s + r[c]!, 0);
+    const precision = predictedCount ? tp / predictedCount : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    return { precision, recall, f1, support, present: support > 0 || predictedCount > 0 };
+  });
+  const present = perClass.filter((c) => c.present);
+  return {
+    accuracy: actual.length ? correct / actual.length : 0,
+    macroF1: present.length ? present.reduce((s, c) => s + c.f1, 0) / present.length : 0,
+    confusion,
+    perClass: perClass.map(({ precision, recall, f1, support }) => ({ precision, recall, f1, support })),
+  };
+}

@@ -1,0 +1,22 @@
+// What each model kind is, in plain data: shared by the engine (which builds it) and the UI
+// (which describes it). No tfjs here.
+import type { ModelKind } from './types';
+
+/** The shape one sample takes at the model's input: flat for the MLP, an image for the CNN. */
+export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[] {
+  if (kind === 'mlp') return [sampleShape.reduce((a, b) => a * b, 1)];
+  if (sampleShape.length !== 3) throw new Error('The small CNN needs image data (height x width x channels).');
+  return sampleShape;
+}
+
+/** One line per layer, for the model panel. Keep in step with engine/models/build.ts. */
+export function describeModel(kind: ModelKind, sampleShape: number[], numClasses: number): string[] {
+  const input = `Input(${modelInputShape(kind, sampleShape).join('×')})`;
+  if (kind === 'mlp') return [input, 'Dense(128, relu)', 'Dropout(0.5)', `Dense(${numClasses}, softmax)`];
+  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', `Dense(${numClasses}, softmax)`];
+}
+
+export const MODEL_LABELS: Record<ModelKind, string> = {
+  mlp: 'Reference MLP (Keras MNIST example)',
+  cnn: 'Small CNN (images only)',
+};

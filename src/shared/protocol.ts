@@ -1,0 +1,43 @@
+// The worker protocol: one discriminated union each way. Requests carry an id; the worker answers
+// each with `ok` or `failed` naming that id, and streams run events tagged with the run id.
+import type {
+  BackendInfo,
+  BuiltinDatasetName,
+  DatasetSummary,
+  EpochLog,
+  Evaluation,
+  ProgressSnapshot,
+  RunState,
+  TrainConfig,
+} from './types';
+
+export type Command =
+  | { type: 'loadBuiltin'; id: number; name: BuiltinDatasetName }
+  | { type: 'start'; id: number; config: TrainConfig }
+  | { type: 'pause'; id: number }
+  | { type: 'resume'; id: number }
+  | { type: 'stop'; id: number }
+  | { type: 'memory'; id: number };
+
+/** Commands without their id, as the UI writes them. */
+export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
+
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  backend: string | null;
+}
+
+export type WorkerEvent =
+  | { type: 'ready' }
+  | { type: 'ok'; id: number; result?: MemoryInfo }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'datasetLoading'; name: string }
+  | { type: 'datasetLoaded'; summary: DatasetSummary }
+  | { type: 'backend'; runId: number; info: BackendInfo }
+  | { type: 'runPhase'; runId: number; state: RunState; message?: string }
+  /** Coalesced batch progress: several batches' losses in one message, a few per second. */
+  | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[] }
+  | { type: 'epoch'; runId: number; log: EpochLog }
+  | { type: 'evaluation'; runId: number; evaluation: Evaluation }
+  | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };

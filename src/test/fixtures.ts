@@ -1,0 +1,22 @@
+// Test helpers: the real built-in MNIST asset (built by scripts/build-datasets.mjs) and slices.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Dataset } from '../engine/data/dataset';
+import { parseImageAsset } from '../engine/data/imageAsset';
+import { range } from '../engine/data/random';
+
+export function readPublic(file: string): Buffer {
+  return readFileSync(fileURLToPath(new URL(`../../public/data/${file}`, import.meta.url)));
+}
+
+export function loadMnist(): Dataset {
+  const buf = readPublic('mnist.bin');
+  return parseImageAsset(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+}
+
+/** The same dataset with small train/val/test parts (the first rows of each part). */
+export function sliceSplits(ds: Dataset, train: number, val: number, test: number): Dataset {
+  const t = ds.split.train.length;
+  const v = ds.split.val.length;
+  return { ...ds, split: { train: range(0, train), val: range(t, t + val), test: range(t + v, t + v + test) } };
+}

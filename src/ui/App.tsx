@@ -1,0 +1,68 @@
+import { useEffect } from 'react';
+import { loadBuiltin, startWorker } from './actions';
+import { Alerts } from './components/Alerts';
+import { BackendNotice } from './components/BackendNotice';
+import { DataPanel } from './components/DataPanel';
+import { LossChart } from './components/LossChart';
+import { ModelPanel } from './components/ModelPanel';
+import { ResultsPanel } from './components/ResultsPanel';
+import { RunControls } from './components/RunControls';
+import { SettingsPanel } from './components/SettingsPanel';
+import { StatusBar } from './components/StatusBar';
+import { useStudio } from './store';
+
+const FLOW = [
+  { href: '#data', label: 'Data' },
+  { href: '#model', label: 'Model' },
+  { href: '#train-settings', label: 'Train' },
+  { href: '#evaluate', label: 'Evaluate' },
+];
+
+export function App() {
+  useEffect(() => {
+    startWorker();
+    // The studio opens with real digits ready; `?dataset=` picks another (or none) at start.
+    const wanted = new URLSearchParams(location.search).get('dataset') ?? 'mnist';
+    if (wanted === 'mnist' || wanted === 'iris') void loadBuiltin(wanted);
+  }, []);
+  const runState = useStudio((s) => s.run.state);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+            <rect width="32" height="32" rx="7" fill="var(--accent)" />
+            <path d="M6 22 L12 14 L17 18 L26 8" stroke="#fff" strokeWidth="3" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          <h1>Pretrain Studio</h1>
+        </div>
+        <nav aria-label="Flow" className="flow">
+          {FLOW.map((f, i) => (
+            <a key={f.href} href={f.href}>
+              <span className="step-no">{i + 1}</span>
+              {f.label}
+            </a>
+          ))}
+        </nav>
+        <StatusBar />
+      </header>
+      <main className="layout">
+        <aside className="setup" aria-label="Setup">
+          <DataPanel />
+          <ModelPanel />
+          <SettingsPanel />
+        </aside>
+        <section className="live" aria-label="Live run" data-run-state={runState}>
+          <div className="panel run-panel">
+            <RunControls />
+            <BackendNotice />
+            <LossChart />
+          </div>
+          <ResultsPanel />
+        </section>
+      </main>
+      <Alerts />
+    </div>
+  );
+}

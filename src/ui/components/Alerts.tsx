@@ -1,0 +1,20 @@
+import { useStudio } from '../store';
+
+/** Everything that went wrong, in words a user can act on; each can be dismissed. */
+export function Alerts() {
+  const alerts = useStudio((s) => s.alerts);
+  const dismiss = useStudio((s) => s.dismissAlert);
+  if (!alerts.length) return null;
+  return (
+    <div className="alerts">
+      {alerts.map((a) => (
+        <div key={a.id} role="alert" className="alert">
+          <span>{a.message}</span>
+          <button className="ghost" aria-label="Dismiss" onClick={() => dismiss(a.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

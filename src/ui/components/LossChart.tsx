@@ -1,0 +1,101 @@
+import { memo, useMemo, useState } from 'react';
+import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { lossSeries } from '../chart/series';
+import { attrNumber, fmtNumber } from '../format';
+import { useStudio } from '../store';
+import { Empty } from './Panel';
+
+const SMOOTHING = 0.8;
+
+/**
+ * Live loss chart: batch loss (faint) and its smoothed line, validation loss per epoch, and
+ * validation accuracy on a right-hand axis. Drawn from downsampled series (bounded points).
+ */
+export function LossChart() {
+  const steps = useStudio((s) => s.run.steps);
+  const losses = useStudio((s) => s.run.losses);
+  const version = useStudio((s) => s.run.lossVersion);
+  const epochs = useStudio((s) => s.run.epochs);
+  const [logScale, setLogScale] = useState(false);
+
+  // `steps`/`losses` grow in place; `version` says when.
+  const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const val = useMemo(() => epochs.map((e) => ({ x: e.step, y: e.valLoss })), [epochs]);
+  const acc = useMemo(() => epochs.map((e) => ({ x: e.step, y: e.valAccuracy })), [epochs]);
+  const last = losses.length ? losses[losses.length - 1] : undefined;
+
+  return (
+    <div className="chart-card" data-testid="loss-chart" data-points={losses.length} data-last-loss={attrNumber(last)}>
+      <div className="chart-head">
+        <h3>Loss</h3>
+        <span className="muted small">
+          {losses.length ? `${losses.length.toLocaleString('en-US')} batches · last ${fmtNumber(last)}` : ''}
+        </span>
+        <button
+          className="toggle"
+          data-testid="loss-log-scale"
+          aria-pressed={logScale}
+          onClick={() => setLogScale((v) => !v)}
+          title="Logarithmic loss axis"
+        >
+          log scale
+        </button>
+      </div>
+      {losses.length === 0 ? (
+        <Empty>The loss curve appears here as soon as training starts.</Empty>
+      ) : (
+        <ChartBody raw={series.raw} smoothed={series.smoothed} val={val} acc={acc} logScale={logScale} />
+      )}
+    </div>
+  );
+}
+
+type Pts = { x: number; y: number }[];
+
+const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; val: Pts; acc: Pts; logScale: boolean }) {
+  return (
+    <div className="chart-box">
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
+          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            allowDuplicatedCategory={false}
+            tick={{ fontSize: 11, fill: 'var(--muted)' }}
+            label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
+          />
+          <YAxis
+            yAxisId="loss"
+            scale={props.logScale ? 'log' : 'linear'}
+            domain={props.logScale ? ['auto', 'auto'] : [0, 'auto']}
+            allowDataOverflow
+            tick={{ fontSize: 11, fill: 'var(--muted)' }}
+            tickFormatter={(v: number) => fmtNumber(v, 2)}
+            width={48}
+            label={{ value: 'cross-entropy', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
+          />
+          <YAxis
+            yAxisId="acc"
+            orientation="right"
+            domain={[0, 1]}
+            tick={{ fontSize: 11, fill: 'var(--muted)' }}
+            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+            width={40}
+          />
+          <Tooltip
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            labelFormatter={(x) => `step ${x}`}
+            formatter={(v, name) => [name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)), name]}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Line yAxisId="loss" data={props.raw} dataKey="y" name="batch loss" stroke="var(--series-raw)" dot={false} strokeWidth={1} isAnimationActive={false} />
+          <Line yAxisId="loss" data={props.smoothed} dataKey="y" name="smoothed" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+          <Line yAxisId="loss" data={props.val} dataKey="y" name="val loss" stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line yAxisId="acc" data={props.acc} dataKey="y" name="val accuracy" stroke="var(--series-acc)" strokeDasharray="5 3" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+});

@@ -1,0 +1,80 @@
+import { controlRun, startRun } from '../actions';
+import { fmtDuration, fmtNumber } from '../format';
+import { useStudio } from '../store';
+import type { RunState } from '../../shared/types';
+
+/** The contract's data-state: "starting" is part of running for outside observers. */
+function contractState(state: RunState): string {
+  return state === 'starting' ? 'running' : state;
+}
+
+const STATE_TEXT: Record<RunState, string> = {
+  idle: 'Ready',
+  starting: 'Starting',
+  running: 'Training',
+  paused: 'Paused',
+  done: 'Done',
+  stopped: 'Stopped',
+  error: 'Failed',
+};
+
+export function RunControls() {
+  const run = useStudio((s) => s.run);
+  const hasData = useStudio((s) => s.dataset !== null);
+  const invalid = useStudio((s) => s.invalidFields.length > 0);
+  const active = run.state === 'starting' || run.state === 'running' || run.state === 'paused';
+  const p = run.progress;
+  const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
+  const fraction = p && total ? p.step / total : 0;
+  const startHint = !hasData ? 'Choose a dataset first' : invalid ? 'Fix the highlighted settings first' : undefined;
+
+  return (
+    <div className="run-controls">
+      <div className="buttons" role="group" aria-label="Training controls">
+        <button data-testid="train-start" className="primary" disabled={active || !hasData || invalid} title={startHint} onClick={() => void startRun()}>
+          Start
+        </button>
+        <button data-testid="train-pause" disabled={run.state !== 'running'} onClick={() => void controlRun('pause')}>
+          Pause
+        </button>
+        <button data-testid="train-resume" disabled={run.state !== 'paused'} onClick={() => void controlRun('resume')}>
+          Resume
+        </button>
+        <button data-testid="train-stop" disabled={!active} onClick={() => void controlRun('stop')}>
+          Stop
+        </button>
+      </div>
+      <div
+        className="progress"
+        data-testid="train-status"
+        data-state={contractState(run.state)}
+        data-epoch={p?.epoch}
+        data-step={p?.step}
+        role="status"
+        aria-live="polite"
+      >
+        <div className="progress-line">
+          <strong className={`state state-${run.state}`}>{STATE_TEXT[run.state]}</strong>
+          {run.state === 'starting' && run.message && <span className="muted">{run.message}</span>}
+          {p && (
+            <span className="muted">
+              epoch {p.epoch}/{p.totalEpochs} · batch {p.batch}/{p.stepsPerEpoch} · {fmtNumber(p.samplesPerSec, 3)} samples/s ·{' '}
+              {active ? `${fmtDuration(p.etaSeconds)} left` : `${p.step} steps`}
+            </span>
+          )}
+          {!p && run.state === 'idle' && <span className="muted">{hasData ? 'Press Start to train.' : 'Choose a dataset, then press Start.'}</span>}
+        </div>
+        <div
+          className="bar"
+          role="progressbar"
+          aria-label="Training progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(fraction * 100)}
+        >
+          <div className="bar-fill" style={{ transform: `scaleX(${fraction})` }} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+import { fmtBytes } from '../format';
+import { useStudio } from '../store';
+
+/** The status line: backend really running, adapter, worker memory and browser storage. */
+export function StatusBar() {
+  const info = useStudio((s) => s.run.backend);
+  const progress = useStudio((s) => s.run.progress);
+  const ready = useStudio((s) => s.workerReady);
+  const storage = useStorageEstimate();
+  const adapter = info?.adapter;
+  return (
+    <div className="statusbar" aria-label="Status">
+      <span data-testid="backend-active" data-backend={info?.active} title={info?.reason}>
+        backend <strong>{info ? info.active : ready ? 'not started' : 'loading…'}</strong>
+      </span>
+      {adapter && (
+        <span title={adapter.description}>
+          adapter <strong>{adapter.architecture || adapter.vendor || 'unknown'}</strong>
+          {adapter.isFallbackAdapter ? ' (software)' : ''}
+        </span>
+      )}
+      {progress && (
+        <span data-testid="memory" data-tensors={progress.tensors}>
+          tensors <strong>{progress.tensors}</strong> · {fmtBytes(progress.bytes)}
+        </span>
+      )}
+      {storage && (
+        <span>
+          storage {fmtBytes(storage.usage)} of {fmtBytes(storage.quota)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function useStorageEstimate(): { usage: number; quota: number } | null {
+  const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null);
+  useEffect(() => {
+    let live = true;
+    navigator.storage
+      ?.estimate()
+      .then((e) => live && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return estimate;
+}

@@ -1,0 +1,140 @@
+// The UI's single store. The worker owns tensors and the run; this holds what the UI shows.
+import { create } from 'zustand';
+import type { WorkerEvent } from '../shared/protocol';
+import {
+  DEFAULT_CONFIG,
+  type BackendInfo,
+  type BuiltinDatasetName,
+  type DatasetSummary,
+  type EpochLog,
+  type Evaluation,
+  type ProgressSnapshot,
+  type RunState,
+  type TrainConfig,
+} from '../shared/types';
+
+export interface Alert {
+  id: number;
+  message: string;
+}
+
+export interface RunView {
+  id: number | null;
+  state: RunState;
+  message: string | null;
+  progress: ProgressSnapshot | null;
+  /**
+   * Every batch loss of the run. Appended in place (a run can have a million steps) and
+   * signalled by `lossVersion`, so an update never copies the whole history.
+   */
+  steps: number[];
+  losses: number[];
+  lossVersion: number;
+  epochs: EpochLog[];
+  evaluation: Evaluation | null;
+  backend: BackendInfo | null;
+}
+
+export interface StudioState {
+  workerReady: boolean;
+  builtin: BuiltinDatasetName | '';
+  datasetLoading: string | null;
+  dataset: DatasetSummary | null;
+  config: TrainConfig;
+  run: RunView;
+  alerts: Alert[];
+  /** Settings fields whose text is not a valid value: Start waits until they are fixed. */
+  invalidFields: string[];
+  setFieldInvalid(field: string, invalid: boolean): void;
+  setConfig(patch: Partial<TrainConfig>): void;
+  setBuiltin(name: BuiltinDatasetName | ''): void;
+  pushAlert(message: string): void;
+  dismissAlert(id: number): void;
+  applyEvent(e: WorkerEvent): void;
+}
+
+const emptyRun = (): RunView => ({
+  id: null,
+  state: 'idle',
+  message: null,
+  progress: null,
+  steps: [],
+  losses: [],
+  lossVersion: 0,
+  epochs: [],
+  evaluation: null,
+  backend: null,
+});
+
+let alertCounter = 0;
+
+export const useStudio = create<StudioState>()((set, get) => ({
+  workerReady: false,
+  builtin: '',
+  datasetLoading: null,
+  dataset: null,
+  config: { ...DEFAULT_CONFIG },
+  run: emptyRun(),
+  alerts: [],
+  invalidFields: [],
+
+  setFieldInvalid: (field, invalid) =>
+    set((s) => {
+      const has = s.invalidFields.includes(field);
+      if (has === invalid) return s;
+      return { invalidFields: invalid ? [...s.invalidFields, field] : s.invalidFields.filter((f) => f !== field) };
+    }),
+  setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
+  setBuiltin: (name) => set({ builtin: name }),
+  pushAlert: (message) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message }] })),
+  dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) })),
+
+  applyEvent: (e) => {
+    const run = get().run;
+    const isCurrent = 'runId' in e && (run.id === null || e.runId === run.id);
+    switch (e.type) {
+      case 'ready':
+        set({ workerReady: true });
+        return;
+      case 'ok':
+        return; // answered through the client's promises
+      case 'failed':
+        if (e.id < 0) get().pushAlert(e.message); // a worker crash, not an answer to a request
+        return;
+      case 'datasetLoading':
+        set({ datasetLoading: e.name });
+        return;
+      case 'datasetLoaded': {
+        const model = e.summary.kind === 'image' ? get().config.model : 'mlp';
+        set((s) => ({ dataset: e.summary, datasetLoading: null, config: { ...s.config, model } }));
+        return;
+      }
+      case 'runPhase':
+        if (e.state === 'starting') set({ run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null } });
+        else if (isCurrent) set({ run: { ...run, state: e.state, message: e.message ?? null } });
+        return;
+      case 'backend':
+        if (!isCurrent) return;
+        set({ run: { ...run, backend: e.info } });
+        if (e.info.fellBack) get().pushAlert(e.info.reason);
+        return;
+      case 'progress':
+        if (!isCurrent) return;
+        run.steps.push(...e.steps);
+        run.losses.push(...e.losses);
+        set({ run: { ...run, progress: e.progress, lossVersion: run.lossVersion + 1 } });
+        return;
+      case 'epoch':
+        if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });
+        return;
+      case 'evaluation':
+        if (isCurrent) set({ run: { ...run, evaluation: e.evaluation } });
+        return;
+      case 'runEnded':
+        if (!isCurrent) return;
+        set({ run: { ...run, state: e.state, message: e.message ?? null } });
+        if (e.state === 'error' && e.message) get().pushAlert(e.message);
+        return;
+    }
+  },
+}));

