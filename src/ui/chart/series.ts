@@ -6,7 +6,7 @@ export interface Point {
 }
 
 /** The chart never draws more than this many points per line, however long the run. */
-export const MAX_DRAWN_POINTS = 400;
+export const MAX_DRAWN_POINTS = 300;
 
 /**
  * TensorBoard-style exponential moving average, debiased so the first values are not pulled

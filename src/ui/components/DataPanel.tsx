@@ -82,7 +82,7 @@ function DatasetPreviewView({ preview }: { preview: DatasetPreview }) {
   if (preview.kind === 'image')
     return (
       <div className="thumbs" aria-label="Sample images">
-        {preview.images.slice(0, 16).map((img, i) => (
+        {preview.images.slice(0, 12).map((img, i) => (
           <ImageThumb key={i} pixels={img.pixels} width={preview.width} height={preview.height} channels={preview.channels} label={img.label} />
         ))}
       </div>

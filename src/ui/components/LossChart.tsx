@@ -1,11 +1,13 @@
-import { memo, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { lossSeries } from '../chart/series';
+import { useThrottled } from '../hooks/useThrottled';
 import { attrNumber, fmtNumber } from '../format';
 import { useStudio } from '../store';
 import { Empty } from './Panel';
 
 const SMOOTHING = 0.8;
+const REDRAW_MS = 1000;
 
 /**
  * Live loss chart: batch loss (faint) and its smoothed line, validation loss per epoch, and
@@ -16,12 +18,18 @@ export function LossChart() {
   const losses = useStudio((s) => s.run.losses);
   const version = useStudio((s) => s.run.lossVersion);
   const epochs = useStudio((s) => s.run.epochs);
+  const live = useStudio((s) => s.run.state === 'running' || s.run.state === 'starting');
   const [logScale, setLogScale] = useState(false);
 
-  // `steps`/`losses` grow in place; `version` says when.
-  const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, version]); // eslint-disable-line react-hooks/exhaustive-deps
-  const val = useMemo(() => epochs.map((e) => ({ x: e.step, y: e.valLoss })), [epochs]);
-  const acc = useMemo(() => epochs.map((e) => ({ x: e.step, y: e.valAccuracy })), [epochs]);
+  // The chart redraws at low priority (time-sliced by React), so a progress message never blocks
+  // the main thread for a whole chart render. `steps`/`losses` grow in place; `version` says when.
+  // It also redraws at most once a second: recharts re-renders fully on each change.
+  // Once the run is over, the last points are drawn at once.
+  const drawnVersion = useDeferredValue(useThrottled(version, live ? REDRAW_MS : 0));
+  const drawnEpochs = useDeferredValue(useThrottled(epochs, live ? REDRAW_MS : 0));
+  const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  const val = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valLoss })), [drawnEpochs]);
+  const acc = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valAccuracy })), [drawnEpochs]);
   const last = losses.length ? losses[losses.length - 1] : undefined;
 
   return (
@@ -41,11 +49,15 @@ export function LossChart() {
           log scale
         </button>
       </div>
-      {losses.length === 0 ? (
-        <Empty>The loss curve appears here as soon as training starts.</Empty>
-      ) : (
-        <ChartBody raw={series.raw} smoothed={series.smoothed} val={val} acc={acc} logScale={logScale} />
-      )}
+      {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
+      <div className="chart-frame">
+        <ChartBody raw={series.raw} smoothed={series.smoothed} val={val} acc={acc} logScale={logScale && losses.length > 0} />
+        {losses.length === 0 && (
+          <div className="chart-empty">
+            <Empty>The loss curve appears here as soon as training starts.</Empty>
+          </div>
+        )}
+      </div>
     </div>
   );
 }
@@ -89,7 +101,7 @@ const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; val:
             labelFormatter={(x) => `step ${x}`}
             formatter={(v, name) => [name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)), name]}
           />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
           <Line yAxisId="loss" data={props.raw} dataKey="y" name="batch loss" stroke="var(--series-raw)" dot={false} strokeWidth={1} isAnimationActive={false} />
           <Line yAxisId="loss" data={props.smoothed} dataKey="y" name="smoothed" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
           <Line yAxisId="loss" data={props.val} dataKey="y" name="val loss" stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />

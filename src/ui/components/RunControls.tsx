@@ -1,5 +1,5 @@
 import { controlRun, startRun } from '../actions';
-import { fmtDuration, fmtNumber } from '../format';
+import { attrNumber, fmtDuration, fmtNumber } from '../format';
 import { useStudio } from '../store';
 import type { RunState } from '../../shared/types';
 
@@ -50,6 +50,7 @@ export function RunControls() {
         data-state={contractState(run.state)}
         data-epoch={p?.epoch}
         data-step={p?.step}
+        data-samples-per-sec={attrNumber(p?.samplesPerSec)}
         role="status"
         aria-live="polite"
       >
