@@ -25,7 +25,8 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts; their page.evaluate() callbacks run in the browser.
     files: ['scripts/**/*.{js,mjs}', 'e2e/**/*.ts', '*.config.{js,ts}'],
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
