@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Node scripts; their page.evaluate() callbacks run in the browser.
-    files: ['scripts/**/*.{js,mjs}', 'e2e/**/*.ts', '*.config.{js,ts}'],
+    files: ['scripts/**/*.{js,mjs}', 'e2e/**/*.{ts,mjs}', '*.config.{js,ts}'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -35,3 +35,23 @@ export function classificationMetrics(actual: ArrayLike<number>, predicted: Arra
     perClass: perClass.map(({ precision, recall, f1, support }) => ({ precision, recall, f1, support })),
   };
 }
+
+/** Regression metrics in the target's own units. */
+export function regressionMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>): { mse: number; mae: number; r2: number } {
+  const n = actual.length;
+  if (!n) return { mse: NaN, mae: NaN, r2: NaN };
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += actual[i]!;
+  mean /= n;
+  let se = 0;
+  let ae = 0;
+  let tot = 0;
+  for (let i = 0; i < n; i++) {
+    const d = actual[i]! - predicted[i]!;
+    se += d * d;
+    ae += Math.abs(d);
+    tot += (actual[i]! - mean) ** 2;
+  }
+  // A constant target has no variance to explain: R2 is 0 for a perfect fit's absence, 1 if exact.
+  return { mse: se / n, mae: ae / n, r2: tot > 0 ? 1 - se / tot : se === 0 ? 1 : 0 };
+}

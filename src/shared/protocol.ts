@@ -6,13 +6,21 @@ import type {
   DatasetSummary,
   EpochLog,
   Evaluation,
+  ImageOptions,
+  TableOptions,
   ProgressSnapshot,
   RunState,
   TrainConfig,
 } from './types';
 
 export type Command =
+  /** Brings back the dataset of the last visit, or loads `fallback`. */
+  | { type: 'restore'; id: number; fallback: BuiltinDatasetName }
   | { type: 'loadBuiltin'; id: number; name: BuiltinDatasetName }
+  /** `paths`: each file's path in a picked folder (webkitRelativePath), or its name. */
+  | { type: 'loadFiles'; id: number; files: File[]; paths: string[]; tableOptions?: Partial<TableOptions>; imageOptions?: ImageOptions }
+  | { type: 'configureTable'; id: number; options: TableOptions }
+  | { type: 'configureImages'; id: number; options: ImageOptions }
   | { type: 'start'; id: number; config: TrainConfig }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
@@ -31,8 +39,11 @@ export interface MemoryInfo {
 export type WorkerEvent =
   | { type: 'ready' }
   | { type: 'ok'; id: number; result?: MemoryInfo }
-  | { type: 'failed'; id: number; message: string }
+  /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
+  | { type: 'failed'; id: number; message: string; code?: string }
+  | { type: 'warning'; message: string }
   | { type: 'datasetLoading'; name: string }
+  | { type: 'datasetProgress'; phase: string; fraction: number }
   | { type: 'datasetLoaded'; summary: DatasetSummary }
   | { type: 'backend'; runId: number; info: BackendInfo }
   | { type: 'runPhase'; runId: number; state: RunState; message?: string }

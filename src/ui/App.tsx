@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
-import { loadBuiltin, startWorker } from './actions';
+import { useEffect, useState, type DragEvent } from 'react';
+import { loadFiles, restoreDataset, startWorker } from './actions';
+import { filesFromDrop } from './dropFiles';
 import { Alerts } from './components/Alerts';
 import { BackendNotice } from './components/BackendNotice';
 import { DataPanel } from './components/DataPanel';
@@ -21,14 +22,40 @@ const FLOW = [
 export function App() {
   useEffect(() => {
     startWorker();
-    // The studio opens with real digits ready; `?dataset=` picks another (or none) at start.
-    const wanted = new URLSearchParams(location.search).get('dataset') ?? 'mnist';
-    if (wanted === 'mnist' || wanted === 'iris') void loadBuiltin(wanted);
+    // The last visit's dataset comes back; the first visit opens with real digits ready.
+    // `?dataset=iris` (or mnist) opens with that built-in instead.
+    const wanted = new URLSearchParams(location.search).get('dataset');
+    const forced = wanted === 'mnist' || wanted === 'iris';
+    void restoreDataset(forced ? wanted : 'mnist', forced);
   }, []);
   const runState = useStudio((s) => s.run.state);
+  const [dragging, setDragging] = useState(false);
+  const canDrop = !['starting', 'running', 'paused'].includes(runState);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    if (!canDrop) {
+      useStudio.getState().pushAlert('Stop the current run before loading other data.');
+      return;
+    }
+    void filesFromDrop(e.dataTransfer).then(({ files, paths }) => {
+      if (files.length) void loadFiles(files, {}, paths);
+    });
+  };
 
   return (
-    <div className="app">
+    <div
+      className="app"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDragging(false)}
+      onDrop={onDrop}
+    >
+      {dragging && <div className="drop-overlay">Drop a CSV, a zip of class folders, or images</div>}
       <header className="topbar">
         <div className="brand">
           <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">

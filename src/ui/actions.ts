@@ -1,26 +1,65 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName } from '../shared/types';
-import { useStudio } from './store';
-import { WorkerClient } from './workerClient';
+import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types';
+import { useStudio, type AlertAction } from './store';
+import { WorkerClient, type RequestError } from './workerClient';
 
 const client = new WorkerClient((e) => useStudio.getState().applyEvent(e));
 
-function alertOn(e: unknown): void {
-  useStudio.getState().pushAlert(e instanceof Error ? e.message : String(e));
+function alertOn(e: unknown, action?: AlertAction): void {
+  useStudio.getState().pushAlert(e instanceof Error ? e.message : String(e), action);
 }
 
 export function startWorker(): void {
   client.start();
 }
 
+/** At start: the last visit's dataset, or `fallback`; `?dataset=` in the URL forces a built-in. */
+export async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
+  if (force) return loadBuiltin(fallback);
+  try {
+    await client.request({ type: 'restore', fallback });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
 export async function loadBuiltin(name: BuiltinDatasetName): Promise<void> {
-  const previous = useStudio.getState().builtin;
-  useStudio.getState().setBuiltin(name);
   try {
     await client.request({ type: 'loadBuiltin', name });
   } catch (e) {
-    useStudio.setState({ builtin: previous, datasetLoading: null });
     alertOn(new Error(`Could not load "${name}": ${e instanceof Error ? e.message : String(e)}`));
+  }
+}
+
+/** Files from the file input, a picked folder or a drop. Paths keep folder names (class labels). */
+export async function loadFiles(files: File[], tableOptions: Partial<TableOptions> = {}, givenPaths?: string[]): Promise<void> {
+  const paths = givenPaths ?? files.map((f) => f.webkitRelativePath || f.name);
+  const imageOptions = useStudio.getState().imageOptions;
+  try {
+    await client.request({ type: 'loadFiles', files, paths, tableOptions, imageOptions });
+  } catch (e) {
+    const code = (e as RequestError).code;
+    // Ragged rows: offer to load again without them.
+    const action = code === 'malformed-rows' ? { label: 'Skip those rows and load', run: () => void loadFiles(files, { ...tableOptions, skipMalformed: true }, paths) } : undefined;
+    alertOn(e, action);
+  }
+}
+
+export async function configureTable(options: TableOptions): Promise<void> {
+  try {
+    await client.request({ type: 'configureTable', options });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
+export async function configureImages(options: ImageOptions): Promise<void> {
+  useStudio.setState({ imageOptions: options });
+  if (useStudio.getState().dataset?.source !== 'upload' || useStudio.getState().dataset?.kind !== 'image') return;
+  try {
+    await client.request({ type: 'configureImages', options });
+  } catch (e) {
+    alertOn(e);
   }
 }
 

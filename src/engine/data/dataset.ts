@@ -1,4 +1,5 @@
-import type { DatasetPreview, DatasetSummary } from '../../shared/types';
+import type { Preprocessing } from '../../shared/preprocessing';
+import type { DatasetPreview, DatasetSummary, ImageOptions, TableSummary, Task } from '../../shared/types';
 
 /**
  * A labelled dataset in typed arrays: one row per sample, `features` values per row.
@@ -9,17 +10,23 @@ export interface Dataset {
   name: string;
   description: string;
   kind: 'image' | 'table';
+  source: 'builtin' | 'upload';
+  task: Task;
   rows: number;
   /** Shape of one sample: [height, width, channels] or [features]. */
   inputShape: number[];
   features: number;
   x: Uint8Array | Float32Array;
   xScale: number;
-  /** Class index per row. */
-  y: Int32Array;
+  /** Class index per row (classification), standardized target (regression), or none. */
+  y: Int32Array | Float32Array | null;
   classNames: string[];
   split: { train: Int32Array; val: Int32Array; test: Int32Array };
   preview: DatasetPreview;
+  preprocessing: Preprocessing;
+  table?: TableSummary;
+  skippedFiles?: string[];
+  imageOptions?: ImageOptions;
 }
 
 export function summarize(ds: Dataset): DatasetSummary {
@@ -27,6 +34,12 @@ export function summarize(ds: Dataset): DatasetSummary {
     name: ds.name,
     description: ds.description,
     kind: ds.kind,
+    source: ds.source,
+    task: ds.task,
+    classCounts: ds.task === 'classification' ? classCounts(ds, Int32Array.from({ length: ds.rows }, (_, i) => i)) : [],
+    table: ds.table,
+    skippedFiles: ds.skippedFiles,
+    imageOptions: ds.imageOptions,
     rows: ds.rows,
     features: ds.features,
     inputShape: ds.inputShape,
@@ -36,24 +49,24 @@ export function summarize(ds: Dataset): DatasetSummary {
   };
 }
 
-/** Copies the rows `indices[start..end)` into a float batch (scaled) and their labels. */
+/** Copies the rows `indices[start..end)` into a float batch (scaled) and their targets. */
 export function gatherBatch(
   ds: Dataset,
   indices: Int32Array,
   start: number,
   end: number,
-): { x: Float32Array; y: Int32Array; size: number } {
+): { x: Float32Array; y: Int32Array | Float32Array; size: number } {
   const size = end - start;
   const f = ds.features;
   const x = new Float32Array(size * f);
-  const y = new Int32Array(size);
+  const y = ds.y instanceof Float32Array ? new Float32Array(size) : new Int32Array(size);
   const scale = ds.xScale;
   for (let i = 0; i < size; i++) {
     const row = indices[start + i]!;
     const src = ds.x.subarray(row * f, (row + 1) * f);
     if (scale === 1) x.set(src, i * f);
     else for (let k = 0; k < f; k++) x[i * f + k] = src[k]! * scale;
-    y[i] = ds.y[row]!;
+    if (ds.y) y[i] = ds.y[row]!;
   }
   return { x, y, size };
 }
@@ -61,6 +74,6 @@ export function gatherBatch(
 /** Class counts of `indices` (for stratification checks and the data panel). */
 export function classCounts(ds: Dataset, indices: Int32Array): number[] {
   const counts = new Array<number>(ds.classNames.length).fill(0);
-  for (const row of indices) counts[ds.y[row]!]! += 1;
+  if (ds.y) for (const row of indices) counts[ds.y[row]!]! += 1;
   return counts;
 }

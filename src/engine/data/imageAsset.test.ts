@@ -27,7 +27,7 @@ describe('the built-in MNIST asset', () => {
     expect(x.length).toBe(32 * 784);
     expect(Math.max(...x)).toBeLessThanOrEqual(1);
     expect(Math.max(...x)).toBeGreaterThan(0.9); // real strokes, not blank images
-    expect(y[0]).toBe(ds.y[ds.split.train[0]!]);
+    expect(y[0]).toBe(ds.y![ds.split.train[0]!]);
   });
 
   it('refuses a file that is not an asset, and a truncated one, with a clear reason', () => {

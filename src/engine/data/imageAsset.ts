@@ -60,6 +60,8 @@ export function parseImageAsset(buffer: ArrayBuffer): Dataset {
     name: h.name,
     description: h.description,
     kind: 'image',
+    source: 'builtin',
+    task: 'classification',
     rows: h.rows,
     inputShape: [h.height, h.width, h.channels],
     features,
@@ -68,6 +70,7 @@ export function parseImageAsset(buffer: ArrayBuffer): Dataset {
     y,
     classNames: h.classNames,
     split: { train: range(0, train), val: range(train, train + val), test: range(train + val, h.rows) },
+    preprocessing: { kind: 'image', height: h.height, width: h.width, channels: h.channels === 3 ? 3 : 1, scale: 1 / 255, classNames: h.classNames },
     preview: {
       kind: 'image',
       height: h.height,

@@ -12,7 +12,9 @@ export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
  * The reference model from Keras's MNIST example: Dense(128, relu) -> Dropout(0.5) ->
  * Dense(classes, softmax); or a small CNN for images. Seeded initializers make runs repeatable.
  */
+/** Output head from the task: softmax over the classes, or one linear unit for regression. */
 export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: number, seed: number): tf.Sequential {
+  // numClasses 0 means regression (one linear output).
   const inputShape = modelInputShape(kind, sampleShape);
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
   const model = tf.sequential({ name: kind === 'mlp' ? 'reference_mlp' : 'small_cnn' });
@@ -26,6 +28,10 @@ export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: n
     model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }));
     model.add(tf.layers.flatten({ name: 'flatten' }));
   }
-  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(9), name: 'dense_out' }));
+  model.add(
+    numClasses > 0
+      ? tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(9), name: 'dense_out' })
+      : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: init(9), name: 'dense_out' }),
+  );
   return model;
 }

@@ -47,6 +47,7 @@ describe('training the reference model on real digits (cpu backend)', () => {
     // Flat across epochs: only the model's own weights stay alive.
     expect(new Set(tensorsAtEpochEnd).size).toBe(1);
     const evaluation = await evaluateTest(model, ds);
+    if (evaluation.task !== 'classification') throw new Error('expected a classification evaluation');
     expect(evaluation.samples).toBe(300);
     expect(evaluation.accuracy).toBeGreaterThan(0.8);
     expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(300);

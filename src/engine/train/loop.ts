@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
-import { classificationMetrics } from '../metrics';
+import { classificationMetrics, regressionMetrics } from '../metrics';
 import type { EpochLog, Evaluation } from '../../shared/types';
 import { RunControl, nextMacrotask } from './control';
 
@@ -37,18 +37,22 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
-function batchTensors(model: tf.LayersModel, ds: Dataset, rows: Int32Array, start: number, end: number) {
+export function batchTensors(model: tf.LayersModel, ds: Dataset, rows: Int32Array, start: number, end: number) {
   const { x, y, size } = gatherBatch(ds, rows, start, end);
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   return tf.tidy(() => ({
     xs: tf.tensor(x, [size, ...inShape]),
-    ys: tf.oneHot(tf.tensor1d(y, 'int32'), ds.classNames.length),
+    ys: ds.task === 'regression' ? tf.tensor2d(y, [size, 1]) : tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), ds.classNames.length),
   }));
 }
 
-function crossEntropy(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, training: boolean): tf.Scalar {
-  const probs = model.apply(xs, { training }) as tf.Tensor;
-  return tf.metrics.categoricalCrossentropy(ys, probs).mean() as tf.Scalar;
+/** Per-sample loss: categorical cross-entropy for classes, squared error for regression. */
+function sampleLoss(task: Dataset['task'], ys: tf.Tensor, out: tf.Tensor): tf.Tensor {
+  return task === 'regression' ? tf.metrics.meanSquaredError(ys, out) : tf.metrics.categoricalCrossentropy(ys, out);
+}
+
+export function batchLoss(model: tf.LayersModel, task: Dataset['task'], xs: tf.Tensor, ys: tf.Tensor, training: boolean): tf.Scalar {
+  return sampleLoss(task, ys, model.apply(xs, { training }) as tf.Tensor).mean() as tf.Scalar;
 }
 
 /**
@@ -61,6 +65,7 @@ export async function* trainClassifier(
   cfg: LoopConfig,
   control: RunControl,
 ): AsyncGenerator<TrainEvent, TrainResult> {
+  if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const optimizer = tf.train.adam(cfg.learningRate);
   const vars = trainableVariables(model);
   const trainRows = Int32Array.from(ds.split.train);
@@ -120,7 +125,7 @@ export async function* trainClassifier(
           break outer;
         }
         const { xs, ys } = batchTensors(model, ds, trainRows, b * cfg.batchSize, Math.min(trainRows.length, (b + 1) * cfg.batchSize));
-        const loss = optimizer.minimize(() => crossEntropy(model, xs, ys, true), true, vars) as tf.Scalar;
+        const loss = optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars) as tf.Scalar;
         xs.dispose();
         ys.dispose();
         step++;
@@ -163,20 +168,23 @@ export async function* trainClassifier(
   return { state, steps: step };
 }
 
-/** Predicted class per row of `rows` (batched, one read per chunk). */
-export async function predictClasses(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<Int32Array> {
-  const out = new Int32Array(rows.length);
+/** Model outputs for `rows` (batched, one read per chunk): class index, or the raw output. */
+export async function predictRows(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<Float32Array> {
+  const out = new Float32Array(rows.length);
   for (let start = 0; start < rows.length; start += chunk) {
     const end = Math.min(rows.length, start + chunk);
     const { xs, ys } = batchTensors(model, ds, rows, start, end);
-    const pred = tf.tidy(() => (model.apply(xs, { training: false }) as tf.Tensor).argMax(-1));
+    const pred = tf.tidy(() => {
+      const o = model.apply(xs, { training: false }) as tf.Tensor;
+      return ds.task === 'regression' ? o.reshape([-1]) : o.argMax(-1).toFloat();
+    });
     out.set(await pred.data(), start);
     tf.dispose([xs, ys, pred]);
   }
   return out;
 }
 
-/** Mean cross-entropy and accuracy over `rows`, with dropout off. */
+/** Mean loss and accuracy (classification; NaN for regression) over `rows`, dropout off. */
 export async function evaluateLoss(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<{ loss: number; accuracy: number }> {
   if (!rows.length) return { loss: NaN, accuracy: NaN };
   let lossSum = 0;
@@ -185,25 +193,34 @@ export async function evaluateLoss(model: tf.LayersModel, ds: Dataset, rows: Int
     const end = Math.min(rows.length, start + chunk);
     const { xs, ys } = batchTensors(model, ds, rows, start, end);
     const sums = tf.tidy(() => {
-      const probs = model.apply(xs, { training: false }) as tf.Tensor;
-      const loss = tf.metrics.categoricalCrossentropy(ys, probs).sum();
-      const hits = tf.equal(probs.argMax(-1), ys.argMax(-1)).sum();
-      return tf.stack([loss, hits.toFloat()]);
+      const out = model.apply(xs, { training: false }) as tf.Tensor;
+      const loss = sampleLoss(ds.task, ys, out).sum();
+      const hits = ds.task === 'regression' ? tf.scalar(0) : tf.equal(out.argMax(-1), ys.argMax(-1)).sum().toFloat();
+      return tf.stack([loss, hits]);
     });
     const [l, h] = await sums.data();
     lossSum += l!;
     correct += h!;
     tf.dispose([xs, ys, sums]);
   }
-  return { loss: lossSum / rows.length, accuracy: correct / rows.length };
+  return { loss: lossSum / rows.length, accuracy: ds.task === 'regression' ? NaN : correct / rows.length };
 }
 
 /** Test-split evaluation for the results panel. */
 export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<Evaluation> {
   const rows = ds.split.test;
+  const y = ds.y!;
   const { loss } = await evaluateLoss(model, ds, rows);
-  const predicted = await predictClasses(model, ds, rows);
-  const actual = Int32Array.from(rows, (r) => ds.y[r]!);
-  const m = classificationMetrics(actual, predicted, ds.classNames.length);
-  return { split: 'test', samples: rows.length, loss, accuracy: m.accuracy, macroF1: m.macroF1, confusion: m.confusion, classNames: ds.classNames };
+  const predicted = await predictRows(model, ds, rows);
+  if (ds.task === 'regression') {
+    // Back to the label's own units.
+    const label = ds.preprocessing.kind === 'table' && ds.preprocessing.label?.type === 'numeric' ? ds.preprocessing.label : { mean: 0, std: 1 };
+    const unscale = (v: number) => v * label.std + label.mean;
+    const actual = Float64Array.from(rows, (r) => unscale(y[r]!));
+    const m = regressionMetrics(actual, Float64Array.from(predicted, unscale));
+    return { task: 'regression', split: 'test', samples: rows.length, loss, ...m };
+  }
+  const actual = Int32Array.from(rows, (r) => y[r]!);
+  const m = classificationMetrics(actual, Int32Array.from(predicted), ds.classNames.length);
+  return { task: 'classification', split: 'test', samples: rows.length, loss, accuracy: m.accuracy, macroF1: m.macroF1, confusion: m.confusion, classNames: ds.classNames };
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
-import { gatherBatch } from '../data/dataset';
-import { trainableVariables } from './loop';
+import { batchLoss, batchTensors, trainableVariables } from './loop';
 
 /**
  * Samples per second of real training steps (same update as the loop) on the active backend.
@@ -18,16 +17,9 @@ export async function measureThroughput(
   const optimizer = tf.train.adam(1e-3);
   const vars = trainableVariables(model);
   const rows = ds.split.train.subarray(0, Math.min(ds.split.train.length, batchSize));
-  const { x, y, size } = gatherBatch(ds, rows, 0, rows.length);
-  const inShape = model.inputs[0]!.shape.slice(1) as number[];
-  const xs = tf.tensor(x, [size, ...inShape]);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), ds.classNames.length));
-  const step = () =>
-    optimizer.minimize(
-      () => tf.metrics.categoricalCrossentropy(ys, model.apply(xs, { training: true }) as tf.Tensor).mean() as tf.Scalar,
-      true,
-      vars,
-    )!;
+  const size = rows.length;
+  const { xs, ys } = batchTensors(model, ds, rows, 0, size);
+  const step = () => optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars)!;
   try {
     for (let i = 0; i < warmupSteps; i++) {
       const l = step();

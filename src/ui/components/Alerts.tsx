@@ -1,6 +1,6 @@
 import { useStudio } from '../store';
 
-/** Everything that went wrong, in words a user can act on; each can be dismissed. */
+/** Everything that went wrong, in words a user can act on; each can be dismissed or acted on. */
 export function Alerts() {
   const alerts = useStudio((s) => s.alerts);
   const dismiss = useStudio((s) => s.dismissAlert);
@@ -10,6 +10,17 @@ export function Alerts() {
       {alerts.map((a) => (
         <div key={a.id} role="alert" className="alert">
           <span>{a.message}</span>
+          {a.action && (
+            <button
+              className="alert-action"
+              onClick={() => {
+                dismiss(a.id);
+                a.action!.run();
+              }}
+            >
+              {a.action.label}
+            </button>
+          )}
           <button className="ghost" aria-label="Dismiss" onClick={() => dismiss(a.id)}>
             ×
           </button>

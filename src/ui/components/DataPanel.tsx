@@ -1,46 +1,94 @@
-import { loadBuiltin } from '../actions';
-import { useStudio } from '../store';
+import { useRef } from 'react';
 import type { BuiltinDatasetName, DatasetPreview } from '../../shared/types';
+import { loadBuiltin, loadFiles } from '../actions';
+import { fmtBytes } from '../format';
+import { useStudio } from '../store';
+import { ImageSetup } from './ImageSetup';
 import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
+import { TableSetup } from './TableSetup';
 
 const BUILTINS: { value: BuiltinDatasetName; label: string }[] = [
   { value: 'mnist', label: 'MNIST digits (10,000 images)' },
   { value: 'iris', label: 'Iris flowers (150 rows)' },
 ];
 
+export const UPLOAD_LIMITS_TEXT = 'Tables up to 512 MB · zips up to 256 MB (1 GB unpacked) · images up to 32 MB each, 50,000 in all';
+
 export function DataPanel() {
-  const builtin = useStudio((s) => s.builtin);
   const loading = useStudio((s) => s.datasetLoading);
+  const progress = useStudio((s) => s.datasetProgress);
   const ds = useStudio((s) => s.dataset);
   const runActive = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
+  const folderInput = useRef<HTMLInputElement>(null);
+  const builtinValue = ds?.source === 'builtin' ? ds.name : '';
 
   return (
     <Panel id="data" step={1} title="Data">
-      <label className="field">
-        <span>Built-in dataset</span>
-        <select
-          data-testid="dataset-builtin"
-          value={builtin}
-          disabled={runActive}
-          onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}
-        >
-          <option value="" disabled>
-            Choose a dataset…
-          </option>
-          {BUILTINS.map((b) => (
-            <option key={b.value} value={b.value}>
-              {b.label}
+      <div className="grid-2">
+        <label className="field">
+          <span>Built-in dataset</span>
+          <select data-testid="dataset-builtin" value={builtinValue} disabled={runActive || !!loading} onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}>
+            <option value="" disabled>
+              {ds?.source === 'upload' ? 'Your data is loaded' : 'Choose…'}
             </option>
-          ))}
-        </select>
-      </label>
+            {BUILTINS.map((b) => (
+              <option key={b.value} value={b.value}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field">
+          <span>Your data</span>
+          <div className="upload-row">
+            <label className={`button-like${runActive || loading ? ' disabled' : ''}`}>
+              Files…
+              <input
+                data-testid="dataset-file"
+                className="visually-hidden"
+                type="file"
+                multiple
+                accept=".csv,.tsv,.txt,.zip,image/png,image/jpeg,image/webp,image/gif,image/bmp"
+                disabled={runActive || !!loading}
+                onChange={(e) => {
+                  const files = Array.from(e.target.files ?? []);
+                  e.target.value = ''; // choosing the same file again still loads it
+                  if (files.length) void loadFiles(files);
+                }}
+              />
+            </label>
+            <button type="button" disabled={runActive || !!loading} onClick={() => folderInput.current?.click()}>
+              Folder…
+            </button>
+            <input
+              ref={folderInput}
+              data-testid="dataset-folder"
+              className="visually-hidden"
+              type="file"
+              tabIndex={-1}
+              {...{ webkitdirectory: '', directory: '' }}
+              onChange={(e) => {
+                const files = Array.from(e.target.files ?? []);
+                e.target.value = '';
+                if (files.length) void loadFiles(files);
+              }}
+            />
+          </div>
+        </div>
+      </div>
+      <p className="hint">CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the page. {UPLOAD_LIMITS_TEXT}.</p>
       {loading && (
-        <p className="muted" role="status">
-          Loading {loading}…
-        </p>
+        <div className="loading" role="status" data-testid="dataset-progress" data-fraction={progress ? progress.fraction.toFixed(3) : undefined}>
+          <span className="muted small">
+            {progress?.phase ?? 'Loading'} {loading}… {progress ? `${Math.round(progress.fraction * 100)}%` : ''}
+          </span>
+          <div className="bar" role="progressbar" aria-label="Loading progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((progress?.fraction ?? 0) * 100)}>
+            <div className="bar-fill" style={{ transform: `scaleX(${progress?.fraction ?? 0})` }} />
+          </div>
+        </div>
       )}
-      {!ds && !loading && <Empty>Choose a built-in dataset to begin. MNIST trains the reference model out of the box.</Empty>}
+      {!ds && !loading && <Empty>Choose a built-in dataset or bring your own. MNIST trains the reference model out of the box.</Empty>}
       {ds && (
         <div
           data-testid="dataset-summary"
@@ -48,6 +96,7 @@ export function DataPanel() {
           data-rows={ds.rows}
           data-features={ds.features}
           data-classes={ds.classNames.length}
+          data-task={ds.task}
           className="summary"
         >
           <p className="muted">{ds.description}</p>
@@ -57,20 +106,41 @@ export function DataPanel() {
               <dd>{ds.rows.toLocaleString('en-US')}</dd>
             </div>
             <div>
-              <dt>Features</dt>
-              <dd>{ds.kind === 'image' ? `${ds.inputShape.join('×')}` : ds.features}</dd>
+              <dt>{ds.kind === 'image' ? 'Image' : 'Inputs'}</dt>
+              <dd>{ds.kind === 'image' ? ds.inputShape.join('×') : ds.features}</dd>
             </div>
             <div>
               <dt>Classes</dt>
-              <dd>{ds.classNames.length}</dd>
+              <dd>{ds.task === 'regression' ? 'regression' : ds.task === 'none' ? 'unlabeled' : ds.classNames.length}</dd>
             </div>
             <div>
               <dt>Split</dt>
-              <dd>
+              <dd title="train / validation / test">
                 {ds.split.train} / {ds.split.val} / {ds.split.test}
               </dd>
             </div>
+            {ds.table && (
+              <div>
+                <dt>File</dt>
+                <dd>{fmtBytes(ds.table.bytes)}</dd>
+              </div>
+            )}
           </dl>
+          {ds.table && <TableSetup table={ds.table} task={ds.task} disabled={runActive || !!loading} />}
+          {ds.kind === 'image' && ds.source === 'upload' && <ImageSetup disabled={runActive || !!loading} />}
+          {ds.classCounts.length > 0 && <ClassBalance names={ds.classNames} counts={ds.classCounts} />}
+          {ds.skippedFiles && ds.skippedFiles.length > 0 && (
+            <details className="skipped" data-testid="skipped-files" data-count={ds.skippedFiles.length}>
+              <summary>
+                {ds.skippedFiles.length} file{ds.skippedFiles.length > 1 ? 's' : ''} skipped
+              </summary>
+              <ul>
+                {ds.skippedFiles.slice(0, 50).map((f) => (
+                  <li key={f}>{f}</li>
+                ))}
+              </ul>
+            </details>
+          )}
           <DatasetPreviewView preview={ds.preview} />
         </div>
       )}
@@ -78,17 +148,35 @@ export function DataPanel() {
   );
 }
 
+function ClassBalance({ names, counts }: { names: string[]; counts: number[] }) {
+  const max = Math.max(...counts, 1);
+  return (
+    <div className="balance" data-testid="class-balance" aria-label="Rows per class">
+      {names.slice(0, 30).map((n, i) => (
+        <div key={n} className="balance-row" data-class={n} data-count={counts[i]}>
+          <span className="balance-name" title={n}>
+            {n}
+          </span>
+          <span className="balance-bar" style={{ width: `${(counts[i]! / max) * 100}%` }} />
+          <span className="balance-count">{counts[i]}</span>
+        </div>
+      ))}
+      {names.length > 30 && <span className="muted small">… and {names.length - 30} more classes</span>}
+    </div>
+  );
+}
+
 function DatasetPreviewView({ preview }: { preview: DatasetPreview }) {
   if (preview.kind === 'image')
     return (
-      <div className="thumbs" aria-label="Sample images">
-        {preview.images.slice(0, 12).map((img, i) => (
+      <div className="thumbs" aria-label="Sample images" data-testid="image-preview" data-count={preview.images.length}>
+        {preview.images.slice(0, 24).map((img, i) => (
           <ImageThumb key={i} pixels={img.pixels} width={preview.width} height={preview.height} channels={preview.channels} label={img.label} />
         ))}
       </div>
     );
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" data-testid="table-preview">
       <table className="preview-table">
         <thead>
           <tr>

@@ -10,8 +10,8 @@ export function ResultsPanel() {
   return (
     <Panel id="evaluate" step={4} title="Evaluate">
       {!evaluation ? (
-        <Empty>After a run ends, accuracy, macro F1 and the confusion matrix on the held-out test split appear here.</Empty>
-      ) : (
+        <Empty>After a run ends, the metrics on the held-out test split appear here: accuracy, macro F1 and a confusion matrix for classes; MSE, MAE and R² for regression.</Empty>
+      ) : evaluation.task === 'classification' ? (
         <div className="results">
           <dl
             className="facts metrics"
@@ -20,37 +20,38 @@ export function ResultsPanel() {
             data-macro-f1={attrNumber(evaluation.macroF1)}
             data-loss={attrNumber(evaluation.loss)}
           >
-            <div>
-              <dt>Test accuracy</dt>
-              <dd className="big">{fmtPercent(evaluation.accuracy)}</dd>
-            </div>
-            <div>
-              <dt>Macro F1</dt>
-              <dd className="big">{fmtNumber(evaluation.macroF1, 3)}</dd>
-            </div>
-            <div>
-              <dt>Test loss</dt>
-              <dd>{fmtNumber(evaluation.loss, 3)}</dd>
-            </div>
-            <div>
-              <dt>Test rows</dt>
-              <dd>{evaluation.samples}</dd>
-            </div>
-            {lastEpoch && (
-              <div>
-                <dt>Val accuracy</dt>
-                <dd>{fmtPercent(lastEpoch.valAccuracy)}</dd>
-              </div>
-            )}
+            <Fact label="Test accuracy" value={fmtPercent(evaluation.accuracy)} big />
+            <Fact label="Macro F1" value={fmtNumber(evaluation.macroF1, 3)} big />
+            <Fact label="Test loss" value={fmtNumber(evaluation.loss, 3)} />
+            <Fact label="Test rows" value={String(evaluation.samples)} />
+            {lastEpoch && <Fact label="Val accuracy" value={fmtPercent(lastEpoch.valAccuracy)} />}
           </dl>
           <ConfusionMatrix evaluation={evaluation} />
+        </div>
+      ) : (
+        <div className="results">
+          <dl className="facts metrics" data-testid="metrics" data-r2={attrNumber(evaluation.r2)} data-mse={attrNumber(evaluation.mse)} data-mae={attrNumber(evaluation.mae)}>
+            <Fact label="Test R²" value={fmtNumber(evaluation.r2, 3)} big />
+            <Fact label="MSE" value={fmtNumber(evaluation.mse, 4)} big />
+            <Fact label="MAE" value={fmtNumber(evaluation.mae, 4)} />
+            <Fact label="Test rows" value={String(evaluation.samples)} />
+          </dl>
         </div>
       )}
     </Panel>
   );
 }
 
-function ConfusionMatrix({ evaluation }: { evaluation: Evaluation }) {
+function Fact(props: { label: string; value: string; big?: boolean }) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd className={props.big ? 'big' : undefined}>{props.value}</dd>
+    </div>
+  );
+}
+
+function ConfusionMatrix({ evaluation }: { evaluation: Extract<Evaluation, { task: 'classification' }> }) {
   const names = evaluation.classNames;
   return (
     <figure className="confusion" data-testid="confusion-matrix">

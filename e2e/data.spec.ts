@@ -1,0 +1,256 @@
+import { strToU8, zipSync } from 'fflate';
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attr, configure, openStudio, watchErrors } from './helpers';
+
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+
+/** PNGs drawn by the browser itself: circles and squares in two colours. */
+async function makePngs(page: Page, count: number): Promise<{ name: string; shape: string; bytes: number[] }[]> {
+  return page.evaluate(async (n) => {
+    const out: { name: string; shape: string; bytes: number[] }[] = [];
+    for (let i = 0; i < n; i++) {
+      const shape = i % 2 ? 'circle' : 'square';
+      const c = new OffscreenCanvas(40, 40);
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, 40, 40);
+      ctx.fillStyle = i % 3 ? '#fff' : '#8cf';
+      const s = 10 + (i % 5) * 3;
+      if (shape === 'square') ctx.fillRect(20 - s / 2 + (i % 4), 20 - s / 2, s, s);
+      else {
+        ctx.beginPath();
+        ctx.arc(20 + (i % 4), 20, s / 2, 0, Math.PI * 2);
+        ctx.fill();
+      }
+      const blob = await c.convertToBlob({ type: 'image/png' });
+      out.push({ name: `${shape}_${i}.png`, shape, bytes: Array.from(new Uint8Array(await blob.arrayBuffer())) });
+    }
+    return out;
+  }, count);
+}
+
+async function upload(page: Page, name: string, data: Buffer | Uint8Array, mimeType = 'application/octet-stream') {
+  await page.getByTestId('dataset-file').setInputFiles({ name, mimeType, buffer: Buffer.from(data) });
+}
+
+async function expectAlert(page: Page, text: RegExp) {
+  await expect(page.getByRole('alert').filter({ hasText: text })).toBeVisible();
+  await page.getByRole('alert').filter({ hasText: text }).getByRole('button', { name: 'Dismiss' }).click();
+}
+
+test('a real-world CSV with missing values and categories: preview, label, train', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openStudio(page);
+  await page.getByTestId('dataset-file').setInputFiles(fixture('customers.csv'));
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'customers');
+  await expect(summary).toHaveAttribute('data-rows', '800');
+  // The label is guessed (last categorical column) and can be chosen explicitly.
+  await expect(page.getByTestId('label-column')).toHaveValue('churned');
+  await page.getByTestId('label-column').selectOption('churned');
+  await expect(page.getByTestId('task-type')).toHaveValue('classification');
+  await expect(summary).toHaveAttribute('data-classes', '2');
+  const row = (name: string) => page.locator(`[data-testid="column-row"][data-column="${name}"]`);
+  await expect(row('customer_id')).toHaveAttribute('data-kind', 'identifier');
+  await expect(row('customer_id')).toHaveAttribute('data-role', 'ignore');
+  await expect(row('plan')).toHaveAttribute('data-kind', 'categorical');
+  await expect(row('region')).toHaveAttribute('data-kind', 'categorical');
+  await expect(row('age')).toHaveAttribute('data-kind', 'numeric');
+  expect(await row('age').getAttribute('data-missing').then(Number)).toBeGreaterThan(30);
+  await expect(page.getByTestId('table-preview')).toContainText('North, East');
+  await expect(page.getByTestId('class-balance').locator('[data-class="yes"]')).toHaveAttribute('data-count', /\d+/);
+  // Features: numbers standardized, categories one-hot (plan 3 + region 4 + paperless 2 + 4 numbers).
+  await expect(summary).toHaveAttribute('data-features', '13');
+
+  await configure(page, { epochs: 30, batchSize: 32, learningRate: 0.003, backend: 'wasm' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  expect(await attr(page, 'metrics', 'data-accuracy')).toBeGreaterThan(0.75);
+  expect(errors).toEqual([]);
+});
+
+test('changing the label re-derives the task: none, regression, classification', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('dataset-file').setInputFiles(fixture('houses.csv'));
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await page.getByTestId('label-column').selectOption('price_k');
+  await expect(page.getByTestId('task-type')).toHaveValue('regression');
+  await expect(summary).toHaveAttribute('data-classes', '0');
+  await page.getByTestId('label-column').selectOption('district');
+  await expect(page.getByTestId('task-type')).toHaveValue('classification');
+  await expect(summary).toHaveAttribute('data-classes', '4');
+  await page.getByTestId('label-column').selectOption('rooms');
+  await expect(page.getByTestId('task-type')).toHaveValue('classification'); // few whole numbers
+  await page.getByTestId('task-type').selectOption('regression'); // overridden by the user
+  await expect(summary).toHaveAttribute('data-task', 'regression');
+  await page.getByTestId('label-column').selectOption('');
+  await expect(summary).toHaveAttribute('data-task', 'none');
+  await expect(summary).toHaveAttribute('data-classes', '0');
+  // Unlabeled rows cannot be fine-tuned on: Start says why.
+  await page.getByTestId('train-start').click();
+  await expectAlert(page, /no labels/);
+
+  await page.getByTestId('label-column').selectOption('price_k');
+  await configure(page, { epochs: 60, batchSize: 32, learningRate: 0.01, backend: 'cpu' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  expect(await attr(page, 'metrics', 'data-r2')).toBeGreaterThan(0.6);
+  expect(await attr(page, 'metrics', 'data-mse')).toBeGreaterThan(0);
+});
+
+test('a zip of class folders: counts, previews, training; an undecodable image is skipped and listed', async ({ page }) => {
+  await openStudio(page, 'iris');
+  const pngs = await makePngs(page, 40);
+  const files: Record<string, Uint8Array> = { 'shapes/readme.txt': strToU8('two classes') };
+  for (const p of pngs) files[`shapes/${p.shape}/${p.name}`] = Uint8Array.from(p.bytes);
+  files['shapes/circle/broken.png'] = strToU8('this is not a png');
+  await upload(page, 'shapes.zip', zipSync(files), 'application/zip');
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'shapes');
+  await expect(summary).toHaveAttribute('data-rows', '40');
+  await expect(summary).toHaveAttribute('data-classes', '2');
+  await expect(summary).toHaveAttribute('data-features', String(28 * 28));
+  await expect(page.getByTestId('class-balance').locator('[data-class="circle"]')).toHaveAttribute('data-count', '20');
+  await expect(page.getByTestId('image-preview').getByRole('img')).toHaveCount(16);
+  await expect(page.getByTestId('skipped-files')).toContainText('shapes/circle/broken.png (could not be decoded as an image)');
+  await expect(page.getByTestId('skipped-files')).toContainText('readme.txt');
+  // Another size and colour re-decodes the same images.
+  await page.getByTestId('image-size').selectOption('32');
+  await page.getByTestId('image-color').selectOption('rgb');
+  await expect(summary).toHaveAttribute('data-features', String(32 * 32 * 3));
+  await configure(page, { epochs: 5, batchSize: 8, backend: 'cpu' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /\d/);
+});
+
+test('loose image files load unlabeled; a picked folder gives classes from its subfolders', async ({ page }) => {
+  await openStudio(page, 'iris');
+  const pngs = await makePngs(page, 12);
+  await page.getByTestId('dataset-file').setInputFiles(pngs.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: Buffer.from(p.bytes) })));
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-rows', '12');
+  await expect(summary).toHaveAttribute('data-task', 'none');
+  await expect(summary).toHaveAttribute('data-classes', '0');
+
+  const dir = mkdtempSync(join(tmpdir(), 'studio-folder-'));
+  for (const shape of ['circle', 'square']) {
+    await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'pets', shape), { recursive: true }));
+  }
+  for (const p of pngs) writeFileSync(join(dir, 'pets', p.shape, p.name), Buffer.from(p.bytes));
+  await page.getByTestId('dataset-folder').setInputFiles(join(dir, 'pets'));
+  await expect(summary).toHaveAttribute('data-name', 'pets');
+  await expect(summary).toHaveAttribute('data-classes', '2');
+  await expect(summary).toHaveAttribute('data-rows', '12');
+});
+
+test('files dropped on the page load like uploads', async ({ page }) => {
+  await openStudio(page);
+  const csv = await import('node:fs').then((fs) => fs.readFileSync(fixture('houses.csv'), 'utf8'));
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped-houses.csv', { type: 'text/csv' }));
+    return dt;
+  }, csv);
+  await page.locator('.app').dispatchEvent('dragover', { dataTransfer });
+  await page.locator('.app').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'dropped-houses');
+});
+
+test('bad input ends in a clear alert and the previous dataset still trains', async ({ page }) => {
+  await openStudio(page, 'iris');
+  const summary = page.getByTestId('dataset-summary');
+  const stillIris = async () => {
+    await expect(summary).toHaveAttribute('data-name', 'iris');
+    await expect(summary).toHaveAttribute('data-rows', '150');
+  };
+  await upload(page, 'empty.csv', Buffer.alloc(0), 'text/csv');
+  await expectAlert(page, /empty\.csv is empty\. Choose a CSV file with a header row/);
+  await stillIris();
+
+  const png = (await makePngs(page, 1))[0]!;
+  await upload(page, 'photo.csv', Uint8Array.from(png.bytes), 'text/csv');
+  await expectAlert(page, /photo\.csv is not a text table \(it contains binary data\)/);
+  await stillIris();
+
+  await upload(page, 'one-class.csv', strToU8('a,b,label\n1,2,x\n3,4,x\n5,6,x\n'), 'text/csv');
+  await expectAlert(page, /only one class \(x\)/);
+  await stillIris();
+
+  const idsOnly = ['id,comment,label', ...Array.from({ length: 30 }, (_, i) => `${i + 1},comment number ${i},${i % 2 ? 'a' : 'b'}`)].join('\n');
+  await upload(page, 'ids.csv', strToU8(idsOnly), 'text/csv');
+  await expectAlert(page, /ids\.csv has no usable feature column: "id" \(identifier\), "comment" \(identifier\)/);
+  await stillIris();
+
+  await upload(page, 'notes.zip', zipSync({ 'a/readme.txt': strToU8('no images here') }), 'application/zip');
+  await expectAlert(page, /notes\.zip holds no images/);
+  await stillIris();
+
+  // A file over the stated size limit is refused before it is read (a sparse file on disk).
+  const dir = mkdtempSync(join(tmpdir(), 'studio-big-'));
+  const big = join(dir, 'huge.csv');
+  await import('node:fs').then((fs) => fs.truncateSync((fs.writeFileSync(big, ''), big), 513 * 1024 * 1024));
+  await page.getByTestId('dataset-file').setInputFiles(big);
+  await expectAlert(page, /huge\.csv is 513 MB; the limit for a table is 512 MB/);
+  await stillIris();
+
+  // Ragged rows: the alert names them and offers to skip them.
+  const ragged = ['a,b,label', ...Array.from({ length: 40 }, (_, i) => (i === 4 || i === 9 ? `${i},${i}` : `${i},${i * 2},${i % 2 ? 'odd' : 'even'}`))].join('\n');
+  await upload(page, 'ragged.csv', strToU8(ragged), 'text/csv');
+  const alert = page.getByRole('alert').filter({ hasText: /ragged\.csv: 2 rows have a different number of fields than the header's 3 \(data rows 5, 10\)/ });
+  await expect(alert).toBeVisible();
+  await stillIris();
+  await alert.getByRole('button', { name: 'Skip those rows and load' }).click();
+  await expect(summary).toHaveAttribute('data-name', 'ragged');
+  await expect(summary).toHaveAttribute('data-rows', '38');
+  await expect(page.getByTestId('table-rows')).toHaveAttribute('data-malformed', '2');
+
+  // And the dataset before the bad files trains as usual.
+  await page.getByTestId('dataset-builtin').selectOption('iris');
+  await stillIris();
+  await configure(page, { epochs: 3, backend: 'cpu' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+});
+
+test('a zip bomb is stopped at the unpacked-size cap', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openStudio(page, 'iris');
+  const { Zip, ZipDeflate } = await import('fflate');
+  // 1.1 GB of zeros in one entry compress to about a megabyte.
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    parts.push(chunk);
+  });
+  const entry = new ZipDeflate('bomb/a/zeros.png', { level: 1 });
+  zip.add(entry);
+  const block = new Uint8Array(64 * 1024 * 1024);
+  for (let i = 0; i < 17; i++) entry.push(block, i === 16);
+  zip.end();
+  const bytes = Buffer.concat(parts);
+  expect(bytes.length).toBeLessThan(5 * 1024 * 1024);
+  await upload(page, 'bomb.zip', bytes, 'application/zip');
+  await expectAlert(page, /bomb\.zip would expand to more than 1\.0 GB once unpacked/);
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'iris');
+});
+
+test('the loaded dataset comes back after a reload, and can still be re-labelled', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('dataset-file').setInputFiles(fixture('houses.csv'));
+  await page.getByTestId('label-column').selectOption('district');
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-classes', '4');
+  await page.waitForTimeout(500); // the write to IndexedDB follows the load
+  await page.reload();
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(summary).toHaveAttribute('data-classes', '4');
+  await expect(page.getByTestId('label-column')).toHaveValue('district');
+  // The source file was kept too: a new label is derived from it after the reload.
+  await page.getByTestId('label-column').selectOption('price_k');
+  await expect(summary).toHaveAttribute('data-task', 'regression');
+});

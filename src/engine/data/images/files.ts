@@ -1,0 +1,153 @@
+// Image files from a zip (class folders), a picked folder, or loose files: which entries are
+// images, what class each belongs to, and caps against zip bombs. No decoding here (see worker).
+import { Unzip, UnzipInflate } from 'fflate';
+import { DataError, LIMITS } from '../errors';
+
+export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'];
+
+export interface ImageEntry {
+  /** Path inside the zip or folder, for messages. */
+  path: string;
+  /** Class (folder) name, or null when unlabeled. */
+  label: string | null;
+  data: Blob | Uint8Array;
+}
+
+export function isImageName(name: string): boolean {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  return IMAGE_EXTENSIONS.includes(ext);
+}
+
+/** Entries to ignore silently: folders, macOS resource forks, hidden files. */
+function isJunk(path: string): boolean {
+  return path.endsWith('/') || path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
+}
+
+/**
+ * Labels from folders: `cat/001.png` is class "cat". A single top folder holding everything
+ * (`pets/cat/001.png`, or a picked folder) is skipped. Files outside any class folder are unlabeled.
+ */
+export function labelFromPaths(paths: string[]): { labels: (string | null)[]; strippedTop: string | null } {
+  const parts = paths.map((p) => p.split('/').filter(Boolean));
+  const tops = new Set(parts.map((p) => (p.length > 1 ? p[0] : null)));
+  const singleTop = tops.size === 1 && !tops.has(null) ? [...tops][0]! : null;
+  const labels = parts.map((p) => {
+    const rest = singleTop ? p.slice(1) : p;
+    return rest.length > 1 ? rest[rest.length - 2]! : null;
+  });
+  return { labels, strippedTop: singleTop };
+}
+
+export interface ZipLimits {
+  zipBytes: number;
+  expandedBytes: number;
+  entryBytes: number;
+}
+
+const defaultZipLimits: ZipLimits = { zipBytes: LIMITS.zipBytes, expandedBytes: LIMITS.zipExpandedBytes, entryBytes: LIMITS.imageFileBytes };
+
+/**
+ * Reads the image entries of a zip with a streaming inflater that counts bytes as they come out,
+ * so an archive that lies about its sizes is stopped at the cap, not after filling memory.
+ */
+export async function readZipImages(
+  zip: Blob,
+  zipName: string,
+  limits: ZipLimits = defaultZipLimits,
+  onProgress?: (fraction: number) => void,
+): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
+  if (zip.size > limits.zipBytes)
+    throw new DataError(`${zipName} is ${mb(zip.size)}; the limit for a zip is ${mb(limits.zipBytes)}. Split it, or use smaller images.`, 'too-large');
+  const head = new Uint8Array(await zip.slice(0, 4).arrayBuffer());
+  if (head.length < 4 || head[0] !== 0x50 || head[1] !== 0x4b)
+    throw new DataError(`${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`, 'bad-zip');
+
+  const files: { path: string; chunks: Uint8Array[] }[] = [];
+  const ignored: string[] = [];
+  let expanded = 0;
+  let failure: DataError | null = null;
+  const unzip = new Unzip((file) => {
+    if (isJunk(file.name)) return;
+    if (!isImageName(file.name)) {
+      ignored.push(file.name);
+      return;
+    }
+    if (file.originalSize !== undefined && expanded + file.originalSize > limits.expandedBytes) {
+      failure ??= bomb(zipName, limits);
+      return;
+    }
+    const entry = { path: file.name, chunks: [] as Uint8Array[] };
+    let size = 0;
+    files.push(entry);
+    file.ondata = (err, chunk, _final) => {
+      if (failure) return;
+      if (err) {
+        failure = new DataError(`${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`, 'bad-zip');
+        return;
+      }
+      size += chunk.length;
+      expanded += chunk.length;
+      if (expanded > limits.expandedBytes) {
+        failure = bomb(zipName, limits);
+        file.terminate();
+        return;
+      }
+      if (size > limits.entryBytes) {
+        failure = new DataError(`${zipName}: "${file.name}" is over ${mb(limits.entryBytes)}, the limit for one image. Remove or shrink it.`, 'too-large');
+        file.terminate();
+        return;
+      }
+      entry.chunks.push(chunk);
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  const step = 1 << 20;
+  for (let offset = 0; offset < zip.size && !failure; offset += step) {
+    const chunk = new Uint8Array(await zip.slice(offset, offset + step).arrayBuffer());
+    try {
+      unzip.push(chunk, offset + step >= zip.size);
+    } catch (e) {
+      throw new DataError(`${zipName} could not be read as a zip (${e instanceof Error ? e.message : String(e)}). Re-create it and try again.`, 'bad-zip');
+    }
+    onProgress?.(Math.min(1, (offset + step) / zip.size));
+  }
+  if (failure) throw failure;
+  const { labels } = labelFromPaths(files.map((f) => f.path));
+  const entries = keepFiled(files.map((f, i) => ({ path: f.path, label: labels[i]!, data: concat(f.chunks) })), ignored);
+  if (!entries.length)
+    throw new DataError(
+      `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,
+      'no-images',
+    );
+  return { entries, ignored };
+}
+
+function bomb(zipName: string, limits: ZipLimits): DataError {
+  return new DataError(
+    `${zipName} would expand to more than ${mb(limits.expandedBytes)} once unpacked, the limit for an image archive. This can be a "zip bomb"; if the archive is genuine, split it into smaller zips.`,
+    'zip-bomb',
+  );
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+export function mb(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
+}
+
+/** When some images are in class folders, the ones outside any folder are left out (and named). */
+export function keepFiled(entries: ImageEntry[], ignored: string[]): ImageEntry[] {
+  if (entries.every((e) => e.label === null) || entries.every((e) => e.label !== null)) return entries;
+  for (const e of entries) if (e.label === null) ignored.push(`${e.path} (outside any class folder)`);
+  return entries.filter((e) => e.label !== null);
+}

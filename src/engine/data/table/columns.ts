@@ -1,0 +1,64 @@
+// What each column of a table is (numeric, categorical, text, identifier, constant, empty) and
+// its summary for the preview: missing count, range and histogram, or its top values.
+import type { ColumnKind, ColumnSummary } from '../../../shared/types';
+import type { RawColumn } from './readCsv';
+
+/** Up to this many distinct values (or this share of the rows) a text column is categorical. */
+const CATEGORY_LIMIT = 100;
+const HISTOGRAM_BINS = 12;
+
+export function inferKind(col: RawColumn, rows: number): ColumnKind {
+  const present = rows - col.missingCount;
+  if (present === 0) return 'empty';
+  if (col.codes && col.dict.length === 1) return 'constant';
+  if (col.nonNumeric === 0) {
+    // Whole numbers counting up row by row (1, 2, 3 …), or increasing under an id-like name, are
+    // row ids, not measurements.
+    const idName = /(^|[_\s-])(id|idx|index|key|row|no)$|^#$/i.test(col.name);
+    if (col.allIntegers && col.strictlyIncreasing && col.missingCount === 0 && rows > 20 && (col.consecutive || idName)) return 'identifier';
+    return 'numeric';
+  }
+  if (col.codes && col.dict.length <= Math.max(CATEGORY_LIMIT, rows * 0.05) && col.dict.length < present) return 'categorical';
+  return col.codes && col.dict.length === present && present > 20 ? 'identifier' : 'text';
+}
+
+export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind): Omit<ColumnSummary, 'role'> {
+  const base = { name: col.name, kind, missing: col.missingCount, distinct: col.dict.length, manyDistinct: col.codes === null };
+  if (kind === 'numeric' || kind === 'identifier') {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let n = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = col.values[r]!;
+      if (Number.isNaN(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      n++;
+    }
+    const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
+    const width = (max - min) / HISTOGRAM_BINS || 1;
+    for (let r = 0; r < rows; r++) {
+      const v = col.values[r]!;
+      if (!Number.isNaN(v)) histogram[Math.min(HISTOGRAM_BINS - 1, Math.floor((v - min) / width))]!++;
+    }
+    return { ...base, min, max, mean: n ? sum / n : NaN, histogram };
+  }
+  const top = col.dict
+    .map((value, i) => ({ value, count: col.counts[i]! }))
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 5);
+  return { ...base, top };
+}
+
+/** A label column is guessed by name first, then the last usable column. */
+export function guessLabel(cols: { name: string; kind: ColumnKind }[]): string {
+  // A column named like a label is taken even when constant: loading then says it has one class,
+  // rather than silently loading the table unlabeled.
+  const named = cols.filter((c) => c.kind === 'numeric' || c.kind === 'categorical' || c.kind === 'constant');
+  const byName = named.find((c) => /^(label|labels|class|classes|target|y|species|outcome|category|diagnosis)$/i.test(c.name));
+  if (byName) return byName.name;
+  const last = cols[cols.length - 1];
+  return last && last.kind === 'categorical' ? last.name : '';
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { readPublic } from '../../../test/fixtures';
+import { DEFAULT_TABLE_OPTIONS, type TableOptions } from '../../../shared/types';
+import { classCounts } from '../dataset';
+import { DataError } from '../errors';
+import { buildTableDataset, withDefaultLabel } from './buildTable';
+import { readCsv } from './readCsv';
+
+const read = (text: string, skipMalformed = false) => readCsv(text, 'test.csv', { skipMalformed });
+const build = async (text: string, opts: Partial<TableOptions> = {}) => {
+  const raw = await read(text, opts.skipMalformed);
+  return buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, ...opts, label: withDefaultLabel(raw, opts) });
+};
+const expectDataError = async (p: Promise<unknown>, code: string, text: RegExp) => {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(DataError);
+  expect((e as DataError).code).toBe(code);
+  expect((e as DataError).message).toMatch(text);
+};
+
+describe('reading CSV and TSV', () => {
+  it('handles quotes, embedded commas and newlines, a BOM and CRLF line ends', async () => {
+    const raw = await read('\uFEFFname,note,score\r\n"Smith, J","said ""hi""\r\nthen left",3.5\r\nLee,plain,4\r\n');
+    expect(raw.columns.map((c) => c.name)).toEqual(['name', 'note', 'score']);
+    expect(raw.rows).toBe(2);
+    expect(raw.head[0]).toEqual(['Smith, J', 'said "hi"\r\nthen left', '3.5']);
+    expect(Array.from(raw.columns[2]!.values)).toEqual([3.5, 4]);
+  });
+
+  it('detects semicolon and tab delimiters', async () => {
+    expect((await read('a;b;c\n1;2;3\n4;5;6\n')).delimiter).toBe(';');
+    const tsv = await read('a\tb\n1\t2\n3\t4\n');
+    expect(tsv.delimiter).toBe('\t');
+    expect(Array.from(tsv.columns[1]!.values)).toEqual([2, 4]);
+  });
+
+  it('counts the usual missing-value spellings per column', async () => {
+    const raw = await read('x,y\n1,NA\n,N/A\nnull,?\nNaN,5\n2,none\n');
+    expect(raw.columns.map((c) => c.missingCount)).toEqual([3, 4]);
+  });
+
+  it('names blank and repeated headers', async () => {
+    const raw = await read('a,,a\n1,2,3\n');
+    expect(raw.columns.map((c) => c.name)).toEqual(['a', 'column_2', 'a_2']);
+  });
+
+  it('reports ragged rows by number, or skips them when asked', async () => {
+    const text = 'a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n';
+    await expectDataError(read(text), 'malformed-rows', /2 rows have a different number of fields than the header's 3 \(data rows 2, 4\)/);
+    const raw = await read(text, true);
+    expect(raw.rows).toBe(2);
+    expect(raw.malformedCount).toBe(2);
+  });
+
+  it('refuses empty, header-only and binary input with what to do', async () => {
+    await expectDataError(read(''), 'empty', /test\.csv is empty/);
+    await expectDataError(read('a,b,c\n'), 'no-rows', /no data rows/);
+    await expectDataError(read('PK\u0003\u0004\u0000\u0000binary'), 'binary', /not a text table/);
+  });
+});
+
+describe('building a dataset from a table', () => {
+  const mixed = [
+    'id,age,city,income,note,churn',
+    ...Array.from({ length: 60 }, (_, i) => {
+      const city = ['Paris', 'Lyon', 'Nice'][i % 3];
+      const age = i % 7 === 0 ? 'NA' : String(20 + (i % 40));
+      return `${i + 1},${age},${city},${1000 + i * 10},free text number ${i},${i % 2 ? 'yes' : 'no'}`;
+    }),
+  ].join('\n');
+
+  it('infers column types and roles, one-hot encodes categories, and guesses the label by name', async () => {
+    const ds = await build(mixed);
+    const kinds = Object.fromEntries(ds.table!.columns.map((c) => [c.name, [c.kind, c.role]]));
+    expect(kinds).toEqual({
+      id: ['identifier', 'ignore'],
+      age: ['numeric', 'feature'],
+      city: ['categorical', 'feature'],
+      income: ['numeric', 'feature'],
+      note: ['identifier', 'ignore'],
+      churn: ['categorical', 'label'],
+    });
+    expect(ds.task).toBe('classification');
+    expect(ds.classNames).toEqual(['no', 'yes']);
+    // Categories in order of frequency in the training rows.
+    expect([...ds.table!.inputNames].sort()).toEqual(['age', 'city=Lyon', 'city=Nice', 'city=Paris', 'income']);
+    expect(ds.table!.inputNames[0]).toBe('age');
+    expect(ds.table!.inputNames[4]).toBe('income');
+    expect(ds.features).toBe(5);
+    expect(ds.table!.columns.find((c) => c.name === 'age')!.missing).toBe(9);
+    for (let r = 0; r < ds.rows; r++) {
+      const oneHot = [1, 2, 3].map((k) => ds.x[r * 5 + k]!);
+      expect(oneHot.reduce((a, b) => a + b, 0)).toBe(1);
+    }
+    expect(Array.from(ds.x).every(Number.isFinite)).toBe(true); // missing ages imputed
+  });
+
+  it('standardizes numeric features with training-split statistics only', async () => {
+    const ds = await build(mixed);
+    const incomes = Array.from(ds.split.train, (r) => ds.x[r * 5 + 4]!);
+    const mean = incomes.reduce((a, b) => a + b, 0) / incomes.length;
+    expect(mean).toBeCloseTo(0, 5);
+    const testMean = Array.from(ds.split.test, (r) => ds.x[r * 5 + 4]!).reduce((a, b) => a + b, 0) / ds.split.test.length;
+    expect(Math.abs(testMean)).toBeGreaterThan(1e-3); // not re-centred on its own statistics
+  });
+
+  it('drops rows with missing values when asked', async () => {
+    const ds = await build(mixed, { missing: 'drop' });
+    expect(ds.rows).toBe(51);
+    expect(ds.table!.rowsDropped).toBe(9);
+  });
+
+  it('makes a stratified, seeded split of editable size', async () => {
+    const a = await build(mixed, { valFraction: 0.2, testFraction: 0.2, seed: 7 });
+    const b = await build(mixed, { valFraction: 0.2, testFraction: 0.2, seed: 7 });
+    expect(Array.from(a.split.test)).toEqual(Array.from(b.split.test));
+    expect(classCounts(a, a.split.test)).toEqual([6, 6]);
+    expect(a.split.val.length).toBe(12);
+  });
+
+  it('turns a numeric label with many values into regression, and a few integers into classes', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${i % 5},${(i * 7) % 11},${(i * 1.37).toFixed(2)},${i % 3}`);
+    const text = ['a,b,price,grade', ...rows].join('\n');
+    const reg = await build(text, { label: 'price' });
+    expect(reg.task).toBe('regression');
+    expect(reg.classNames).toEqual([]);
+    const cls = await build(text, { label: 'grade' });
+    expect(cls.task).toBe('classification');
+    expect(cls.classNames).toEqual(['0', '1', '2']);
+    const forced = await build(text, { label: 'grade', task: 'regression' });
+    expect(forced.task).toBe('regression');
+  });
+
+  it('allows no label (unlabeled rows, for pretraining)', async () => {
+    const ds = await build(mixed, { label: '' });
+    expect(ds.task).toBe('none');
+    expect(ds.y).toBeNull();
+    expect(ds.table!.columns.find((c) => c.name === 'churn')!.role).toBe('feature');
+  });
+
+  it('refuses a label with one class and a table with no usable feature', async () => {
+    await expectDataError(build('a,b\n1,x\n2,x\n3,x\n', { label: 'b' }), 'one-class', /only one class \(x\)/);
+    const ids = ['id,text,label', ...Array.from({ length: 30 }, (_, i) => `${i + 1},words ${i} here,${i % 2}`)].join('\n');
+    await expectDataError(build(ids, { label: 'label' }), 'no-features', /no usable feature column: "id" \(identifier\), "text" \(identifier\)/);
+  });
+
+  it('reads the built-in iris table through the same pipeline', async () => {
+    const ds = await build(readPublic('iris.csv').toString('utf8'), { label: 'species' });
+    expect([ds.rows, ds.features, ds.classNames.length]).toEqual([150, 4, 3]);
+    expect(classCounts(ds, ds.split.test)).toEqual([8, 8, 8]);
+  });
+});

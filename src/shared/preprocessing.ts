@@ -1,0 +1,32 @@
+// How raw inputs become model inputs, as plain data. Saved with every dataset (and, later, with
+// checkpoints and exported models) so that a model can always be fed the way it was trained.
+
+export type FeatureSpec =
+  | { column: string; type: 'numeric'; mean: number; std: number; impute: number }
+  | { column: string; type: 'onehot'; categories: string[]; other: boolean; impute: string };
+
+export type LabelSpec =
+  | { column: string; type: 'classes'; classNames: string[] }
+  | { column: string; type: 'numeric'; mean: number; std: number };
+
+export type Preprocessing =
+  | {
+      kind: 'table';
+      features: FeatureSpec[];
+      label: LabelSpec | null;
+      missing: 'impute' | 'drop';
+      missingTokens: string[];
+    }
+  | { kind: 'image'; height: number; width: number; channels: 1 | 3; scale: number; classNames: string[] };
+
+/** Width of the model input a feature spec produces. */
+export function featureWidth(f: FeatureSpec): number {
+  return f.type === 'numeric' ? 1 : f.categories.length + (f.other ? 1 : 0);
+}
+
+/** Names of the model's input columns, in order (one-hot columns as "column=value"). */
+export function inputNames(features: FeatureSpec[]): string[] {
+  return features.flatMap((f) =>
+    f.type === 'numeric' ? [f.column] : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])],
+  );
+}

@@ -1,0 +1,128 @@
+import type { ColumnRole, ColumnSummary, TableOptions, TableSummary, Task } from '../../shared/types';
+import { configureTable } from '../actions';
+import { fmtNumber } from '../format';
+import { NumberField } from './NumberField';
+
+/** Label, task, missing values, split and per-column roles of an uploaded (or built-in) table. */
+export function TableSetup({ table, task, disabled }: { table: TableSummary; task: Task; disabled: boolean }) {
+  const o = table.options;
+  const apply = (patch: Partial<TableOptions>) => void configureTable({ ...o, ...patch });
+  const missingTotal = table.columns.reduce((s, c) => s + c.missing, 0);
+
+  return (
+    <div className="table-setup">
+      <div className="grid-2">
+        <label className="field">
+          <span>Label column</span>
+          <select data-testid="label-column" value={o.label} disabled={disabled} onChange={(e) => apply({ label: e.target.value, task: 'auto' })}>
+            <option value="">no label (unlabeled)</option>
+            {table.columns.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Task</span>
+          <select
+            data-testid="task-type"
+            value={task === 'none' ? '' : task}
+            disabled={disabled || task === 'none'}
+            onChange={(e) => apply({ task: e.target.value as TableOptions['task'] })}
+          >
+            {task === 'none' && <option value="">pretraining only (no label)</option>}
+            <option value="classification">classification</option>
+            <option value="regression">regression</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Missing values ({missingTotal.toLocaleString('en-US')})</span>
+          <select data-testid="missing-strategy" value={o.missing} disabled={disabled} onChange={(e) => apply({ missing: e.target.value as TableOptions['missing'] })}>
+            <option value="impute">fill in (mean / most frequent)</option>
+            <option value="drop">drop those rows</option>
+          </select>
+        </label>
+        <div className="grid-2 tight">
+          <NumberField testId="split-val" label="Val %" value={Math.round(o.valFraction * 100)} min={0} max={45} integer disabled={disabled} onChange={(v) => apply({ valFraction: v / 100 })} />
+          <NumberField testId="split-test" label="Test %" value={Math.round(o.testFraction * 100)} min={1} max={45} integer disabled={disabled} onChange={(v) => apply({ testFraction: v / 100 })} />
+        </div>
+      </div>
+      <p className="muted small" data-testid="table-rows" data-read={table.rowsRead} data-dropped={table.rowsDropped} data-malformed={table.malformedSkipped}>
+        {table.rowsRead.toLocaleString('en-US')} rows read
+        {table.rowsDropped ? ` · ${table.rowsDropped.toLocaleString('en-US')} left out (missing values)` : ''}
+        {table.malformedSkipped ? ` · ${table.malformedSkipped.toLocaleString('en-US')} malformed rows skipped` : ''} · delimiter{' '}
+        <code>{table.delimiter === '\t' ? 'tab' : table.delimiter}</code> · {table.inputNames.length} model inputs
+      </p>
+      <div className="table-wrap">
+        <table className="columns-table" data-testid="columns-table">
+          <thead>
+            <tr>
+              <th>Column</th>
+              <th>Type</th>
+              <th>Role</th>
+              <th>Missing</th>
+              <th>Distribution</th>
+            </tr>
+          </thead>
+          <tbody>
+            {table.columns.map((c) => (
+              <ColumnRow key={c.name} column={c} disabled={disabled} onRole={(role) => (role === 'label' ? apply({ label: c.name, task: 'auto' }) : apply({ roles: { ...o.roles, [c.name]: role }, label: c.role === 'label' ? '' : o.label }))} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function ColumnRow({ column: c, disabled, onRole }: { column: ColumnSummary; disabled: boolean; onRole: (r: ColumnRole) => void }) {
+  return (
+    <tr data-testid="column-row" data-column={c.name} data-kind={c.kind} data-role={c.role} data-missing={c.missing}>
+      <th scope="row" className="col-name" title={c.name}>
+        {c.name}
+      </th>
+      <td>{c.kind}</td>
+      <td>
+        <select aria-label={`Role of ${c.name}`} data-testid="column-role" value={c.role} disabled={disabled} onChange={(e) => onRole(e.target.value as ColumnRole)}>
+          <option value="feature">feature</option>
+          <option value="label">label</option>
+          <option value="ignore">ignore</option>
+        </select>
+      </td>
+      <td className={c.missing ? 'warn-text' : undefined}>{c.missing || '–'}</td>
+      <td>
+        <Distribution column={c} />
+      </td>
+    </tr>
+  );
+}
+
+function Distribution({ column: c }: { column: ColumnSummary }) {
+  if (c.histogram) {
+    const max = Math.max(...c.histogram, 1);
+    return (
+      <span className="dist" title={`min ${fmtNumber(c.min)} · mean ${fmtNumber(c.mean)} · max ${fmtNumber(c.max)}`}>
+        <svg width="72" height="18" viewBox="0 0 72 18" aria-hidden="true">
+          {c.histogram.map((n, i) => (
+            <rect key={i} x={i * 6} y={18 - (n / max) * 18} width={5} height={(n / max) * 18} fill="var(--accent)" opacity={0.7} />
+          ))}
+        </svg>
+        <span className="muted small">
+          {fmtNumber(c.min, 3)}–{fmtNumber(c.max, 3)}
+        </span>
+      </span>
+    );
+  }
+  if (c.top?.length)
+    return (
+      <span className="muted small" title={c.top.map((t) => `${t.value}: ${t.count}`).join('\n')}>
+        {c.top
+          .slice(0, 3)
+          .map((t) => `${t.value} (${t.count})`)
+          .join(', ')}
+        {c.manyDistinct ? ', … (many)' : c.distinct > 3 ? `, … ${c.distinct} values` : ''}
+      </span>
+    );
+  return <span className="muted small">–</span>;
+}
