@@ -32,6 +32,38 @@ async function makePngs(page: Page, count: number): Promise<{ name: string; shap
   }, count);
 }
 
+/** The same kind of picture in the other formats the studio reads: JPEG and WebP drawn by the
+ * browser, BMP and GIF written byte by byte (canvas cannot encode those). */
+async function otherFormats(page: Page): Promise<Record<string, Uint8Array>> {
+  const drawn = await page.evaluate(async () => {
+    const out: Record<string, number[]> = {};
+    for (const type of ['image/jpeg', 'image/webp']) {
+      const c = new OffscreenCanvas(40, 40);
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(12, 12, 16, 16);
+      out[type] = Array.from(new Uint8Array(await (await c.convertToBlob({ type, quality: 0.9 })).arrayBuffer()));
+    }
+    return out;
+  });
+  // 2x2 24-bit BMP: file header, BITMAPINFOHEADER, two rows of 2 pixels padded to 8 bytes.
+  const bmp = Buffer.alloc(70);
+  bmp.write('BM', 0);
+  bmp.writeUInt32LE(70, 2);
+  bmp.writeUInt32LE(54, 10);
+  bmp.writeUInt32LE(40, 14);
+  bmp.writeInt32LE(2, 18);
+  bmp.writeInt32LE(2, 22);
+  bmp.writeUInt16LE(1, 26);
+  bmp.writeUInt16LE(24, 28);
+  bmp.writeUInt32LE(16, 34);
+  bmp.fill(0xff, 54, 60);
+  bmp.fill(0xff, 62, 68);
+  // The classic 1x1 GIF.
+  const gif = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
+  return { jpg: Uint8Array.from(drawn['image/jpeg']!), webp: Uint8Array.from(drawn['image/webp']!), bmp, gif };
+}
+
 async function upload(page: Page, name: string, data: Buffer | Uint8Array, mimeType = 'application/octet-stream') {
   await page.getByTestId('dataset-file').setInputFiles({ name, mimeType, buffer: Buffer.from(data) });
 }
@@ -108,16 +140,24 @@ test('a zip of class folders: counts, previews, training; an undecodable image i
   const files: Record<string, Uint8Array> = { 'shapes/readme.txt': strToU8('two classes') };
   for (const p of pngs) files[`shapes/${p.shape}/${p.name}`] = Uint8Array.from(p.bytes);
   files['shapes/circle/broken.png'] = strToU8('this is not a png');
+  const other = await otherFormats(page);
+  files['shapes/circle/extra.jpg'] = other.jpg!;
+  files['shapes/circle/extra.gif'] = other.gif!;
+  files['shapes/square/extra.webp'] = other.webp!;
+  files['shapes/square/extra.bmp'] = other.bmp!;
   await upload(page, 'shapes.zip', zipSync(files), 'application/zip');
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toHaveAttribute('data-name', 'shapes');
-  await expect(summary).toHaveAttribute('data-rows', '40');
+  // 40 PNGs and one each of JPEG, GIF, WebP and BMP decoded; the broken file skipped.
+  await expect(summary).toHaveAttribute('data-rows', '44');
   await expect(summary).toHaveAttribute('data-classes', '2');
   await expect(summary).toHaveAttribute('data-features', String(28 * 28));
-  await expect(page.getByTestId('class-balance').locator('[data-class="circle"]')).toHaveAttribute('data-count', '20');
+  await expect(page.getByTestId('class-balance').locator('[data-class="circle"]')).toHaveAttribute('data-count', '22');
   await expect(page.getByTestId('image-preview').getByRole('img')).toHaveCount(16);
-  await expect(page.getByTestId('skipped-files')).toContainText('shapes/circle/broken.png (could not be decoded as an image)');
-  await expect(page.getByTestId('skipped-files')).toContainText('readme.txt');
+  const skipped = page.getByTestId('skipped-files');
+  await expect(skipped).toHaveAttribute('data-count', '2');
+  await expect(skipped).toContainText('shapes/circle/broken.png (could not be decoded as an image)');
+  await expect(skipped).toContainText('readme.txt');
   // Another size and colour re-decodes the same images.
   await page.getByTestId('image-size').selectOption('32');
   await page.getByTestId('image-color').selectOption('rgb');

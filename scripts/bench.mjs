@@ -4,9 +4,14 @@
 //     and the time to the first batch.
 //  2. App: the real page trains the reference model on each backend and on `auto`; samples per
 //     second as the app reports them, and main-thread long tasks (>50 ms) during training.
+//  3. CSV: a synthetic 100 MB table loaded by the app (parse, infer, encode, split) against plain
+//     papaparse on the same file in a worker; MB/s of each, and main-thread long tasks.
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
-// Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm  --models=mlp
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
+//          --only=engine,app,csv, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+import { existsSync, mkdirSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
@@ -19,6 +24,32 @@ const rounds = Number(arg('rounds', quick ? 2 : 4));
 const secondsPerRun = Number(arg('seconds', quick ? 1.5 : 3));
 const appEpochs = Number(arg('app-epochs', 1));
 
+/** A synthetic table of about `mb` megabytes (cached in the temp folder). */
+function makeCsv(mb) {
+  const file = join(tmpdir(), `pretrain-studio-bench-${mb}mb`, 'bench.csv');
+  if (existsSync(file)) return file;
+  mkdirSync(join(tmpdir(), `pretrain-studio-bench-${mb}mb`), { recursive: true });
+  const fd = openSync(file, 'w');
+  writeSync(fd, 'a,b,c,d,e,f,g,city,plan,flag,score,label\n');
+  let seed = 1;
+  const r = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
+  const cities = ['Paris', 'Lyon', 'Nice', '"Aix, Provence"', 'Lille'];
+  let written = 0;
+  while (written < mb * 1024 * 1024) {
+    const lines = [];
+    for (let i = 0; i < 10000; i++) {
+      const v = Array.from({ length: 7 }, () => (r() * 100).toFixed(3));
+      if (r() < 0.02) v[2] = 'NA';
+      lines.push(`${v.join(',')},${cities[Math.floor(r() * 5)]},${r() < 0.5 ? 'basic' : 'pro'},${r() < 0.5 ? 'Y' : 'N'},${(r() * 10).toFixed(2)},${r() < 0.4 ? 'yes' : 'no'}`);
+    }
+    const chunk = lines.join('\n') + '\n';
+    writeSync(fd, chunk);
+    written += chunk.length;
+  }
+  closeSync(fd);
+  return file;
+}
+
 const median = (a) => {
   if (!a.length) return NaN;
   const s = [...a].sort((x, y) => x - y);
@@ -30,18 +61,19 @@ const pad = (s, n) => String(s).padEnd(n);
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 const results = { date: new Date().toISOString(), chromium: browser.version(), engine: [], app: [] };
-try {
-  const info = await browser.newPage();
-  await info.goto(`${server.url}/bench.html`);
-  const adapter = await info.evaluate(async () => {
-    const a = await navigator.gpu?.requestAdapter();
-    return a ? { ...a.info, isFallbackAdapter: a.info.isFallbackAdapter } : null;
-  });
-  results.adapter = adapter;
-  console.log(`Chromium ${results.chromium}; WebGPU adapter: ${adapter ? `${adapter.vendor} ${adapter.architecture}${adapter.isFallbackAdapter ? ' (software fallback)' : ''}` : 'none'}`);
+const only = arg('only', 'engine,app,csv').split(',');
 
-  // 1. Engine: studio loop vs model.fit.
-  if (!process.argv.includes('--app-only')) {
+const LONG_TASKS = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
+    type: 'longtask',
+    buffered: true,
+  });
+};
+const longTasksBetween = (page, a, b) => page.evaluate(([x, y]) => window.__longTasks.filter((t) => t.start >= x && t.start <= y), [a, b]);
+
+/** 1. The studio's loop against plain model.fit, per backend and model. */
+async function benchEngine() {
   console.log(`\n1. Studio loop vs plain model.fit (median of ${rounds} paired rounds, batch 32)`);
   const bench = await browser.newPage();
   bench.on('console', (m) => m.type() === 'log' && process.stdout.write(`   · ${m.text()}\n`));
@@ -49,8 +81,7 @@ try {
   await bench.waitForFunction(() => 'runBenchCase' in window);
   for (const model of models) {
     for (const backend of backends) {
-      const row = await bench.evaluate((c) => window.runBenchCase(c), { backend, model, batchSize: 32, rounds, secondsPerRun });
-      results.engine.push(row);
+      results.engine.push(await bench.evaluate((c) => window.runBenchCase(c), { backend, model, batchSize: 32, rounds, secondsPerRun }));
     }
   }
   console.log(`\n${pad('model', 6)}${pad('backend', 9)}${pad('samples', 9)}${pad('first batch', 13)}${pad('loop/s', 9)}${pad('fit/s', 9)}ratio`);
@@ -64,20 +95,14 @@ try {
     r.ratio = loop / fit;
     console.log(`${pad(r.model, 6)}${pad(r.backend, 9)}${pad(r.samples, 9)}${pad(`${f(r.firstBatchSeconds, 2)} s`, 13)}${pad(f(loop), 9)}${pad(f(fit), 9)}${f(r.ratio, 2)}`);
   }
+}
 
-  }
-
-  // 2. The real app: per-backend runs and auto, with long tasks on the main thread.
+/** 2. The real app on each backend and on auto, with main-thread long tasks. */
+async function benchApp() {
   console.log(`\n2. The app: reference MLP on MNIST, ${appEpochs} epoch(s), batch 32`);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
-      type: 'longtask',
-      buffered: true,
-    });
-  });
-  await page.goto(server.url);
+  await page.addInitScript(LONG_TASKS);
+  await page.goto(`${server.url}/?dataset=mnist`);
   await page.getByTestId('dataset-summary').waitFor();
   for (const backend of [...backends, 'auto']) {
     await page.getByTestId('epochs').fill(String(appEpochs));
@@ -87,16 +112,24 @@ try {
     const wall0 = Date.now();
     await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');
-    await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? ''), null, { timeout: 600_000, polling: 500 });
+    await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? ''), null, {
+      timeout: 600_000,
+      polling: 500,
+    });
     const t1 = await page.evaluate(() => performance.now());
-    const state = await status.getAttribute('data-state');
-    const rate = Number(await status.getAttribute('data-samples-per-sec'));
-    const active = await page.getByTestId('backend-active').getAttribute('data-backend');
-    const reason = await page.getByTestId('backend-reason').textContent();
-    const tasks = await page.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
-    const row = { backend, active, state, samplesPerSec: rate, seconds: (Date.now() - wall0) / 1000, longTasks: tasks.length, longTaskMs: tasks.reduce((s, t) => s + t.duration, 0), reason };
+    const tasks = await longTasksBetween(page, t0, t1);
+    const row = {
+      backend,
+      active: await page.getByTestId('backend-active').getAttribute('data-backend'),
+      state: await status.getAttribute('data-state'),
+      samplesPerSec: Number(await status.getAttribute('data-samples-per-sec')),
+      seconds: (Date.now() - wall0) / 1000,
+      longTasks: tasks.length,
+      longTaskMs: tasks.reduce((s, t) => s + t.duration, 0),
+      reason: await page.getByTestId('backend-reason').textContent(),
+    };
     results.app.push(row);
-    console.log(`   ${pad(backend, 8)}-> ${pad(active, 8)}${pad(state, 7)}${pad(`${f(rate)} samples/s`, 18)}${pad(`${f(row.seconds, 1)} s`, 9)}long tasks: ${row.longTasks} (${f(row.longTaskMs)} ms)`);
+    console.log(`   ${pad(backend, 8)}-> ${pad(row.active, 8)}${pad(row.state, 7)}${pad(`${f(row.samplesPerSec)} samples/s`, 18)}${pad(`${f(row.seconds, 1)} s`, 9)}long tasks: ${row.longTasks} (${f(row.longTaskMs)} ms)`);
     await page.getByRole('button', { name: 'Dismiss' }).click().catch(() => undefined);
   }
   const explicit = results.app.filter((r) => r.backend !== 'auto' && r.state === 'done');
@@ -107,8 +140,60 @@ try {
     console.log(`\n   auto picked ${auto.active} at ${f(auto.samplesPerSec)} samples/s; fastest explicit: ${fastest.backend} at ${f(fastest.samplesPerSec)} samples/s; ratio ${f(results.autoRatio, 2)} (target >= 0.90)`);
     console.log(`   auto's reason: ${auto.reason}`);
   }
-  const ratios = results.engine.filter((r) => Number.isFinite(r.ratio));
-  console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios.map((r) => r.ratio)), 2)} (target >= 1.00); long tasks during training: ${results.app.reduce((s, r) => s + r.longTasks, 0)}`);
+}
+
+/** 3. CSV loading: the studio (parse, infer, encode, split, in its worker) against plain papaparse. */
+async function benchCsv() {
+  const file = makeCsv(Number(arg('csv-mb', quick ? 25 : 100)));
+  const size = statSync(file).size / 1024 / 1024;
+  console.log(`\n3. CSV load: ${size.toFixed(0)} MB, 12 columns (numbers, categories, missing values)`);
+  const plainPage = await browser.newPage();
+  await plainPage.goto(`${server.url}/bench.html`);
+  await plainPage.waitForFunction(() => 'parseCsvPlain' in window);
+  await plainPage.locator('#csv').setInputFiles(file);
+  const plain = await plainPage.evaluate(() => window.parseCsvPlain());
+  await plainPage.close();
+  const app = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await app.addInitScript(LONG_TASKS);
+  await app.goto(`${server.url}/?dataset=iris`);
+  await app.locator('[data-testid="dataset-summary"][data-name="iris"]').waitFor();
+  const t0 = await app.evaluate(() => performance.now());
+  const started = Date.now();
+  await app.getByTestId('dataset-file').setInputFiles(file);
+  app.on('crash', () => console.log('   the page crashed while loading the CSV'));
+  await Promise.race([
+    app.locator('[data-testid="dataset-summary"][data-name="bench"]').waitFor({ timeout: 600_000 }),
+    app
+      .getByRole('alert')
+      .first()
+      .waitFor({ timeout: 600_000 })
+      .then(async () => {
+        throw new Error(`the app refused the CSV: ${await app.getByRole('alert').first().textContent()}`);
+      }),
+  ]);
+  const seconds = (Date.now() - started) / 1000;
+  const tasks = await longTasksBetween(app, t0, await app.evaluate(() => performance.now()));
+  const rows = Number(await app.getByTestId('dataset-summary').getAttribute('data-rows'));
+  results.csv = { mb: size, rows, studioSeconds: seconds, plainSeconds: plain.seconds, plainRows: plain.rows, longTasks: tasks.length };
+  console.log(`   studio:          ${f(size / seconds, 1)} MB/s (${f(seconds, 1)} s, ${rows} rows ready to train)`);
+  console.log(`   plain papaparse: ${f(size / plain.seconds, 1)} MB/s (${f(plain.seconds, 1)} s, ${plain.rows} rows, parse only)`);
+  console.log(`   studio / plain throughput: ${f(plain.seconds / seconds, 2)}; main-thread long tasks while loading: ${tasks.length}`);
+}
+
+try {
+  const info = await browser.newPage();
+  await info.goto(`${server.url}/bench.html`);
+  const adapter = await info.evaluate(async () => {
+    const a = await navigator.gpu?.requestAdapter();
+    return a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, isFallbackAdapter: a.info.isFallbackAdapter } : null;
+  });
+  results.adapter = adapter;
+  console.log(`Chromium ${results.chromium}; WebGPU adapter: ${adapter ? `${adapter.vendor} ${adapter.architecture}${adapter.isFallbackAdapter ? ' (software fallback)' : ''}` : 'none'}`);
+  if (only.includes('engine')) await benchEngine();
+  if (only.includes('app')) await benchApp();
+  if (only.includes('csv')) await benchCsv();
+  const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
+  if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench-${results.date.replace(/[:.]/g, '-')}.json`;

@@ -18,17 +18,24 @@ export function stratifiedSplit(
   const rand = mulberry32(seed);
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   labels.forEach((label, row) => byClass[label]!.push(row));
-  const train: number[] = [];
-  const val: number[] = [];
-  const test: number[] = [];
+  const parts = { train: [] as Int32Array[], val: [] as Int32Array[], test: [] as Int32Array[] };
   for (const rows of byClass) {
     const shuffled = shuffleInPlace(Int32Array.from(rows), rand);
     const nTest = Math.round(shuffled.length * fractions.test);
     const nVal = Math.round(shuffled.length * fractions.val);
-    test.push(...shuffled.subarray(0, nTest));
-    val.push(...shuffled.subarray(nTest, nTest + nVal));
-    train.push(...shuffled.subarray(nTest + nVal));
+    parts.test.push(shuffled.subarray(0, nTest));
+    parts.val.push(shuffled.subarray(nTest, nTest + nVal));
+    parts.train.push(shuffled.subarray(nTest + nVal));
   }
-  const sorted = (a: number[]) => Int32Array.from(a).sort();
-  return { train: sorted(train), val: sorted(val), test: sorted(test) };
+  // Concatenated without spreading (a million rows would overflow the call stack).
+  const joined = (chunks: Int32Array[]) => {
+    const out = new Int32Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out.sort();
+  };
+  return { train: joined(parts.train), val: joined(parts.val), test: joined(parts.test) };
 }

@@ -25,7 +25,7 @@ export function DataPanel() {
 
   return (
     <Panel id="data" step={1} title="Data">
-      <div className="grid-2">
+      <div className="source-row">
         <label className="field">
           <span>Built-in dataset</span>
           <select data-testid="dataset-builtin" value={builtinValue} disabled={runActive || !!loading} onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}>

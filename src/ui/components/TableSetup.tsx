@@ -116,7 +116,7 @@ function Distribution({ column: c }: { column: ColumnSummary }) {
   }
   if (c.top?.length)
     return (
-      <span className="muted small" title={c.top.map((t) => `${t.value}: ${t.count}`).join('\n')}>
+      <span className="muted small top-values" title={c.top.map((t) => `${t.value}: ${t.count}`).join('\n')}>
         {c.top
           .slice(0, 3)
           .map((t) => `${t.value} (${t.count})`)

@@ -24,7 +24,7 @@ export function inferKind(col: RawColumn, rows: number): ColumnKind {
 
 export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind): Omit<ColumnSummary, 'role'> {
   const base = { name: col.name, kind, missing: col.missingCount, distinct: col.dict.length, manyDistinct: col.codes === null };
-  if (kind === 'numeric' || kind === 'identifier') {
+  if (kind === 'numeric' || (kind === 'identifier' && col.nonNumeric === 0)) {
     let min = Infinity;
     let max = -Infinity;
     let sum = 0;
