@@ -12,8 +12,9 @@ export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[
 /** One line per layer, for the model panel. Keep in step with engine/models/build.ts. */
 export function describeModel(kind: ModelKind, sampleShape: number[], numClasses: number): string[] {
   const input = `Input(${modelInputShape(kind, sampleShape).join('×')})`;
-  if (kind === 'mlp') return [input, 'Dense(128, relu)', 'Dropout(0.5)', `Dense(${numClasses}, softmax)`];
-  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', `Dense(${numClasses}, softmax)`];
+  const head = numClasses > 0 ? `Dense(${numClasses}, softmax)` : 'Dense(1, linear)';
+  if (kind === 'mlp') return [input, 'Dense(128, relu)', 'Dropout(0.5)', head];
+  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', head];
 }
 
 export const MODEL_LABELS: Record<ModelKind, string> = {

@@ -4,8 +4,11 @@ import type {
   BackendInfo,
   BuiltinDatasetName,
   DatasetSummary,
+  EncoderInfo,
   EpochLog,
   Evaluation,
+  PretrainSnapshot,
+  Stage,
   ImageOptions,
   TableOptions,
   ProgressSnapshot,
@@ -47,8 +50,12 @@ export type WorkerEvent =
   | { type: 'datasetLoaded'; summary: DatasetSummary }
   | { type: 'backend'; runId: number; info: BackendInfo }
   | { type: 'runPhase'; runId: number; state: RunState; message?: string }
+  /** The loss series the run reports (e.g. ["loss"], or ["discriminator", "generator"]). */
+  | { type: 'runStarted'; runId: number; stage: Stage; series: string[]; title: string }
   /** Coalesced batch progress: several batches' losses in one message, a few per second. */
-  | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[] }
+  | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[][] }
+  | { type: 'snapshot'; runId: number; snapshot: PretrainSnapshot }
+  | { type: 'encoders'; encoders: EncoderInfo[] }
   | { type: 'epoch'; runId: number; log: EpochLog }
   | { type: 'evaluation'; runId: number; evaluation: Evaluation }
   | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };

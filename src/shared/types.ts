@@ -132,23 +132,82 @@ export type DatasetPreview =
   | { kind: 'image'; height: number; width: number; channels: number; images: { pixels: Uint8Array; label: string }[] }
   | { kind: 'table'; columns: string[]; rows: string[][] };
 
+export type Stage = 'pretrain' | 'finetune';
+export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan';
+
+/**
+ * The encoder that pretraining learns and fine-tuning starts from. Dense: units per layer (the
+ * last is the bottleneck). Conv: filters per Conv2D + MaxPool block (images only).
+ */
+export interface EncoderSpec {
+  kind: 'dense' | 'conv';
+  widths: number[];
+}
+
+export interface NoiseSpec {
+  /** mask: zero a fraction of the inputs; gaussian: add noise of this standard deviation. */
+  kind: 'mask' | 'gaussian';
+  level: number;
+}
+
 export interface TrainConfig {
+  stage: Stage;
   model: ModelKind;
   epochs: number;
   batchSize: number;
   learningRate: number;
   backend: BackendChoice;
   seed: number;
+  /** Fine-tuning: training rows per class (0: all labels). */
+  labelsPerClass: number;
+  /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
+  initFrom: string;
+  objective: PretrainObjective;
+  encoder: EncoderSpec;
+  noise: NoiseSpec;
+  /** GAN: size of the generator's random input. */
+  latentSize: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
+  stage: 'finetune',
   model: 'mlp',
   epochs: 5,
   batchSize: 32,
   learningRate: 0.001,
   backend: 'webgpu',
   seed: 1,
+  labelsPerClass: 0,
+  initFrom: 'scratch',
+  objective: 'autoencoder',
+  encoder: { kind: 'dense', widths: [128] },
+  noise: { kind: 'mask', level: 0.3 },
+  latentSize: 32,
 };
+
+/** A pretrained encoder kept by the worker, offered as a starting point for fine-tuning. */
+export interface EncoderInfo {
+  id: string;
+  objective: PretrainObjective;
+  dataset: string;
+  epochs: number;
+  encoder: EncoderSpec;
+  inputShape: number[];
+  /** Final reconstruction loss (autoencoders) or discriminator loss (GAN). */
+  loss: number;
+  createdAt: number;
+}
+
+/** What pretraining shows after each epoch. */
+export interface PretrainSnapshot {
+  epoch: number;
+  /** Images: inputs beside reconstructions, or GAN samples from a fixed noise vector. */
+  images?: { kind: 'reconstruction' | 'samples'; height: number; width: number; channels: number; inputs: Uint8Array[]; outputs: Uint8Array[] };
+  /** Tables: mean squared reconstruction error per original column (standardized units). */
+  columnErrors?: { column: string; mse: number }[];
+  /** The encoder's outputs of a sample of rows, projected to 2-D by PCA. */
+  embedding?: { x: number[]; y: number[]; labels: number[] | null; classNames: string[]; explained: number[] };
+}
 
 export interface EpochLog {
   epoch: number;

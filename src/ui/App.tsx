@@ -39,6 +39,10 @@ export function App() {
       useStudio.getState().pushAlert('Stop the current run before loading other data.');
       return;
     }
+    if (useStudio.getState().datasetLoading) {
+      useStudio.getState().pushAlert(`${useStudio.getState().datasetLoading} is still loading; drop the files again when it is ready.`);
+      return;
+    }
     void filesFromDrop(e.dataTransfer).then(({ files, paths }) => {
       if (files.length) void loadFiles(files, {}, paths);
     });

@@ -3,9 +3,13 @@ import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/t
 import { useStudio, type AlertAction } from './store';
 import { WorkerClient, type RequestError } from './workerClient';
 
-const client = new WorkerClient((e) => useStudio.getState().applyEvent(e));
+const client = new WorkerClient(
+  (e) => useStudio.getState().applyEvent(e),
+  () => void restoreDataset('mnist', false),
+);
 
 function alertOn(e: unknown, action?: AlertAction): void {
+  if ((e as RequestError).code === 'worker-crashed') return; // already announced once
   useStudio.getState().pushAlert(e instanceof Error ? e.message : String(e), action);
 }
 
@@ -54,20 +58,27 @@ export async function configureTable(options: TableOptions): Promise<void> {
 }
 
 export async function configureImages(options: ImageOptions): Promise<void> {
+  const previous = useStudio.getState().imageOptions;
   useStudio.setState({ imageOptions: options });
   if (useStudio.getState().dataset?.source !== 'upload' || useStudio.getState().dataset?.kind !== 'image') return;
   try {
     await client.request({ type: 'configureImages', options });
   } catch (e) {
+    useStudio.setState({ imageOptions: previous }); // the selects show what is really applied
     alertOn(e);
   }
 }
 
 export async function startRun(): Promise<void> {
+  const s = useStudio.getState();
+  if (s.starting) return; // a double click sends one start
+  useStudio.setState({ starting: true });
   try {
-    await client.request({ type: 'start', config: useStudio.getState().config });
+    await client.request({ type: 'start', config: s.config });
   } catch (e) {
     alertOn(e);
+  } finally {
+    useStudio.setState({ starting: false });
   }
 }
 

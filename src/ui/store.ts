@@ -5,7 +5,10 @@ import {
   DEFAULT_CONFIG,
   DEFAULT_IMAGE_OPTIONS,
   type BackendInfo,
+  type EncoderInfo,
   type ImageOptions,
+  type PretrainSnapshot,
+  type Stage,
   type DatasetSummary,
   type EpochLog,
   type Evaluation,
@@ -29,14 +32,20 @@ export interface RunView {
   id: number | null;
   state: RunState;
   message: string | null;
+  stage: Stage;
+  title: string;
   progress: ProgressSnapshot | null;
+  /** Names of the loss series: ["loss"], or ["discriminator", "generator"] for a GAN. */
+  series: string[];
   /**
-   * Every batch loss of the run. Appended in place (a run can have a million steps) and
-   * signalled by `lossVersion`, so an update never copies the whole history.
+   * Every batch loss of the run, per series (losses[k][i] belongs to steps[i]). Appended in place
+   * (a run can have a million steps) and signalled by `lossVersion`, so an update never copies
+   * the whole history.
    */
   steps: number[];
-  losses: number[];
+  losses: number[][];
   lossVersion: number;
+  snapshot: PretrainSnapshot | null;
   epochs: EpochLog[];
   evaluation: Evaluation | null;
   backend: BackendInfo | null;
@@ -54,6 +63,10 @@ export interface StudioState {
   alerts: Alert[];
   /** Settings fields whose text is not a valid value: Start waits until they are fixed. */
   invalidFields: string[];
+  /** A start request is on its way (Start stays disabled until the worker answers). */
+  starting: boolean;
+  /** Pretrained encoders the worker keeps, for `init-from`. */
+  encoders: EncoderInfo[];
   setFieldInvalid(field: string, invalid: boolean): void;
   setConfig(patch: Partial<TrainConfig>): void;
   pushAlert(message: string, action?: AlertAction): void;
@@ -65,10 +78,14 @@ const emptyRun = (): RunView => ({
   id: null,
   state: 'idle',
   message: null,
+  stage: 'finetune',
+  title: '',
   progress: null,
+  series: ['loss'],
   steps: [],
-  losses: [],
+  losses: [[]],
   lossVersion: 0,
+  snapshot: null,
   epochs: [],
   evaluation: null,
   backend: null,
@@ -86,6 +103,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   run: emptyRun(),
   alerts: [],
   invalidFields: [],
+  encoders: [],
+  starting: false,
 
   setFieldInvalid: (field, invalid) =>
     set((s) => {
@@ -107,7 +126,15 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'ok':
         return; // answered through the client's promises
       case 'failed':
-        if (e.id < 0) get().pushAlert(e.message); // a worker crash, not an answer to a request
+        if (e.id < 0) {
+          // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
+          get().pushAlert(e.message);
+          set((s) => ({
+            datasetLoading: null,
+            workerReady: false,
+            run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message } : s.run,
+          }));
+        }
         return;
       case 'warning':
         get().pushAlert(e.message);
@@ -138,11 +165,20 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set({ run: { ...run, backend: e.info } });
         if (e.info.fellBack) get().pushAlert(e.info.reason);
         return;
+      case 'runStarted':
+        if (isCurrent) set({ run: { ...run, stage: e.stage, series: e.series, title: e.title, losses: e.series.map(() => []) } });
+        return;
       case 'progress':
         if (!isCurrent) return;
         run.steps.push(...e.steps);
-        run.losses.push(...e.losses);
+        e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
         set({ run: { ...run, progress: e.progress, lossVersion: run.lossVersion + 1 } });
+        return;
+      case 'snapshot':
+        if (isCurrent) set({ run: { ...run, snapshot: e.snapshot } });
+        return;
+      case 'encoders':
+        set({ encoders: e.encoders });
         return;
       case 'epoch':
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });

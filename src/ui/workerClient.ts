@@ -14,19 +14,33 @@ export class WorkerClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
-  constructor(private readonly onEvent: (e: WorkerEvent) => void) {}
+  private crashed = false;
+
+  constructor(
+    private readonly onEvent: (e: WorkerEvent) => void,
+    /** Called when a new worker replaces a crashed one (to bring the dataset back). */
+    private readonly onRestart: () => void = () => undefined,
+  ) {}
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
+    const restarting = this.crashed;
+    this.crashed = false;
     const w = new Worker(new URL('../worker/studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
     w.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
     w.onerror = (e) => {
-      const why = e.message || 'the training worker failed to start';
-      this.pending.forEach((p) => p.reject(new Error(why)));
+      // One alert for the crash (id -1); the pending requests fail quietly. A new worker starts
+      // on the next request.
+      const why = `The training worker stopped (${e.message || 'it failed to start'}). Your settings are kept; load a dataset again to continue.`;
+      this.pending.forEach((p) => p.reject(Object.assign(new Error(why), { code: 'worker-crashed' })));
       this.pending.clear();
+      w.terminate();
+      this.worker = null;
+      this.crashed = true;
       this.onEvent({ type: 'failed', id: -1, message: why });
     };
     this.worker = w;
+    if (restarting) queueMicrotask(this.onRestart);
     return w;
   }
 

@@ -13,12 +13,13 @@ describe('ProgressCoalescer', () => {
     const c = new ProgressCoalescer((p) => out.push(p), 250, () => now);
     for (let step = 1; step <= 1000; step++) {
       now = step; // one batch per millisecond: 1000 batches in one second
-      c.addLosses([step], [1 / step]);
+      c.addLosses([step], [[1 / step], [2 / step]]);
       c.setProgress(snap(step));
     }
     c.flush();
     expect(out.length).toBeLessThanOrEqual(6); // ~4 per second, plus the first and the tail
     expect(out.flatMap((o) => o.steps)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(out.flatMap((o) => o.losses[1]!)).toEqual(Array.from({ length: 1000 }, (_, i) => 2 / (i + 1)));
     expect(out.at(-1)!.progress.step).toBe(1000);
   });
 
@@ -28,12 +29,12 @@ describe('ProgressCoalescer', () => {
     const c = new ProgressCoalescer((p) => out.push(p), 250, () => now);
     c.setProgress(snap(1)); // first one goes out immediately
     now = 10;
-    c.addLosses([2], [0.5]);
+    c.addLosses([2], [[0.5]]);
     c.setProgress(snap(2));
     expect(out).toHaveLength(1);
     c.flush();
     expect(out).toHaveLength(2);
-    expect(out[1]!.losses).toEqual([0.5]);
+    expect(out[1]!.losses).toEqual([[0.5]]);
     c.flush();
     expect(out).toHaveLength(2);
   });

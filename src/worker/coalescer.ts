@@ -3,7 +3,8 @@ import type { ProgressSnapshot } from '../shared/types';
 export interface CoalescedProgress {
   progress: ProgressSnapshot;
   steps: number[];
-  losses: number[];
+  /** losses[k]: series k's values for `steps`. */
+  losses: number[][];
 }
 
 /**
@@ -13,7 +14,7 @@ export interface CoalescedProgress {
  */
 export class ProgressCoalescer {
   private steps: number[] = [];
-  private losses: number[] = [];
+  private losses: number[][] = [];
   private latest: ProgressSnapshot | null = null;
   private lastEmit = -Infinity;
   private dirty = false;
@@ -24,9 +25,9 @@ export class ProgressCoalescer {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  addLosses(steps: number[], losses: number[]): void {
+  addLosses(steps: number[], losses: number[][]): void {
     this.steps.push(...steps);
-    this.losses.push(...losses);
+    losses.forEach((series, k) => (this.losses[k] ??= []).push(...series));
     this.dirty = true;
   }
 

@@ -21,8 +21,10 @@ export function stratifiedSplit(
   const parts = { train: [] as Int32Array[], val: [] as Int32Array[], test: [] as Int32Array[] };
   for (const rows of byClass) {
     const shuffled = shuffleInPlace(Int32Array.from(rows), rand);
-    const nTest = Math.round(shuffled.length * fractions.test);
-    const nVal = Math.round(shuffled.length * fractions.val);
+    // Small classes still reach every part that asks for rows (when they have 3 or more rows).
+    const n = shuffled.length;
+    const nTest = Math.min(n - 1, Math.max(fractions.test > 0 && n >= 3 ? 1 : 0, Math.round(n * fractions.test)));
+    const nVal = Math.min(n - 1 - nTest, Math.max(fractions.val > 0 && n >= 3 ? 1 : 0, Math.round(n * fractions.val)));
     parts.test.push(shuffled.subarray(0, nTest));
     parts.val.push(shuffled.subarray(nTest, nTest + nVal));
     parts.train.push(shuffled.subarray(nTest + nVal));

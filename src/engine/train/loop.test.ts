@@ -22,7 +22,7 @@ async function collect(gen: AsyncGenerator<TrainEvent, { state: string; steps: n
   return { events, result: next.value };
 }
 
-const lossesOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'losses' ? e.losses : []));
+const lossesOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));
 
 describe('training the reference model on real digits (cpu backend)', () => {
   it('lowers the loss, reports epochs, evaluates on the test split, and leaks no tensors', async () => {

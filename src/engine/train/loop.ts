@@ -7,30 +7,20 @@ import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import type { EpochLog, Evaluation } from '../../shared/types';
-import { RunControl, nextMacrotask } from './control';
+import { RunControl } from './control';
+import { runBatches, withEpochs, type RunnerConfig, type RunnerEvent, type RunnerResult, type StepTask } from './runner';
 
-export interface LoopConfig {
-  epochs: number;
-  batchSize: number;
+export interface LoopConfig extends RunnerConfig {
   learningRate: number;
-  seed: number;
-  /** Read the queued batch losses after this many batches (or sooner, see `readIntervalMs`). */
-  readEvery: number;
-  readIntervalMs?: number;
+  /** Use only this many training rows per class (0: all), to measure what pretraining buys. */
+  labelsPerClass?: number;
 }
 
 export type TrainEvent =
-  | { type: 'batch'; epoch: number; batch: number; step: number; stepsPerEpoch: number; samplesPerSec: number }
-  | { type: 'losses'; steps: number[]; losses: number[] }
-  | { type: 'paused'; step: number }
-  | { type: 'resumed'; step: number }
-  | { type: 'epoch'; log: EpochLog }
-  | { type: 'diverged'; step: number; loss: number };
+  | Exclude<RunnerEvent, { type: 'epochEnd' }>
+  | { type: 'epoch'; log: EpochLog };
 
-export interface TrainResult {
-  state: 'done' | 'stopped' | 'diverged';
-  steps: number;
-}
+export type TrainResult = RunnerResult;
 
 /** The trainable variables in a stable order (Adam keeps its slots by position). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
@@ -56,8 +46,8 @@ export function batchLoss(model: tf.LayersModel, task: Dataset['task'], xs: tf.T
 }
 
 /**
- * Trains `model` on the dataset's train split, validating on its val split after each epoch.
- * The caller owns the model; the optimizer is created and disposed here.
+ * Trains `model` on the dataset's train split (or its label budget), validating on the val split
+ * after each epoch. The caller owns the model; the optimizer is created and disposed here.
  */
 export async function* trainClassifier(
   model: tf.LayersModel,
@@ -68,104 +58,42 @@ export async function* trainClassifier(
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const optimizer = tf.train.adam(cfg.learningRate);
   const vars = trainableVariables(model);
-  const trainRows = Int32Array.from(ds.split.train);
-  const stepsPerEpoch = Math.ceil(trainRows.length / cfg.batchSize);
-  const readIntervalMs = cfg.readIntervalMs ?? 300;
-  let step = 0;
-  let pending: tf.Scalar[] = [];
-  let pendingSteps: number[] = [];
-  let epochLossSum = 0;
-  let epochLossCount = 0;
-  let lastRead = performance.now();
-  let rate = 0;
-  let rateMark = { time: performance.now(), step: 0 };
-
-  // Reads every queued loss with one GPU->CPU transfer.
-  const readLosses = async (): Promise<{ steps: number[]; losses: number[] } | null> => {
-    if (!pending.length) return null;
-    const stacked = tf.stack(pending);
-    const values = Array.from(await stacked.data());
-    stacked.dispose();
-    pending.forEach((t) => t.dispose());
-    const steps = pendingSteps;
-    pending = [];
-    pendingSteps = [];
-    const now = performance.now();
-    lastRead = now;
-    if (now > rateMark.time && step > rateMark.step) {
-      const inst = ((step - rateMark.step) * cfg.batchSize * 1000) / (now - rateMark.time);
-      rate = rate ? 0.7 * rate + 0.3 * inst : inst;
-      rateMark = { time: now, step };
-    }
-    for (const v of values) {
-      epochLossSum += v;
-      epochLossCount++;
-    }
-    return { steps, losses: values };
-  };
-
-  let state: TrainResult['state'] = 'done';
-  try {
-    outer: for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-      const started = performance.now();
-      shuffleInPlace(trainRows, mulberry32(cfg.seed * 7919 + epoch));
-      epochLossSum = 0;
-      epochLossCount = 0;
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        if (control.isPaused) {
-          const read = await readLosses();
-          if (read) yield { type: 'losses', ...read };
-          yield { type: 'paused', step };
-          await control.waitWhilePaused();
-          rateMark = { time: performance.now(), step };
-          if (!control.isStopped) yield { type: 'resumed', step };
-        }
-        if (control.isStopped) {
-          state = 'stopped';
-          break outer;
-        }
-        const { xs, ys } = batchTensors(model, ds, trainRows, b * cfg.batchSize, Math.min(trainRows.length, (b + 1) * cfg.batchSize));
-        const loss = optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars) as tf.Scalar;
-        xs.dispose();
-        ys.dispose();
-        step++;
-        pending.push(loss);
-        pendingSteps.push(step);
-        if (pending.length >= cfg.readEvery || performance.now() - lastRead > readIntervalMs || b === stepsPerEpoch - 1) {
-          const read = await readLosses();
-          if (read) {
-            yield { type: 'losses', ...read };
-            const bad = read.losses.findIndex((v) => !Number.isFinite(v));
-            if (bad >= 0) {
-              yield { type: 'diverged', step: read.steps[bad]!, loss: read.losses[bad]! };
-              state = 'diverged';
-              break outer;
-            }
-          }
-        }
-        await nextMacrotask();
-        yield { type: 'batch', epoch, batch: b + 1, step, stepsPerEpoch, samplesPerSec: rate };
+  const task: StepTask = {
+    series: ['loss'],
+    rows: labelBudget(ds, cfg.labelsPerClass ?? 0, cfg.seed),
+    step: (rows, start, end) => {
+      const { xs, ys } = batchTensors(model, ds, rows, start, end);
+      try {
+        return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars) as tf.Scalar];
+      } finally {
+        tf.dispose([xs, ys]);
       }
+    },
+  };
+  try {
+    return yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
       const val = await evaluateLoss(model, ds, ds.split.val);
-      yield {
-        type: 'epoch',
-        log: {
-          epoch,
-          step,
-          trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN,
-          valLoss: val.loss,
-          valAccuracy: val.accuracy,
-          seconds: (performance.now() - started) / 1000,
-        },
-      };
-    }
-    const read = await readLosses();
-    if (read) yield { type: 'losses', ...read };
+      yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds: e.seconds } };
+    });
   } finally {
-    pending.forEach((t) => t.dispose());
     optimizer.dispose();
   }
-  return { state, steps: step };
+}
+
+/** The training rows, or the first `perClass` of each class in a seeded order (0: all rows). */
+export function labelBudget(ds: Dataset, perClass: number, seed: number): Int32Array {
+  if (!perClass || ds.task !== 'classification' || !ds.y) return ds.split.train;
+  const order = shuffleInPlace(Int32Array.from(ds.split.train), mulberry32(seed * 31 + 17));
+  const taken = new Array<number>(ds.classNames.length).fill(0);
+  const out: number[] = [];
+  for (const r of order) {
+    const c = ds.y[r]!;
+    if (taken[c]! < perClass) {
+      taken[c]!++;
+      out.push(r);
+    }
+  }
+  return Int32Array.from(out).sort();
 }
 
 /** Model outputs for `rows` (batched, one read per chunk): class index, or the raw output. */

@@ -15,7 +15,9 @@ const REDRAW_MS = 1000;
  */
 export function LossChart() {
   const steps = useStudio((s) => s.run.steps);
-  const losses = useStudio((s) => s.run.losses);
+  const all = useStudio((s) => s.run.losses);
+  const names = useStudio((s) => s.run.series);
+  const losses = all[0] ?? EMPTY;
   const version = useStudio((s) => s.run.lossVersion);
   const epochs = useStudio((s) => s.run.epochs);
   const live = useStudio((s) => s.run.state === 'running' || s.run.state === 'starting');
@@ -28,6 +30,8 @@ export function LossChart() {
   const drawnVersion = useDeferredValue(useThrottled(version, live ? REDRAW_MS : 0));
   const drawnEpochs = useDeferredValue(useThrottled(epochs, live ? REDRAW_MS : 0));
   const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Further series (the GAN's generator loss), smoothed only.
+  const extra = useMemo(() => all.slice(1).map((values, k) => ({ name: names[k + 1] ?? `series ${k + 2}`, points: lossSeries(steps, values, SMOOTHING).smoothed })), [all, names, steps, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   const val = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valLoss })), [drawnEpochs]);
   const acc = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valAccuracy })), [drawnEpochs]);
   const last = losses.length ? losses[losses.length - 1] : undefined;
@@ -51,7 +55,7 @@ export function LossChart() {
       </div>
       {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
       <div className="chart-frame">
-        <ChartBody raw={series.raw} smoothed={series.smoothed} val={val} acc={acc} logScale={logScale && losses.length > 0} />
+        <ChartBody raw={series.raw} smoothed={series.smoothed} primary={names[0] ?? 'loss'} extra={extra} val={val} acc={acc} logScale={logScale && losses.length > 0} />
         {losses.length === 0 && (
           <div className="chart-empty">
             <Empty>The loss curve appears here as soon as training starts.</Empty>
@@ -64,7 +68,10 @@ export function LossChart() {
 
 type Pts = { x: number; y: number }[];
 
-const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; val: Pts; acc: Pts; logScale: boolean }) {
+const EMPTY: number[] = [];
+const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
+
+const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; primary: string; extra: { name: string; points: Pts }[]; val: Pts; acc: Pts; logScale: boolean }) {
   return (
     <div className="chart-box">
       <ResponsiveContainer width="100%" height="100%">
@@ -86,7 +93,7 @@ const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; val:
             tick={{ fontSize: 11, fill: 'var(--muted)' }}
             tickFormatter={(v: number) => fmtNumber(v, 2)}
             width={48}
-            label={{ value: 'cross-entropy', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
+            label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
           />
           <YAxis
             yAxisId="acc"
@@ -102,8 +109,11 @@ const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; val:
             formatter={(v, name) => [name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)), name]}
           />
           <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-          <Line yAxisId="loss" data={props.raw} dataKey="y" name="batch loss" stroke="var(--series-raw)" dot={false} strokeWidth={1} isAnimationActive={false} />
-          <Line yAxisId="loss" data={props.smoothed} dataKey="y" name="smoothed" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+          <Line yAxisId="loss" data={props.raw} dataKey="y" name={`${props.primary} (batch)`} stroke="var(--series-raw)" dot={false} strokeWidth={1} isAnimationActive={false} />
+          <Line yAxisId="loss" data={props.smoothed} dataKey="y" name={`${props.primary} (smoothed)`} stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+          {props.extra.map((s, i) => (
+            <Line key={s.name} yAxisId="loss" data={s.points} dataKey="y" name={`${s.name} (smoothed)`} stroke={EXTRA_COLOURS[i % 2]} dot={false} strokeWidth={2} isAnimationActive={false} />
+          ))}
           <Line yAxisId="loss" data={props.val} dataKey="y" name="val loss" stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
           <Line yAxisId="acc" data={props.acc} dataKey="y" name="val accuracy" stroke="var(--series-acc)" strokeDasharray="5 3" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
         </ComposedChart>

@@ -16,17 +16,29 @@ export function NumberField(props: {
   disabled?: boolean;
   hint?: string;
   onChange: (v: number) => void;
+  /** "blur": apply on leaving the field or Enter (for values that take a round trip to apply). */
+  commit?: 'change' | 'blur';
 }) {
   const [text, setText] = useState(String(props.value));
   const [shown, setShown] = useState(props.value);
-  if (props.value !== shown) {
+  const [editing, setEditing] = useState(false);
+  if (props.value !== shown && !editing) {
     // The value changed from outside (not by typing): show it.
     setShown(props.value);
     setText(String(props.value));
   }
   const valid = isValid(text, props);
   const setInvalid = useStudio((s) => s.setFieldInvalid);
-  useEffect(() => setInvalid(props.testId, !valid), [setInvalid, props.testId, valid]);
+  useEffect(() => {
+    setInvalid(props.testId, !valid);
+    return () => setInvalid(props.testId, false); // a field that goes away blocks nothing
+  }, [setInvalid, props.testId, valid]);
+  const apply = (value: string) => {
+    if (!isValid(value, props)) return;
+    const n = Number(value);
+    setShown(n);
+    if (n !== props.value) props.onChange(n);
+  };
   const hintId = `${props.testId}-hint`;
   return (
     <label className="field">
@@ -42,13 +54,17 @@ export function NumberField(props: {
         disabled={props.disabled}
         aria-invalid={!valid}
         aria-describedby={hintId}
+        onFocus={() => setEditing(true)}
+        onBlur={() => {
+          setEditing(false);
+          if (props.commit === 'blur') apply(text);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && props.commit === 'blur') apply(text);
+        }}
         onChange={(e) => {
           setText(e.target.value);
-          if (isValid(e.target.value, props)) {
-            const n = Number(e.target.value);
-            setShown(n);
-            props.onChange(n);
-          }
+          if (props.commit !== 'blur') apply(e.target.value);
         }}
       />
       <small id={hintId} className={valid ? 'hint' : 'hint invalid'}>

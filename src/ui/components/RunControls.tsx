@@ -22,6 +22,7 @@ export function RunControls() {
   const run = useStudio((s) => s.run);
   const hasData = useStudio((s) => s.dataset !== null);
   const invalid = useStudio((s) => s.invalidFields.length > 0);
+  const busy = useStudio((s) => s.datasetLoading !== null || s.starting);
   const active = run.state === 'starting' || run.state === 'running' || run.state === 'paused';
   const p = run.progress;
   const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
@@ -31,7 +32,7 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <div className="buttons" role="group" aria-label="Training controls">
-        <button data-testid="train-start" className="primary" disabled={active || !hasData || invalid} title={startHint} onClick={() => void startRun()}>
+        <button data-testid="train-start" className="primary" disabled={active || !hasData || invalid || busy} title={startHint} onClick={() => void startRun()}>
           Start
         </button>
         <button data-testid="train-pause" disabled={run.state !== 'running'} onClick={() => void controlRun('pause')}>
@@ -51,11 +52,12 @@ export function RunControls() {
         data-epoch={p?.epoch}
         data-step={p?.step}
         data-samples-per-sec={attrNumber(p?.samplesPerSec)}
-        role="status"
-        aria-live="polite"
       >
         <div className="progress-line">
-          <strong className={`state state-${run.state}`}>{STATE_TEXT[run.state]}</strong>
+          {/* Only the state is announced; the numbers change several times a second. */}
+          <strong className={`state state-${run.state}`} role="status" aria-live="polite">
+            {STATE_TEXT[run.state]}
+          </strong>
           {run.state === 'starting' && run.message && <span className="muted">{run.message}</span>}
           {p && (
             <span className="muted">

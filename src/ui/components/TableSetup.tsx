@@ -44,8 +44,8 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
           </select>
         </label>
         <div className="grid-2 tight">
-          <NumberField testId="split-val" label="Val %" value={Math.round(o.valFraction * 100)} min={0} max={45} integer disabled={disabled} onChange={(v) => apply({ valFraction: v / 100 })} />
-          <NumberField testId="split-test" label="Test %" value={Math.round(o.testFraction * 100)} min={1} max={45} integer disabled={disabled} onChange={(v) => apply({ testFraction: v / 100 })} />
+          <NumberField testId="split-val" label="Val %" value={Math.round(o.valFraction * 100)} min={0} max={45} integer commit="blur" disabled={disabled} onChange={(v) => apply({ valFraction: v / 100 })} />
+          <NumberField testId="split-test" label="Test %" value={Math.round(o.testFraction * 100)} min={1} max={45} integer commit="blur" disabled={disabled} onChange={(v) => apply({ testFraction: v / 100 })} />
         </div>
       </div>
       <p className="muted small" data-testid="table-rows" data-read={table.rowsRead} data-dropped={table.rowsDropped} data-malformed={table.malformedSkipped}>

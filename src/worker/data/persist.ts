@@ -30,6 +30,11 @@ function open(): Promise<IDBPDatabase<StudioDB>> {
     upgrade(d) {
       if (!d.objectStoreNames.contains('datasets')) d.createObjectStore('datasets');
     },
+    // Closed by the browser (storage cleared, version change): open anew next time.
+    terminated: () => (db = null),
+  }).catch((e: unknown) => {
+    db = null;
+    throw e;
   });
   return db;
 }

@@ -19,7 +19,7 @@ export function isImageName(name: string): boolean {
 }
 
 /** Entries to ignore silently: folders, macOS resource forks, hidden files. */
-function isJunk(path: string): boolean {
+export function isJunk(path: string): boolean {
   return path.endsWith('/') || path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
 }
 
@@ -62,7 +62,7 @@ export async function readZipImages(
   if (head.length < 4 || head[0] !== 0x50 || head[1] !== 0x4b)
     throw new DataError(`${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`, 'bad-zip');
 
-  const files: { path: string; chunks: Uint8Array[] }[] = [];
+  const files: { path: string; chunks: Uint8Array[]; data: Uint8Array | null }[] = [];
   const ignored: string[] = [];
   let expanded = 0;
   let failure: DataError | null = null;
@@ -76,10 +76,10 @@ export async function readZipImages(
       failure ??= bomb(zipName, limits);
       return;
     }
-    const entry = { path: file.name, chunks: [] as Uint8Array[] };
+    const entry = { path: file.name, chunks: [] as Uint8Array[], data: null as Uint8Array | null };
     let size = 0;
     files.push(entry);
-    file.ondata = (err, chunk, _final) => {
+    file.ondata = (err, chunk, final) => {
       if (failure) return;
       if (err) {
         failure = new DataError(`${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`, 'bad-zip');
@@ -98,6 +98,11 @@ export async function readZipImages(
         return;
       }
       entry.chunks.push(chunk);
+      if (final) {
+        // One buffer per entry as soon as it is complete, so chunks and copy never pile up.
+        entry.data = concat(entry.chunks);
+        entry.chunks = [];
+      }
     };
     file.start();
   });
@@ -114,7 +119,7 @@ export async function readZipImages(
   }
   if (failure) throw failure;
   const { labels } = labelFromPaths(files.map((f) => f.path));
-  const entries = keepFiled(files.map((f, i) => ({ path: f.path, label: labels[i]!, data: concat(f.chunks) })), ignored);
+  const entries = keepFiled(files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })), ignored);
   if (!entries.length)
     throw new DataError(
       `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,

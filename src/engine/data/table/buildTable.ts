@@ -17,7 +17,13 @@ export function describeColumns(raw: RawTable, opts: TableOptions): ColumnSummar
   return raw.columns.map((col) => {
     const kind = inferKind(col, raw.rows);
     const role: ColumnRole =
-      col.name === opts.label ? 'label' : (opts.roles[col.name] ?? (kind === 'numeric' || kind === 'categorical' ? 'feature' : 'ignore'));
+      col.name === opts.label
+        ? 'label'
+        : Object.hasOwn(opts.roles, col.name) // a column may be called "constructor"
+          ? opts.roles[col.name]!
+          : kind === 'numeric' || kind === 'categorical'
+            ? 'feature'
+            : 'ignore';
     return { ...summarizeColumn(col, raw.rows, kind), role: role === 'label' && col.name !== opts.label ? 'ignore' : role };
   });
 }

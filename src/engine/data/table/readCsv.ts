@@ -92,7 +92,8 @@ class ColumnBuilder {
       return;
     }
     const n = Number(cell);
-    if (Number.isFinite(n)) {
+    // Beyond float32's range a value would become Infinity: treat it as text, not a number.
+    if (Number.isFinite(n) && Math.abs(n) <= 3.4e38) {
       this.values[row] = n;
       if (!Number.isInteger(n)) this.allIntegers = false;
       if (n <= this.last) this.strictlyIncreasing = false;

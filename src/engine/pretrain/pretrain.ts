@@ -1,0 +1,228 @@
+// Pretraining without labels: autoencoder (MSE), denoising autoencoder (MSE against the clean
+// input), and GAN (binary cross-entropy, alternating discriminator and generator updates). Every
+// row except the test split is used, labelled or not; labels are ignored. The encoder is the
+// product: it is returned to the caller, every other network is disposed here.
+import * as tf from '@tensorflow/tfjs';
+import type { EpochLog, NoiseSpec, PretrainObjective, PretrainSnapshot, EncoderSpec } from '../../shared/types';
+import type { Dataset } from '../data/dataset';
+import { gatherBatch } from '../data/dataset';
+import { RunControl } from '../train/control';
+import { trainableVariables } from '../train/loop';
+import { runBatches, withEpochs, type RunnerConfig, type RunnerEvent, type RunnerResult, type StepTask } from '../train/runner';
+import { corrupt, validateNoise } from './corrupt';
+import { buildCritic, buildDecoder, buildEncoder, buildGenerator, encoderInputShape } from './models';
+import { project2d } from './pca';
+
+export interface PretrainConfig extends RunnerConfig {
+  objective: PretrainObjective;
+  encoder: EncoderSpec;
+  noise: NoiseSpec;
+  learningRate: number;
+  latentSize: number;
+}
+
+export type PretrainEvent =
+  | Exclude<RunnerEvent, { type: 'epochEnd' }>
+  | { type: 'epoch'; log: EpochLog }
+  | { type: 'snapshot'; snapshot: PretrainSnapshot };
+
+export interface PretrainResult extends RunnerResult {
+  encoder: tf.Sequential;
+  /** Last held-out reconstruction loss (autoencoders) or discriminator loss (GAN). */
+  loss: number;
+}
+
+export const SERIES: Record<PretrainObjective, string[]> = {
+  autoencoder: ['reconstruction'],
+  denoising: ['reconstruction'],
+  gan: ['discriminator', 'generator'],
+};
+
+/** All rows but the test split: pretraining may use unlabeled rows, never the held-out ones. */
+export function pretrainRows(ds: Dataset): Int32Array {
+  const out = new Int32Array(ds.split.train.length + ds.split.val.length);
+  out.set(ds.split.train);
+  out.set(ds.split.val, ds.split.train.length);
+  return out.sort();
+}
+
+/** Rows the pictures and held-out loss are computed on (test, or val when there is no test). */
+function showRows(ds: Dataset, n: number): Int32Array {
+  const pool = ds.split.test.length ? ds.split.test : ds.split.val.length ? ds.split.val : ds.split.train;
+  return pool.subarray(0, Math.min(n, pool.length));
+}
+
+function inputs(ds: Dataset, shape: number[], rows: Int32Array, start: number, end: number): tf.Tensor {
+  const { x, size } = gatherBatch(ds, rows, start, end);
+  return tf.tensor(x, [size, ...shape]);
+}
+
+function toPixels(t: Float32Array | Int32Array | Uint8Array, n: number, features: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) => Math.max(0, Math.min(255, Math.round(v * 255)))));
+}
+
+export async function* pretrain(ds: Dataset, cfg: PretrainConfig, control: RunControl): AsyncGenerator<PretrainEvent, PretrainResult> {
+  if (cfg.objective === 'denoising') validateNoise(cfg.noise);
+  const pixels = ds.kind === 'image';
+  const shape = encoderInputShape(cfg.encoder, ds.inputShape);
+  const encoder = buildEncoder(cfg.encoder, ds.inputShape, cfg.seed);
+  const owned: { dispose(): void }[] = [];
+  let finished = false;
+  try {
+    const rows = pretrainRows(ds);
+    const shown = showRows(ds, 300);
+    let result: RunnerResult;
+    let lastLoss = NaN;
+
+    if (cfg.objective === 'gan') {
+      const generator = buildGenerator(cfg.encoder, ds.inputShape, cfg.latentSize, pixels, cfg.seed);
+      const critic = buildCritic(encoder, cfg.seed);
+      const dOpt = tf.train.adam(cfg.learningRate, 0.5);
+      const gOpt = tf.train.adam(cfg.learningRate, 0.5);
+      owned.push(generator, critic, dOpt, gOpt);
+      const fixedNoise = tf.randomNormal([16, cfg.latentSize], 0, 1, 'float32', cfg.seed);
+      owned.push(fixedNoise);
+      const steps = ganSteps(encoder, critic, generator, dOpt, gOpt, cfg.latentSize);
+      const task: StepTask = {
+        series: SERIES.gan,
+        rows,
+        step: (r, start, end) => {
+          const real = inputs(ds, shape, r, start, end);
+          const d = steps.discriminator(real);
+          const g = steps.generator(real.shape[0]);
+          real.dispose();
+          return [d, g];
+        },
+      };
+      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+        lastLoss = e.trainLoss;
+        yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: NaN, valAccuracy: NaN, seconds: e.seconds } };
+        const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
+        if (pixels) {
+          const fake = tf.tidy(() => generator.apply(fixedNoise, { training: false }) as tf.Tensor);
+          const data = await fake.data();
+          fake.dispose();
+          const [h, w, c] = ds.inputShape as [number, number, number];
+          snapshot.images = { kind: 'samples', height: h, width: w, channels: c, inputs: [], outputs: toPixels(data as Float32Array, 16, h * w * c) };
+        }
+        yield { type: 'snapshot' as const, snapshot };
+      });
+    } else {
+      const decoder = buildDecoder(cfg.encoder, ds.inputShape, pixels, cfg.seed);
+      const opt = tf.train.adam(cfg.learningRate);
+      owned.push(decoder, opt);
+      const vars = [...trainableVariables(encoder), ...trainableVariables(decoder)];
+      const noise = cfg.objective === 'denoising' ? cfg.noise : null;
+      const reconstruct = (x: tf.Tensor, training: boolean) => decoder.apply(encoder.apply(x, { training }), { training }) as tf.Tensor;
+      const task: StepTask = {
+        series: SERIES[cfg.objective],
+        rows,
+        step: (r, start, end) => {
+          const clean = inputs(ds, shape, r, start, end);
+          const input = noise ? corrupt(clean, noise) : clean;
+          const loss = opt.minimize(() => tf.losses.meanSquaredError(clean, reconstruct(input, true)) as tf.Scalar, true, vars) as tf.Scalar;
+          tf.dispose(noise ? [clean, input] : [clean]);
+          return [loss];
+        },
+      };
+      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+        const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(noise ? corrupt(x, noise) : x, false), noise);
+        lastLoss = heldOut.mse;
+        yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: heldOut.mse, valAccuracy: NaN, seconds: e.seconds } };
+        yield {
+          type: 'snapshot' as const,
+          snapshot: { epoch: e.epoch, images: heldOut.images, columnErrors: heldOut.columnErrors, embedding: await embedding(encoder, ds, shape, shown) },
+        };
+      });
+    }
+    finished = true;
+    return { ...result, encoder, loss: lastLoss };
+  } finally {
+    owned.forEach((o) => o.dispose());
+    if (!finished) encoder.dispose();
+  }
+}
+
+/**
+ * The GAN's two updates, each touching only its own network's variables: the discriminator
+ * (encoder + head) learns real versus generated; the generator learns to be called real.
+ */
+export function ganSteps(encoder: tf.LayersModel, critic: tf.LayersModel, generator: tf.LayersModel, dOpt: tf.Optimizer, gOpt: tf.Optimizer, latent: number) {
+  const dVars = [...trainableVariables(encoder), ...trainableVariables(critic)];
+  const gVars = trainableVariables(generator);
+  const logit = (x: tf.Tensor) => critic.apply(encoder.apply(x, { training: true }), { training: true }) as tf.Tensor;
+  return {
+    discriminator(real: tf.Tensor): tf.Scalar {
+      const n = real.shape[0];
+      const z = tf.randomNormal([n, latent]);
+      const loss = dOpt.minimize(
+        () => {
+          const fake = generator.apply(z, { training: true }) as tf.Tensor;
+          const realLoss = tf.losses.sigmoidCrossEntropy(tf.onesLike(logit(real)), logit(real));
+          const fakeLogit = logit(fake);
+          return realLoss.add(tf.losses.sigmoidCrossEntropy(tf.zerosLike(fakeLogit), fakeLogit)) as tf.Scalar;
+        },
+        true,
+        dVars,
+      ) as tf.Scalar;
+      z.dispose();
+      return loss;
+    },
+    generator(n: number): tf.Scalar {
+      const z = tf.randomNormal([n, latent]);
+      const loss = gOpt.minimize(
+        () => {
+          const fakeLogit = logit(generator.apply(z, { training: true }) as tf.Tensor);
+          return tf.losses.sigmoidCrossEntropy(tf.onesLike(fakeLogit), fakeLogit) as tf.Scalar;
+        },
+        true,
+        gVars,
+      ) as tf.Scalar;
+      z.dispose();
+      return loss;
+    },
+  };
+}
+
+/** Held-out reconstruction error, the picture grid (images) and the error per column (tables). */
+async function reconstructionReport(ds: Dataset, shape: number[], rows: Int32Array, reconstruct: (x: tf.Tensor) => tf.Tensor, noise: NoiseSpec | null) {
+  const x = inputs(ds, shape, rows, 0, rows.length);
+  const corrupted = noise ? corrupt(x, noise) : null;
+  const out = tf.tidy(() => reconstruct(corrupted ? x : x));
+  const perFeature = tf.tidy(() => out.sub(x).square().reshape([rows.length, -1]).mean(0));
+  const [outData, featErr, inData] = await Promise.all([out.data(), perFeature.data(), (corrupted ?? x).data()]);
+  tf.dispose([x, out, perFeature, ...(corrupted ? [corrupted] : [])]);
+  const mse = Array.from(featErr).reduce((a, b) => a + b, 0) / featErr.length;
+  const report: { mse: number; images?: PretrainSnapshot['images']; columnErrors?: PretrainSnapshot['columnErrors'] } = { mse };
+  if (ds.kind === 'image') {
+    const [h, w, c] = ds.inputShape as [number, number, number];
+    const n = Math.min(8, rows.length);
+    report.images = { kind: 'reconstruction', height: h, width: w, channels: c, inputs: toPixels(inData as Float32Array, n, h * w * c), outputs: toPixels(outData as Float32Array, n, h * w * c) };
+  } else if (ds.preprocessing.kind === 'table') {
+    // One-hot inputs are summed back to their column.
+    const errors: { column: string; mse: number }[] = [];
+    let k = 0;
+    for (const f of ds.preprocessing.features) {
+      const width = f.type === 'numeric' ? 1 : f.categories.length + (f.other ? 1 : 0);
+      let sum = 0;
+      for (let j = 0; j < width; j++) sum += featErr[k + j]!;
+      errors.push({ column: f.column, mse: sum });
+      k += width;
+    }
+    report.columnErrors = errors;
+  }
+  return report;
+}
+
+/** The encoder's outputs of `rows`, projected to 2-D, coloured by label when there are labels. */
+async function embedding(encoder: tf.LayersModel, ds: Dataset, shape: number[], rows: Int32Array): Promise<PretrainSnapshot['embedding']> {
+  const x = inputs(ds, shape, rows, 0, rows.length);
+  const codes = tf.tidy(() => (encoder.apply(x, { training: false }) as tf.Tensor).reshape([rows.length, -1]));
+  const data = await codes.data();
+  const width = codes.shape[1]!;
+  tf.dispose([x, codes]);
+  const vectors = Array.from({ length: rows.length }, (_, i) => Array.from(data.subarray(i * width, (i + 1) * width)));
+  const p = project2d(vectors);
+  const labels = ds.task === 'classification' && ds.y ? Array.from(rows, (r) => ds.y![r]!) : null;
+  return { x: p.x, y: p.y, labels, classNames: ds.classNames, explained: p.explained };
+}

@@ -1,0 +1,172 @@
+// The batch loop shared by every stage (fine-tuning, autoencoders, GANs): shuffling, pause and
+// stop at the next batch, losses read from the device in groups, NaN detection, throughput.
+// A stage supplies one update step (returning a loss scalar per series) and what happens after
+// each epoch.
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32, shuffleInPlace } from '../data/random';
+import { RunControl, nextMacrotask } from './control';
+
+export interface RunnerConfig {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Read the queued losses after this many batches (or sooner, see `readIntervalMs`). */
+  readEvery: number;
+  readIntervalMs?: number;
+}
+
+export interface StepTask {
+  /** Loss series, one scalar per step each: ['loss'], or ['discriminator', 'generator']. */
+  series: string[];
+  rows: Int32Array;
+  /** One update on rows[start, end); returns one scalar per series (the runner disposes them). */
+  step(rows: Int32Array, start: number, end: number): tf.Scalar[];
+}
+
+export type RunnerEvent =
+  | { type: 'batch'; epoch: number; batch: number; step: number; stepsPerEpoch: number; samplesPerSec: number }
+  /** `losses[k]` holds series k's values for `steps`. */
+  | { type: 'losses'; steps: number[]; losses: number[][] }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number }
+  | { type: 'epochEnd'; epoch: number; step: number; trainLoss: number; seconds: number }
+  | { type: 'diverged'; step: number; loss: number; series: string };
+
+export interface RunnerResult {
+  state: 'done' | 'stopped' | 'diverged';
+  steps: number;
+}
+
+export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: RunControl): AsyncGenerator<RunnerEvent, RunnerResult> {
+  const rows = Int32Array.from(task.rows);
+  const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
+  const readIntervalMs = cfg.readIntervalMs ?? 300;
+  const k = task.series.length;
+  let step = 0;
+  let pending: tf.Scalar[] = []; // k scalars per queued step
+  let pendingSteps: number[] = [];
+  let epochLossSum = 0;
+  let epochLossCount = 0;
+  let lastRead = performance.now();
+  let rate = 0;
+  let rateMark = { time: performance.now(), step: 0 };
+
+  // Every queued loss in one device-to-CPU transfer.
+  const readLosses = async (): Promise<{ steps: number[]; losses: number[][] } | null> => {
+    if (!pending.length) return null;
+    const stacked = tf.stack(pending);
+    let flat: Float32Array | Int32Array | Uint8Array;
+    try {
+      flat = await stacked.data();
+    } finally {
+      stacked.dispose();
+      pending.forEach((t) => t.dispose());
+    }
+    const steps = pendingSteps;
+    pending = [];
+    pendingSteps = [];
+    const losses = task.series.map((_, s) => steps.map((_, i) => flat[i * k + s]!));
+    const now = performance.now();
+    lastRead = now;
+    if (now > rateMark.time && step > rateMark.step) {
+      const inst = ((step - rateMark.step) * cfg.batchSize * 1000) / (now - rateMark.time);
+      rate = rate ? 0.7 * rate + 0.3 * inst : inst;
+      rateMark = { time: now, step };
+    }
+    for (const v of losses[0]!) {
+      epochLossSum += v;
+      epochLossCount++;
+    }
+    return { steps, losses };
+  };
+
+  // A non-finite loss in a read, as a 'diverged' event.
+  const divergence = (read: { steps: number[]; losses: number[][] }): RunnerEvent | null => {
+    for (let s = 0; s < k; s++) {
+      const bad = read.losses[s]!.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) return { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: task.series[s]! };
+    }
+    return null;
+  };
+
+  let state: RunnerResult['state'] = 'done';
+  try {
+    outer: for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+      const started = performance.now();
+      shuffleInPlace(rows, mulberry32(cfg.seed * 7919 + epoch));
+      epochLossSum = 0;
+      epochLossCount = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        if (control.isPaused) {
+          const read = await readLosses();
+          if (read) {
+            yield { type: 'losses', ...read };
+            const diverged = divergence(read);
+            if (diverged) {
+              yield diverged;
+              state = 'diverged';
+              break outer;
+            }
+          }
+          yield { type: 'paused', step };
+          await control.waitWhilePaused();
+          rateMark = { time: performance.now(), step };
+          if (!control.isStopped) yield { type: 'resumed', step };
+        }
+        if (control.isStopped) {
+          state = 'stopped';
+          break outer;
+        }
+        const losses = task.step(rows, b * cfg.batchSize, Math.min(rows.length, (b + 1) * cfg.batchSize));
+        step++;
+        pending.push(...losses);
+        pendingSteps.push(step);
+        if (pendingSteps.length >= cfg.readEvery || performance.now() - lastRead > readIntervalMs || b === stepsPerEpoch - 1) {
+          const read = await readLosses();
+          if (read) {
+            yield { type: 'losses', ...read };
+            const diverged = divergence(read);
+            if (diverged) {
+              yield diverged;
+              state = 'diverged';
+              break outer;
+            }
+          }
+        }
+        await nextMacrotask();
+        yield { type: 'batch', epoch, batch: b + 1, step, stepsPerEpoch, samplesPerSec: rate };
+      }
+      yield { type: 'epochEnd', epoch, step, trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN, seconds: (performance.now() - started) / 1000 };
+    }
+    const read = await readLosses();
+    if (read) {
+      yield { type: 'losses', ...read };
+      const diverged = divergence(read);
+      if (diverged) {
+        yield diverged;
+        state = 'diverged';
+      }
+    }
+  } finally {
+    pending.forEach((t) => t.dispose());
+  }
+  return { state, steps: step };
+}
+
+/**
+ * Runs `inner`, passing its events through and replacing each epochEnd by what `onEpochEnd`
+ * yields (validation, pictures). Returns the inner result.
+ */
+export async function* withEpochs<E>(
+  inner: AsyncGenerator<RunnerEvent, RunnerResult>,
+  onEpochEnd: (e: Extract<RunnerEvent, { type: 'epochEnd' }>) => AsyncGenerator<E>,
+): AsyncGenerator<Exclude<RunnerEvent, { type: 'epochEnd' }> | E, RunnerResult> {
+  let next = await inner.next();
+  while (!next.done) {
+    const ev = next.value;
+    if (ev.type === 'epochEnd') yield* onEpochEnd(ev);
+    else yield ev;
+    next = await inner.next();
+  }
+  return next.value;
+}
