@@ -1,6 +1,6 @@
 // What each model kind is, in plain data: shared by the engine (which builds it) and the UI
 // (which describes it). No tfjs here.
-import type { ModelKind } from './types';
+import type { EncoderSpec, ModelKind, TrainConfig } from './types';
 
 /** The shape one sample takes at the model's input: flat for the MLP, an image for the CNN. */
 export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[] {
@@ -21,3 +21,22 @@ export const MODEL_LABELS: Record<ModelKind, string> = {
   mlp: 'Reference MLP (Keras MNIST example)',
   cnn: 'Small CNN (images only)',
 };
+
+/** The encoder's layers, one line each. */
+export function describeEncoder(spec: EncoderSpec, sampleShape: number[]): string[] {
+  const features = sampleShape.reduce((a, b) => a * b, 1);
+  if (spec.kind === 'dense') return [`Input(${features})`, ...spec.widths.map((w) => `Dense(${w}, relu)`)];
+  return [`Input(${sampleShape.join('×')})`, ...spec.widths.flatMap((w) => [`Conv2D(${w}, 3×3, relu)`, 'MaxPool(2)'])];
+}
+
+/** What a stage trains, for the model panel. */
+export function describeStage(c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model'>, sampleShape: number[], numClasses: number, initEncoder: EncoderSpec | null): string[] {
+  const head = numClasses > 0 ? `Dense(${numClasses}, softmax)` : 'Dense(1, linear)';
+  if (c.stage === 'pretrain') {
+    const enc = describeEncoder(c.encoder, sampleShape).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
+    if (c.objective === 'gan') return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
+    return [...enc, `decoder: mirror of the encoder → ${sampleShape.join('×')}`];
+  }
+  if (initEncoder) return [...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)), ...(initEncoder.kind === 'conv' ? ['Flatten'] : []), 'Dropout(0.5)', head];
+  return describeModel(c.model, sampleShape, numClasses);
+}

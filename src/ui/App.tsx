@@ -6,6 +6,7 @@ import { BackendNotice } from './components/BackendNotice';
 import { DataPanel } from './components/DataPanel';
 import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
+import { PretrainView } from './components/PretrainView';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
 import { SettingsPanel } from './components/SettingsPanel';
@@ -90,6 +91,7 @@ export function App() {
             <BackendNotice />
             <LossChart />
           </div>
+          <PretrainView />
           <ResultsPanel />
         </section>
       </main>

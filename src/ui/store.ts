@@ -6,6 +6,7 @@ import {
   DEFAULT_IMAGE_OPTIONS,
   type BackendInfo,
   type EncoderInfo,
+  type EncoderSpec,
   type ImageOptions,
   type PretrainSnapshot,
   type Stage,
@@ -93,6 +94,11 @@ const emptyRun = (): RunView => ({
 
 let alertCounter = 0;
 
+/** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
+export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
+  return { kind: 'dense', widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))] };
+}
+
 export const useStudio = create<StudioState>()((set, get) => ({
   workerReady: false,
   datasetLoading: null,
@@ -147,9 +153,12 @@ export const useStudio = create<StudioState>()((set, get) => ({
         return;
       case 'datasetLoaded': {
         const model = e.summary.kind === 'image' ? get().config.model : 'mlp';
+        const previous = get().dataset;
+        // A different dataset gets its default encoder; a re-derived one keeps the user's.
+        const fresh = !previous || previous.name !== e.summary.name || previous.kind !== e.summary.kind;
         set((s) => ({
           dataset: e.summary,
-          config: { ...s.config, model },
+          config: { ...s.config, model, ...(fresh ? { encoder: defaultEncoder(e.summary) } : {}) },
           imageOptions: e.summary.imageOptions ?? s.imageOptions,
           // A new dataset makes the last run's results stale.
           run: s.run.state === 'idle' ? s.run : { ...emptyRun() },

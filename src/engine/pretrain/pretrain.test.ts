@@ -59,7 +59,8 @@ describe('pretraining objectives (cpu)', () => {
     result.encoder.dispose();
   });
 
-  it('the GAN reports both losses and the discriminator learns', async () => {
+  it('the GAN reports both losses and the discriminator learns, leaving only the encoder', async () => {
+    const before = tf.memory().numTensors;
     const { events, result } = await run('gan', mnist, 2);
     const d = series(events, 0);
     const g = series(events, 1);
@@ -71,6 +72,7 @@ describe('pretraining objectives (cpu)', () => {
     expect(snap.images!.kind).toBe('samples');
     expect(snap.images!.outputs).toHaveLength(16);
     result.encoder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('reports reconstruction error per column for tables', async () => {

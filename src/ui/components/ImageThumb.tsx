@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 /** Draws uint8 grayscale or RGB pixels on a canvas, scaled up with crisp pixels by CSS. */
-export function ImageThumb(props: { pixels: Uint8Array; width: number; height: number; channels: number; label: string }) {
+export function ImageThumb(props: { pixels: Uint8Array; width: number; height: number; channels: number; label: string; caption?: boolean }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const { pixels, width, height, channels } = props;
   useEffect(() => {
@@ -20,7 +20,7 @@ export function ImageThumb(props: { pixels: Uint8Array; width: number; height: n
   return (
     <figure className="thumb">
       <canvas ref={ref} width={width} height={height} role="img" aria-label={`sample labelled ${props.label}`} />
-      <figcaption>{props.label}</figcaption>
+      {props.caption !== false && <figcaption>{props.label}</figcaption>}
     </figure>
   );
 }

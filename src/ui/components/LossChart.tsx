@@ -21,6 +21,7 @@ export function LossChart() {
   const version = useStudio((s) => s.run.lossVersion);
   const epochs = useStudio((s) => s.run.epochs);
   const live = useStudio((s) => s.run.state === 'running' || s.run.state === 'starting');
+  const stage = useStudio((s) => s.run.stage);
   const [logScale, setLogScale] = useState(false);
 
   // The chart redraws at low priority (time-sliced by React), so a progress message never blocks
@@ -32,8 +33,10 @@ export function LossChart() {
   const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   // Further series (the GAN's generator loss), smoothed only.
   const extra = useMemo(() => all.slice(1).map((values, k) => ({ name: names[k + 1] ?? `series ${k + 2}`, points: lossSeries(steps, values, SMOOTHING).smoothed })), [all, names, steps, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
-  const val = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valLoss })), [drawnEpochs]);
-  const acc = useMemo(() => drawnEpochs.map((e) => ({ x: e.step, y: e.valAccuracy })), [drawnEpochs]);
+  const val = useMemo(() => drawnEpochs.filter((e) => Number.isFinite(e.valLoss)).map((e) => ({ x: e.step, y: e.valLoss })), [drawnEpochs]);
+  // Pretraining has no accuracy: its line is left out rather than drawn empty.
+  const acc = useMemo(() => drawnEpochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ x: e.step, y: e.valAccuracy })), [drawnEpochs]);
+  const valName = stage === 'pretrain' ? 'held-out loss' : 'val loss';
   const last = losses.length ? losses[losses.length - 1] : undefined;
 
   return (
@@ -55,7 +58,7 @@ export function LossChart() {
       </div>
       {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
       <div className="chart-frame">
-        <ChartBody raw={series.raw} smoothed={series.smoothed} primary={names[0] ?? 'loss'} extra={extra} val={val} acc={acc} logScale={logScale && losses.length > 0} />
+        <ChartBody raw={series.raw} smoothed={series.smoothed} primary={names[0] ?? 'loss'} extra={extra} val={val} valName={valName} acc={acc} logScale={logScale && losses.length > 0} />
         {losses.length === 0 && (
           <div className="chart-empty">
             <Empty>The loss curve appears here as soon as training starts.</Empty>
@@ -71,7 +74,7 @@ type Pts = { x: number; y: number }[];
 const EMPTY: number[] = [];
 const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 
-const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; primary: string; extra: { name: string; points: Pts }[]; val: Pts; acc: Pts; logScale: boolean }) {
+const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; primary: string; extra: { name: string; points: Pts }[]; val: Pts; valName: string; acc: Pts; logScale: boolean }) {
   return (
     <div className="chart-box">
       <ResponsiveContainer width="100%" height="100%">
@@ -114,8 +117,8 @@ const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; prim
           {props.extra.map((s, i) => (
             <Line key={s.name} yAxisId="loss" data={s.points} dataKey="y" name={`${s.name} (smoothed)`} stroke={EXTRA_COLOURS[i % 2]} dot={false} strokeWidth={2} isAnimationActive={false} />
           ))}
-          <Line yAxisId="loss" data={props.val} dataKey="y" name="val loss" stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
-          <Line yAxisId="acc" data={props.acc} dataKey="y" name="val accuracy" stroke="var(--series-acc)" strokeDasharray="5 3" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          {props.val.length > 0 && <Line yAxisId="loss" data={props.val} dataKey="y" name={props.valName} stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
+          {props.acc.length > 0 && <Line yAxisId="acc" data={props.acc} dataKey="y" name="val accuracy" stroke="var(--series-acc)" strokeDasharray="5 3" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
         </ComposedChart>
       </ResponsiveContainer>
     </div>

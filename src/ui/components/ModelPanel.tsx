@@ -1,11 +1,13 @@
-import { MODEL_LABELS, describeModel } from '../../shared/modelSpec';
+import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
 import type { ModelKind } from '../../shared/types';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
 
 export function ModelPanel() {
   const ds = useStudio((s) => s.dataset);
-  const model = useStudio((s) => s.config.model);
+  const config = useStudio((s) => s.config);
+  const model = config.model;
+  const initEncoder = useStudio((s) => s.encoders.find((e) => e.id === s.config.initFrom)?.encoder ?? null);
   const setConfig = useStudio((s) => s.setConfig);
   const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
   const kinds: ModelKind[] = ds?.kind === 'image' ? ['mlp', 'cnn'] : ['mlp'];
@@ -14,7 +16,13 @@ export function ModelPanel() {
     <Panel id="model" step={2} title="Model">
       <label className="field">
         <span>Architecture</span>
-        <select data-testid="model-kind" value={model} disabled={locked} onChange={(e) => setConfig({ model: e.target.value as ModelKind })}>
+        <select
+          data-testid="model-kind"
+          value={model}
+          disabled={locked || config.stage === 'pretrain' || config.initFrom !== 'scratch'}
+          title={config.stage === 'pretrain' ? 'Pretraining trains the encoder set in Training' : undefined}
+          onChange={(e) => setConfig({ model: e.target.value as ModelKind })}
+        >
           {kinds.map((k) => (
             <option key={k} value={k}>
               {MODEL_LABELS[k]}
@@ -24,14 +32,20 @@ export function ModelPanel() {
       </label>
       {ds ? (
         <ol className="layers" aria-label="Layers">
-          {describeModel(model, ds.inputShape, ds.classNames.length).map((layer, i) => (
+          {describeStage(config, ds.inputShape, ds.task === 'classification' ? ds.classNames.length : 0, initEncoder).map((layer, i) => (
             <li key={i}>{layer}</li>
           ))}
         </ol>
       ) : (
         <Empty>The layers appear once a dataset is chosen (input size and classes come from it).</Empty>
       )}
-      <p className="muted small">Adam, categorical cross-entropy. The first Dense layer is the encoder that pretraining will feed.</p>
+      <p className="muted small">
+        {config.stage === 'pretrain'
+          ? 'Pretraining learns the encoder without labels; fine-tuning can then start from it.'
+          : ds?.task === 'regression'
+            ? 'Adam, mean squared error on the standardized target.'
+            : 'Adam, categorical cross-entropy.'}
+      </p>
     </Panel>
   );
 }

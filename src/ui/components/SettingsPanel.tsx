@@ -1,4 +1,5 @@
-import type { BackendChoice } from '../../shared/types';
+import { useState } from 'react';
+import type { BackendChoice, EncoderSpec, PretrainObjective, Stage } from '../../shared/types';
 import { useStudio } from '../store';
 import { NumberField } from './NumberField';
 import { Panel } from './Panel';
@@ -11,11 +12,113 @@ const BACKEND_OPTIONS: { value: BackendChoice; label: string }[] = [
   { value: 'cpu', label: 'CPU (plain JavaScript)' },
 ];
 
+const OBJECTIVES: { value: PretrainObjective; label: string }[] = [
+  { value: 'autoencoder', label: 'Autoencoder (reconstruction, MSE)' },
+  { value: 'denoising', label: 'Denoising autoencoder' },
+  { value: 'gan', label: 'GAN (discriminator becomes the encoder)' },
+];
+
+/** The usual learning rates: Adam's 1e-3, and 2e-4 for GANs. */
+const GAN_LR = 0.0002;
+const DEFAULT_LR = 0.001;
+
 export function SettingsPanel() {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
+  const ds = useStudio((s) => s.dataset);
+  const encoders = useStudio((s) => s.encoders);
+  const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
+  const stage = config.stage;
+
+  const setObjective = (objective: PretrainObjective) => {
+    const lr = config.learningRate;
+    const learningRate = objective === 'gan' && lr === DEFAULT_LR ? GAN_LR : objective !== 'gan' && lr === GAN_LR ? DEFAULT_LR : lr;
+    setConfig({ objective, learningRate });
+  };
+
   return (
     <Panel id="train-settings" step={3} title="Training">
+      <div className="tabs" role="tablist" aria-label="Stage">
+        {(['pretrain', 'finetune'] as Stage[]).map((s) => (
+          <button
+            key={s}
+            role="tab"
+            data-testid={`stage-${s}`}
+            aria-selected={stage === s}
+            className={stage === s ? 'tab active' : 'tab'}
+            disabled={locked}
+            onClick={() => setConfig({ stage: s, learningRate: s === 'pretrain' && config.objective === 'gan' ? GAN_LR : config.learningRate === GAN_LR ? DEFAULT_LR : config.learningRate })}
+          >
+            {s === 'pretrain' ? 'Pretrain (no labels)' : 'Fine-tune (labels)'}
+          </button>
+        ))}
+      </div>
+      {stage === 'pretrain' ? (
+        <div className="stage-settings" role="tabpanel" aria-label="Pretraining">
+          <label className="field">
+            <span>Objective</span>
+            <select data-testid="pretrain-objective" value={config.objective} disabled={locked} onChange={(e) => setObjective(e.target.value as PretrainObjective)}>
+              {OBJECTIVES.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <EncoderFields spec={config.encoder} images={ds?.kind === 'image'} disabled={locked} onChange={(encoder) => setConfig({ encoder })} />
+          {config.objective === 'denoising' && (
+            <div className="grid-2">
+              <label className="field">
+                <span>Corruption</span>
+                <select data-testid="noise-kind" value={config.noise.kind} disabled={locked} onChange={(e) => setConfig({ noise: { kind: e.target.value as 'mask' | 'gaussian', level: e.target.value === 'mask' ? 0.3 : 0.5 } })}>
+                  <option value="mask">mask a fraction of inputs</option>
+                  <option value="gaussian">Gaussian noise</option>
+                </select>
+              </label>
+              <NumberField
+                testId="noise-level"
+                label={config.noise.kind === 'mask' ? 'Fraction masked' : 'Noise std'}
+                value={config.noise.level}
+                min={0}
+                max={config.noise.kind === 'mask' ? 0.99 : 10}
+                disabled={locked}
+                onChange={(level) => setConfig({ noise: { ...config.noise, level } })}
+              />
+            </div>
+          )}
+          {config.objective === 'gan' && (
+            <NumberField testId="latent-size" label="Generator noise size" value={config.latentSize} min={1} max={1024} integer disabled={locked} onChange={(latentSize) => setConfig({ latentSize })} />
+          )}
+          <p className="hint">Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for fine-tuning.</p>
+        </div>
+      ) : (
+        <div className="stage-settings" role="tabpanel" aria-label="Fine-tuning">
+          <div className="grid-2">
+            <label className="field">
+              <span>Start from</span>
+              <select data-testid="init-from" value={config.initFrom} disabled={locked} onChange={(e) => setConfig({ initFrom: e.target.value })}>
+                <option value="scratch">scratch (random weights)</option>
+                {encoders.map((e) => (
+                  <option key={e.id} value={e.id}>
+                    {e.objective} encoder · {e.dataset} · {e.epochs} ep
+                  </option>
+                ))}
+              </select>
+            </label>
+            <NumberField
+              testId="labels-per-class"
+              label="Labels per class"
+              value={config.labelsPerClass}
+              min={0}
+              max={1_000_000}
+              integer
+              disabled={locked}
+              hint="0 uses every label."
+              onChange={(labelsPerClass) => setConfig({ labelsPerClass })}
+            />
+          </div>
+        </div>
+      )}
       <div className="grid-2">
         <NumberField testId="epochs" label="Epochs" value={config.epochs} min={1} max={1000} integer onChange={(epochs) => setConfig({ epochs })} />
         <NumberField testId="batch-size" label="Batch size" value={config.batchSize} min={1} max={4096} integer onChange={(batchSize) => setConfig({ batchSize })} />
@@ -25,7 +128,7 @@ export function SettingsPanel() {
           value={config.learningRate}
           min={1e-7}
           max={100}
-          hint="Adam; 0.001 is the usual start."
+          hint={stage === 'pretrain' && config.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.'}
           onChange={(learningRate) => setConfig({ learningRate })}
         />
         <NumberField testId="seed" label="Seed" value={config.seed} min={0} max={2 ** 31 - 1} integer hint="Same seed, same start." onChange={(seed) => setConfig({ seed })} />
@@ -42,5 +145,50 @@ export function SettingsPanel() {
         <small className="hint">Applied on the next start. If a backend cannot start, the next one runs and you are told why.</small>
       </label>
     </Panel>
+  );
+}
+
+/** Encoder kind and widths ("128" or "256, 64": the last is the bottleneck). */
+function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec; images: boolean; disabled: boolean; onChange: (s: EncoderSpec) => void }) {
+  const [text, setText] = useState(spec.widths.join(', '));
+  const [shown, setShown] = useState(spec.widths.join(', '));
+  const current = spec.widths.join(', ');
+  if (current !== shown) {
+    setShown(current);
+    setText(current);
+  }
+  const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
+  const valid = widths.length > 0 && widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 4096);
+  const setInvalid = useStudio((s) => s.setFieldInvalid);
+  return (
+    <div className="grid-2">
+      <label className="field">
+        <span>Encoder</span>
+        <select data-testid="encoder-kind" value={spec.kind} disabled={disabled || !images} onChange={(e) => onChange({ kind: e.target.value as EncoderSpec['kind'], widths: e.target.value === 'conv' ? [16, 8] : [128] })}>
+          <option value="dense">dense layers</option>
+          <option value="conv">convolutional (images)</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>{spec.kind === 'dense' ? 'Units per layer' : 'Filters per block'}</span>
+        <input
+          data-testid="encoder-widths"
+          value={text}
+          disabled={disabled}
+          aria-invalid={!valid}
+          onChange={(e) => {
+            setText(e.target.value);
+            const w = e.target.value.split(/[,\s]+/).filter(Boolean).map(Number);
+            const ok = w.length > 0 && w.length <= 6 && w.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096);
+            setInvalid('encoder-widths', !ok);
+            if (ok) {
+              setShown(w.join(', '));
+              onChange({ ...spec, widths: w });
+            }
+          }}
+        />
+        <small className={valid ? 'hint' : 'hint invalid'}>{valid ? 'The last is the bottleneck.' : 'Give 1 to 6 whole numbers, such as "128" or "256, 64".'}</small>
+      </label>
+    </div>
   );
 }

@@ -1,0 +1,123 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { PretrainSnapshot } from '../../shared/types';
+import { fmtNumber, fmtPercent } from '../format';
+import { useStudio } from '../store';
+import { ImageThumb } from './ImageThumb';
+import { Empty, Panel } from './Panel';
+
+const PALETTE = ['#4f46e5', '#d97706', '#059669', '#db2777', '#0891b2', '#65a30d', '#7c3aed', '#dc2626', '#475569', '#ca8a04'];
+
+/** What pretraining learns, after every epoch: pictures, errors per column, the 2-D code space. */
+export function PretrainView() {
+  const stage = useStudio((s) => s.run.stage);
+  const state = useStudio((s) => s.run.state);
+  const snapshot = useStudio((s) => s.run.snapshot);
+  if (stage !== 'pretrain' || state === 'idle') return null;
+  return (
+    <Panel id="pretrain-view" title="What the encoder learns">
+      {!snapshot ? (
+        <Empty>After the first epoch: inputs beside their reconstructions (or GAN samples), the error per column, and the encoder's outputs in 2-D.</Empty>
+      ) : (
+        <div className="pretrain-view" data-testid="pretrain-view" data-epoch={snapshot.epoch}>
+          {snapshot.images && <Pictures images={snapshot.images} epoch={snapshot.epoch} />}
+          <div className="pretrain-row">
+            {snapshot.columnErrors && <ColumnErrors errors={snapshot.columnErrors} epoch={snapshot.epoch} />}
+            {snapshot.embedding && <Embedding embedding={snapshot.embedding} />}
+          </div>
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+/** A cheap fingerprint of the pictures, so a test (or a person) can tell that they changed. */
+function signature(images: Uint8Array[]): string {
+  let h = 2166136261;
+  for (const img of images) for (let i = 0; i < img.length; i += 7) h = Math.imul(h ^ img[i]!, 16777619);
+  return (h >>> 0).toString(16);
+}
+
+function Pictures({ images, epoch }: { images: NonNullable<PretrainSnapshot['images']>; epoch: number }) {
+  const sig = useMemo(() => signature(images.outputs), [images]);
+  const thumb = (pixels: Uint8Array, label: string, key: string) => (
+    <ImageThumb key={key} pixels={pixels} width={images.width} height={images.height} channels={images.channels} label={label} caption={false} />
+  );
+  return (
+    <div data-testid="pretrain-images" data-kind={images.kind} data-epoch={epoch} data-signature={sig} data-count={images.outputs.length}>
+      {images.kind === 'reconstruction' ? (
+        <div className="recon-grid">
+          <span>input</span>
+          {images.inputs.map((p, i) => thumb(p, `input ${i + 1}`, `in${i}`))}
+          <span>rebuilt</span>
+          {images.outputs.map((p, i) => thumb(p, `reconstruction ${i + 1}`, `out${i}`))}
+        </div>
+      ) : (
+        <>
+          <p className="muted small">Generator samples from a fixed noise vector, epoch {epoch}</p>
+          <div className="samples-grid">{images.outputs.map((p, i) => thumb(p, `sample ${i + 1}`, `s${i}`))}</div>
+        </>
+      )}
+    </div>
+  );
+}
+
+function ColumnErrors({ errors, epoch }: { errors: { column: string; mse: number }[]; epoch: number }) {
+  const max = Math.max(...errors.map((e) => e.mse), 1e-9);
+  return (
+    <table className="errors-table" data-testid="column-errors" data-epoch={epoch}>
+      <caption className="muted small">Reconstruction error per column (standardized units), held-out rows</caption>
+      <tbody>
+        {errors.map((e) => (
+          <tr key={e.column} data-column={e.column} data-mse={e.mse}>
+            <th scope="row">{e.column}</th>
+            <td>{fmtNumber(e.mse, 3)}</td>
+            <td>
+              <span className="err-bar" style={{ width: `${(e.mse / max) * 80}px` }} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const Embedding = memo(function Embedding({ embedding }: { embedding: NonNullable<PretrainSnapshot['embedding']> }) {
+  const groups = useMemo(() => {
+    const byLabel = new Map<number, { x: number; y: number }[]>();
+    embedding.x.forEach((x, i) => {
+      const label = embedding.labels ? embedding.labels[i]! : -1;
+      if (!byLabel.has(label)) byLabel.set(label, []);
+      byLabel.get(label)!.push({ x, y: embedding.y[i]! });
+    });
+    return [...byLabel.entries()].sort((a, b) => a[0] - b[0]);
+  }, [embedding]);
+  return (
+    <figure className="embedding" data-testid="embedding-view" data-points={embedding.x.length} style={{ margin: 0 }}>
+      <figcaption className="muted small">
+        Encoder outputs, PCA to 2-D ({fmtPercent(embedding.explained[0])} and {fmtPercent(embedding.explained[1])} of the variance){embedding.labels ? ', coloured by label' : ''}
+      </figcaption>
+      <div className="embedding-box">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+            <XAxis dataKey="x" type="number" name="PC1" tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} />
+            <YAxis dataKey="y" type="number" name="PC2" tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} width={40} />
+            <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
+            {groups.map(([label, points]) => (
+              <Scatter
+                key={label}
+                name={label < 0 ? 'rows' : (embedding.classNames[label] ?? String(label))}
+                data={points}
+                fill={label < 0 ? 'var(--accent)' : PALETTE[label % PALETTE.length]}
+                isAnimationActive={false}
+                shape="circle"
+                legendType="circle"
+              />
+            ))}
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+});
