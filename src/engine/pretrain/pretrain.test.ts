@@ -88,6 +88,38 @@ describe('pretraining objectives (cpu)', () => {
   });
 });
 
+describe('convolutional encoders (images)', () => {
+  const tiny = sliceSplits(loadMnist(), 64, 16, 16);
+  const conv = { kind: 'conv' as const, widths: [8, 4] };
+
+  it('a conv autoencoder rebuilds 28x28 images through a 7x7x4 bottleneck', async () => {
+    const gen = pretrain(tiny, { ...base, epochs: 2, objective: 'autoencoder', encoder: conv }, new RunControl());
+    let next = await gen.next();
+    const snaps: PretrainEvent[] = [];
+    while (!next.done) {
+      if (next.value.type === 'snapshot') snaps.push(next.value);
+      next = await gen.next();
+    }
+    const result = next.value as PretrainResult;
+    expect(result.encoder.outputs[0]!.shape).toEqual([null, 7, 7, 4]);
+    const last = snaps.at(-1)!;
+    if (last.type !== 'snapshot') throw new Error('expected a snapshot');
+    expect(last.snapshot.images!.outputs[0]!.length).toBe(784);
+    expect(Number.isFinite(result.loss)).toBe(true);
+    result.encoder.dispose();
+  });
+
+  it("a DCGAN-style generator makes images of the dataset's size", () => {
+    const g = buildGenerator(conv, [28, 28, 1], 16, true, 1);
+    expect(g.outputs[0]!.shape).toEqual([null, 28, 28, 1]);
+    const e = buildEncoder(conv, [32, 32, 3], 1);
+    expect(e.outputs[0]!.shape).toEqual([null, 8, 8, 4]);
+    expect(() => buildEncoder({ kind: 'conv', widths: [8, 8, 8] }, [28, 28, 1], 1)).toThrow(/divisible by 8/);
+    g.dispose();
+    e.dispose();
+  });
+});
+
 describe('denoising corruption', () => {
   it('masks the stated fraction of values', async () => {
     const x = tf.ones([200, 500]);

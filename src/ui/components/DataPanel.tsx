@@ -151,7 +151,7 @@ export function DataPanel() {
 function ClassBalance({ names, counts }: { names: string[]; counts: number[] }) {
   const max = Math.max(...counts, 1);
   return (
-    <div className="balance" data-testid="class-balance" aria-label="Rows per class">
+    <div className="balance" data-testid="class-balance" role="group" aria-label="Rows per class">
       {names.slice(0, 30).map((n, i) => (
         <div key={n} className="balance-row" data-class={n} data-count={counts[i]}>
           <span className="balance-name" title={n}>
@@ -169,7 +169,7 @@ function ClassBalance({ names, counts }: { names: string[]; counts: number[] }) 
 function DatasetPreviewView({ preview }: { preview: DatasetPreview }) {
   if (preview.kind === 'image')
     return (
-      <div className="thumbs" aria-label="Sample images" data-testid="image-preview" data-count={preview.images.length}>
+      <div className="thumbs" role="group" aria-label="Sample images" data-testid="image-preview" data-count={preview.images.length}>
         {preview.images.slice(0, 24).map((img, i) => (
           <ImageThumb key={i} pixels={img.pixels} width={preview.width} height={preview.height} channels={preview.channels} label={img.label} />
         ))}
