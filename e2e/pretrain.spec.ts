@@ -28,9 +28,10 @@ for (const objective of ['autoencoder', 'denoising', 'gan']) {
     await expect(page.getByTestId('embedding-view')).toHaveAttribute('data-points', '300');
     if (objective === 'gan') await expect(page.getByTestId('loss-chart')).toContainText('generator (smoothed)');
     else expect(await attr(page, 'loss-chart', 'data-last-loss')).toBeLessThan(0.1);
-    // The encoder is offered to fine-tuning.
+    // The encoder of each epoch is a pretrain checkpoint, offered to fine-tuning.
+    await expect(page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')).toHaveCount(2);
     await page.getByTestId('stage-finetune').click();
-    await expect(page.getByTestId('init-from').locator('option')).toHaveCount(2);
+    await expect(page.getByTestId('init-from').locator('option')).toHaveCount(3);
     expect(errors).toEqual([]);
   });
 }
@@ -56,8 +57,8 @@ test('fine-tuning starts from the pretrained encoder or from scratch with the sa
   await pretrain(page, 'autoencoder', 1);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await page.getByTestId('stage-finetune').click();
-  const encoderId = await page.getByTestId('init-from').locator('option').nth(1).getAttribute('value');
-  expect(encoderId).toMatch(/^enc-/);
+  const encoderId = await page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]').first().getAttribute('data-id');
+  expect(encoderId).toMatch(/-e1$/);
   await page.getByTestId('init-from').selectOption(encoderId!);
   await expect(page.locator('#model ol.layers')).toContainText('Dense(128, relu) (pretrained)');
   await page.getByTestId('labels-per-class').fill('20');
@@ -81,5 +82,5 @@ test('fine-tuning starts from the pretrained encoder or from scratch with the sa
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'iris');
   await page.getByTestId('init-from').selectOption(encoderId!);
   await page.getByTestId('train-start').click();
-  await expect(page.getByRole('alert')).toContainText(/pretrained on mnist/);
+  await expect(page.getByRole('alert')).toContainText(/was trained on mnist/);
 });

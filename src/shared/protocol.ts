@@ -4,7 +4,7 @@ import type {
   BackendInfo,
   BuiltinDatasetName,
   DatasetSummary,
-  EncoderInfo,
+  CheckpointInfo,
   EpochLog,
   Evaluation,
   PretrainSnapshot,
@@ -25,6 +25,15 @@ export type Command =
   | { type: 'configureTable'; id: number; options: TableOptions }
   | { type: 'configureImages'; id: number; options: ImageOptions }
   | { type: 'start'; id: number; config: TrainConfig }
+  | { type: 'listCheckpoints'; id: number }
+  | { type: 'deleteCheckpoint'; id: number; checkpointId: string }
+  | { type: 'renameCheckpoint'; id: number; checkpointId: string; name: string }
+  /** Continues the checkpoint's run to its epoch count, optimizer state restored. */
+  | { type: 'resumeCheckpoint'; id: number; checkpointId: string; config: TrainConfig }
+  /** Frees space: deletes every checkpoint that is neither a run's best nor its final one. */
+  | { type: 'pruneCheckpoints'; id: number }
+  /** Test hook: the next checkpoint write is aborted half-way (atomicity can be observed). */
+  | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota' }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }
@@ -44,7 +53,12 @@ export type WorkerEvent =
   | { type: 'ok'; id: number; result?: MemoryInfo }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }
-  | { type: 'warning'; message: string }
+  | { type: 'warning'; message: string; code?: 'storage-full' }
+  | { type: 'checkpoints'; checkpoints: CheckpointInfo[] }
+  /** A resumed run's curve up to its checkpoint. */
+  | { type: 'runHistory'; runId: number; steps: number[]; losses: number[][]; epochs: EpochLog[] }
+  /** Runs a reload interrupted, each with the checkpoint to resume from (if any was saved). */
+  | { type: 'interrupted'; runs: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[] }
   | { type: 'datasetLoading'; name: string }
   | { type: 'datasetProgress'; phase: string; fraction: number }
   | { type: 'datasetLoaded'; summary: DatasetSummary }
@@ -55,7 +69,7 @@ export type WorkerEvent =
   /** Coalesced batch progress: several batches' losses in one message, a few per second. */
   | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[][] }
   | { type: 'snapshot'; runId: number; snapshot: PretrainSnapshot }
-  | { type: 'encoders'; encoders: EncoderInfo[] }
+
   | { type: 'epoch'; runId: number; log: EpochLog }
   | { type: 'evaluation'; runId: number; evaluation: Evaluation }
   | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };

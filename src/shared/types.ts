@@ -167,6 +167,10 @@ export interface TrainConfig {
   noise: NoiseSpec;
   /** GAN: size of the generator's random input. */
   latentSize: number;
+  /** Save a checkpoint every this many epochs (and at the end). */
+  checkpointEvery: number;
+  /** Keep this many of a run's latest checkpoints (plus its best and its final one). */
+  keepLast: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -183,6 +187,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   encoder: { kind: 'dense', widths: [128] },
   noise: { kind: 'mask', level: 0.3 },
   latentSize: 32,
+  checkpointEvery: 1,
+  keepLast: 3,
 };
 
 /** A pretrained encoder kept by the worker, offered as a starting point for fine-tuning. */
@@ -253,4 +259,36 @@ export interface ProgressSnapshot {
   /** tf.memory() in the worker: tensors alive and their bytes. */
   tensors: number;
   bytes: number;
+}
+
+/** A checkpoint as listed (its weights and history stay in IndexedDB). */
+export interface CheckpointInfo {
+  id: string;
+  /** The run it belongs to (stable across reloads). */
+  runKey: string;
+  runTitle: string;
+  /** Shown name; the user may rename it. */
+  name: string;
+  stage: Stage;
+  epoch: number;
+  totalEpochs: number;
+  step: number;
+  /** Why it is kept: the latest epochs, the best by validation loss, the end of the run. */
+  tags: ('latest' | 'best' | 'final')[];
+  valLoss: number;
+  valAccuracy: number;
+  bytes: number;
+  createdAt: number;
+  datasetName: string;
+  /** Shape and preprocessing of the inputs (see engine/pretrain/encoders.ts inputSignature). */
+  inputSignature: string;
+  inputShape: number[];
+  classNames: string[];
+  config: TrainConfig;
+}
+
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean | null;
 }

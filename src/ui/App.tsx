@@ -3,6 +3,7 @@ import { loadFiles, restoreDataset, startWorker } from './actions';
 import { filesFromDrop } from './dropFiles';
 import { Alerts } from './components/Alerts';
 import { BackendNotice } from './components/BackendNotice';
+import { CheckpointList } from './components/CheckpointList';
 import { DataPanel } from './components/DataPanel';
 import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
@@ -84,6 +85,7 @@ export function App() {
           <DataPanel />
           <ModelPanel />
           <SettingsPanel />
+          <CheckpointList />
         </aside>
         <section className="live" aria-label="Live run" data-run-state={runState}>
           <div className="panel run-panel">

@@ -89,3 +89,49 @@ export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<v
     alertOn(e);
   }
 }
+
+export async function deleteCheckpoint(checkpointId: string): Promise<void> {
+  try {
+    await client.request({ type: 'deleteCheckpoint', checkpointId });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
+export async function renameCheckpoint(checkpointId: string, name: string): Promise<void> {
+  try {
+    await client.request({ type: 'renameCheckpoint', checkpointId, name });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
+/** Continues a checkpoint's run (curve, epoch count and optimizer state come back). */
+export async function resumeCheckpoint(checkpointId: string): Promise<void> {
+  const s = useStudio.getState();
+  if (s.starting) return;
+  useStudio.setState({ starting: true, interrupted: s.interrupted.filter((r) => r.checkpoint?.id !== checkpointId) });
+  try {
+    await client.request({ type: 'resumeCheckpoint', checkpointId, config: s.config });
+  } catch (e) {
+    alertOn(e);
+  } finally {
+    useStudio.setState({ starting: false });
+  }
+}
+
+export async function pruneCheckpoints(): Promise<void> {
+  try {
+    await client.request({ type: 'pruneCheckpoints' });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
+/** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
+export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort'): Promise<void> {
+  await client.request({ type: 'faultNextCheckpointWrite', kind });
+}
+
+useStudio.setState({ onPrune: () => void pruneCheckpoints() });
+Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite } });

@@ -5,7 +5,7 @@ import {
   DEFAULT_CONFIG,
   DEFAULT_IMAGE_OPTIONS,
   type BackendInfo,
-  type EncoderInfo,
+  type CheckpointInfo,
   type EncoderSpec,
   type ImageOptions,
   type PretrainSnapshot,
@@ -66,9 +66,13 @@ export interface StudioState {
   invalidFields: string[];
   /** A start request is on its way (Start stays disabled until the worker answers). */
   starting: boolean;
-  /** Pretrained encoders the worker keeps, for `init-from`. */
-  encoders: EncoderInfo[];
+  /** Checkpoints in IndexedDB, newest first. */
+  checkpoints: CheckpointInfo[];
+  /** Runs a reload interrupted, offered for resuming. */
+  interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
   setFieldInvalid(field: string, invalid: boolean): void;
+  /** Set by actions.ts: frees storage (the storage-full alert's button). */
+  onPrune?: () => void;
   setConfig(patch: Partial<TrainConfig>): void;
   pushAlert(message: string, action?: AlertAction): void;
   dismissAlert(id: number): void;
@@ -109,7 +113,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   run: emptyRun(),
   alerts: [],
   invalidFields: [],
-  encoders: [],
+  checkpoints: [],
+  interrupted: [],
   starting: false,
 
   setFieldInvalid: (field, invalid) =>
@@ -143,7 +148,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
         }
         return;
       case 'warning':
-        get().pushAlert(e.message);
+        get().pushAlert(e.message, e.code === 'storage-full' ? { label: 'Delete old checkpoints', run: () => get().onPrune?.() } : undefined);
         return;
       case 'datasetLoading':
         set({ datasetLoading: e.name || null, datasetProgress: null });
@@ -186,8 +191,21 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'snapshot':
         if (isCurrent) set({ run: { ...run, snapshot: e.snapshot } });
         return;
-      case 'encoders':
-        set({ encoders: e.encoders });
+      case 'checkpoints':
+        set((s) => ({
+          checkpoints: e.checkpoints,
+          // A start point that was deleted falls back to scratch.
+          config: s.config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === s.config.initFrom) ? { ...s.config, initFrom: 'scratch' } : s.config,
+        }));
+        return;
+      case 'interrupted':
+        set({ interrupted: e.runs });
+        return;
+      case 'runHistory':
+        if (!isCurrent) return;
+        run.steps.push(...e.steps);
+        e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
+        set({ run: { ...run, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 } });
         return;
       case 'epoch':
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });

@@ -1,33 +1,27 @@
-// Pretrained encoders kept for fine-tuning: the weights as plain arrays (independent of the
-// backend that trained them), the spec to rebuild the layers, and what they were trained on.
+// Starting a fine-tuning network from a checkpoint: a pretrained encoder (its layers, weights
+// copied in, then Dropout and a new head), or a fine-tuned model (all of it, to keep training).
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderInfo, EncoderSpec } from '../../shared/types';
+import type { EncoderSpec } from '../../shared/types';
+import type { SavedModel } from '../checkpoint/serialize';
 import type { Dataset } from '../data/dataset';
 import { buildEncoder } from './models';
 
-export interface StoredEncoder {
-  info: EncoderInfo;
-  /** What the inputs must look like: same shape and same preprocessing. */
-  inputSignature: string;
-  weights: { shape: number[]; values: Float32Array }[];
-}
-
-/** Shape and preprocessing of the model inputs; two datasets with the same signature fit the same encoder. */
+/** Shape and preprocessing of the model inputs; two datasets with the same signature fit the same model. */
 export function inputSignature(ds: Dataset): string {
   const p = ds.preprocessing;
   if (p.kind === 'image') return JSON.stringify({ image: [p.height, p.width, p.channels] });
   return JSON.stringify({ table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])) });
 }
 
-export async function storeEncoder(encoder: tf.LayersModel, info: EncoderInfo, ds: Dataset): Promise<StoredEncoder> {
-  const weights = await Promise.all(encoder.getWeights().map(async (w) => ({ shape: w.shape, values: (await w.data()) as Float32Array })));
-  return { info, inputSignature: inputSignature(ds), weights };
-}
-
-/** Why `stored` cannot start a model for `ds`, or null when it can. */
-export function incompatibility(stored: StoredEncoder, ds: Dataset): string | null {
-  if (stored.inputSignature === inputSignature(ds)) return null;
-  return `The encoder "${stored.info.id}" was pretrained on ${stored.info.dataset} (input ${stored.info.inputShape.join('×')}); ${ds.name} has input ${ds.inputShape.join('×')} or different columns. Fine-tune from scratch, or pretrain on this dataset first.`;
+/** The weights of a saved model as arrays, in the model's order. */
+export function savedWeights(saved: SavedModel): { shape: number[]; values: Float32Array }[] {
+  let offset = 0;
+  return saved.weightSpecs.map((spec) => {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(saved.weightData.slice(offset, offset + n * 4));
+    offset += n * 4;
+    return { shape: spec.shape, values };
+  });
 }
 
 /**
@@ -35,25 +29,20 @@ export function incompatibility(stored: StoredEncoder, ds: Dataset): string | nu
  * and a task head. From an encoder of one Dense(128) layer on MNIST this is exactly the reference
  * model with its first layer pretrained.
  */
-export function classifierFromEncoder(stored: StoredEncoder, sampleShape: number[], outputs: number, seed: number): tf.Sequential {
-  const spec: EncoderSpec = stored.info.encoder;
+export function classifierFromEncoder(spec: EncoderSpec, weights: { shape: number[]; values: Float32Array }[], sampleShape: number[], outputs: number, seed: number): tf.Sequential {
   const encoder = buildEncoder(spec, sampleShape, seed);
   const model = tf.sequential({ name: 'finetune_from_encoder' });
   for (const layer of encoder.layers) model.add(layer);
   if (spec.kind === 'conv') model.add(tf.layers.flatten());
   model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(
-    outputs > 0
-      ? tf.layers.dense({ units: outputs, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + 9 }) })
-      : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + 9 }) }),
-  );
-  const pretrained = stored.weights.map((w) => tf.tensor(w.values, w.shape));
+  const init = tf.initializers.glorotUniform({ seed: seed * 101 + 9 });
+  model.add(outputs > 0 ? tf.layers.dense({ units: outputs, activation: 'softmax', kernelInitializer: init }) : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: init }));
   const current = model.getWeights();
-  if (pretrained.some((w, i) => !current[i] || current[i]!.shape.join() !== w.shape.join())) {
-    tf.dispose(pretrained);
+  if (weights.length > current.length || weights.some((w, i) => current[i]!.shape.join() !== w.shape.join())) {
     model.dispose();
-    throw new Error(`The encoder "${stored.info.id}" does not fit this network (weight shapes differ).`);
+    throw new Error('The pretrained encoder does not fit this network (weight shapes differ).');
   }
+  const pretrained = weights.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights([...pretrained, ...current.slice(pretrained.length)]);
   tf.dispose(pretrained);
   return model;

@@ -61,7 +61,13 @@ function toPixels(t: Float32Array | Int32Array | Uint8Array, n: number, features
   return Array.from({ length: n }, (_, i) => Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) => Math.max(0, Math.min(255, Math.round(v * 255)))));
 }
 
-export async function* pretrain(ds: Dataset, cfg: PretrainConfig, control: RunControl): AsyncGenerator<PretrainEvent, PretrainResult> {
+export async function* pretrain(
+  ds: Dataset,
+  cfg: PretrainConfig,
+  control: RunControl,
+  /** Called after each epoch with the encoder, between batches (e.g. to save a checkpoint). */
+  afterEpoch?: (log: EpochLog, encoder: tf.LayersModel) => Promise<void>,
+): AsyncGenerator<PretrainEvent, PretrainResult> {
   if (cfg.objective === 'denoising') validateNoise(cfg.noise);
   const pixels = ds.kind === 'image';
   const shape = encoderInputShape(cfg.encoder, ds.inputShape);
@@ -96,7 +102,9 @@ export async function* pretrain(ds: Dataset, cfg: PretrainConfig, control: RunCo
       };
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
         lastLoss = e.trainLoss;
-        yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: NaN, valAccuracy: NaN, seconds: e.seconds } };
+        const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: NaN, valAccuracy: NaN, seconds: e.seconds };
+        yield { type: 'epoch' as const, log };
+        await afterEpoch?.(log, encoder);
         const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
         if (pixels) {
           const fake = tf.tidy(() => generator.apply(fixedNoise, { training: false }) as tf.Tensor);
@@ -128,7 +136,9 @@ export async function* pretrain(ds: Dataset, cfg: PretrainConfig, control: RunCo
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
         const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(noise ? corrupt(x, noise) : x, false), noise);
         lastLoss = heldOut.mse;
-        yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: heldOut.mse, valAccuracy: NaN, seconds: e.seconds } };
+        const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: heldOut.mse, valAccuracy: NaN, seconds: e.seconds };
+        yield { type: 'epoch' as const, log };
+        await afterEpoch?.(log, encoder);
         yield {
           type: 'snapshot' as const,
           snapshot: { epoch: e.epoch, images: heldOut.images, columnErrors: heldOut.columnErrors, embedding: await embedding(encoder, ds, shape, shown) },

@@ -54,9 +54,13 @@ export async function* trainClassifier(
   ds: Dataset,
   cfg: LoopConfig,
   control: RunControl,
+  /** An optimizer to use (e.g. restored from a checkpoint); the caller then disposes it. */
+  given?: tf.Optimizer,
+  /** Called after each epoch's validation, between batches (e.g. to save a checkpoint). */
+  afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer) => Promise<void>,
 ): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = given ?? tf.train.adam(cfg.learningRate);
   const vars = trainableVariables(model);
   const task: StepTask = {
     series: ['loss'],
@@ -73,10 +77,12 @@ export async function* trainClassifier(
   try {
     return yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
       const val = await evaluateLoss(model, ds, ds.split.val);
-      yield { type: 'epoch' as const, log: { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds: e.seconds } };
+      const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds: e.seconds };
+      yield { type: 'epoch' as const, log };
+      await afterEpoch?.(log, model, optimizer);
     });
   } finally {
-    optimizer.dispose();
+    if (!given) optimizer.dispose();
   }
 }
 

@@ -13,6 +13,9 @@ export interface RunnerConfig {
   /** Read the queued losses after this many batches (or sooner, see `readIntervalMs`). */
   readEvery: number;
   readIntervalMs?: number;
+  /** Resuming: the first epoch to run (1-based) and the steps already done before it. */
+  startEpoch?: number;
+  startStep?: number;
 }
 
 export interface StepTask {
@@ -42,14 +45,14 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
   const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
   const readIntervalMs = cfg.readIntervalMs ?? 300;
   const k = task.series.length;
-  let step = 0;
+  let step = cfg.startStep ?? 0;
   let pending: tf.Scalar[] = []; // k scalars per queued step
   let pendingSteps: number[] = [];
   let epochLossSum = 0;
   let epochLossCount = 0;
   let lastRead = performance.now();
   let rate = 0;
-  let rateMark = { time: performance.now(), step: 0 };
+  let rateMark = { time: performance.now(), step };
 
   // Every queued loss in one device-to-CPU transfer.
   const readLosses = async (): Promise<{ steps: number[]; losses: number[][] } | null> => {
@@ -91,7 +94,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
 
   let state: RunnerResult['state'] = 'done';
   try {
-    outer: for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    outer: for (let epoch = cfg.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
       const started = performance.now();
       shuffleInPlace(rows, mulberry32(cfg.seed * 7919 + epoch));
       epochLossSum = 0;

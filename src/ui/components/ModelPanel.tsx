@@ -7,7 +7,9 @@ export function ModelPanel() {
   const ds = useStudio((s) => s.dataset);
   const config = useStudio((s) => s.config);
   const model = config.model;
-  const initEncoder = useStudio((s) => s.encoders.find((e) => e.id === s.config.initFrom)?.encoder ?? null);
+  const initFrom = useStudio((s) => s.checkpoints.find((c) => c.id === s.config.initFrom) ?? null);
+  // A pretrained encoder is shown as its layers; a fine-tuned checkpoint has its own architecture.
+  const initEncoder = initFrom ? initFrom.config.encoder : null;
   const setConfig = useStudio((s) => s.setConfig);
   const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
   const kinds: ModelKind[] = ds?.kind === 'image' ? ['mlp', 'cnn'] : ['mlp'];
@@ -32,7 +34,10 @@ export function ModelPanel() {
       </label>
       {ds ? (
         <ol className="layers" aria-label="Layers">
-          {describeStage(config, ds.inputShape, ds.task === 'classification' ? ds.classNames.length : 0, initEncoder).map((layer, i) => (
+          {(initFrom?.stage === 'finetune'
+            ? [`${initFrom.name}: its network, all of it (from ${initFrom.datasetName})`]
+            : describeStage(config, ds.inputShape, ds.task === 'classification' ? ds.classNames.length : 0, initEncoder)
+          ).map((layer, i) => (
             <li key={i}>{layer}</li>
           ))}
         </ol>

@@ -26,7 +26,7 @@ export function SettingsPanel() {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
   const ds = useStudio((s) => s.dataset);
-  const encoders = useStudio((s) => s.encoders);
+  const checkpoints = useStudio((s) => s.checkpoints);
   const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
   const stage = config.stage;
 
@@ -98,9 +98,9 @@ export function SettingsPanel() {
               <span>Start from</span>
               <select data-testid="init-from" value={config.initFrom} disabled={locked} onChange={(e) => setConfig({ initFrom: e.target.value })}>
                 <option value="scratch">scratch (random weights)</option>
-                {encoders.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.objective} encoder · {e.dataset} · {e.epochs} ep
+                {checkpoints.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch {c.epoch} · {c.name}
                   </option>
                 ))}
               </select>
@@ -132,6 +132,17 @@ export function SettingsPanel() {
           onChange={(learningRate) => setConfig({ learningRate })}
         />
         <NumberField testId="seed" label="Seed" value={config.seed} min={0} max={2 ** 31 - 1} integer hint="Same seed, same start." onChange={(seed) => setConfig({ seed })} />
+        <NumberField
+          testId="checkpoint-every"
+          label="Checkpoint every (epochs)"
+          value={config.checkpointEvery}
+          min={1}
+          max={1000}
+          integer
+          hint="And after the last epoch."
+          onChange={(checkpointEvery) => setConfig({ checkpointEvery })}
+        />
+        <NumberField testId="keep-last" label="Keep latest" value={config.keepLast} min={1} max={100} integer hint="Plus the best and the final one." onChange={(keepLast) => setConfig({ keepLast })} />
       </div>
       <label className="field">
         <span>Backend</span>

@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import type { CheckpointInfo } from '../../shared/types';
+import { deleteCheckpoint, renameCheckpoint, resumeCheckpoint } from '../actions';
+import { fmtBytes, fmtNumber, fmtPercent } from '../format';
+import { useStudio } from '../store';
+import { Empty, Panel } from './Panel';
+
+/** Checkpoints in this browser: resume, rename, delete, start fine-tuning from one; and storage. */
+export function CheckpointList() {
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const interrupted = useStudio((s) => s.interrupted);
+  const busy = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state) || s.starting || s.datasetLoading !== null);
+  const setConfig = useStudio((s) => s.setConfig);
+  return (
+    <Panel id="checkpoints" title="Checkpoints" aside={<StorageLine count={checkpoints.length} />}>
+      {interrupted
+        .filter((r) => r.checkpoint)
+        .map((r) => (
+          <div key={r.runKey} className="notice warn interrupted" data-testid="interrupted-run" data-run={r.runKey}>
+            <span>
+              “{r.title}” was interrupted by a reload; its last checkpoint is epoch {r.checkpoint!.epoch} of {r.checkpoint!.totalEpochs}.
+            </span>
+            <button className="primary" disabled={busy} onClick={() => void resumeCheckpoint(r.checkpoint!.id)}>
+              Resume
+            </button>
+          </div>
+        ))}
+      {!checkpoints.length && <Empty>Every run saves a checkpoint after each epoch (the latest 3, the best and the last are kept). They stay in this browser across reloads.</Empty>}
+      <ul className="checkpoints" data-testid="checkpoint-list" data-count={checkpoints.length}>
+        {checkpoints.map((c) => (
+          <CheckpointRow key={c.id} c={c} busy={busy} onStartFrom={() => setConfig({ stage: 'finetune', initFrom: c.id })} />
+        ))}
+      </ul>
+    </Panel>
+  );
+}
+
+function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: boolean; onStartFrom: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(c.name);
+  const resumable = c.stage === 'finetune' && c.epoch < c.totalEpochs;
+  return (
+    <li className="checkpoint" data-testid="checkpoint-item" data-id={c.id} data-stage={c.stage} data-epoch={c.epoch} data-run={c.runKey} data-tags={c.tags.join(' ')}>
+      <div className="cp-main">
+        {editing ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setEditing(false);
+              if (name.trim() && name !== c.name) void renameCheckpoint(c.id, name);
+            }}
+          >
+            <input aria-label="Checkpoint name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onBlur={() => setEditing(false)} />
+          </form>
+        ) : (
+          <button className="link" title="Rename" data-testid="checkpoint-rename" onClick={() => setEditing(true)}>
+            {c.name}
+          </button>
+        )}
+        <span className="muted small">
+          {c.stage} · epoch {c.epoch}/{c.totalEpochs} · {c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
+          {Number.isFinite(c.valLoss) ? `val loss ${fmtNumber(c.valLoss, 3)} · ` : ''}
+          {fmtBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
+          {c.tags.length ? ` · ${c.tags.join(', ')}` : ''}
+        </span>
+      </div>
+      <div className="cp-actions">
+        <button data-testid="checkpoint-resume" disabled={busy || !resumable} title={resumable ? 'Continue this run to its last epoch' : c.stage === 'pretrain' ? 'Pretraining runs are not resumed; start fine-tuning from this encoder' : 'The run ended here'} onClick={() => void resumeCheckpoint(c.id)}>
+          Resume
+        </button>
+        <button data-testid="checkpoint-start-from" disabled={busy} onClick={onStartFrom} title="Fine-tune starting from this checkpoint">
+          Start from
+        </button>
+        <button data-testid="checkpoint-delete" disabled={busy} onClick={() => void deleteCheckpoint(c.id)} aria-label={`Delete ${c.name}`}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** Used and available browser storage, and whether it is persistent (asked for on a click). */
+function StorageLine({ count }: { count: number }) {
+  const [info, setInfo] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const read = async () => {
+      const e = await navigator.storage?.estimate();
+      const persisted = (await navigator.storage?.persisted?.()) ?? null;
+      if (live && e) setInfo({ usage: e.usage ?? 0, quota: e.quota ?? 0, persisted });
+    };
+    void read();
+    return () => {
+      live = false;
+    };
+  }, [count]);
+  if (!info) return null;
+  return (
+    <span className="muted small storage" data-testid="storage-info" data-persisted={String(info.persisted)}>
+      {fmtBytes(info.usage)} of {fmtBytes(info.quota)} used ·{' '}
+      {info.persisted ? (
+        'persistent'
+      ) : (
+        <button
+          className="link"
+          title="Ask the browser not to clear this site's data when space runs low"
+          onClick={() => void navigator.storage.persist().then((persisted) => setInfo({ ...info, persisted }))}
+        >
+          {info.persisted === false ? 'not persistent (ask)' : 'ask to persist'}
+        </button>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,117 @@
+// What a run does with checkpoints: it records its curve, saves model and optimizer every N epochs
+// (waiting for the write, so a checkpoint is the state after exactly that epoch), keeps the
+// latest K plus the best and the final one, and marks the run's status for a later reload.
+import type * as tf from '@tensorflow/tfjs';
+import { captureModel } from '../engine/checkpoint/serialize';
+import type { Dataset } from '../engine/data/dataset';
+import { inputSignature } from '../engine/pretrain/encoders';
+import type { CheckpointInfo, EpochLog, Stage, TrainConfig } from '../shared/types';
+import { StorageFullError, applyRetention, listCheckpoints, putRun, saveCheckpoint } from './data/checkpoints';
+import type { RunRecord } from './data/db';
+import type { Post } from './session';
+
+export interface RunHistory {
+  series: string[];
+  steps: number[];
+  losses: number[][];
+  epochs: EpochLog[];
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class RunCheckpointer {
+  readonly history: RunHistory;
+  private failedOnce = false;
+
+  constructor(
+    private readonly post: Post,
+    readonly runKey: string,
+    private readonly title: string,
+    private readonly stage: Stage,
+    private readonly config: TrainConfig,
+    private readonly ds: Dataset,
+    history?: RunHistory,
+  ) {
+    this.history = history ?? { series: [], steps: [], losses: [], epochs: [] };
+  }
+
+  addLosses(steps: number[], losses: number[][]): void {
+    this.history.steps.push(...steps);
+    losses.forEach((values, k) => (this.history.losses[k] ??= []).push(...values));
+  }
+
+  addEpoch(log: EpochLog): void {
+    this.history.epochs.push(log);
+  }
+
+  async setStatus(status: RunRecord['status']): Promise<void> {
+    try {
+      await putRun({ runKey: this.runKey, title: this.title, stage: this.stage, status, config: this.config, datasetName: this.ds.name, updatedAt: Date.now() });
+    } catch {
+      // The run goes on; a reload then simply will not offer to resume it.
+    }
+  }
+
+  /** Saves after `log.epoch` when the interval says so (always after the last epoch). */
+  async afterEpoch(log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null): Promise<void> {
+    const last = log.epoch === this.config.epochs;
+    if (!last && log.epoch % Math.max(1, this.config.checkpointEvery) !== 0) return;
+    const saved = await captureModel(model, optimizer);
+    const info: CheckpointInfo = {
+      id: `${this.runKey}-e${log.epoch}`,
+      runKey: this.runKey,
+      runTitle: this.title,
+      name: `${this.title}, epoch ${log.epoch}`,
+      stage: this.stage,
+      epoch: log.epoch,
+      totalEpochs: this.config.epochs,
+      step: log.step,
+      tags: last ? ['latest', 'final'] : ['latest'],
+      valLoss: log.valLoss,
+      valAccuracy: log.valAccuracy,
+      bytes: saved.bytes,
+      createdAt: Date.now(),
+      datasetName: this.ds.name,
+      inputSignature: inputSignature(this.ds),
+      inputShape: this.ds.inputShape,
+      classNames: this.ds.classNames,
+      config: this.config,
+    };
+    const h = this.history;
+    try {
+      await saveCheckpoint(info, {
+        id: info.id,
+        model: saved,
+        history: { series: h.series, steps: Float32Array.from(h.steps), losses: h.losses.map((l) => Float32Array.from(l)), epochs: [...h.epochs] },
+      });
+      await applyRetention(this.runKey, Math.max(1, this.config.keepLast));
+    } catch (e) {
+      // Training goes on: the user is told once per run, with what to do.
+      if (!this.failedOnce) {
+        this.failedOnce = true;
+        if (e instanceof StorageFullError)
+          this.post({
+            type: 'warning',
+            code: 'storage-full',
+            message: `Browser storage is full: the checkpoint of epoch ${log.epoch} needs about ${mb(e.neededBytes)}${e.freeBytes !== null ? ` and ${mb(e.freeBytes)} is free` : ''}. Training goes on without it; delete old checkpoints to make room.`,
+          });
+        else this.post({ type: 'warning', message: message(e) });
+      }
+    }
+    await this.publish();
+  }
+
+  async publish(): Promise<void> {
+    try {
+      this.post({ type: 'checkpoints', checkpoints: await listCheckpoints() });
+    } catch (e) {
+      this.post({ type: 'warning', message: `The checkpoint list could not be read: ${message(e)}` });
+    }
+  }
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}

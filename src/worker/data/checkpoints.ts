@@ -1,0 +1,127 @@
+// Checkpoints in IndexedDB. A checkpoint is written in one transaction over its listing and its
+// data, then read back and verified before it is reported: a write that is interrupted (tab
+// closed, quota hit, a forced fault) leaves no partial entry and the earlier checkpoints intact.
+import { CheckpointError, verify } from '../../engine/checkpoint/serialize';
+import type { CheckpointInfo } from '../../shared/types';
+import { openStudioDB, type CheckpointData, type RunRecord } from './db';
+
+/**
+ * Test-only fault for the next checkpoint write: its transaction is aborted after the listing
+ * was put ("abort"), or as if the quota were exceeded ("quota").
+ */
+let nextFault: 'abort' | 'quota' | null = null;
+export function injectCheckpointWriteFault(kind: 'abort' | 'quota'): void {
+  nextFault = kind;
+}
+
+export class StorageFullError extends Error {
+  override name = 'StorageFullError';
+  constructor(
+    readonly neededBytes: number,
+    readonly freeBytes: number | null,
+  ) {
+    super('storage full');
+  }
+}
+
+async function freeBytes(): Promise<number | null> {
+  try {
+    const e = await navigator.storage.estimate();
+    return e.quota !== undefined && e.usage !== undefined ? e.quota - e.usage : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData): Promise<void> {
+  const db = await openStudioDB();
+  const tx = db.transaction(['checkpointMeta', 'checkpointData'], 'readwrite');
+  // An aborted transaction also rejects `done`; the failure is handled below, once.
+  const done = tx.done.catch((e: unknown) => Promise.reject(e));
+  done.catch(() => undefined);
+  try {
+    await tx.objectStore('checkpointMeta').put(info);
+    if (nextFault) {
+      const fault = nextFault;
+      nextFault = null;
+      tx.abort();
+      if (fault === 'quota') throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
+    }
+    await tx.objectStore('checkpointData').put(data);
+    await done;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'QuotaExceededError') throw new StorageFullError(info.bytes, await freeBytes());
+    throw new CheckpointError(`The checkpoint of epoch ${info.epoch} could not be written (${e instanceof Error ? e.message : String(e)}); the earlier checkpoints are intact.`);
+  }
+  // Read back: only a whole, consistent checkpoint may be listed.
+  const back = await db.get('checkpointData', info.id);
+  try {
+    if (!back) throw new CheckpointError('it was not found after writing');
+    verify(back.model, `The checkpoint of epoch ${info.epoch}`);
+  } catch (e) {
+    await deleteCheckpoint(info.id);
+    throw e instanceof CheckpointError ? e : new CheckpointError(`The checkpoint of epoch ${info.epoch} did not read back whole; it was removed.`);
+  }
+}
+
+export async function listCheckpoints(): Promise<CheckpointInfo[]> {
+  const all = await (await openStudioDB()).getAll('checkpointMeta');
+  return all.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function loadCheckpoint(id: string): Promise<{ info: CheckpointInfo; data: CheckpointData }> {
+  const db = await openStudioDB();
+  const [info, data] = await Promise.all([db.get('checkpointMeta', id), db.get('checkpointData', id)]);
+  if (!info || !data) throw new CheckpointError(`The checkpoint "${id}" is not in this browser's storage any more.`);
+  verify(data.model, `The checkpoint "${info.name}"`);
+  return { info, data };
+}
+
+export async function deleteCheckpoint(id: string): Promise<void> {
+  const db = await openStudioDB();
+  const tx = db.transaction(['checkpointMeta', 'checkpointData'], 'readwrite');
+  await Promise.all([tx.objectStore('checkpointMeta').delete(id), tx.objectStore('checkpointData').delete(id), tx.done]);
+}
+
+export async function renameCheckpoint(id: string, name: string): Promise<void> {
+  const db = await openStudioDB();
+  const info = await db.get('checkpointMeta', id);
+  if (!info) throw new CheckpointError(`The checkpoint "${id}" is not in this browser's storage any more.`);
+  await db.put('checkpointMeta', { ...info, name });
+}
+
+/**
+ * Keeps, per run, the last `keepLast` epoch checkpoints, the best by validation loss and the
+ * final one; deletes the rest. Returns the kept ones' tags updated.
+ */
+export async function applyRetention(runKey: string, keepLast: number): Promise<void> {
+  const db = await openStudioDB();
+  const runs = (await db.getAllFromIndex('checkpointMeta', 'byRun', runKey)).sort((a, b) => a.epoch - b.epoch);
+  const finite = runs.filter((c) => Number.isFinite(c.valLoss));
+  const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)) : null;
+  const latest = new Set(runs.slice(-keepLast).map((c) => c.id));
+  for (const c of runs) {
+    const tags: CheckpointInfo['tags'] = [];
+    if (latest.has(c.id)) tags.push('latest');
+    if (best?.id === c.id) tags.push('best');
+    if (c.tags.includes('final')) tags.push('final');
+    if (!tags.length) await deleteCheckpoint(c.id);
+    else if (tags.join() !== c.tags.join()) await db.put('checkpointMeta', { ...c, tags });
+  }
+}
+
+export async function putRun(run: RunRecord): Promise<void> {
+  await (await openStudioDB()).put('runs', run);
+}
+
+export async function getRun(runKey: string): Promise<RunRecord | undefined> {
+  return (await openStudioDB()).get('runs', runKey);
+}
+
+/** Runs still marked running belong to a page that went away: they were interrupted. */
+export async function takeInterruptedRuns(): Promise<RunRecord[]> {
+  const db = await openStudioDB();
+  const running = (await db.getAll('runs')).filter((r) => r.status === 'running');
+  for (const r of running) await db.put('runs', { ...r, status: 'interrupted', updatedAt: Date.now() });
+  return running;
+}

@@ -1,0 +1,53 @@
+// The studio's IndexedDB: the current dataset, checkpoints (listing data apart from the heavy
+// weights, both written in one transaction), and runs (to notice a run a reload interrupted).
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SavedModel } from '../../engine/checkpoint/serialize';
+import type { CheckpointInfo, EpochLog, Stage, TrainConfig } from '../../shared/types';
+import type { SavedDataset } from './persist';
+
+export interface CheckpointData {
+  id: string;
+  model: SavedModel;
+  /** The run's curve up to this checkpoint, so it can be drawn again after a reload. */
+  history: { series: string[]; steps: Float32Array; losses: Float32Array[]; epochs: EpochLog[] };
+}
+
+export interface RunRecord {
+  runKey: string;
+  title: string;
+  stage: Stage;
+  status: 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
+  config: TrainConfig;
+  datasetName: string;
+  updatedAt: number;
+}
+
+export interface StudioDB extends DBSchema {
+  datasets: { key: string; value: SavedDataset };
+  checkpointMeta: { key: string; value: CheckpointInfo; indexes: { byRun: string } };
+  checkpointData: { key: string; value: CheckpointData };
+  runs: { key: string; value: RunRecord };
+}
+
+export const DB_NAME = 'pretrain-studio';
+
+let db: Promise<IDBPDatabase<StudioDB>> | null = null;
+
+export function openStudioDB(): Promise<IDBPDatabase<StudioDB>> {
+  db ??= openDB<StudioDB>(DB_NAME, 2, {
+    upgrade(d, oldVersion) {
+      if (oldVersion < 1) d.createObjectStore('datasets');
+      if (oldVersion < 2) {
+        d.createObjectStore('checkpointMeta', { keyPath: 'id' }).createIndex('byRun', 'runKey');
+        d.createObjectStore('checkpointData', { keyPath: 'id' });
+        d.createObjectStore('runs', { keyPath: 'runKey' });
+      }
+    },
+    // Closed by the browser (storage cleared, version change): open anew next time.
+    terminated: () => (db = null),
+  }).catch((e: unknown) => {
+    db = null;
+    throw e;
+  });
+  return db;
+}

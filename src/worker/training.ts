@@ -1,0 +1,191 @@
+// One run in the worker: choose the backend, build (or restore) the network, drive the engine's
+// generator, forward its events (batch progress coalesced), save checkpoints, evaluate.
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend, type BackendHost } from '../engine/backends';
+import { restoreModel, restoreOptimizer } from '../engine/checkpoint/serialize';
+import type { Dataset } from '../engine/data/dataset';
+import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
+import { classifierFromEncoder, inputSignature, savedWeights } from '../engine/pretrain/encoders';
+import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pretrain/pretrain';
+import { RunControl } from '../engine/train/control';
+import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
+import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engine/train/measure';
+import type { CheckpointInfo, TrainConfig } from '../shared/types';
+import { RunCheckpointer, type RunHistory } from './checkpointing';
+import { ProgressCoalescer } from './coalescer';
+import type { CheckpointData } from './data/db';
+import { loadCheckpoint } from './data/checkpoints';
+import type { Post } from './session';
+
+export interface RunRequest {
+  runId: number;
+  ds: Dataset;
+  config: TrainConfig;
+  control: RunControl;
+  /** Continue this checkpoint's run (fine-tuning only). */
+  resume?: { info: CheckpointInfo; data: CheckpointData };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Why a checkpoint cannot start a network for `ds`, or null. */
+function mismatch(info: CheckpointInfo, ds: Dataset): string | null {
+  if (info.inputSignature !== inputSignature(ds))
+    return `The checkpoint "${info.name}" was trained on ${info.datasetName} (input ${info.inputShape.join('×')}); ${ds.name} has other inputs (${ds.inputShape.join('×')} or other columns). Start from scratch, or pretrain on this dataset first.`;
+  return null;
+}
+
+/** The network a fine-tuning run starts with: scratch, a pretrained encoder, or a fine-tuned model. */
+async function startingModel(config: TrainConfig, ds: Dataset, outputs: number): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
+  if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed), conv: config.model === 'cnn', from: 'scratch' };
+  const { info, data } = await loadCheckpoint(config.initFrom);
+  const why = mismatch(info, ds);
+  if (why) throw new Error(why);
+  if (info.stage === 'pretrain') {
+    const weights = savedWeights(data.model);
+    return {
+      build: async () => classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed),
+      conv: info.config.encoder.kind === 'conv',
+      from: `${info.config.objective} encoder (${info.name})`,
+    };
+  }
+  if (info.classNames.join('\u0000') !== ds.classNames.join('\u0000'))
+    throw new Error(`The checkpoint "${info.name}" predicts other classes (${info.classNames.join(', ') || 'a number'}) than ${ds.name}. Start from scratch instead.`);
+  return { build: () => restoreModel(data.model, `The checkpoint "${info.name}"`), conv: JSON.stringify(data.model.modelTopology).includes('Conv2D'), from: info.name };
+}
+
+export async function executeRun(req: RunRequest, host: BackendHost, post: Post, keepModel: (m: tf.LayersModel) => void): Promise<void> {
+  const { runId, ds, control, resume } = req;
+  const config = resume ? { ...resume.info.config, backend: req.config.backend } : req.config;
+  let checkpointer: RunCheckpointer | null = null;
+  try {
+    post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
+    const pretraining = config.stage === 'pretrain';
+    const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
+    if (resume) {
+      const why = mismatch(resume.info, ds);
+      if (why) throw new Error(why);
+    }
+    const start = pretraining || resume ? null : await startingModel(config, ds, outputs);
+    const conv = pretraining ? config.encoder.kind === 'conv' : resume ? JSON.stringify(resume.data.model.modelTopology).includes('Conv2D') : start!.conv;
+    const info = await chooseBackend(config.backend, host, {
+      requiredKernels: conv ? TRAINING_KERNELS.cnn : [],
+      measure: () =>
+        pretraining ? measureAutoencoder(config.encoder, ds, config.batchSize) : measureThroughput(() => buildModel(config.model, ds.inputShape, outputs, config.seed), ds, config.batchSize),
+    });
+    post({ type: 'backend', runId, info });
+    const readEvery = defaultReadEvery(info.active);
+    const trainRows = pretraining ? pretrainRows(ds).length : labelBudget(ds, config.labelsPerClass, config.seed).length;
+    const total = config.epochs * Math.ceil(trainRows / config.batchSize);
+    const title = resume
+      ? resume.info.runTitle
+      : pretraining
+        ? `Pretrain ${config.objective}, ${ds.name}`
+        : `Fine-tune ${ds.name} from ${start!.from}`;
+    const series = pretraining ? SERIES[config.objective] : ['loss'];
+    const history: RunHistory | undefined = resume
+      ? {
+          series: resume.data.history.series,
+          steps: Array.from(resume.data.history.steps),
+          losses: resume.data.history.losses.map((l) => Array.from(l)),
+          epochs: [...resume.data.history.epochs],
+        }
+      : { series, steps: [], losses: series.map(() => []), epochs: [] };
+    checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history);
+    post({ type: 'runStarted', runId, stage: config.stage, series, title });
+    if (resume) post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
+    await checkpointer.setStatus('running');
+
+    const coalescer = new ProgressCoalescer(({ progress, steps, losses }) => post({ type: 'progress', runId, progress, steps, losses }));
+    let diverged = '';
+    const cp = checkpointer;
+    const onEvent = (ev: TrainEvent | PretrainEvent): void => {
+      switch (ev.type) {
+        case 'losses':
+          coalescer.addLosses(ev.steps, ev.losses);
+          cp.addLosses(ev.steps, ev.losses);
+          break;
+        case 'batch':
+          coalescer.setProgress({
+            epoch: ev.epoch,
+            batch: ev.batch,
+            step: ev.step,
+            stepsPerEpoch: ev.stepsPerEpoch,
+            totalEpochs: config.epochs,
+            samplesPerSec: ev.samplesPerSec,
+            etaSeconds: ev.samplesPerSec > 0 ? ((total - ev.step) * config.batchSize) / ev.samplesPerSec : NaN,
+            tensors: tf.memory().numTensors,
+            bytes: tf.memory().numBytes,
+          });
+          break;
+        case 'paused':
+          coalescer.flush();
+          post({ type: 'runPhase', runId, state: 'paused' });
+          break;
+        case 'resumed':
+          post({ type: 'runPhase', runId, state: 'running' });
+          break;
+        case 'epoch':
+          coalescer.flush();
+          cp.addEpoch(ev.log);
+          post({ type: 'epoch', runId, log: ev.log });
+          break;
+        case 'snapshot':
+          post({ type: 'snapshot', runId, snapshot: ev.snapshot });
+          break;
+        case 'diverged':
+          diverged = `The ${ev.series} loss became ${ev.loss} at step ${ev.step}: training diverged. Lower the learning rate (try ${config.learningRate / 10}) and start again.`;
+          break;
+      }
+    };
+    // Drives a run's generator to its end, always closing it (its finally frees tensors).
+    const drive = async <R>(gen: AsyncGenerator<TrainEvent | PretrainEvent, R>): Promise<R> => {
+      try {
+        let next = await gen.next();
+        while (!next.done) {
+          onEvent(next.value);
+          next = await gen.next();
+        }
+        return next.value;
+      } finally {
+        await gen.return(undefined as R);
+        coalescer.flush();
+      }
+    };
+    const ended = async (state: 'done' | 'stopped' | 'error', msg?: string) => {
+      await cp.setStatus(state);
+      post(msg ? { type: 'runEnded', runId, state, message: msg } : { type: 'runEnded', runId, state });
+    };
+
+    post({ type: 'runPhase', runId, state: 'running' });
+    if (pretraining) {
+      const result = await drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null)));
+      result.encoder.dispose();
+      await cp.publish();
+      await ended(diverged ? 'error' : result.state === 'stopped' ? 'stopped' : 'done', diverged || undefined);
+      return;
+    }
+
+    const model = resume ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`) : await start!.build();
+    keepModel(model);
+    const optimizer = tf.train.adam(config.learningRate);
+    try {
+      if (resume) await restoreOptimizer(optimizer, resume.data.model.optimizer);
+      const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
+      const final = await drive(trainClassifier(model, ds, cfg, control, optimizer, (log, m, opt) => cp.afterEpoch(log, m, opt)));
+      if (diverged) return await ended('error', diverged);
+      if (final.steps > 0) {
+        if (ds.split.test.length) post({ type: 'evaluation', runId, evaluation: await evaluateTest(model, ds) });
+        else post({ type: 'warning', message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.` });
+      }
+      await ended(final.state === 'stopped' ? 'stopped' : 'done');
+    } finally {
+      optimizer.dispose();
+    }
+  } catch (e) {
+    if (checkpointer) await checkpointer.setStatus('error');
+    post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });
+  }
+}
