@@ -33,7 +33,7 @@ export type Command =
   /** Frees space: deletes every checkpoint that is neither a run's best nor its final one. */
   | { type: 'pruneCheckpoints'; id: number }
   /** Test hook: the next checkpoint write is aborted half-way (atomicity can be observed). */
-  | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota' }
+  | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota'; skip: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number }

@@ -129,8 +129,8 @@ export async function pruneCheckpoints(): Promise<void> {
 }
 
 /** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
-export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort'): Promise<void> {
-  await client.request({ type: 'faultNextCheckpointWrite', kind });
+export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort', skip = 0): Promise<void> {
+  await client.request({ type: 'faultNextCheckpointWrite', kind, skip });
 }
 
 useStudio.setState({ onPrune: () => void pruneCheckpoints() });

@@ -68,7 +68,7 @@ export class StudioSession {
           await this.prune();
           break;
         case 'faultNextCheckpointWrite':
-          injectCheckpointWriteFault(cmd.kind);
+          injectCheckpointWriteFault(cmd.kind, cmd.skip);
           break;
         case 'resumeCheckpoint': {
           const saved = await loadCheckpoint(cmd.checkpointId);

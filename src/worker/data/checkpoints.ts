@@ -6,12 +6,12 @@ import type { CheckpointInfo } from '../../shared/types';
 import { openStudioDB, type CheckpointData, type RunRecord } from './db';
 
 /**
- * Test-only fault for the next checkpoint write: its transaction is aborted after the listing
- * was put ("abort"), or as if the quota were exceeded ("quota").
+ * Test-only fault for a coming checkpoint write (after `skip` good ones): its transaction is
+ * aborted after the listing was put ("abort"), or as if the quota were exceeded ("quota").
  */
-let nextFault: 'abort' | 'quota' | null = null;
-export function injectCheckpointWriteFault(kind: 'abort' | 'quota'): void {
-  nextFault = kind;
+let nextFault: { kind: 'abort' | 'quota'; skip: number } | null = null;
+export function injectCheckpointWriteFault(kind: 'abort' | 'quota', skip = 0): void {
+  nextFault = { kind, skip };
 }
 
 export class StorageFullError extends Error {
@@ -41,8 +41,8 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
   done.catch(() => undefined);
   try {
     await tx.objectStore('checkpointMeta').put(info);
-    if (nextFault) {
-      const fault = nextFault;
+    if (nextFault && nextFault.skip-- <= 0) {
+      const fault = nextFault.kind;
       nextFault = null;
       tx.abort();
       if (fault === 'quota') throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
