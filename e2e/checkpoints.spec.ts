@@ -125,6 +125,9 @@ test('a reload in the middle of training offers to resume the interrupted run fr
   const banner = page.getByTestId('interrupted-run');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText(/epoch \d+ of 40/);
+  // Before resuming, the interrupted run's curve is there, up to its last checkpoint.
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'stopped');
+  expect(await attr(page, 'loss-chart', 'data-points')).toBeGreaterThanOrEqual(20);
   await banner.getByRole('button', { name: 'Resume' }).click();
   // The curve up to the checkpoint is drawn again, then grows.
   await expect.poll(() => attr(page, 'loss-chart', 'data-points')).toBeGreaterThanOrEqual(20);

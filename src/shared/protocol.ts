@@ -58,7 +58,12 @@ export type WorkerEvent =
   /** A resumed run's curve up to its checkpoint. */
   | { type: 'runHistory'; runId: number; steps: number[]; losses: number[][]; epochs: EpochLog[] }
   /** Runs a reload interrupted, each with the checkpoint to resume from (if any was saved). */
-  | { type: 'interrupted'; runs: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[] }
+  | {
+      type: 'interrupted';
+      runs: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
+      /** The curve of the most recent one, up to its last checkpoint. */
+      history: { title: string; series: string[]; steps: number[]; losses: number[][]; epochs: EpochLog[] } | null;
+    }
   | { type: 'datasetLoading'; name: string }
   | { type: 'datasetProgress'; phase: string; fraction: number }
   | { type: 'datasetLoaded'; summary: DatasetSummary }

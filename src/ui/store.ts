@@ -198,9 +198,18 @@ export const useStudio = create<StudioState>()((set, get) => ({
           config: s.config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === s.config.initFrom) ? { ...s.config, initFrom: 'scratch' } : s.config,
         }));
         return;
-      case 'interrupted':
-        set({ interrupted: e.runs });
+      case 'interrupted': {
+        // The interrupted run's curve is shown as it was at its last checkpoint.
+        const h = e.history;
+        set((s) => ({
+          interrupted: e.runs,
+          run:
+            h && s.run.state === 'idle'
+              ? { ...emptyRun(), state: 'stopped', message: 'Interrupted by a reload', title: h.title, series: h.series, steps: h.steps, losses: h.losses, epochs: h.epochs, lossVersion: 1 }
+              : s.run,
+        }));
         return;
+      }
       case 'runHistory':
         if (!isCurrent) return;
         run.steps.push(...e.steps);

@@ -84,6 +84,7 @@ export class RunCheckpointer {
       await saveCheckpoint(info, {
         id: info.id,
         model: saved,
+        preprocessing: this.ds.preprocessing,
         history: { series: h.series, steps: Float32Array.from(h.steps), losses: h.losses.map((l) => Float32Array.from(l)), epochs: [...h.epochs] },
       });
       await applyRetention(this.runKey, Math.max(1, this.config.keepLast));

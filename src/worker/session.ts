@@ -169,14 +169,17 @@ export class StudioSession {
       const runs = await takeInterruptedRuns();
       if (!runs.length) return;
       const all = await listCheckpoints();
-      this.post({
-        type: 'interrupted',
-        runs: runs.map((r) => ({
-          runKey: r.runKey,
-          title: r.title,
-          checkpoint: all.filter((c) => c.runKey === r.runKey).sort((a, b) => b.epoch - a.epoch)[0] ?? null,
-        })),
-      });
+      const list = runs
+        .sort((a, b) => b.updatedAt - a.updatedAt)
+        .map((r) => ({ runKey: r.runKey, title: r.title, checkpoint: all.filter((c) => c.runKey === r.runKey).sort((a, b) => b.epoch - a.epoch)[0] ?? null }));
+      const latest = list.find((r) => r.checkpoint);
+      let history = null;
+      if (latest?.checkpoint) {
+        const { data } = await loadCheckpoint(latest.checkpoint.id);
+        const h = data.history;
+        history = { title: latest.title, series: h.series, steps: Array.from(h.steps), losses: h.losses.map((l) => Array.from(l)), epochs: h.epochs };
+      }
+      this.post({ type: 'interrupted', runs: list, history });
     } catch (e) {
       this.post({ type: 'warning', message: `Interrupted runs could not be looked up: ${message(e)}` });
     }

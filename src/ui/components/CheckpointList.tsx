@@ -79,14 +79,21 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
   );
 }
 
-/** Used and available browser storage, and whether it is persistent (asked for on a click). */
+let askedPersist = false;
+
+/** Used and available browser storage, and whether it is persistent (asked for once, and on a click). */
 function StorageLine({ count }: { count: number }) {
   const [info, setInfo] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
   useEffect(() => {
     let live = true;
     const read = async () => {
       const e = await navigator.storage?.estimate();
-      const persisted = (await navigator.storage?.persisted?.()) ?? null;
+      let persisted = (await navigator.storage?.persisted?.()) ?? null;
+      // Once there are checkpoints worth keeping, ask the browser once not to evict them.
+      if (count > 0 && persisted === false && !askedPersist) {
+        askedPersist = true;
+        persisted = await navigator.storage.persist().catch(() => false);
+      }
       if (live && e) setInfo({ usage: e.usage ?? 0, quota: e.quota ?? 0, persisted });
     };
     void read();

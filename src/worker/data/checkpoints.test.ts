@@ -37,7 +37,7 @@ async function checkpoint(runKey: string, epoch: number, valLoss: number) {
     classNames: ['a', 'b', 'c'],
     config: DEFAULT_CONFIG,
   };
-  return { info, data: { id: info.id, model: saved, history: { series: ['loss'], steps: new Float32Array([1]), losses: [new Float32Array([1])], epochs: [] } } };
+  return { info, data: { id: info.id, model: saved, preprocessing: { kind: 'image' as const, height: 2, width: 4, channels: 1 as const, scale: 1, classNames: ['a', 'b', 'c'] }, history: { series: ['loss'], steps: new Float32Array([1]), losses: [new Float32Array([1])], epochs: [] } } };
 }
 
 describe('checkpoint store (IndexedDB)', () => {

@@ -2,12 +2,15 @@
 // weights, both written in one transaction), and runs (to notice a run a reload interrupted).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModel } from '../../engine/checkpoint/serialize';
+import type { Preprocessing } from '../../shared/preprocessing';
 import type { CheckpointInfo, EpochLog, Stage, TrainConfig } from '../../shared/types';
 import type { SavedDataset } from './persist';
 
 export interface CheckpointData {
   id: string;
   model: SavedModel;
+  /** How raw inputs become this model's inputs (scaling, categories, image size, label names). */
+  preprocessing: Preprocessing;
   /** The run's curve up to this checkpoint, so it can be drawn again after a reload. */
   history: { series: string[]; steps: Float32Array; losses: Float32Array[]; epochs: EpochLog[] };
 }
