@@ -83,14 +83,21 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
     return { steps, losses };
   };
 
-  // A non-finite loss in a read, as a 'diverged' event.
-  const divergence = (read: { steps: number[]; losses: number[][] }): RunnerEvent | null => {
+  // Reads the queued losses and yields them, then a 'diverged' event if one is not finite;
+  // returns whether it did.
+  async function* flush(): AsyncGenerator<RunnerEvent, boolean> {
+    const read = await readLosses();
+    if (!read) return false;
+    yield { type: 'losses', ...read };
     for (let s = 0; s < k; s++) {
       const bad = read.losses[s]!.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) return { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: task.series[s]! };
+      if (bad >= 0) {
+        yield { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: task.series[s]! };
+        return true;
+      }
     }
-    return null;
-  };
+    return false;
+  }
 
   let state: RunnerResult['state'] = 'done';
   try {
@@ -101,15 +108,9 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
       epochLossCount = 0;
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (control.isPaused) {
-          const read = await readLosses();
-          if (read) {
-            yield { type: 'losses', ...read };
-            const diverged = divergence(read);
-            if (diverged) {
-              yield diverged;
-              state = 'diverged';
-              break outer;
-            }
+          if (yield* flush()) {
+            state = 'diverged';
+            break outer;
           }
           yield { type: 'paused', step };
           await control.waitWhilePaused();
@@ -125,15 +126,9 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
         pending.push(...losses);
         pendingSteps.push(step);
         if (pendingSteps.length >= cfg.readEvery || performance.now() - lastRead > readIntervalMs || b === stepsPerEpoch - 1) {
-          const read = await readLosses();
-          if (read) {
-            yield { type: 'losses', ...read };
-            const diverged = divergence(read);
-            if (diverged) {
-              yield diverged;
-              state = 'diverged';
-              break outer;
-            }
+          if (yield* flush()) {
+            state = 'diverged';
+            break outer;
           }
         }
         await nextMacrotask();
@@ -141,15 +136,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
       }
       yield { type: 'epochEnd', epoch, step, trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN, seconds: (performance.now() - started) / 1000 };
     }
-    const read = await readLosses();
-    if (read) {
-      yield { type: 'losses', ...read };
-      const diverged = divergence(read);
-      if (diverged) {
-        yield diverged;
-        state = 'diverged';
-      }
-    }
+    if (yield* flush()) state = 'diverged';
   } finally {
     pending.forEach((t) => t.dispose());
   }
