@@ -18,6 +18,8 @@ try {
   await page.locator('[data-testid="train-status"][data-state="done"]').waitFor({ timeout: 120_000 });
   await page.getByTestId('metrics').waitFor();
   await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(1200); // the chart's last redraw
   mkdirSync('docs', { recursive: true });
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);
