@@ -211,10 +211,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
         return;
       }
       case 'runHistory':
+        // Arrives right after runStarted, before any progress: the history is the curve so far.
         if (!isCurrent) return;
-        run.steps.push(...e.steps);
-        e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
-        set({ run: { ...run, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 } });
+        set({ run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 } });
         return;
       case 'epoch':
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });

@@ -23,7 +23,7 @@ function message(e: unknown): string {
 export class StudioSession {
   private readonly data: DatasetManager;
   private model: tf.LayersModel | null = null;
-  private run: { id: number; control: RunControl } | null = null;
+  private run: { id: number; control: RunControl; runKey?: string } | null = null;
   private runCounter = 0;
   private loading: string | null = null;
   private lastProgress = { phase: '', fraction: -1 };
@@ -49,9 +49,13 @@ export class StudioSession {
     try {
       switch (cmd.type) {
         case 'restore':
-          await this.changeDataset('your last dataset', () => this.data.restore(cmd.fallback));
-          await this.publishCheckpoints();
-          await this.announceInterrupted();
+          try {
+            await this.changeDataset('your last dataset', () => this.data.restore(cmd.fallback));
+          } finally {
+            // Checkpoints do not depend on the dataset: list them even if it failed to load.
+            await this.publishCheckpoints();
+            await this.announceInterrupted();
+          }
           break;
         case 'listCheckpoints':
           await this.publishCheckpoints();
@@ -154,7 +158,10 @@ export class StudioSession {
       this.model?.dispose();
       this.model = m;
     };
-    void executeRun({ runId, ds, config, control, resume }, this.host, this.post, keep).finally(() => {
+    const onRunKey = (runKey: string) => {
+      if (this.run?.id === runId) this.run.runKey = runKey;
+    };
+    void executeRun({ runId, ds, config, control, resume }, this.host, this.post, keep, onRunKey).finally(() => {
       if (this.run?.id === runId) this.run = null;
     });
   }
@@ -185,10 +192,16 @@ export class StudioSession {
     }
   }
 
-  /** Deletes every checkpoint that is neither a run's best nor its final one. */
+  /**
+   * Frees space: keeps each run's best, final and newest checkpoint (its resume point) and
+   * everything of the run in progress; deletes the rest.
+   */
   private async prune(): Promise<void> {
-    for (const c of await listCheckpoints()) {
-      if (c.tags.includes('best') || c.tags.includes('final')) continue;
+    const all = await listCheckpoints();
+    const newest = new Map<string, number>();
+    for (const c of all) newest.set(c.runKey, Math.max(newest.get(c.runKey) ?? 0, c.epoch));
+    for (const c of all) {
+      if (c.runKey === this.run?.runKey || c.tags.includes('best') || c.tags.includes('final') || newest.get(c.runKey) === c.epoch) continue;
       await deleteCheckpoint(c.id);
     }
     await this.publishCheckpoints();

@@ -14,7 +14,7 @@ import type { CheckpointInfo, TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
-import { loadCheckpoint } from './data/checkpoints';
+import { deleteCheckpoint, listCheckpoints, loadCheckpoint } from './data/checkpoints';
 import type { Post } from './session';
 
 export interface RunRequest {
@@ -30,10 +30,12 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Why a checkpoint cannot start a network for `ds`, or null. */
-function mismatch(info: CheckpointInfo, ds: Dataset): string | null {
+/** Why a checkpoint cannot start a network for `ds`, or null. `whole`: its head is reused too. */
+function mismatch(info: CheckpointInfo, ds: Dataset, whole: boolean): string | null {
   if (info.inputSignature !== inputSignature(ds))
     return `The checkpoint "${info.name}" was trained on ${info.datasetName} (input ${info.inputShape.join('×')}); ${ds.name} has other inputs (${ds.inputShape.join('×')} or other columns). Start from scratch, or pretrain on this dataset first.`;
+  if (whole && info.classNames.join('\u0000') !== ds.classNames.join('\u0000'))
+    return `The checkpoint "${info.name}" predicts other classes (${info.classNames.join(', ') || 'a number'}) than ${ds.name} (${ds.classNames.join(', ') || 'a number'}). Start from scratch instead.`;
   return null;
 }
 
@@ -41,7 +43,7 @@ function mismatch(info: CheckpointInfo, ds: Dataset): string | null {
 async function startingModel(config: TrainConfig, ds: Dataset, outputs: number): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
   if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed), conv: config.model === 'cnn', from: 'scratch' };
   const { info, data } = await loadCheckpoint(config.initFrom);
-  const why = mismatch(info, ds);
+  const why = mismatch(info, ds, info.stage === 'finetune');
   if (why) throw new Error(why);
   if (info.stage === 'pretrain') {
     const weights = savedWeights(data.model);
@@ -51,12 +53,17 @@ async function startingModel(config: TrainConfig, ds: Dataset, outputs: number):
       from: `${info.config.objective} encoder (${info.name})`,
     };
   }
-  if (info.classNames.join('\u0000') !== ds.classNames.join('\u0000'))
-    throw new Error(`The checkpoint "${info.name}" predicts other classes (${info.classNames.join(', ') || 'a number'}) than ${ds.name}. Start from scratch instead.`);
   return { build: () => restoreModel(data.model, `The checkpoint "${info.name}"`), conv: JSON.stringify(data.model.modelTopology).includes('Conv2D'), from: info.name };
 }
 
-export async function executeRun(req: RunRequest, host: BackendHost, post: Post, keepModel: (m: tf.LayersModel) => void): Promise<void> {
+export async function executeRun(
+  req: RunRequest,
+  host: BackendHost,
+  post: Post,
+  keepModel: (m: tf.LayersModel) => void,
+  /** Tells the session which run is writing checkpoints (pruning leaves it alone). */
+  onRunKey: (runKey: string) => void,
+): Promise<void> {
   const { runId, ds, control, resume } = req;
   const config = resume ? { ...resume.info.config, backend: req.config.backend } : req.config;
   let checkpointer: RunCheckpointer | null = null;
@@ -65,8 +72,10 @@ export async function executeRun(req: RunRequest, host: BackendHost, post: Post,
     const pretraining = config.stage === 'pretrain';
     const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
     if (resume) {
-      const why = mismatch(resume.info, ds);
+      const why = mismatch(resume.info, ds, true);
       if (why) throw new Error(why);
+      // Resuming an earlier epoch abandons the run's later checkpoints (another future).
+      for (const c of await listCheckpoints()) if (c.runKey === resume.info.runKey && c.epoch > resume.info.epoch) await deleteCheckpoint(c.id);
     }
     const start = pretraining || resume ? null : await startingModel(config, ds, outputs);
     const conv = pretraining ? config.encoder.kind === 'conv' : resume ? JSON.stringify(resume.data.model.modelTopology).includes('Conv2D') : start!.conv;
@@ -94,6 +103,7 @@ export async function executeRun(req: RunRequest, host: BackendHost, post: Post,
         }
       : { series, steps: [], losses: series.map(() => []), epochs: [] };
     checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history);
+    onRunKey(checkpointer.runKey);
     post({ type: 'runStarted', runId, stage: config.stage, series, title });
     if (resume) post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
     await checkpointer.setStatus('running');

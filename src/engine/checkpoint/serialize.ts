@@ -52,6 +52,8 @@ export async function captureModel(model: tf.LayersModel, optimizer: tf.Optimize
     for (const { name, tensor } of await optimizer.getWeights()) {
       const values = await tensor.data();
       opt.push({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', data: values.slice().buffer as ArrayBuffer });
+      // getWeights() makes a fresh scalar for the step count; the moments are the live variables.
+      if (!(tensor instanceof tf.Variable)) tensor.dispose();
     }
   }
   const checksum = fnv1a([weightData, ...opt.map((t) => t.data)]);
@@ -89,6 +91,9 @@ export async function restoreModel(saved: SavedModel, label: string): Promise<tf
 export async function restoreOptimizer(optimizer: tf.Optimizer, saved: SavedTensor[]): Promise<void> {
   if (!saved.length) return;
   const named = saved.map((t) => ({ name: t.name, tensor: tf.tensor(t.dtype === 'int32' ? new Int32Array(t.data) : new Float32Array(t.data), t.shape, t.dtype) }));
-  await optimizer.setWeights(named);
-  tf.dispose(named.map((n) => n.tensor));
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    tf.dispose(named.map((n) => n.tensor));
+  }
 }

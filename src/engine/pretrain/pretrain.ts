@@ -82,10 +82,12 @@ export async function* pretrain(
 
     if (cfg.objective === 'gan') {
       const generator = buildGenerator(cfg.encoder, ds.inputShape, cfg.latentSize, pixels, cfg.seed);
+      owned.push(generator);
       const critic = buildCritic(encoder, cfg.seed);
+      owned.push(critic);
       const dOpt = tf.train.adam(cfg.learningRate, 0.5);
       const gOpt = tf.train.adam(cfg.learningRate, 0.5);
-      owned.push(generator, critic, dOpt, gOpt);
+      owned.push(dOpt, gOpt);
       const fixedNoise = tf.randomNormal([16, cfg.latentSize], 0, 1, 'float32', cfg.seed);
       owned.push(fixedNoise);
       const steps = ganSteps(encoder, critic, generator, dOpt, gOpt, cfg.latentSize);
@@ -94,10 +96,12 @@ export async function* pretrain(
         rows,
         step: (r, start, end) => {
           const real = inputs(ds, shape, r, start, end);
-          const d = steps.discriminator(real);
-          const g = steps.generator(real.shape[0]);
-          real.dispose();
-          return [d, g];
+          try {
+            const d = steps.discriminator(real);
+            return [d, steps.generator(real.shape[0])];
+          } finally {
+            real.dispose();
+          }
         },
       };
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
@@ -128,13 +132,15 @@ export async function* pretrain(
         step: (r, start, end) => {
           const clean = inputs(ds, shape, r, start, end);
           const input = noise ? corrupt(clean, noise) : clean;
-          const loss = opt.minimize(() => tf.losses.meanSquaredError(clean, reconstruct(input, true)) as tf.Scalar, true, vars) as tf.Scalar;
-          tf.dispose(noise ? [clean, input] : [clean]);
-          return [loss];
+          try {
+            return [opt.minimize(() => tf.losses.meanSquaredError(clean, reconstruct(input, true)) as tf.Scalar, true, vars) as tf.Scalar];
+          } finally {
+            tf.dispose(noise ? [clean, input] : [clean]);
+          }
         },
       };
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
-        const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(noise ? corrupt(x, noise) : x, false), noise);
+        const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(x, false), noise);
         lastLoss = heldOut.mse;
         const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: heldOut.mse, valAccuracy: NaN, seconds: e.seconds };
         yield { type: 'epoch' as const, log };
@@ -197,8 +203,9 @@ export function ganSteps(encoder: tf.LayersModel, critic: tf.LayersModel, genera
 /** Held-out reconstruction error, the picture grid (images) and the error per column (tables). */
 async function reconstructionReport(ds: Dataset, shape: number[], rows: Int32Array, reconstruct: (x: tf.Tensor) => tf.Tensor, noise: NoiseSpec | null) {
   const x = inputs(ds, shape, rows, 0, rows.length);
+  // Denoising: the pictures show the corrupted inputs that were actually reconstructed.
   const corrupted = noise ? corrupt(x, noise) : null;
-  const out = tf.tidy(() => reconstruct(corrupted ? x : x));
+  const out = tf.tidy(() => reconstruct(corrupted ?? x));
   const perFeature = tf.tidy(() => out.sub(x).square().reshape([rows.length, -1]).mean(0));
   const [outData, featErr, inData] = await Promise.all([out.data(), perFeature.data(), (corrupted ?? x).data()]);
   tf.dispose([x, out, perFeature, ...(corrupted ? [corrupted] : [])]);

@@ -103,6 +103,9 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
   try {
     outer: for (let epoch = cfg.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
       const started = performance.now();
+      // From the original order each epoch: the order depends only on seed and epoch, so a run
+      // resumed at epoch k sees the batches the uninterrupted run would have.
+      rows.set(task.rows);
       shuffleInPlace(rows, mulberry32(cfg.seed * 7919 + epoch));
       epochLossSum = 0;
       epochLossCount = 0;

@@ -14,7 +14,7 @@ export function CheckpointList() {
   return (
     <Panel id="checkpoints" title="Checkpoints" aside={<StorageLine count={checkpoints.length} />}>
       {interrupted
-        .filter((r) => r.checkpoint)
+        .filter((r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs)
         .map((r) => (
           <div key={r.runKey} className="notice warn interrupted" data-testid="interrupted-run" data-run={r.runKey}>
             <span>

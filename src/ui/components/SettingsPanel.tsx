@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { BackendChoice, EncoderSpec, PretrainObjective, Stage } from '../../shared/types';
 import { useStudio } from '../store';
 import { NumberField } from './NumberField';
@@ -171,6 +171,10 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
   const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
   const valid = widths.length > 0 && widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 4096);
   const setInvalid = useStudio((s) => s.setFieldInvalid);
+  useEffect(() => {
+    setInvalid('encoder-widths', !valid);
+    return () => setInvalid('encoder-widths', false); // a field that goes away blocks nothing
+  }, [setInvalid, valid]);
   return (
     <div className="grid-2">
       <label className="field">
@@ -191,7 +195,6 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
             setText(e.target.value);
             const w = e.target.value.split(/[,\s]+/).filter(Boolean).map(Number);
             const ok = w.length > 0 && w.length <= 6 && w.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096);
-            setInvalid('encoder-widths', !ok);
             if (ok) {
               setShown(w.join(', '));
               onChange({ ...spec, widths: w });

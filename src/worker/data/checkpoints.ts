@@ -50,6 +50,11 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
     await tx.objectStore('checkpointData').put(data);
     await done;
   } catch (e) {
+    try {
+      tx.abort(); // e.g. a put that threw before the transaction failed: nothing may commit
+    } catch {
+      // already aborted or finished
+    }
     if (e instanceof DOMException && e.name === 'QuotaExceededError') throw new StorageFullError(info.bytes, await freeBytes());
     throw new CheckpointError(`The checkpoint of epoch ${info.epoch} could not be written (${e instanceof Error ? e.message : String(e)}); the earlier checkpoints are intact.`);
   }

@@ -48,6 +48,11 @@ export function openStudioDB(): Promise<IDBPDatabase<StudioDB>> {
     },
     // Closed by the browser (storage cleared, version change): open anew next time.
     terminated: () => (db = null),
+    // A newer version of the studio in another tab wants to upgrade: let it.
+    blocking: () => {
+      void db?.then((d) => d.close());
+      db = null;
+    },
   }).catch((e: unknown) => {
     db = null;
     throw e;
