@@ -36,21 +36,14 @@ export type Command =
   | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota'; skip: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
-  | { type: 'stop'; id: number }
-  | { type: 'memory'; id: number };
+  | { type: 'stop'; id: number };
 
 /** Commands without their id, as the UI writes them. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
 
-export interface MemoryInfo {
-  numTensors: number;
-  numBytes: number;
-  backend: string | null;
-}
-
 export type WorkerEvent =
   | { type: 'ready' }
-  | { type: 'ok'; id: number; result?: MemoryInfo }
+  | { type: 'ok'; id: number }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }
   | { type: 'warning'; message: string; code?: 'storage-full' }

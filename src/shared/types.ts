@@ -191,19 +191,6 @@ export const DEFAULT_CONFIG: TrainConfig = {
   keepLast: 3,
 };
 
-/** A pretrained encoder kept by the worker, offered as a starting point for fine-tuning. */
-export interface EncoderInfo {
-  id: string;
-  objective: PretrainObjective;
-  dataset: string;
-  epochs: number;
-  encoder: EncoderSpec;
-  inputShape: number[];
-  /** Final reconstruction loss (autoencoders) or discriminator loss (GAN). */
-  loss: number;
-  createdAt: number;
-}
-
 /** What pretraining shows after each epoch. */
 export interface PretrainSnapshot {
   epoch: number;
@@ -285,10 +272,4 @@ export interface CheckpointInfo {
   inputShape: number[];
   classNames: string[];
   config: TrainConfig;
-}
-
-export interface StorageInfo {
-  usage: number;
-  quota: number;
-  persisted: boolean | null;
 }

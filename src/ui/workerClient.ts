@@ -1,8 +1,8 @@
 // The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
 // other event handed to the store. The worker starts on first use.
-import type { Command, CommandBody, MemoryInfo, WorkerEvent } from '../shared/protocol';
+import type { Command, CommandBody, WorkerEvent } from '../shared/protocol';
 
-type Pending = { resolve: (v: MemoryInfo | undefined) => void; reject: (e: Error) => void };
+type Pending = { resolve: () => void; reject: (e: Error) => void };
 
 /** A request the worker refused; `code` names a data problem the UI may offer a fix for. */
 export interface RequestError extends Error {
@@ -48,7 +48,7 @@ export class WorkerClient {
     this.ensure();
   }
 
-  request(body: CommandBody): Promise<MemoryInfo | undefined> {
+  request(body: CommandBody): Promise<void> {
     const id = this.nextId++;
     const cmd = { ...body, id } as Command;
     return new Promise((resolve, reject) => {
@@ -61,7 +61,7 @@ export class WorkerClient {
     if (e.type === 'ok' || e.type === 'failed') {
       const p = this.pending.get(e.id);
       this.pending.delete(e.id);
-      if (e.type === 'ok') p?.resolve(e.result);
+      if (e.type === 'ok') p?.resolve();
       else p?.reject(Object.assign(new Error(e.message), { code: e.code }) as RequestError);
     }
     this.onEvent(e);

@@ -107,11 +107,6 @@ export class StudioSession {
         case 'stop':
           this.requireRun('stop').stop();
           break;
-        case 'memory': {
-          const m = tf.memory();
-          this.post({ type: 'ok', id: cmd.id, result: { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() ?? null } });
-          return;
-        }
       }
       this.post({ type: 'ok', id: cmd.id });
     } catch (e) {

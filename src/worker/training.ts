@@ -117,7 +117,8 @@ export async function executeRun(
           coalescer.addLosses(ev.steps, ev.losses);
           cp.addLosses(ev.steps, ev.losses);
           break;
-        case 'batch':
+        case 'batch': {
+          const memory = tf.memory();
           coalescer.setProgress({
             epoch: ev.epoch,
             batch: ev.batch,
@@ -126,10 +127,11 @@ export async function executeRun(
             totalEpochs: config.epochs,
             samplesPerSec: ev.samplesPerSec,
             etaSeconds: ev.samplesPerSec > 0 ? ((total - ev.step) * config.batchSize) / ev.samplesPerSec : NaN,
-            tensors: tf.memory().numTensors,
-            bytes: tf.memory().numBytes,
+            tensors: memory.numTensors,
+            bytes: memory.numBytes,
           });
           break;
+        }
         case 'paused':
           coalescer.flush();
           post({ type: 'runPhase', runId, state: 'paused' });

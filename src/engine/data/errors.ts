@@ -23,12 +23,5 @@ export class DataError extends Error {
   }
 }
 
-/** Size caps, stated in the UI. */
-export const LIMITS = {
-  tableBytes: 512 * 1024 * 1024,
-  zipBytes: 256 * 1024 * 1024,
-  /** Uncompressed bytes a zip may expand to in total (zip bombs stop here). */
-  zipExpandedBytes: 1024 * 1024 * 1024,
-  imageFileBytes: 32 * 1024 * 1024,
-  images: 50_000,
-} as const;
+/** Size caps (shared with the UI, which states them). */
+export { LIMITS } from '../../shared/limits';

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import type { BuiltinDatasetName, DatasetPreview } from '../../shared/types';
+import { LIMITS_TEXT } from '../../shared/limits';
 import { loadBuiltin, loadFiles } from '../actions';
 import { fmtBytes } from '../format';
 import { useStudio } from '../store';
@@ -13,7 +14,6 @@ const BUILTINS: { value: BuiltinDatasetName; label: string }[] = [
   { value: 'iris', label: 'Iris flowers (150 rows)' },
 ];
 
-export const UPLOAD_LIMITS_TEXT = 'Tables up to 512 MB · zips up to 256 MB (1 GB unpacked) · images up to 32 MB each, 50,000 in all';
 
 export function DataPanel() {
   const loading = useStudio((s) => s.datasetLoading);
@@ -77,7 +77,7 @@ export function DataPanel() {
           </div>
         </div>
       </div>
-      <p className="hint">CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the page. {UPLOAD_LIMITS_TEXT}.</p>
+      <p className="hint">CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the page. {LIMITS_TEXT}.</p>
       {loading && (
         <div className="loading" role="status" data-testid="dataset-progress" data-fraction={progress ? progress.fraction.toFixed(3) : undefined}>
           <span className="muted small">
