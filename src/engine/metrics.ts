@@ -2,6 +2,8 @@
 export interface ClassificationMetrics {
   accuracy: number;
   macroF1: number;
+  /** F1 averaged with each class weighted by its support (its rows in `actual`). */
+  weightedF1: number;
   confusion: number[][];
   perClass: { precision: number; recall: number; f1: number; support: number }[];
 }
@@ -28,7 +30,9 @@ export function classificationMetrics(actual: ArrayLike<number>, predicted: Arra
     return { precision, recall, f1, support, present: support > 0 || predictedCount > 0 };
   });
   const present = perClass.filter((c) => c.present);
+  const supportSum = perClass.reduce((s, c) => s + c.support, 0);
   return {
+    weightedF1: supportSum ? perClass.reduce((s, c) => s + c.f1 * c.support, 0) / supportSum : 0,
     accuracy: actual.length ? correct / actual.length : 0,
     macroF1: present.length ? present.reduce((s, c) => s + c.f1, 0) / present.length : 0,
     confusion,

@@ -1,6 +1,6 @@
 // What each model kind is, in plain data: shared by the engine (which builds it) and the UI
 // (which describes it). No tfjs here.
-import type { EncoderSpec, ModelKind, TrainConfig } from './types';
+import { DEFAULT_CONFIG, type EncoderSpec, type HeadSpec, type ModelKind, type TrainConfig } from './types';
 
 /** The shape one sample takes at the model's input: flat for the MLP, an image for the CNN. */
 export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[] {
@@ -10,11 +10,19 @@ export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[
 }
 
 /** One line per layer, for the model panel. Keep in step with engine/models/build.ts. */
-export function describeModel(kind: ModelKind, sampleShape: number[], numClasses: number): string[] {
+export function describeModel(kind: ModelKind, sampleShape: number[], numClasses: number, head: HeadSpec = DEFAULT_CONFIG.head): string[] {
   const input = `Input(${modelInputShape(kind, sampleShape).join('×')})`;
-  const head = numClasses > 0 ? `Dense(${numClasses}, softmax)` : 'Dense(1, linear)';
-  if (kind === 'mlp') return [input, 'Dense(128, relu)', 'Dropout(0.5)', head];
-  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', head];
+  if (kind === 'mlp') return [input, 'Dense(128, relu)', ...describeHead(head, numClasses)];
+  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', ...describeHead(head, numClasses)];
+}
+
+/** The task head's layers (engine/models/build.ts addHead). */
+export function describeHead(head: HeadSpec, numClasses: number): string[] {
+  return [
+    ...head.hidden.map((u) => `head: Dense(${u}, relu)`),
+    ...(head.dropout > 0 ? [`head: Dropout(${head.dropout})`] : []),
+    numClasses > 0 ? `head: Dense(${numClasses}, softmax)` : 'head: Dense(1, linear)',
+  ];
 }
 
 export const MODEL_LABELS: Record<ModelKind, string> = {
@@ -30,13 +38,12 @@ export function describeEncoder(spec: EncoderSpec, sampleShape: number[]): strin
 }
 
 /** What a stage trains, for the model panel. */
-export function describeStage(c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model'>, sampleShape: number[], numClasses: number, initEncoder: EncoderSpec | null): string[] {
-  const head = numClasses > 0 ? `Dense(${numClasses}, softmax)` : 'Dense(1, linear)';
+export function describeStage(c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head'>, sampleShape: number[], numClasses: number, initEncoder: EncoderSpec | null): string[] {
   if (c.stage === 'pretrain') {
     const enc = describeEncoder(c.encoder, sampleShape).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
     if (c.objective === 'gan') return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
     return [...enc, `decoder: mirror of the encoder → ${sampleShape.join('×')}`];
   }
-  if (initEncoder) return [...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)), ...(initEncoder.kind === 'conv' ? ['Flatten'] : []), 'Dropout(0.5)', head];
-  return describeModel(c.model, sampleShape, numClasses);
+  if (initEncoder) return [...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)), ...(initEncoder.kind === 'conv' ? ['Flatten'] : []), ...describeHead(c.head, numClasses)];
+  return describeModel(c.model, sampleShape, numClasses, c.head);
 }

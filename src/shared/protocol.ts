@@ -11,8 +11,10 @@ import type {
   Stage,
   ImageOptions,
   TableOptions,
+  LayerInfo,
   ProgressSnapshot,
   RunState,
+  RunSummary,
   TrainConfig,
 } from './types';
 
@@ -34,6 +36,12 @@ export type Command =
   | { type: 'pruneCheckpoints'; id: number }
   /** Test hook: the next checkpoint write is aborted half-way (atomicity can be observed). */
   | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota'; skip: number }
+  | { type: 'listRuns'; id: number }
+  | { type: 'deleteRun'; id: number; runKey: string }
+  /** Test metrics of a fine-tuned checkpoint on the current dataset, on demand. */
+  | { type: 'evaluateCheckpoint'; id: number; checkpointId: string }
+  /** Test metrics of the model the last run left, on demand. */
+  | { type: 'evaluateCurrent'; id: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number };
@@ -70,4 +78,12 @@ export type WorkerEvent =
 
   | { type: 'epoch'; runId: number; log: EpochLog }
   | { type: 'evaluation'; runId: number; evaluation: Evaluation }
+  /** An evaluation asked for on demand (not tied to a run in progress). */
+  | { type: 'evaluated'; evaluation: Evaluation }
+  /** The network's layers and which of them train, at the start and when freezing changes. */
+  | { type: 'layers'; runId: number; epoch: number; layers: LayerInfo[] }
+  /** Something the user should know about the run that is not a fault (early stopping). */
+  | { type: 'notice'; runId: number; message: string }
+  /** Every kept run, newest first (the run list and compare view). */
+  | { type: 'runs'; runs: RunSummary[] }
   | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };

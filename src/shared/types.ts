@@ -150,6 +150,55 @@ export interface NoiseSpec {
   level: number;
 }
 
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+
+/** Fine-tuning's optimizer. Pretraining always uses Adam (beta1 0.5 for GANs). */
+export interface OptimizerSpec {
+  kind: OptimizerKind;
+  /** SGD with momentum. */
+  momentum: number;
+  /** Adam. */
+  beta1: number;
+  beta2: number;
+}
+
+/** Learning rate over the run: constant, step decay or cosine, after an optional linear warm-up. */
+export interface ScheduleSpec {
+  kind: 'constant' | 'step' | 'cosine';
+  /** Epochs of linear warm-up from 0 to the rate (may be fractional; 0: none). */
+  warmupEpochs: number;
+  /** Step decay: multiply by `stepFactor` every `stepEvery` epochs. */
+  stepEvery: number;
+  stepFactor: number;
+  /** Cosine: the rate falls to this fraction of itself at the last step. */
+  minFactor: number;
+}
+
+/**
+ * Freezing: the encoder's layers do not train for the first `headEpochs` epochs (0: no freezing);
+ * then all of them (or the last `lastK` with weights) train at the rate times `lrFactor`.
+ */
+export interface FreezeSpec {
+  headEpochs: number;
+  unfreeze: 'all' | 'last';
+  lastK: number;
+  lrFactor: number;
+}
+
+/** The task head: hidden Dense(relu) layers, dropout before the output, then the output layer. */
+export interface HeadSpec {
+  hidden: number[];
+  dropout: number;
+}
+
+export interface EarlyStoppingSpec {
+  enabled: boolean;
+  /** Epochs without a lower validation loss before stopping; the best weights are restored. */
+  patience: number;
+}
+
+export type LabelBudget = 'all' | 'fraction' | 'perClass';
+
 export interface TrainConfig {
   stage: Stage;
   model: ModelKind;
@@ -158,8 +207,16 @@ export interface TrainConfig {
   learningRate: number;
   backend: BackendChoice;
   seed: number;
-  /** Fine-tuning: training rows per class (0: all labels). */
+  /** Fine-tuning: which labels train: all, a fraction of each class, or N per class. */
+  labelBudget: LabelBudget;
+  labelFraction: number;
+  /** Training rows per class when `labelBudget` is perClass. */
   labelsPerClass: number;
+  optimizer: OptimizerSpec;
+  schedule: ScheduleSpec;
+  freeze: FreezeSpec;
+  head: HeadSpec;
+  earlyStopping: EarlyStoppingSpec;
   /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
   initFrom: string;
   objective: PretrainObjective;
@@ -181,7 +238,14 @@ export const DEFAULT_CONFIG: TrainConfig = {
   learningRate: 0.001,
   backend: 'webgpu',
   seed: 1,
-  labelsPerClass: 0,
+  labelBudget: 'all',
+  labelFraction: 0.1,
+  labelsPerClass: 100,
+  optimizer: { kind: 'adam', momentum: 0.9, beta1: 0.9, beta2: 0.999 },
+  schedule: { kind: 'constant', warmupEpochs: 0, stepEvery: 10, stepFactor: 0.5, minFactor: 0 },
+  freeze: { headEpochs: 0, unfreeze: 'all', lastK: 1, lrFactor: 0.1 },
+  head: { hidden: [], dropout: 0.5 },
+  earlyStopping: { enabled: false, patience: 3 },
   initFrom: 'scratch',
   objective: 'autoencoder',
   encoder: { kind: 'dense', widths: [128] },
@@ -210,6 +274,34 @@ export interface EpochLog {
   valLoss: number;
   valAccuracy: number;
   seconds: number;
+  /** Fine-tuning: the learning rate at the epoch's last step. */
+  learningRate?: number;
+}
+
+/** One layer of the network being trained, for the layer list (which ones train right now). */
+export interface LayerInfo {
+  name: string;
+  className: string;
+  params: number;
+  trainable: boolean;
+  part: 'encoder' | 'head';
+}
+
+/** A most confidently wrong test example. */
+export interface WrongExample {
+  row: number;
+  actual: string;
+  predicted: string;
+  confidence: number;
+  image?: { height: number; width: number; channels: number; pixels: Uint8Array };
+  values?: { column: string; value: string }[];
+}
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
 }
 
 export type Evaluation =
@@ -220,9 +312,14 @@ export type Evaluation =
       loss: number;
       accuracy: number;
       macroF1: number;
+      weightedF1: number;
+      perClass: ClassMetrics[];
       /** confusion[actual][predicted] */
       confusion: number[][];
       classNames: string[];
+      wrong: WrongExample[];
+      /** What was evaluated when not the run just finished (a checkpoint, on demand). */
+      title?: string;
     }
   | {
       task: 'regression';
@@ -233,7 +330,29 @@ export type Evaluation =
       mse: number;
       mae: number;
       r2: number;
+      /** Up to 500 test rows, label units, for the predicted-versus-actual plot. */
+      scatter: { actual: number[]; predicted: number[] };
+      title?: string;
     };
+
+/** A run as the run list and the compare view show it (kept in IndexedDB). */
+export interface RunSummary {
+  runKey: string;
+  title: string;
+  stage: Stage;
+  status: 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
+  config: TrainConfig;
+  datasetName: string;
+  /** Where fine-tuning started: "scratch", or the checkpoint's description. */
+  from: string;
+  /** Training rows used (after the label budget). */
+  trainRows: number;
+  epochs: EpochLog[];
+  /** Metrics on the test split, without the example lists. */
+  metrics: { accuracy?: number; macroF1?: number; weightedF1?: number; r2?: number; mse?: number; mae?: number } | null;
+  startedAt: number;
+  updatedAt: number;
+}
 
 export interface ProgressSnapshot {
   epoch: number; // 1-based epoch in progress
@@ -246,6 +365,8 @@ export interface ProgressSnapshot {
   /** tf.memory() in the worker: tensors alive and their bytes. */
   tensors: number;
   bytes: number;
+  /** Fine-tuning: the learning rate of the last step. */
+  learningRate?: number;
 }
 
 /** A checkpoint as listed (its weights and history stay in IndexedDB). */

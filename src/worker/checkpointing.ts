@@ -5,8 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { captureModel } from '../engine/checkpoint/serialize';
 import type { Dataset } from '../engine/data/dataset';
 import { inputSignature } from '../engine/pretrain/encoders';
-import type { CheckpointInfo, EpochLog, Stage, TrainConfig } from '../shared/types';
-import { StorageFullError, applyRetention, listCheckpoints, putRun, saveCheckpoint } from './data/checkpoints';
+import type { CheckpointInfo, EpochLog, Evaluation, RunSummary, Stage, TrainConfig } from '../shared/types';
+import { StorageFullError, applyRetention, getRun, listCheckpoints, putRun, saveCheckpoint } from './data/checkpoints';
 import type { RunRecord } from './data/db';
 import type { Post } from './session';
 
@@ -24,6 +24,10 @@ function message(e: unknown): string {
 export class RunCheckpointer {
   readonly history: RunHistory;
   private failedOnce = false;
+  private status: RunRecord['status'] = 'running';
+  private metrics: RunSummary['metrics'] = null;
+  private startedAt = Date.now();
+  private loadedStart = false;
 
   constructor(
     private readonly post: Post,
@@ -33,6 +37,7 @@ export class RunCheckpointer {
     private readonly config: TrainConfig,
     private readonly ds: Dataset,
     history?: RunHistory,
+    private readonly meta: { from: string; trainRows: number } = { from: '', trainRows: 0 },
   ) {
     this.history = history ?? { series: [], steps: [], losses: [], epochs: [] };
   }
@@ -44,20 +49,49 @@ export class RunCheckpointer {
 
   addEpoch(log: EpochLog): void {
     this.history.epochs.push(log);
+    void this.setStatus(this.status);
+  }
+
+  /** The test metrics, for the run list (without the example lists). */
+  setMetrics(e: Evaluation): void {
+    this.metrics = e.task === 'classification' ? { accuracy: e.accuracy, macroF1: e.macroF1, weightedF1: e.weightedF1 } : { r2: e.r2, mse: e.mse, mae: e.mae };
   }
 
   async setStatus(status: RunRecord['status']): Promise<void> {
+    this.status = status;
     try {
-      await putRun({ runKey: this.runKey, title: this.title, stage: this.stage, status, config: this.config, datasetName: this.ds.name, updatedAt: Date.now() });
+      if (!this.loadedStart) {
+        // A resumed run keeps the start time of its record.
+        this.loadedStart = true;
+        this.startedAt = (await getRun(this.runKey))?.startedAt ?? this.startedAt;
+      }
+      await putRun({
+        runKey: this.runKey,
+        title: this.title,
+        stage: this.stage,
+        status,
+        config: this.config,
+        datasetName: this.ds.name,
+        from: this.meta.from,
+        trainRows: this.meta.trainRows,
+        epochs: this.history.epochs,
+        metrics: this.metrics,
+        startedAt: this.startedAt,
+        updatedAt: Date.now(),
+      });
     } catch {
       // The run goes on; a reload then simply will not offer to resume it.
     }
   }
 
-  /** Saves after `log.epoch` when the interval says so (always after the last epoch). */
-  async afterEpoch(log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null): Promise<void> {
-    const last = log.epoch === this.config.epochs;
-    if (!last && log.epoch % Math.max(1, this.config.checkpointEvery) !== 0) return;
+  /**
+   * Saves after `log.epoch` when the interval says so, and after the last epoch. `final`: this is
+   * the run's result (early stopping's best epoch), whatever the interval; when early stopping is
+   * on, only such a call marks the final checkpoint.
+   */
+  async afterEpoch(log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null, final?: boolean): Promise<void> {
+    const last = final ?? (log.epoch === this.config.epochs && !(this.config.stage === 'finetune' && this.config.earlyStopping?.enabled));
+    if (!last && log.epoch !== this.config.epochs && log.epoch % Math.max(1, this.config.checkpointEvery) !== 0) return;
     const saved = await captureModel(model, optimizer);
     const info: CheckpointInfo = {
       id: `${this.runKey}-e${log.epoch}`,

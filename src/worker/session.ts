@@ -9,10 +9,14 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import type { BuiltinDatasetName, TrainConfig } from '../shared/types';
-import { deleteCheckpoint, injectCheckpointWriteFault, listCheckpoints, loadCheckpoint, renameCheckpoint, takeInterruptedRuns } from './data/checkpoints';
+import { DEFAULT_CONFIG, type BuiltinDatasetName, type TrainConfig } from '../shared/types';
+import { restoreModel } from '../engine/checkpoint/serialize';
+import { evaluateTest } from '../engine/train/loop';
+import { validateFreeze } from '../engine/train/freeze';
+import { validateOptimizer } from '../engine/train/optimizers';
+import { deleteCheckpoint, deleteRun, injectCheckpointWriteFault, listCheckpoints, listRuns, loadCheckpoint, renameCheckpoint, takeInterruptedRuns } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
-import { executeRun, type RunRequest } from './training';
+import { checkpointMismatch, executeRun, type RunRequest } from './training';
 
 export type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -55,6 +59,7 @@ export class StudioSession {
             // Checkpoints do not depend on the dataset: list them even if it failed to load.
             await this.publishCheckpoints();
             await this.announceInterrupted();
+            await this.publishRuns();
           }
           break;
         case 'listCheckpoints':
@@ -97,6 +102,18 @@ export class StudioSession {
           break;
         case 'start':
           this.start(cmd.config);
+          break;
+        case 'listRuns':
+          await this.publishRuns();
+          break;
+        case 'deleteRun':
+          if (cmd.runKey === this.run?.runKey) throw new Error('This run is in progress: stop it before removing it from the list.');
+          await deleteRun(cmd.runKey);
+          await this.publishRuns();
+          break;
+        case 'evaluateCheckpoint':
+        case 'evaluateCurrent':
+          await this.evaluate(cmd.type === 'evaluateCheckpoint' ? cmd.checkpointId : null);
           break;
         case 'pause':
           this.requireRun('pause').pause();
@@ -145,7 +162,7 @@ export class StudioSession {
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
     if (this.loading) throw new Error(`${this.loading} is still loading; start when it is ready.`);
-    validateConfig(resume ? { ...resume.info.config, backend: config.backend } : config, ds);
+    validateConfig(resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: config.backend } : config, ds);
     const control = new RunControl();
     const runId = ++this.runCounter;
     this.run = { id: runId, control };
@@ -158,7 +175,40 @@ export class StudioSession {
     };
     void executeRun({ runId, ds, config, control, resume }, this.host, this.post, keep, onRunKey).finally(() => {
       if (this.run?.id === runId) this.run = null;
+      void this.publishRuns();
     });
+  }
+
+  private async publishRuns(): Promise<void> {
+    try {
+      this.post({ type: 'runs', runs: await listRuns() });
+    } catch (e) {
+      this.post({ type: 'warning', message: `The run list could not be read: ${message(e)}` });
+    }
+  }
+
+  /** Test metrics of a fine-tuned checkpoint (or the last run's model) on the current dataset. */
+  private async evaluate(checkpointId: string | null): Promise<void> {
+    const ds = this.data.dataset;
+    if (!ds) throw new Error('Choose a dataset before evaluating.');
+    if (this.run) throw new Error('A run is in progress: evaluate when it has ended.');
+    if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no labels to evaluate against.`);
+    if (!ds.split.test.length) throw new Error(`${ds.name} has no test rows; raise the test share to evaluate.`);
+    if (!checkpointId) {
+      if (!this.model) throw new Error('No model to evaluate yet: train one, or evaluate a checkpoint.');
+      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(this.model, ds)), title: 'The last run\'s model' } });
+      return;
+    }
+    const { info, data } = await loadCheckpoint(checkpointId);
+    if (info.stage !== 'finetune') throw new Error(`"${info.name}" is a pretrained encoder without a task head; fine-tune from it first, then evaluate.`);
+    const why = checkpointMismatch(info, ds, true);
+    if (why) throw new Error(why);
+    const model = await restoreModel(data.model, `The checkpoint "${info.name}"`);
+    try {
+      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(model, ds)), title: info.name } });
+    } finally {
+      model.dispose();
+    }
   }
 
   private async publishCheckpoints(): Promise<void> {
@@ -223,6 +273,16 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   }
   if (ds.task === 'none' || !ds.y)
     bad('Labels', `${ds.name} has no labels, so there is nothing to fine-tune on. Pick a label column (tables) or class folders (images), or pretrain on it.`);
-  if (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 0) bad('Labels per class', 'use 0 (all labels) or a whole number.');
+  if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1)) bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');
+  if (c.labelBudget === 'fraction' && !(c.labelFraction > 0 && c.labelFraction <= 1)) bad('Fraction of labels', 'use a number above 0 and at most 1, such as 0.1.');
+  validateOptimizer(c.optimizer);
+  validateFreeze(c.freeze, c.epochs);
+  const s = c.schedule;
+  if (!(s.warmupEpochs >= 0) || s.warmupEpochs > c.epochs) bad('Warm-up', `use 0 to ${c.epochs} epochs.`);
+  if (s.kind === 'step' && (!Number.isInteger(s.stepEvery) || s.stepEvery < 1 || !(s.stepFactor > 0 && s.stepFactor <= 1))) bad('Step decay', 'decay every whole number of epochs (1 or more) by a factor above 0 and at most 1, such as 0.5.');
+  if (s.kind === 'cosine' && !(s.minFactor >= 0 && s.minFactor < 1)) bad('Cosine', 'the final fraction of the rate is from 0 to below 1.');
+  if (c.head.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096) || c.head.hidden.length > 4) bad('Head layers', 'give up to 4 whole numbers from 1 to 4096, such as "64".');
+  if (!(c.head.dropout >= 0 && c.head.dropout < 1)) bad('Head dropout', 'use a rate from 0 to below 1, such as 0.5.');
+  if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1)) bad('Early stopping', 'patience is a whole number of epochs, 1 or more.');
   if (ds.split.train.length === 0) bad('Data', 'the training split is empty; lower the validation and test shares.');
 }

@@ -10,7 +10,8 @@ import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pr
 import { RunControl } from '../engine/train/control';
 import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
 import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engine/train/measure';
-import type { CheckpointInfo, TrainConfig } from '../shared/types';
+import { learningRateAt } from '../shared/schedule';
+import { DEFAULT_CONFIG, type CheckpointInfo, type TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
@@ -31,7 +32,7 @@ function message(e: unknown): string {
 }
 
 /** Why a checkpoint cannot start a network for `ds`, or null. `whole`: its head is reused too. */
-function mismatch(info: CheckpointInfo, ds: Dataset, whole: boolean): string | null {
+export function checkpointMismatch(info: CheckpointInfo, ds: Dataset, whole: boolean): string | null {
   if (info.inputSignature !== inputSignature(ds))
     return `The checkpoint "${info.name}" was trained on ${info.datasetName} (input ${info.inputShape.join('×')}); ${ds.name} has other inputs (${ds.inputShape.join('×')} or other columns). Start from scratch, or pretrain on this dataset first.`;
   if (whole && info.classNames.join('\u0000') !== ds.classNames.join('\u0000'))
@@ -41,14 +42,14 @@ function mismatch(info: CheckpointInfo, ds: Dataset, whole: boolean): string | n
 
 /** The network a fine-tuning run starts with: scratch, a pretrained encoder, or a fine-tuned model. */
 async function startingModel(config: TrainConfig, ds: Dataset, outputs: number): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
-  if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed), conv: config.model === 'cnn', from: 'scratch' };
+  if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head), conv: config.model === 'cnn', from: 'scratch' };
   const { info, data } = await loadCheckpoint(config.initFrom);
-  const why = mismatch(info, ds, info.stage === 'finetune');
+  const why = checkpointMismatch(info, ds, info.stage === 'finetune');
   if (why) throw new Error(why);
   if (info.stage === 'pretrain') {
     const weights = savedWeights(data.model);
     return {
-      build: async () => classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed),
+      build: async () => classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed, config.head),
       conv: info.config.encoder.kind === 'conv',
       from: `${info.config.objective} encoder (${info.name})`,
     };
@@ -65,14 +66,15 @@ export async function executeRun(
   onRunKey: (runKey: string) => void,
 ): Promise<void> {
   const { runId, ds, control, resume } = req;
-  const config = resume ? { ...resume.info.config, backend: req.config.backend } : req.config;
+  // Checkpoints of older versions lack newer settings: the defaults fill them in.
+  const config: TrainConfig = resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: req.config.backend } : req.config;
   let checkpointer: RunCheckpointer | null = null;
   try {
     post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
     const pretraining = config.stage === 'pretrain';
     const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
     if (resume) {
-      const why = mismatch(resume.info, ds, true);
+      const why = checkpointMismatch(resume.info, ds, true);
       if (why) throw new Error(why);
       // Resuming an earlier epoch abandons the run's later checkpoints (another future).
       for (const c of await listCheckpoints()) if (c.runKey === resume.info.runKey && c.epoch > resume.info.epoch) await deleteCheckpoint(c.id);
@@ -86,8 +88,9 @@ export async function executeRun(
     });
     post({ type: 'backend', runId, info });
     const readEvery = defaultReadEvery(info.active);
-    const trainRows = pretraining ? pretrainRows(ds).length : labelBudget(ds, config.labelsPerClass, config.seed).length;
-    const total = config.epochs * Math.ceil(trainRows / config.batchSize);
+    const trainRows = pretraining ? pretrainRows(ds).length : labelBudget(ds, config, config.seed).length;
+    const stepsPerEpoch = Math.ceil(trainRows / config.batchSize);
+    const total = config.epochs * stepsPerEpoch;
     const title = resume
       ? resume.info.runTitle
       : pretraining
@@ -102,7 +105,8 @@ export async function executeRun(
           epochs: [...resume.data.history.epochs],
         }
       : { series, steps: [], losses: series.map(() => []), epochs: [] };
-    checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history);
+    const from = resume ? (resume.info.config.initFrom === 'scratch' ? 'scratch' : resume.info.runTitle) : pretraining ? '' : start!.from;
+    checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history, { from, trainRows });
     onRunKey(checkpointer.runKey);
     post({ type: 'runStarted', runId, stage: config.stage, series, title });
     if (resume) post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
@@ -129,6 +133,7 @@ export async function executeRun(
             etaSeconds: ev.samplesPerSec > 0 ? ((total - ev.step) * config.batchSize) / ev.samplesPerSec : NaN,
             tensors: memory.numTensors,
             bytes: memory.numBytes,
+            ...(pretraining ? {} : { learningRate: learningRateAt(config, ev.step - 1, ev.stepsPerEpoch) }),
           });
           break;
         }
@@ -146,6 +151,15 @@ export async function executeRun(
           break;
         case 'snapshot':
           post({ type: 'snapshot', runId, snapshot: ev.snapshot });
+          break;
+        case 'layers':
+          post({ type: 'layers', runId, epoch: ev.epoch, layers: ev.layers });
+          break;
+        case 'earlyStop':
+          post({ type: 'notice', runId, message: `Early stopping after epoch ${ev.epoch}: the validation loss has not improved for ${config.earlyStopping.patience} epochs (best: epoch ${ev.bestEpoch}).` });
+          break;
+        case 'restoredBest':
+          post({ type: 'notice', runId, message: `The weights of epoch ${ev.epoch} (the lowest validation loss, ${ev.valLoss.toFixed(4)}) were restored; the test metrics are theirs.` });
           break;
         case 'diverged':
           diverged = `The ${ev.series} loss became ${ev.loss} at step ${ev.step}: training diverged. Lower the learning rate (try ${config.learningRate / 10}) and start again.`;
@@ -182,20 +196,22 @@ export async function executeRun(
 
     const model = resume ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`) : await start!.build();
     keepModel(model);
-    const optimizer = tf.train.adam(config.learningRate);
-    try {
-      if (resume) await restoreOptimizer(optimizer, resume.data.model.optimizer);
-      const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
-      const final = await drive(trainClassifier(model, ds, cfg, control, optimizer, (log, m, opt) => cp.afterEpoch(log, m, opt)));
-      if (diverged) return await ended('error', diverged);
-      if (final.steps > 0) {
-        if (ds.split.test.length) post({ type: 'evaluation', runId, evaluation: await evaluateTest(model, ds) });
-        else post({ type: 'warning', message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.` });
-      }
-      await ended(final.state === 'stopped' ? 'stopped' : 'done');
-    } finally {
-      optimizer.dispose();
+    const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
+    const final = await drive(
+      trainClassifier(model, ds, cfg, control, {
+        restoreOptimizer: resume ? (opt) => restoreOptimizer(opt, resume.data.model.optimizer) : undefined,
+        afterEpoch: (log, m, opt, last) => cp.afterEpoch(log, m, opt, last),
+      }),
+    );
+    if (diverged) return await ended('error', diverged);
+    if (final.steps > 0) {
+      if (ds.split.test.length) {
+        const evaluation = await evaluateTest(model, ds);
+        cp.setMetrics(evaluation);
+        post({ type: 'evaluation', runId, evaluation });
+      } else post({ type: 'warning', message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.` });
     }
+    await ended(final.state === 'stopped' ? 'stopped' : 'done');
   } catch (e) {
     if (checkpointer) await checkpointer.setStatus('error');
     post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });

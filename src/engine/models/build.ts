@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelKind } from '../../shared/types';
+import { DEFAULT_CONFIG, type HeadSpec, type ModelKind } from '../../shared/types';
 import { modelInputShape } from '../../shared/modelSpec';
 
 /** Kernels a model needs for training that not every backend has (wasm lacks conv gradients). */
@@ -10,17 +10,16 @@ export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
 
 /**
  * The reference model from Keras's MNIST example: Dense(128, relu) -> Dropout(0.5) ->
- * Dense(classes, softmax); or a small CNN for images. Seeded initializers make runs repeatable.
+ * Dense(classes, softmax); or a small CNN for images; then the task head (softmax over the
+ * classes, or one linear unit for regression). Seeded initializers make runs repeatable.
  */
-/** Output head from the task: softmax over the classes, or one linear unit for regression. */
-export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: number, seed: number): tf.Sequential {
+export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: number, seed: number, head: HeadSpec = DEFAULT_CONFIG.head): tf.Sequential {
   // numClasses 0 means regression (one linear output).
   const inputShape = modelInputShape(kind, sampleShape);
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
   const model = tf.sequential({ name: kind === 'mlp' ? 'reference_mlp' : 'small_cnn' });
   if (kind === 'mlp') {
     model.add(tf.layers.dense({ inputShape, units: 128, activation: 'relu', kernelInitializer: init(1), name: 'dense_hidden' }));
-    model.add(tf.layers.dropout({ rate: 0.5, name: 'dropout' }));
   } else {
     model.add(tf.layers.conv2d({ inputShape, filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(1), name: 'conv1' }));
     model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }));
@@ -28,10 +27,22 @@ export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: n
     model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }));
     model.add(tf.layers.flatten({ name: 'flatten' }));
   }
+  addHead(model, head, numClasses, seed);
+  return model;
+}
+
+/**
+ * The task head, its layers named `head_*` (freezing tells encoder from head by that): hidden
+ * Dense(relu) layers, Dropout, then softmax over the classes or one linear unit (numClasses 0).
+ * With the default head (no hidden layer, dropout 0.5) the MLP is the reference model.
+ */
+export function addHead(model: tf.Sequential, head: HeadSpec, numClasses: number, seed: number): void {
+  const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
+  head.hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(20 + i), name: `head_hidden${i + 1}` })));
+  if (head.dropout > 0) model.add(tf.layers.dropout({ rate: head.dropout, name: 'head_dropout' }));
   model.add(
     numClasses > 0
-      ? tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(9), name: 'dense_out' })
-      : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: init(9), name: 'dense_out' }),
+      ? tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(9), name: 'head_out' })
+      : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: init(9), name: 'head_out' }),
   );
-  return model;
 }

@@ -1,7 +1,8 @@
 // Starting a fine-tuning network from a checkpoint: a pretrained encoder (its layers, weights
 // copied in, then Dropout and a new head), or a fine-tuned model (all of it, to keep training).
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderSpec } from '../../shared/types';
+import { DEFAULT_CONFIG, type EncoderSpec, type HeadSpec } from '../../shared/types';
+import { addHead } from '../models/build';
 import type { SavedModel } from '../checkpoint/serialize';
 import type { Dataset } from '../data/dataset';
 import { buildEncoder } from './models';
@@ -25,18 +26,23 @@ export function savedWeights(saved: SavedModel): { shape: number[]; values: Floa
 }
 
 /**
- * The fine-tuning network: the encoder's layers (pretrained weights copied in), Dropout(0.5)
- * and a task head. From an encoder of one Dense(128) layer on MNIST this is exactly the reference
+ * The fine-tuning network: the encoder's layers (pretrained weights copied in) and a task head
+ * (by default Dropout(0.5) and the output layer). From an encoder of one Dense(128) layer on MNIST this is exactly the reference
  * model with its first layer pretrained.
  */
-export function classifierFromEncoder(spec: EncoderSpec, weights: { shape: number[]; values: Float32Array }[], sampleShape: number[], outputs: number, seed: number): tf.Sequential {
+export function classifierFromEncoder(
+  spec: EncoderSpec,
+  weights: { shape: number[]; values: Float32Array }[],
+  sampleShape: number[],
+  outputs: number,
+  seed: number,
+  head: HeadSpec = DEFAULT_CONFIG.head,
+): tf.Sequential {
   const encoder = buildEncoder(spec, sampleShape, seed);
   const model = tf.sequential({ name: 'finetune_from_encoder' });
   for (const layer of encoder.layers) model.add(layer);
   if (spec.kind === 'conv') model.add(tf.layers.flatten());
-  model.add(tf.layers.dropout({ rate: 0.5 }));
-  const init = tf.initializers.glorotUniform({ seed: seed * 101 + 9 });
-  model.add(outputs > 0 ? tf.layers.dense({ units: outputs, activation: 'softmax', kernelInitializer: init }) : tf.layers.dense({ units: 1, activation: 'linear', kernelInitializer: init }));
+  addHead(model, head, outputs, seed);
   const current = model.getWeights();
   if (weights.length > current.length || weights.some((w, i) => current[i]!.shape.join() !== w.shape.join())) {
     model.dispose();

@@ -6,21 +6,40 @@ import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
-import type { EpochLog, Evaluation } from '../../shared/types';
+import { headOnly, learningRateAt } from '../../shared/schedule';
+import { DEFAULT_CONFIG, type EpochLog, type Evaluation, type LayerInfo, type TrainConfig, type WrongExample } from '../../shared/types';
+import { applyFreeze } from './freeze';
+import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import { RunControl } from './control';
 import { runBatches, withEpochs, type RunnerConfig, type RunnerEvent, type RunnerResult, type StepTask } from './runner';
 
-export interface LoopConfig extends RunnerConfig {
+type FinetuneOptions = Pick<TrainConfig, 'optimizer' | 'schedule' | 'freeze' | 'earlyStopping' | 'labelBudget' | 'labelFraction' | 'labelsPerClass'>;
+
+export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions> {
   learningRate: number;
-  /** Use only this many training rows per class (0: all), to measure what pretraining buys. */
-  labelsPerClass?: number;
 }
 
 export type TrainEvent =
   | Exclude<RunnerEvent, { type: 'epochEnd' }>
-  | { type: 'epoch'; log: EpochLog };
+  | { type: 'epoch'; log: EpochLog }
+  /** The layers and whether each trains, at the start and whenever freezing changes it. */
+  | { type: 'layers'; epoch: number; layers: LayerInfo[] }
+  /** Early stopping ended the run after `epoch`. */
+  | { type: 'earlyStop'; epoch: number; bestEpoch: number }
+  /** The best epoch's weights were put back (early stopping). */
+  | { type: 'restoredBest'; epoch: number; valLoss: number };
 
 export type TrainResult = RunnerResult;
+
+export interface TrainHooks {
+  /** Puts a checkpoint's optimizer state into the optimizer the first resumed epoch uses. */
+  restoreOptimizer?: (optimizer: tf.Optimizer) => Promise<void>;
+  /**
+   * Called after each epoch's validation, between batches (e.g. to save a checkpoint); with
+   * early stopping, once more at the end with the best epoch's log and weights, `final` set.
+   */
+  afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer, final?: boolean) => Promise<void>;
+}
 
 /** The trainable variables in a stable order (Adam keeps its slots by position). */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
@@ -47,56 +66,131 @@ export function batchLoss(model: tf.LayersModel, task: Dataset['task'], xs: tf.T
 
 /**
  * Trains `model` on the dataset's train split (or its label budget), validating on the val split
- * after each epoch. The caller owns the model; the optimizer is created and disposed here.
+ * after each epoch: the optimizer and rate schedule of the config, freezing phases (a new
+ * optimizer when the trainable layers change), early stopping with the best weights restored.
+ * The caller owns the model; optimizers are created and disposed here.
  */
-export async function* trainClassifier(
-  model: tf.LayersModel,
-  ds: Dataset,
-  cfg: LoopConfig,
-  control: RunControl,
-  /** An optimizer to use (e.g. restored from a checkpoint); the caller then disposes it. */
-  given?: tf.Optimizer,
-  /** Called after each epoch's validation, between batches (e.g. to save a checkpoint). */
-  afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer) => Promise<void>,
-): AsyncGenerator<TrainEvent, TrainResult> {
+export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, config: LoopConfig, control: RunControl, hooks: TrainHooks = {}): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
-  const optimizer = given ?? tf.train.adam(cfg.learningRate);
-  const vars = trainableVariables(model);
+  const cfg = { ...DEFAULT_CONFIG, ...config };
+  const rows = labelBudget(ds, cfg, cfg.seed);
+  const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
+  // The optimizer of the current freezing phase, its variables, and whether it is head-only.
+  const phase = { optimizer: null as tf.Optimizer | null, vars: [] as tf.Variable[], headOnly: null as boolean | null };
+  const pendingEvents: TrainEvent[] = [];
+  // Early stopping: the best epoch so far and a copy of its weights.
+  let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null, log: null as EpochLog | null };
+  let sinceBest = 0;
+  let stopAfter = 0;
+
   const task: StepTask = {
     series: ['loss'],
-    rows: labelBudget(ds, cfg.labelsPerClass ?? 0, cfg.seed),
-    step: (rows, start, end) => {
+    rows,
+    beginEpoch: async (epoch) => {
+      if (stopAfter) return false;
+      const headPhase = headOnly(cfg.freeze, epoch);
+      if (phase.headOnly === headPhase && phase.optimizer) return;
+      // Another set of trainable variables: a fresh optimizer (Adam keeps its slots by position).
+      const layers = applyFreeze(model, cfg.freeze, epoch);
+      const resumedSamePhase = phase.headOnly === null && epoch > 1 && headOnly(cfg.freeze, epoch - 1) === headPhase;
+      if (phase.optimizer) disposeOptimizer(phase.optimizer);
+      phase.optimizer = createOptimizer(cfg.optimizer, cfg.learningRate);
+      phase.vars = trainableVariables(model);
+      phase.headOnly = headPhase;
+      if (resumedSamePhase && hooks.restoreOptimizer) await hooks.restoreOptimizer(phase.optimizer);
+      pendingEvents.push({ type: 'layers', epoch, layers });
+    },
+    step: (rows, start, end, step) => {
       // Each batch is assembled on the CPU and uploaded: measured faster here than keeping the
       // training set on the device and gathering (5x slower on WebGL, see README, Benchmark).
       const { xs, ys } = batchTensors(model, ds, rows, start, end);
       try {
-        return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars) as tf.Scalar];
+        const optimizer = phase.optimizer!;
+        setLearningRate(optimizer, learningRateAt(cfg, step, stepsPerEpoch));
+        return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, phase.vars) as tf.Scalar];
       } finally {
         tf.dispose([xs, ys]);
       }
     },
   };
   try {
-    return yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+    const inner = withEpochs(runBatches(task, cfg, control), async function* (e) {
       const val = await evaluateLoss(model, ds, ds.split.val);
-      const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds: e.seconds };
+      const log: EpochLog = {
+        epoch: e.epoch,
+        step: e.step,
+        trainLoss: e.trainLoss,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        seconds: e.seconds,
+        learningRate: learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch),
+      };
       yield { type: 'epoch' as const, log };
-      await afterEpoch?.(log, model, optimizer);
+      if (cfg.earlyStopping.enabled && Number.isFinite(val.loss)) {
+        if (val.loss < best.loss) {
+          tf.dispose(best.weights ?? []);
+          best = { loss: val.loss, epoch: e.epoch, weights: model.getWeights().map((w) => tf.clone(w)), log };
+          sinceBest = 0;
+        } else if (++sinceBest >= cfg.earlyStopping.patience && e.epoch < cfg.epochs) {
+          stopAfter = e.epoch;
+          yield { type: 'earlyStop' as const, epoch: e.epoch, bestEpoch: best.epoch };
+        }
+      }
+      await hooks.afterEpoch?.(log, model, phase.optimizer!);
     });
+    // Pass events through, with the layer lists beginEpoch queued.
+    let next = await inner.next();
+    while (!next.done) {
+      while (pendingEvents.length) yield pendingEvents.shift()!;
+      yield next.value;
+      next = await inner.next();
+    }
+    while (pendingEvents.length) yield pendingEvents.shift()!;
+    const result = next.value;
+    if (best.weights && result.state !== 'diverged') {
+      if (best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch))) {
+        model.setWeights(best.weights);
+        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.loss };
+      }
+      // The run's result is the best epoch: saved as its final checkpoint.
+      if (result.state === 'done' && phase.optimizer) await hooks.afterEpoch?.(best.log!, model, phase.optimizer, true);
+    }
+    return result;
   } finally {
-    if (!given) optimizer.dispose();
+    tf.dispose(best.weights ?? []);
+    if (phase.optimizer) disposeOptimizer(phase.optimizer);
   }
 }
 
-/** The training rows, or the first `perClass` of each class in a seeded order (0: all rows). */
-export function labelBudget(ds: Dataset, perClass: number, seed: number): Int32Array {
-  if (!perClass || ds.task !== 'classification' || !ds.y) return ds.split.train;
+function lastEpochRun(steps: number, stepsPerEpoch: number): number {
+  return Math.ceil(steps / stepsPerEpoch);
+}
+
+/**
+ * The training rows the label budget allows: all, a seeded fraction of each class (at least one
+ * row per class), or the first `labelsPerClass` of each class in a seeded order. Regression takes
+ * the fraction of all rows (a per-class budget does not apply to it).
+ */
+export function labelBudget(ds: Dataset, b: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>, seed: number): Int32Array {
+  const kind = b.labelBudget ?? 'all';
+  if (kind === 'all' || !ds.y) return ds.split.train;
   const order = shuffleInPlace(Int32Array.from(ds.split.train), mulberry32(seed * 31 + 17));
+  if (ds.task !== 'classification') {
+    if (kind !== 'fraction') return ds.split.train;
+    return order.slice(0, Math.max(1, Math.round(order.length * b.labelFraction))).sort();
+  }
+  let quota: number[];
+  if (kind === 'perClass') quota = new Array<number>(ds.classNames.length).fill(b.labelsPerClass);
+  else {
+    const counts = new Array<number>(ds.classNames.length).fill(0);
+    for (const r of order) counts[ds.y[r]!]!++;
+    quota = counts.map((n) => (n ? Math.max(1, Math.round(n * b.labelFraction)) : 0));
+  }
   const taken = new Array<number>(ds.classNames.length).fill(0);
   const out: number[] = [];
   for (const r of order) {
     const c = ds.y[r]!;
-    if (taken[c]! < perClass) {
+    if (taken[c]! < quota[c]!) {
       taken[c]!++;
       out.push(r);
     }
@@ -104,20 +198,25 @@ export function labelBudget(ds: Dataset, perClass: number, seed: number): Int32A
   return Int32Array.from(out).sort();
 }
 
-/** Model outputs for `rows` (batched, one read per chunk): class index, or the raw output. */
-export async function predictRows(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<Float32Array> {
-  const out = new Float32Array(rows.length);
+/**
+ * Model outputs for `rows` (batched, one read per chunk): the class index and its probability,
+ * or the raw output (regression; confidence NaN).
+ */
+export async function predictRows(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<{ predicted: Float32Array; confidence: Float32Array }> {
+  const predicted = new Float32Array(rows.length);
+  const confidence = new Float32Array(rows.length).fill(NaN);
   for (let start = 0; start < rows.length; start += chunk) {
     const end = Math.min(rows.length, start + chunk);
     const { xs, ys } = batchTensors(model, ds, rows, start, end);
-    const pred = tf.tidy(() => {
+    const [pred, conf] = tf.tidy(() => {
       const o = model.apply(xs, { training: false }) as tf.Tensor;
-      return ds.task === 'regression' ? o.reshape([-1]) : o.argMax(-1).toFloat();
+      return ds.task === 'regression' ? [o.reshape([-1]), null] : [o.argMax(-1).toFloat(), o.max(-1)];
     });
-    out.set(await pred.data(), start);
-    tf.dispose([xs, ys, pred]);
+    predicted.set(await pred!.data(), start);
+    if (conf) confidence.set(await conf.data(), start);
+    tf.dispose([xs, ys, pred!, ...(conf ? [conf] : [])]);
   }
-  return out;
+  return { predicted, confidence };
 }
 
 /** Mean loss and accuracy (classification; NaN for regression) over `rows`, dropout off. */
@@ -147,16 +246,62 @@ export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<
   const rows = ds.split.test;
   const y = ds.y!;
   const { loss } = await evaluateLoss(model, ds, rows);
-  const predicted = await predictRows(model, ds, rows);
+  const { predicted, confidence } = await predictRows(model, ds, rows);
   if (ds.task === 'regression') {
     // Back to the label's own units.
     const label = ds.preprocessing.kind === 'table' && ds.preprocessing.label?.type === 'numeric' ? ds.preprocessing.label : { mean: 0, std: 1 };
     const unscale = (v: number) => v * label.std + label.mean;
     const actual = Float64Array.from(rows, (r) => unscale(y[r]!));
-    const m = regressionMetrics(actual, Float64Array.from(predicted, unscale));
-    return { task: 'regression', split: 'test', samples: rows.length, loss, ...m };
+    const pred = Float64Array.from(predicted, unscale);
+    const m = regressionMetrics(actual, pred);
+    const every = Math.max(1, Math.ceil(rows.length / 500));
+    const pick = (a: Float64Array) => Array.from(a.filter((_, i) => i % every === 0));
+    return { task: 'regression', split: 'test', samples: rows.length, loss, ...m, scatter: { actual: pick(actual), predicted: pick(pred) } };
   }
   const actual = Int32Array.from(rows, (r) => y[r]!);
   const m = classificationMetrics(actual, Int32Array.from(predicted), ds.classNames.length);
-  return { task: 'classification', split: 'test', samples: rows.length, loss, accuracy: m.accuracy, macroF1: m.macroF1, confusion: m.confusion, classNames: ds.classNames };
+  const wrong = Array.from(rows.keys())
+    .filter((i) => predicted[i] !== actual[i])
+    .sort((a, b) => confidence[b]! - confidence[a]!)
+    .slice(0, 8)
+    .map((i) => ({ ...describeRow(ds, rows[i]!), row: rows[i]!, actual: ds.classNames[actual[i]!]!, predicted: ds.classNames[predicted[i]!]!, confidence: confidence[i]! }));
+  return {
+    task: 'classification',
+    split: 'test',
+    samples: rows.length,
+    loss,
+    accuracy: m.accuracy,
+    macroF1: m.macroF1,
+    weightedF1: m.weightedF1,
+    perClass: m.perClass,
+    confusion: m.confusion,
+    classNames: ds.classNames,
+    wrong,
+  };
+}
+
+/** A row as the user knows it: the picture, or the table's values with scaling and one-hot undone. */
+export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image' | 'values'> {
+  const f = ds.features;
+  const p = ds.preprocessing;
+  if (p.kind === 'image') {
+    const pixels = ds.x instanceof Uint8Array ? ds.x.slice(row * f, (row + 1) * f) : Uint8Array.from(ds.x.subarray(row * f, (row + 1) * f), (v) => Math.round(v * 255));
+    return { image: { height: p.height, width: p.width, channels: p.channels, pixels } };
+  }
+  const x = ds.x.subarray(row * f, (row + 1) * f);
+  const values: { column: string; value: string }[] = [];
+  let offset = 0;
+  for (const spec of p.features) {
+    if (spec.type === 'numeric') {
+      values.push({ column: spec.column, value: String(Number((x[offset]! * spec.std + spec.mean).toPrecision(6))) });
+      offset++;
+    } else {
+      const width = spec.categories.length + (spec.other ? 1 : 0);
+      let hot = -1;
+      for (let k = 0; k < width; k++) if (x[offset + k]! > 0.5) hot = k;
+      values.push({ column: spec.column, value: hot < 0 ? '' : hot < spec.categories.length ? spec.categories[hot]! : '(other)' });
+      offset += width;
+    }
+  }
+  return { values };
 }

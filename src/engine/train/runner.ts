@@ -22,8 +22,13 @@ export interface StepTask {
   /** Loss series, one scalar per step each: ['loss'], or ['discriminator', 'generator']. */
   series: string[];
   rows: Int32Array;
-  /** One update on rows[start, end); returns one scalar per series (the runner disposes them). */
-  step(rows: Int32Array, start: number, end: number): tf.Scalar[];
+  /**
+   * One update on rows[start, end) as the run's 0-based `step`; returns one scalar per series
+   * (the runner disposes them).
+   */
+  step(rows: Int32Array, start: number, end: number, step: number): tf.Scalar[];
+  /** Before each epoch (1-based): e.g. freeze or unfreeze layers. Returning false ends the run (early stopping). */
+  beginEpoch?(epoch: number): Promise<boolean | void> | boolean | void;
 }
 
 export type RunnerEvent =
@@ -102,6 +107,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
   let state: RunnerResult['state'] = 'done';
   try {
     outer: for (let epoch = cfg.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
+      if ((await task.beginEpoch?.(epoch)) === false) break;
       const started = performance.now();
       // From the original order each epoch: the order depends only on seed and epoch, so a run
       // resumed at epoch k sees the batches the uninterrupted run would have.
@@ -124,7 +130,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
           state = 'stopped';
           break outer;
         }
-        const losses = task.step(rows, b * cfg.batchSize, Math.min(rows.length, (b + 1) * cfg.batchSize));
+        const losses = task.step(rows, b * cfg.batchSize, Math.min(rows.length, (b + 1) * cfg.batchSize), step);
         step++;
         pending.push(...losses);
         pendingSteps.push(step);

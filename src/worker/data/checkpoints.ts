@@ -130,3 +130,15 @@ export async function takeInterruptedRuns(): Promise<RunRecord[]> {
   for (const r of running) await db.put('runs', { ...r, status: 'interrupted', updatedAt: Date.now() });
   return running;
 }
+
+/** Every run record, newest first; records of older versions get the fields they lack. */
+export async function listRuns(): Promise<RunRecord[]> {
+  const all = await (await openStudioDB()).getAll('runs');
+  return all
+    .map((r) => ({ ...r, from: r.from ?? '', trainRows: r.trainRows ?? 0, epochs: r.epochs ?? [], metrics: r.metrics ?? null, startedAt: r.startedAt ?? r.updatedAt }))
+    .sort((a, b) => b.startedAt - a.startedAt);
+}
+
+export async function deleteRun(runKey: string): Promise<void> {
+  await (await openStudioDB()).delete('runs', runKey);
+}

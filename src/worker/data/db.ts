@@ -3,7 +3,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModel } from '../../engine/checkpoint/serialize';
 import type { Preprocessing } from '../../shared/preprocessing';
-import type { CheckpointInfo, EpochLog, Stage, TrainConfig } from '../../shared/types';
+import type { CheckpointInfo, EpochLog, RunSummary } from '../../shared/types';
 import type { SavedDataset } from './persist';
 
 export interface CheckpointData {
@@ -15,15 +15,8 @@ export interface CheckpointData {
   history: { series: string[]; steps: Float32Array; losses: Float32Array[]; epochs: EpochLog[] };
 }
 
-export interface RunRecord {
-  runKey: string;
-  title: string;
-  stage: Stage;
-  status: 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
-  config: TrainConfig;
-  datasetName: string;
-  updatedAt: number;
-}
+/** A run's record: its status (to notice one a reload interrupted) and its summary (run list, compare view). */
+export type RunRecord = RunSummary;
 
 export interface StudioDB extends DBSchema {
   datasets: { key: string; value: SavedDataset };
