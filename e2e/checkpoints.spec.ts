@@ -28,6 +28,7 @@ function readIdb(page: Page, store: 'checkpointMeta' | 'checkpointData', key: st
 
 async function smallRun(page: Page, epochs: number) {
   await page.getByTestId('stage-finetune').click();
+  await page.getByTestId('label-budget').selectOption('perClass');
   await page.getByTestId('labels-per-class').fill('50'); // 500 rows: 10 batches of 50 an epoch
   await configure(page, { epochs, batchSize: 50, backend: 'wasm' });
 }

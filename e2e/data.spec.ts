@@ -132,6 +132,10 @@ test('changing the label re-derives the task: none, regression, classification',
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   expect(await attr(page, 'metrics', 'data-r2')).toBeGreaterThan(0.6);
   expect(await attr(page, 'metrics', 'data-mse')).toBeGreaterThan(0);
+  // Predicted against actual: one point per test row (the fixture's test split is under 500).
+  const scatter = page.getByTestId('regression-scatter');
+  expect(await attr(page, 'regression-scatter', 'data-points')).toBe(await attr(page, 'dataset-summary', 'data-test-rows'));
+  await expect(scatter.locator('.recharts-scatter-symbol').first()).toBeVisible();
 });
 
 test('a zip of class folders: counts, previews, training; an undecodable image is skipped and listed', async ({ page }) => {

@@ -61,6 +61,7 @@ test('fine-tuning starts from the pretrained encoder or from scratch with the sa
   expect(encoderId).toMatch(/-e1$/);
   await page.getByTestId('init-from').selectOption(encoderId!);
   await expect(page.locator('#model ol.layers')).toContainText('Dense(128, relu) (pretrained)');
+  await page.getByTestId('label-budget').selectOption('perClass');
   await page.getByTestId('labels-per-class').fill('20');
   await configure(page, { epochs: 5, batchSize: 32, learningRate: 0.001 });
   await page.getByTestId('train-start').click();
@@ -76,6 +77,23 @@ test('fine-tuning starts from the pretrained encoder or from scratch with the sa
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   expect(await attr(page, 'loss-chart', 'data-points')).toBe(5 * Math.ceil(200 / 32));
   expect(await attr(page, 'metrics', 'data-accuracy')).toBeGreaterThan(0.3);
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+
+  // Both fine-tuning runs are in the run list; ticked, their curves share one chart and their
+  // metrics one table.
+  const finetuneRuns = page.locator('[data-testid="run-item"][data-stage="finetune"]');
+  await expect(finetuneRuns).toHaveCount(2);
+  for (const i of [0, 1]) await finetuneRuns.nth(i).getByTestId('run-compare').check();
+  const compare = page.getByTestId('compare-view');
+  await expect(compare).toHaveAttribute('data-runs', '2');
+  await expect(page.getByTestId('compare-chart')).toHaveAttribute('data-series', '2');
+  await expect(compare.locator('.recharts-line')).toHaveCount(2);
+  const rows = page.getByTestId('compare-row');
+  await expect(rows).toHaveCount(2);
+  const accuracies = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-accuracy'))));
+  expect(accuracies.sort()).toEqual([fromEncoder, await attr(page, 'metrics', 'data-accuracy')].sort());
+  await expect(compare).toContainText('scratch');
+  await expect(compare).toContainText('autoencoder encoder');
 
   // An encoder from another dataset is refused with the reason.
   await page.getByTestId('dataset-builtin').selectOption('iris');

@@ -47,6 +47,7 @@ try {
     await run();
     await page.getByTestId('stage-finetune').click();
     const encoder = await page.getByTestId('init-from').locator('option').last().getAttribute('value');
+    await page.getByTestId('label-budget').selectOption('perClass');
     await set('labels-per-class', labels);
     await set('epochs', ftEpochs);
     await set('learning-rate', 0.001);

@@ -10,6 +10,8 @@ import { ModelPanel } from './components/ModelPanel';
 import { PretrainView } from './components/PretrainView';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
+import { RunDetails } from './components/RunDetails';
+import { RunList } from './components/RunList';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
 import { useStudio } from './store';
@@ -92,9 +94,11 @@ export function App() {
             <RunControls />
             <BackendNotice />
             <LossChart />
+            <RunDetails />
           </div>
           <PretrainView />
           <ResultsPanel />
+          <RunList />
         </section>
       </main>
       <Alerts />

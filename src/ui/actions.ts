@@ -128,6 +128,24 @@ export async function pruneCheckpoints(): Promise<void> {
   }
 }
 
+/** Test metrics of a fine-tuned checkpoint, or of the last run's model, on the current dataset. */
+export async function evaluateOnDemand(checkpointId: string | null): Promise<void> {
+  try {
+    await client.request(checkpointId ? { type: 'evaluateCheckpoint', checkpointId } : { type: 'evaluateCurrent' });
+    document.getElementById('evaluate')?.scrollIntoView({ block: 'start' });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
+export async function deleteRun(runKey: string): Promise<void> {
+  try {
+    await client.request({ type: 'deleteRun', runKey });
+  } catch (e) {
+    alertOn(e);
+  }
+}
+
 /** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
 export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort', skip = 0): Promise<void> {
   await client.request({ type: 'faultNextCheckpointWrite', kind, skip });

@@ -13,6 +13,8 @@ import {
   type DatasetSummary,
   type EpochLog,
   type Evaluation,
+  type LayerInfo,
+  type RunSummary,
   type ProgressSnapshot,
   type RunState,
   type TrainConfig,
@@ -50,6 +52,11 @@ export interface RunView {
   epochs: EpochLog[];
   evaluation: Evaluation | null;
   backend: BackendInfo | null;
+  /** Fine-tuning: the layers and which of them train now (changes when freezing ends). */
+  layers: LayerInfo[];
+  layersEpoch: number;
+  /** Things to know that are not faults (early stopping, best weights restored). */
+  notices: string[];
 }
 
 export interface StudioState {
@@ -68,6 +75,12 @@ export interface StudioState {
   starting: boolean;
   /** Checkpoints in IndexedDB, newest first. */
   checkpoints: CheckpointInfo[];
+  /** Every kept run (IndexedDB), newest first, and the ones ticked for comparing. */
+  runs: RunSummary[];
+  compare: string[];
+  toggleCompare(runKey: string): void;
+  /** The results panel: the last run's evaluation, or one asked for on demand. */
+  evaluation: Evaluation | null;
   /** Runs a reload interrupted, offered for resuming. */
   interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
   setFieldInvalid(field: string, invalid: boolean): void;
@@ -94,6 +107,9 @@ const emptyRun = (): RunView => ({
   epochs: [],
   evaluation: null,
   backend: null,
+  layers: [],
+  layersEpoch: 0,
+  notices: [],
 });
 
 let alertCounter = 0;
@@ -116,6 +132,10 @@ export const useStudio = create<StudioState>()((set, get) => ({
   checkpoints: [],
   interrupted: [],
   starting: false,
+  runs: [],
+  compare: [],
+  evaluation: null,
+  toggleCompare: (runKey) => set((s) => ({ compare: s.compare.includes(runKey) ? s.compare.filter((k) => k !== runKey) : [...s.compare, runKey] })),
 
   setFieldInvalid: (field, invalid) =>
     set((s) => {
@@ -167,11 +187,12 @@ export const useStudio = create<StudioState>()((set, get) => ({
           imageOptions: e.summary.imageOptions ?? s.imageOptions,
           // A new dataset makes the last run's results stale.
           run: s.run.state === 'idle' ? s.run : { ...emptyRun() },
+          evaluation: fresh ? null : s.evaluation,
         }));
         return;
       }
       case 'runPhase':
-        if (e.state === 'starting') set({ run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null } });
+        if (e.state === 'starting') set({ run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null }, evaluation: null });
         else if (isCurrent) set({ run: { ...run, state: e.state, message: e.message ?? null } });
         return;
       case 'backend':
@@ -219,7 +240,19 @@ export const useStudio = create<StudioState>()((set, get) => ({
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });
         return;
       case 'evaluation':
-        if (isCurrent) set({ run: { ...run, evaluation: e.evaluation } });
+        if (isCurrent) set({ run: { ...run, evaluation: e.evaluation }, evaluation: e.evaluation });
+        return;
+      case 'evaluated':
+        set({ evaluation: e.evaluation });
+        return;
+      case 'layers':
+        if (isCurrent) set({ run: { ...run, layers: e.layers, layersEpoch: e.epoch } });
+        return;
+      case 'notice':
+        if (isCurrent) set({ run: { ...run, notices: [...run.notices, e.message] } });
+        return;
+      case 'runs':
+        set((s) => ({ runs: e.runs, compare: s.compare.filter((k) => e.runs.some((r) => r.runKey === k)) }));
         return;
       case 'runEnded':
         if (!isCurrent) return;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CheckpointInfo } from '../../shared/types';
-import { deleteCheckpoint, renameCheckpoint, resumeCheckpoint } from '../actions';
+import { deleteCheckpoint, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
 import { fmtBytes, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
@@ -71,6 +71,11 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
         <button data-testid="checkpoint-start-from" disabled={busy} onClick={onStartFrom} title="Fine-tune starting from this checkpoint">
           Start from
         </button>
+        {c.stage === 'finetune' && (
+          <button data-testid="checkpoint-evaluate" disabled={busy} onClick={() => void evaluateOnDemand(c.id)} title="Test metrics of this checkpoint on the current dataset">
+            Evaluate
+          </button>
+        )}
         <button data-testid="checkpoint-delete" disabled={busy} onClick={() => void deleteCheckpoint(c.id)} aria-label={`Delete ${c.name}`}>
           Delete
         </button>

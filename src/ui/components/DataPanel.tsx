@@ -97,6 +97,7 @@ export function DataPanel() {
           data-features={ds.features}
           data-classes={ds.classNames.length}
           data-task={ds.task}
+          data-test-rows={ds.split.test}
           className="summary"
         >
           <p className="muted">{ds.description}</p>

@@ -1,16 +1,35 @@
+import { useState } from 'react';
+import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Evaluation } from '../../shared/types';
+import { evaluateOnDemand } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
+import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
 
+type Classification = Extract<Evaluation, { task: 'classification' }>;
+type Regression = Extract<Evaluation, { task: 'regression' }>;
+
 export function ResultsPanel() {
-  const evaluation = useStudio((s) => s.run.evaluation);
+  const evaluation = useStudio((s) => s.evaluation);
   const epochs = useStudio((s) => s.run.epochs);
+  const idle = useStudio((s) => !['starting', 'running', 'paused'].includes(s.run.state));
   const lastEpoch = epochs[epochs.length - 1];
   return (
     <Panel id="evaluate" step={4} title="Evaluate">
+      <div className="results-head">
+        <span className="muted small" data-testid="evaluation-title">
+          {evaluation ? `${evaluation.title ?? 'The run just finished'} · ${evaluation.samples} test rows` : ''}
+        </span>
+        <button data-testid="evaluate-now" disabled={!idle} onClick={() => void evaluateOnDemand(null)} title="Evaluate the last run's model on the test split again">
+          Evaluate on the test split
+        </button>
+      </div>
       {!evaluation ? (
-        <Empty>After a run ends, the metrics on the held-out test split appear here: accuracy, macro F1 and a confusion matrix for classes; MSE, MAE and R² for regression.</Empty>
+        <Empty>
+          After a run ends, the metrics on the held-out test split appear here: accuracy, per-class precision, recall and F1, a confusion matrix and the most confidently wrong examples for classes; MSE,
+          MAE, R² and predicted against actual for regression. Any fine-tuned checkpoint can be evaluated from the checkpoint list.
+        </Empty>
       ) : evaluation.task === 'classification' ? (
         <div className="results">
           <dl
@@ -18,15 +37,20 @@ export function ResultsPanel() {
             data-testid="metrics"
             data-accuracy={attrNumber(evaluation.accuracy)}
             data-macro-f1={attrNumber(evaluation.macroF1)}
+            data-weighted-f1={attrNumber(evaluation.weightedF1)}
             data-loss={attrNumber(evaluation.loss)}
           >
             <Fact label="Test accuracy" value={fmtPercent(evaluation.accuracy)} big />
             <Fact label="Macro F1" value={fmtNumber(evaluation.macroF1, 3)} big />
+            <Fact label="Weighted F1" value={fmtNumber(evaluation.weightedF1, 3)} />
             <Fact label="Test loss" value={fmtNumber(evaluation.loss, 3)} />
-            <Fact label="Test rows" value={String(evaluation.samples)} />
-            {lastEpoch && <Fact label="Val accuracy" value={fmtPercent(lastEpoch.valAccuracy)} />}
+            {!evaluation.title && lastEpoch && <Fact label="Val accuracy" value={fmtPercent(lastEpoch.valAccuracy)} />}
           </dl>
-          <ConfusionMatrix evaluation={evaluation} />
+          <div className="results-grid">
+            <ConfusionMatrix evaluation={evaluation} />
+            <PerClass evaluation={evaluation} />
+          </div>
+          <WrongExamples evaluation={evaluation} />
         </div>
       ) : (
         <div className="results">
@@ -36,6 +60,7 @@ export function ResultsPanel() {
             <Fact label="MAE" value={fmtNumber(evaluation.mae, 4)} />
             <Fact label="Test rows" value={String(evaluation.samples)} />
           </dl>
+          <RegressionScatter evaluation={evaluation} />
         </div>
       )}
     </Panel>
@@ -51,11 +76,17 @@ function Fact(props: { label: string; value: string; big?: boolean }) {
   );
 }
 
-function ConfusionMatrix({ evaluation }: { evaluation: Extract<Evaluation, { task: 'classification' }> }) {
+function ConfusionMatrix({ evaluation }: { evaluation: Classification }) {
   const names = evaluation.classNames;
+  const [normalized, setNormalized] = useState(false);
   return (
-    <figure className="confusion" data-testid="confusion-matrix">
-      <figcaption className="muted small">Confusion matrix (rows: actual, columns: predicted; shade: share of the row)</figcaption>
+    <figure className="confusion" data-testid="confusion-matrix" data-mode={normalized ? 'normalized' : 'counts'}>
+      <figcaption className="muted small">
+        Confusion matrix (rows: actual, columns: predicted; shade: share of the row){' '}
+        <button className="toggle" data-testid="confusion-normalize" aria-pressed={normalized} onClick={() => setNormalized((v) => !v)}>
+          {normalized ? 'show counts' : 'row-normalize'}
+        </button>
+      </figcaption>
       <table>
         <thead>
           <tr>
@@ -69,25 +100,108 @@ function ConfusionMatrix({ evaluation }: { evaluation: Extract<Evaluation, { tas
         </thead>
         <tbody>
           {evaluation.confusion.map((row, a) => {
-            const total = row.reduce((s, v) => s + v, 0) || 1;
+            const total = row.reduce((s, v) => s + v, 0);
             return (
               <tr key={a}>
                 <th scope="row">{names[a]}</th>
-                {row.map((count, p) => (
-                  <td
-                    key={p}
-                    className={a === p ? 'diag' : undefined}
-                    style={{ '--share': count / total } as React.CSSProperties}
-                    title={`actual ${names[a]}, predicted ${names[p]}: ${count} (${fmtPercent(count / total)})`}
-                  >
-                    {count}
-                  </td>
-                ))}
+                {row.map((count, p) => {
+                  const share = total ? count / total : 0;
+                  return (
+                    <td
+                      key={p}
+                      data-testid="confusion-cell"
+                      className={a === p ? 'diag' : undefined}
+                      style={{ '--share': share } as React.CSSProperties}
+                      title={`actual ${names[a]}, predicted ${names[p]}: ${count} (${fmtPercent(share)} of the row)`}
+                    >
+                      {normalized ? (total ? `${Math.round(share * 100)}%` : '–') : count}
+                    </td>
+                  );
+                })}
               </tr>
             );
           })}
         </tbody>
       </table>
+    </figure>
+  );
+}
+
+function PerClass({ evaluation }: { evaluation: Classification }) {
+  return (
+    <table className="per-class" data-testid="per-class-metrics">
+      <thead>
+        <tr>
+          <th scope="col">Class</th>
+          <th scope="col">Precision</th>
+          <th scope="col">Recall</th>
+          <th scope="col">F1</th>
+          <th scope="col">Support</th>
+        </tr>
+      </thead>
+      <tbody>
+        {evaluation.perClass.map((c, i) => (
+          <tr key={i} data-testid="class-metrics" data-class={evaluation.classNames[i]} data-precision={attrNumber(c.precision)} data-recall={attrNumber(c.recall)} data-f1={attrNumber(c.f1)} data-support={c.support}>
+            <th scope="row">{evaluation.classNames[i]}</th>
+            <td>{fmtNumber(c.precision, 3)}</td>
+            <td>{fmtNumber(c.recall, 3)}</td>
+            <td>{fmtNumber(c.f1, 3)}</td>
+            <td>{c.support}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function WrongExamples({ evaluation }: { evaluation: Classification }) {
+  if (!evaluation.wrong.length) return <p className="muted small">No test example is misclassified.</p>;
+  return (
+    <div className="wrong" data-testid="wrong-examples">
+      <h3>Most confidently wrong</h3>
+      <ul>
+        {evaluation.wrong.map((w) => (
+          <li key={w.row} data-testid="wrong-example" data-actual={w.actual} data-predicted={w.predicted} data-confidence={attrNumber(w.confidence)}>
+            {w.image ? <ImageThumb pixels={w.image.pixels} width={w.image.width} height={w.image.height} channels={w.image.channels} label={`actual ${w.actual}`} caption={false} /> : null}
+            <span className="small">
+              predicted <strong>{w.predicted}</strong> ({fmtPercent(w.confidence)}), actually <strong>{w.actual}</strong>
+            </span>
+            {w.values && (
+              <span className="muted small row-values">
+                {w.values.map((v) => (
+                  <span key={v.column}>
+                    {v.column}: {v.value || '(missing)'}
+                  </span>
+                ))}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RegressionScatter({ evaluation }: { evaluation: Regression }) {
+  const points = evaluation.scatter.actual.map((a, i) => ({ actual: a, predicted: evaluation.scatter.predicted[i]! }));
+  const all = [...evaluation.scatter.actual, ...evaluation.scatter.predicted];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  return (
+    <figure className="scatter" data-testid="regression-scatter" data-points={points.length}>
+      <figcaption className="muted small">Predicted against actual (test rows{points.length < evaluation.samples ? `, ${points.length} shown` : ''}); on the line is exact.</figcaption>
+      <div className="chart-box scatter-box">
+        <ResponsiveContainer width="100%" height="100%">
+          <ScatterChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
+            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+            <XAxis dataKey="actual" type="number" name="actual" domain={[lo, hi]} tick={{ fontSize: 11, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 3)} label={{ value: 'actual', position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }} />
+            <YAxis dataKey="predicted" type="number" name="predicted" domain={[lo, hi]} tick={{ fontSize: 11, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 3)} width={56} />
+            <Tooltip formatter={(v) => fmtNumber(Number(v))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
+            <ReferenceLine segment={[{ x: lo, y: lo }, { x: hi, y: hi }]} stroke="var(--muted)" strokeDasharray="4 3" />
+            <Scatter data={points} fill="var(--accent)" isAnimationActive={false} />
+          </ScatterChart>
+        </ResponsiveContainer>
+      </div>
     </figure>
   );
 }

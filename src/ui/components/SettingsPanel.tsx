@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { BackendChoice, EncoderSpec, PretrainObjective, Stage } from '../../shared/types';
 import { useStudio } from '../store';
+import { FinetuneSettings, learningRateHint } from './FinetuneSettings';
 import { NumberField } from './NumberField';
 import { Panel } from './Panel';
 
@@ -26,7 +27,6 @@ export function SettingsPanel() {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
   const ds = useStudio((s) => s.dataset);
-  const checkpoints = useStudio((s) => s.checkpoints);
   const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
   const stage = config.stage;
 
@@ -92,32 +92,7 @@ export function SettingsPanel() {
           <p className="hint">Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for fine-tuning.</p>
         </div>
       ) : (
-        <div className="stage-settings" role="tabpanel" aria-label="Fine-tuning">
-          <div className="grid-2">
-            <label className="field">
-              <span>Start from</span>
-              <select data-testid="init-from" value={config.initFrom} disabled={locked} onChange={(e) => setConfig({ initFrom: e.target.value })}>
-                <option value="scratch">scratch (random weights)</option>
-                {checkpoints.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch {c.epoch} · {c.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <NumberField
-              testId="labels-per-class"
-              label="Labels per class"
-              value={config.labelsPerClass}
-              min={0}
-              max={1_000_000}
-              integer
-              disabled={locked}
-              hint="0 uses every label."
-              onChange={(labelsPerClass) => setConfig({ labelsPerClass })}
-            />
-          </div>
-        </div>
+        <FinetuneSettings locked={locked} />
       )}
       <div className="grid-2">
         <NumberField testId="epochs" label="Epochs" value={config.epochs} min={1} max={1000} integer onChange={(epochs) => setConfig({ epochs })} />
@@ -128,7 +103,7 @@ export function SettingsPanel() {
           value={config.learningRate}
           min={1e-7}
           max={100}
-          hint={stage === 'pretrain' && config.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.'}
+          hint={learningRateHint(config)}
           onChange={(learningRate) => setConfig({ learningRate })}
         />
         <NumberField testId="seed" label="Seed" value={config.seed} min={0} max={2 ** 31 - 1} integer hint="Same seed, same start." onChange={(seed) => setConfig({ seed })} />

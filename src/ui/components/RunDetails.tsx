@@ -1,0 +1,91 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { schedulePlan } from '../../shared/schedule';
+import type { DatasetSummary, LayerInfo, TrainConfig } from '../../shared/types';
+import { attrNumber, fmtNumber } from '../format';
+import { useStudio } from '../store';
+
+/** Training rows the label budget leaves (an estimate before the run: the worker knows exactly). */
+function budgetRows(ds: DatasetSummary, c: TrainConfig): number {
+  const train = ds.split.train;
+  if (c.labelBudget === 'fraction') return Math.max(1, Math.round(train * c.labelFraction));
+  if (c.labelBudget === 'perClass' && ds.classNames.length) return Math.min(train, c.labelsPerClass * ds.classNames.length);
+  return train;
+}
+
+/**
+ * Fine-tuning's run details: the learning rate over the whole run (the plan, with the current
+ * step marked) and the layers with which of them train now.
+ */
+export function RunDetails() {
+  const config = useStudio((s) => s.config);
+  const ds = useStudio((s) => s.dataset);
+  const run = useStudio((s) => s.run);
+  const active = run.state !== 'idle' && run.stage === 'finetune';
+  if (!ds || (config.stage !== 'finetune' && !active)) return null;
+  return (
+    <div className="run-details">
+      <LearningRateChart config={config} stepsPerEpoch={run.progress?.stepsPerEpoch ?? Math.ceil(budgetRows(ds, config) / config.batchSize)} current={active ? run.progress : null} />
+      {active && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
+      {run.notices.length > 0 && (
+        <ul className="notices" role="status" data-testid="run-notices">
+          {run.notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+const LearningRateChart = memo(function LearningRateChart(props: { config: TrainConfig; stepsPerEpoch: number; current: { step: number; learningRate?: number } | null }) {
+  const { config, stepsPerEpoch, current } = props;
+  const plan = useMemo(
+    () => schedulePlan(config, Math.max(1, stepsPerEpoch)),
+    // Only what shapes the curve.
+    [config.learningRate, config.epochs, config.schedule, config.freeze, stepsPerEpoch], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const now = current?.learningRate;
+  return (
+    <div className="chart-card small-chart" data-testid="lr-chart" data-current-lr={attrNumber(now)} data-points={plan.length}>
+      <div className="chart-head">
+        <h3>Learning rate</h3>
+        <span className="muted small">{now !== undefined ? `now ${fmtNumber(now, 3)} at step ${current!.step}` : 'planned for the next run'}</span>
+      </div>
+      <div className="chart-box lr-box">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={plan} margin={{ top: 6, right: 8, bottom: 4, left: 4 }}>
+            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10, fill: 'var(--muted)' }} />
+            <YAxis dataKey="lr" domain={[0, 'auto']} tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} width={48} />
+            <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} labelFormatter={(x) => `step ${x}`} formatter={(v) => [fmtNumber(Number(v), 3), 'rate']} />
+            <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+            {now !== undefined && <ReferenceDot x={current!.step} y={now} r={4} fill="var(--series-val)" stroke="none" />}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </div>
+  );
+});
+
+function LayerList({ layers, epoch }: { layers: LayerInfo[]; epoch: number }) {
+  const training = layers.filter((l) => l.trainable).length;
+  return (
+    <div className="layer-list" data-testid="layer-list" data-epoch={epoch}>
+      <h3>
+        Layers <span className="muted small">· from epoch {epoch}: {training} of {layers.filter((l) => l.params > 0).length} with weights train</span>
+      </h3>
+      <ol>
+        {layers.map((l) => (
+          <li key={l.name} data-testid="layer-item" data-name={l.name} data-trainable={String(l.trainable)} data-part={l.part} className={l.trainable ? 'trains' : l.params > 0 ? 'frozen' : 'plain'}>
+            <span className="layer-name">{l.name}</span>
+            <span className="muted small">
+              {l.className} · {l.part} · {l.params.toLocaleString('en-US')} params
+            </span>
+            <span className="layer-state">{l.params === 0 ? '' : l.trainable ? 'trains' : 'frozen'}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
