@@ -3,6 +3,8 @@
 // 100 labels per class starting from its encoder, and again from scratch (same epochs, same
 // label budget); prints the test accuracy of each. Options: --seeds=1,2,3 --labels=100
 // --finetune-epochs=30 --pretrain-epochs=5 --objective=autoencoder --backend=wasm
+// --head-epochs=0 (freeze the encoder for these first epochs of the pretrained run, then unfreeze
+// all at a tenth of the rate; scratch runs never freeze)
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
@@ -14,6 +16,7 @@ const ftEpochs = arg('finetune-epochs', '30');
 const ptEpochs = arg('pretrain-epochs', '5');
 const objective = arg('objective', 'autoencoder');
 const backend = arg('backend', 'wasm');
+const headEpochs = arg('head-epochs', '0');
 
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
@@ -53,6 +56,7 @@ try {
     await set('learning-rate', 0.001);
     const accuracy = async (init) => {
       await page.getByTestId('init-from').selectOption(init);
+      await set('head-epochs', init === 'scratch' ? 0 : headEpochs);
       await run();
       return Number(await page.getByTestId('metrics').getAttribute('data-accuracy'));
     };
@@ -64,7 +68,7 @@ try {
   const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   console.log(
     `\nMNIST, ${labels} labels per class, ${ftEpochs} fine-tuning epochs, ${seeds.length} seeds, test split of 2,000:\n` +
-      `  from ${objective} encoder (${ptEpochs} pretraining epochs): ${(mean('pretrained') * 100).toFixed(1)}%\n` +
+      `  from ${objective} encoder (${ptEpochs} pretraining epochs${headEpochs !== '0' ? `, encoder frozen for ${headEpochs} epochs` : ''}): ${(mean('pretrained') * 100).toFixed(1)}%\n` +
       `  from scratch:                              ${(mean('scratch') * 100).toFixed(1)}%`,
   );
 } finally {
