@@ -7,6 +7,7 @@ import { CheckpointList } from './components/CheckpointList';
 import { DataPanel } from './components/DataPanel';
 import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
+import { ModelUsePanel } from './components/ModelUsePanel';
 import { PretrainView } from './components/PretrainView';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
@@ -19,6 +20,7 @@ const FLOW = [
   { href: '#model', label: 'Model' },
   { href: '#train-settings', label: 'Train' },
   { href: '#evaluate', label: 'Evaluate' },
+  { href: '#use', label: 'Use' },
 ];
 
 export function App() {
@@ -95,6 +97,7 @@ export function App() {
           </div>
           <PretrainView />
           <ResultsPanel />
+          <ModelUsePanel />
         </section>
       </main>
       <Alerts />

@@ -16,6 +16,7 @@ import {
   type ProgressSnapshot,
   type RunState,
   type TrainConfig,
+  type ModelCard,
 } from '../shared/types';
 
 export interface AlertAction {
@@ -68,6 +69,8 @@ export interface StudioState {
   starting: boolean;
   /** Checkpoints in IndexedDB, newest first. */
   checkpoints: CheckpointInfo[];
+  /** The last finished fine-tuning run's model (download, inference), while the worker keeps it. */
+  currentModel: ModelCard | null;
   /** Runs a reload interrupted, offered for resuming. */
   interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
   setFieldInvalid(field: string, invalid: boolean): void;
@@ -115,6 +118,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   invalidFields: [],
   checkpoints: [],
   interrupted: [],
+  currentModel: null,
   starting: false,
 
   setFieldInvalid: (field, invalid) =>
@@ -135,7 +139,11 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set({ workerReady: true });
         return;
       case 'ok':
+      case 'reply':
         return; // answered through the client's promises
+      case 'currentModel':
+        set({ currentModel: e.card });
+        return;
       case 'failed':
         if (e.id < 0) {
           // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
