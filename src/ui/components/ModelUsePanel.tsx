@@ -140,6 +140,8 @@ const CANVAS = 280;
 
 function InferencePanel({ card }: { card: ModelCard }) {
   const [result, setResult] = useState<Prediction | null>(null);
+  /** Predictions shown so far (data-n on the result: tests and screen readers see each new one). */
+  const [count, setCount] = useState(0);
   const [row, setRow] = useState('');
   const [pending, setPending] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -158,10 +160,17 @@ function InferencePanel({ card }: { card: ModelCard }) {
     setPending(true);
     const p = await predict(card.source, input);
     setPending(false);
-    if (p) setResult(p);
+    if (p) {
+      setResult(p);
+      setCount((n) => n + 1);
+    }
   };
 
-  const canvasBlob = () => new Promise<Blob | null>((resolve) => canvas.current?.toBlob(resolve, 'image/png') ?? resolve(null));
+  const canvasBlob = () =>
+    new Promise<Blob | null>((resolve) => {
+      if (canvas.current) canvas.current.toBlob(resolve, 'image/png');
+      else resolve(null);
+    });
   const predictCanvas = async () => {
     const blob = await canvasBlob();
     if (blob) await run({ kind: 'image', image: blob });
@@ -274,21 +283,21 @@ function InferencePanel({ card }: { card: ModelCard }) {
           {pending ? 'Predicting…' : 'Predict'}
         </button>
       </div>
-      {result && <Result p={result} />}
+      {result && <Result p={result} n={count} />}
     </div>
   );
 }
 
-function Result({ p }: { p: Prediction }) {
+function Result({ p, n }: { p: Prediction; n: number }) {
   if (p.task === 'regression')
     return (
-      <div className="inference-result" data-testid="inference-result" data-value={attrNumber(p.value)}>
+      <div className="inference-result" data-testid="inference-result" data-n={n} data-value={attrNumber(p.value)} aria-live="polite">
         Predicted value: <strong>{fmtNumber(p.value, 5)}</strong>
       </div>
     );
   const name = p.classNames[p.classIndex] ?? String(p.classIndex);
   return (
-    <div className="inference-result" data-testid="inference-result" data-class={name} data-p={attrNumber(p.probabilities[p.classIndex])}>
+    <div className="inference-result" data-testid="inference-result" data-n={n} data-class={name} data-p={attrNumber(p.probabilities[p.classIndex])} aria-live="polite">
       <p>
         Predicted class: <strong>{name}</strong> ({fmtPercent(p.probabilities[p.classIndex])})
       </p>
