@@ -159,6 +159,17 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
     { name: 'model.weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(good.bin) },
   ]);
   await expect(page.getByTestId('checkpoint-item')).toHaveCount(count + 1);
+
+  // Training the imported model on data with other inputs is refused with the reason.
+  await page.getByTestId('dataset-file').setInputFiles(fileURLToPath(new URL('./fixtures/houses.csv', import.meta.url)));
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'houses');
+  await page.getByTestId('label-column').selectOption('price_k');
+  await expect(page.getByTestId('task-type')).toHaveValue('regression');
+  await page.getByTestId('stage-finetune').click();
+  await page.getByTestId('init-from').selectOption(importedId);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByRole('alert').filter({ hasText: /trained on iris .* houses has other inputs.*imported from/ })).toBeVisible();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'error');
   expect(errors).toEqual([]);
 });
 

@@ -133,13 +133,15 @@ export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort'
   await client.request({ type: 'faultNextCheckpointWrite', kind, skip });
 }
 
-/** What the worker knows about a model source ("current" or a checkpoint id). */
+/**
+ * What the worker knows about a model source ("current" or a checkpoint id). Quiet on failure:
+ * a checkpoint that retention just deleted simply has no card (the list updates right after).
+ */
 export async function describeModel(source: string): Promise<ModelCard | null> {
   try {
     const reply = await client.request({ type: 'describeModel', source });
     return reply?.kind === 'modelCard' ? reply.card : null;
-  } catch (e) {
-    alertOn(e);
+  } catch {
     return null;
   }
 }

@@ -11,7 +11,9 @@ function effectiveSource(chosen: string, current: ModelCard | null, checkpoints:
   if (chosen === 'current' && current) return 'current';
   if (chosen && checkpoints.some((c) => c.id === chosen)) return chosen;
   if (current) return 'current';
-  return checkpoints.find((c) => c.stage === 'finetune')?.id ?? '';
+  // A run's final checkpoint, not one that retention may delete in a moment.
+  const finetuned = checkpoints.filter((c) => c.stage === 'finetune');
+  return (finetuned.find((c) => c.tags.includes('final')) ?? finetuned[0])?.id ?? '';
 }
 
 /** Take the model with you (download), bring one back (import), and try it on new inputs. */
