@@ -37,8 +37,11 @@ export function App() {
   const canDrop = !['starting', 'running', 'paused'].includes(runState);
 
   const onDrop = (e: DragEvent) => {
+    // A panel below took the drop (an image for the inference panel): nothing to load.
+    const taken = e.defaultPrevented;
     e.preventDefault();
     setDragging(false);
+    if (taken) return;
     if (!canDrop) {
       useStudio.getState().pushAlert('Stop the current run before loading other data.');
       return;

@@ -151,6 +151,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
           set((s) => ({
             datasetLoading: null,
             workerReady: false,
+            currentModel: null, // it lived in the worker that stopped
             run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message } : s.run,
           }));
         }

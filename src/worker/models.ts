@@ -20,7 +20,7 @@ import {
 } from '../engine/export/preprocessingFile';
 import { ModelFileError, WEIGHTS_FILE, findModelJson, joinWeights, jsonText, modelJson, modelZip, readModelJson, unpackModelUpload } from '../engine/export/modelFiles';
 import { signatureOf } from '../engine/pretrain/encoders';
-import { MODEL_LIMITS } from '../shared/limits';
+import { LIMITS, MODEL_LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { Reply } from '../shared/protocol';
 import { DEFAULT_CONFIG, type CheckpointInfo, type InferenceInput, type ModelCard, type Prediction, type Stage, type Task } from '../shared/types';
@@ -261,7 +261,7 @@ export class ModelService {
     }
     if (input.kind !== 'image') throw new InputError('This model reads images: draw one or drop an image file.');
     if (p.height !== p.width) throw new InputError('Only square images are supported.');
-    if (input.image.size > MODEL_LIMITS.jsonBytes * 8) throw new InputError('The image is over 32 MB.');
+    if (input.image.size > LIMITS.imageFileBytes) throw new InputError(`The image is over ${LIMITS.imageFileBytes / 1024 / 1024} MB, the limit for one image.`);
     const decoded = await decodeImages('input', [{ path: 'input.png', label: null, data: input.image }], { size: p.height as 28, color: p.channels === 3 ? 'rgb' : 'grayscale' });
     if (!decoded.count) throw new InputError('The image could not be decoded. Use a PNG, JPEG, WebP, GIF or BMP file.');
     return encodePixels(p, decoded.pixels);

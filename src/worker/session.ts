@@ -256,6 +256,7 @@ export class StudioSession {
     for (const c of all) newest.set(c.runKey, Math.max(newest.get(c.runKey) ?? 0, c.epoch));
     for (const c of all) {
       if (c.runKey === this.run?.runKey || c.tags.includes('best') || c.tags.includes('final') || newest.get(c.runKey) === c.epoch) continue;
+      this.models.forget(c.id);
       await deleteCheckpoint(c.id);
     }
     await this.publishCheckpoints();

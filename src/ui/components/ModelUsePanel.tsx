@@ -227,7 +227,18 @@ function InferencePanel({ card }: { card: ModelCard }) {
           <span className="muted small">Values in this column order, comma, tab or semicolon separated; or paste a header line and a row (extra columns are ignored). Missing values are filled in as in training.</span>
         </label>
       ) : (
-        <div className="inference-inputs">
+        <div
+          className="inference-inputs"
+          data-testid="inference-drop"
+          // An image dropped here is a question for the model, not a dataset (App leaves it alone).
+          onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
+          onDrop={(e) => {
+            e.preventDefault();
+            const f = Array.from(e.dataTransfer.files).find((x) => x.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp)$/i.test(x.name));
+            if (f) void run({ kind: 'image', image: f });
+            else useStudio.getState().pushAlert('Drop one image file (PNG, JPEG, WebP, GIF or BMP) here to try the model on it.');
+          }}
+        >
           {digits && (
             <div className="draw">
               <canvas
@@ -260,7 +271,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
           )}
           <label className="field">
             <span>
-              {digits ? 'Draw a digit (white on black), or drop an image' : 'An image'} ({card.image?.height}×{card.image?.width} {card.image?.channels === 3 ? 'RGB' : 'grayscale'} after centre-crop and resize)
+              {digits ? 'Draw a digit (white on black), or choose or drop an image' : 'Choose or drop an image'} ({card.image?.height}×{card.image?.width} {card.image?.channels === 3 ? 'RGB' : 'grayscale'} after centre-crop and resize)
             </span>
             <input
               data-testid="inference-image"
