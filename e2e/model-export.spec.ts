@@ -88,6 +88,7 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   const heldOut = Array.from(ds.split.test.filter((_, i) => i % 3 === 0), (r) => lines[r + 1]!);
   let worst = 0;
   const studio: number[][] = [];
+  const nodeProbs: number[][] = [];
   for (const [i, line] of heldOut.entries()) {
     // Pasted as a user would: the four measurements, in the column order the panel names.
     await page.getByTestId('inference-row').fill(line.split(',').slice(0, 4).join(','));
@@ -97,6 +98,7 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
     const node = await predictNode(model, encodeRow(pre, row), [4]);
     worst = Math.max(worst, maxDiff(probs, node));
     studio.push(probs);
+    nodeProbs.push(node);
     const best = node.indexOf(Math.max(...node));
     await expect(page.getByTestId('inference-result')).toHaveAttribute('data-class', pre.classNames[best]);
   }
@@ -170,7 +172,19 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   await page.getByTestId('train-start').click();
   await expect(page.getByRole('alert').filter({ hasText: /trained on iris .* houses has other inputs.*imported from/ })).toBeVisible();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'error');
-  expect(errors).toEqual([]);
+
+  // A fresh tab that never trained (the worker's default backend): import the zip and predict.
+  const fresh = await page.context().newPage();
+  const freshErrors = watchErrors(fresh);
+  await openStudio(fresh, 'iris');
+  await fresh.getByTestId('model-import').setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes) });
+  await expect(fresh.getByTestId('model-import-status')).toBeVisible();
+  await fresh.getByTestId('inference-row').fill(heldOut[1]!.split(',').slice(0, 4).join(','));
+  await fresh.getByTestId('inference-predict').click();
+  const freshDiff = maxDiff(await studioProbs(fresh, 1), nodeProbs[1]!);
+  console.log(`iris, imported in a fresh tab: max |studio - node| = ${freshDiff.toExponential(2)}`);
+  expect(freshDiff).toBeLessThan(1e-4);
+  expect([...errors, ...freshErrors]).toEqual([]);
 });
 
 /** An 8-bit grayscale PNG (no colour chunks, so the browser decodes the exact pixel values). */
