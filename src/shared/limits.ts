@@ -13,3 +13,24 @@ const size = (b: number) => (b >= 1024 ** 3 ? `${b / 1024 ** 3} GB` : `${b / 102
 export const LIMITS_TEXT =
   `Tables up to ${size(LIMITS.tableBytes)} · zips up to ${size(LIMITS.zipBytes)} (${size(LIMITS.zipExpandedBytes)} unpacked) · ` +
   `images up to ${size(LIMITS.imageFileBytes)} each, ${LIMITS.images.toLocaleString('en-US')} in all`;
+
+/** Size caps for importing a model (zip, or model.json with its weights). Enforced in the worker. */
+export const MODEL_LIMITS = {
+  /** The zip (or the files chosen together) as uploaded. */
+  uploadBytes: 64 * 1024 * 1024,
+  /** What the zip's entries may expand to, as their headers declare (nothing larger is inflated). */
+  expandedBytes: 128 * 1024 * 1024,
+  /** model.json and preprocessing.json, each. */
+  jsonBytes: 4 * 1024 * 1024,
+  /** Weights (float32): 16 million parameters, 64 MB. */
+  params: 16 * 1024 * 1024,
+  layers: 64,
+  /** Values in one layer's output for one sample (e.g. 256×256×64). */
+  activation: 4 * 1024 * 1024,
+  zipEntries: 64,
+} as const;
+
+export const MODEL_LIMITS_TEXT =
+  `A .zip up to ${size(MODEL_LIMITS.uploadBytes)} (${size(MODEL_LIMITS.expandedBytes)} unpacked), or model.json with its .bin weights · ` +
+  `up to ${(MODEL_LIMITS.params / 1024 / 1024).toFixed(0)} million weights and ${MODEL_LIMITS.layers} layers · ` +
+  'Dense, Dropout, Conv2D, MaxPooling2D, Conv2DTranspose, UpSampling2D, Flatten, Reshape, Activation layers';

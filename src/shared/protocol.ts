@@ -16,6 +16,9 @@ import type {
   RunState,
   RunSummary,
   TrainConfig,
+  ModelCard,
+  InferenceInput,
+  Prediction,
 } from './types';
 
 export type Command =
@@ -42,6 +45,13 @@ export type Command =
   | { type: 'evaluateCheckpoint'; id: number; checkpointId: string }
   /** Test metrics of the model the last run left, on demand. */
   | { type: 'evaluateCurrent'; id: number }
+  /** Model source: "current" (the last run's model) or a checkpoint id. */
+  | { type: 'describeModel'; id: number; source: string }
+  /** Replies with the files to save: one zip, or model.json and its weights ("tfjs"). */
+  | { type: 'exportModel'; id: number; source: string; format: 'zip' | 'tfjs' }
+  /** A model zip, or model.json with its weights (and preprocessing.json): becomes a checkpoint. */
+  | { type: 'importModel'; id: number; files: File[] }
+  | { type: 'predict'; id: number; source: string; input: InferenceInput }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number };
@@ -49,8 +59,18 @@ export type Command =
 /** Commands without their id, as the UI writes them. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
 
+/** Data a request answers with (sent just before its `ok`). */
+export type Reply =
+  | { kind: 'modelCard'; card: ModelCard }
+  | { kind: 'files'; files: { name: string; data: ArrayBuffer; mime: string }[] }
+  | { kind: 'imported'; card: ModelCard }
+  | { kind: 'prediction'; prediction: Prediction };
+
 export type WorkerEvent =
   | { type: 'ready' }
+  | { type: 'reply'; id: number; reply: Reply }
+  /** The model of the last finished run (null while none, or while a run trains it). */
+  | { type: 'currentModel'; card: ModelCard | null }
   | { type: 'ok'; id: number }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }

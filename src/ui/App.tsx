@@ -7,6 +7,7 @@ import { CheckpointList } from './components/CheckpointList';
 import { DataPanel } from './components/DataPanel';
 import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
+import { ModelUsePanel } from './components/ModelUsePanel';
 import { PretrainView } from './components/PretrainView';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
@@ -21,6 +22,8 @@ const FLOW = [
   { href: '#model', label: 'Model' },
   { href: '#train-settings', label: 'Train' },
   { href: '#evaluate', label: 'Evaluate' },
+  { href: '#use', label: 'Use' },
+  { href: '#runs', label: 'Runs' },
 ];
 
 export function App() {
@@ -37,8 +40,11 @@ export function App() {
   const canDrop = !['starting', 'running', 'paused'].includes(runState);
 
   const onDrop = (e: DragEvent) => {
+    // A panel below took the drop (an image for the inference panel): nothing to load.
+    const taken = e.defaultPrevented;
     e.preventDefault();
     setDragging(false);
+    if (taken) return;
     if (!canDrop) {
       useStudio.getState().pushAlert('Stop the current run before loading other data.');
       return;
@@ -98,6 +104,7 @@ export function App() {
           </div>
           <PretrainView />
           <ResultsPanel />
+          <ModelUsePanel />
           <RunList />
         </section>
       </main>

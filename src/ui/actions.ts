@@ -1,5 +1,5 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types';
+import type { BuiltinDatasetName, ImageOptions, InferenceInput, ModelCard, Prediction, TableOptions } from '../shared/types';
 import { useStudio, type AlertAction } from './store';
 import { WorkerClient, type RequestError } from './workerClient';
 
@@ -149,6 +149,65 @@ export async function deleteRun(runKey: string): Promise<void> {
 /** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
 export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort', skip = 0): Promise<void> {
   await client.request({ type: 'faultNextCheckpointWrite', kind, skip });
+}
+
+/**
+ * What the worker knows about a model source ("current" or a checkpoint id). Quiet on failure:
+ * a checkpoint that retention just deleted simply has no card (the list updates right after).
+ */
+export async function describeModel(source: string): Promise<ModelCard | null> {
+  try {
+    const reply = await client.request({ type: 'describeModel', source });
+    return reply?.kind === 'modelCard' ? reply.card : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Saves the files the worker built (ENVIRONMENT.md: a worker cannot use downloads://). */
+function saveFiles(files: { name: string; data: ArrayBuffer; mime: string }[]): void {
+  for (const f of files) {
+    const url = URL.createObjectURL(new Blob([f.data], { type: f.mime }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = f.name;
+    a.style.display = 'none';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}
+
+/** Downloads a model: one zip (model.json, weights, preprocessing.json), or the two tfjs files. */
+export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zip'): Promise<void> {
+  try {
+    const reply = await client.request({ type: 'exportModel', source, format });
+    if (reply?.kind === 'files') saveFiles(reply.files);
+  } catch (e) {
+    alertOn(new Error(`The model could not be downloaded: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}
+
+/** Brings a downloaded model back; it becomes a checkpoint. Returns its card, or null (alerted). */
+export async function importModel(files: File[]): Promise<ModelCard | null> {
+  try {
+    const reply = await client.request({ type: 'importModel', files });
+    return reply?.kind === 'imported' ? reply.card : null;
+  } catch (e) {
+    alertOn(new Error(`The model was not imported: ${e instanceof Error ? e.message : String(e)}`));
+    return null;
+  }
+}
+
+export async function predict(source: string, input: InferenceInput): Promise<Prediction | null> {
+  try {
+    const reply = await client.request({ type: 'predict', source, input });
+    return reply?.kind === 'prediction' ? reply.prediction : null;
+  } catch (e) {
+    alertOn(e);
+    return null;
+  }
 }
 
 useStudio.setState({ onPrune: () => void pruneCheckpoints() });

@@ -18,6 +18,7 @@ import {
   type ProgressSnapshot,
   type RunState,
   type TrainConfig,
+  type ModelCard,
 } from '../shared/types';
 
 export interface AlertAction {
@@ -81,6 +82,8 @@ export interface StudioState {
   toggleCompare(runKey: string): void;
   /** The results panel: the last run's evaluation, or one asked for on demand. */
   evaluation: Evaluation | null;
+  /** The last finished fine-tuning run's model (download, inference), while the worker keeps it. */
+  currentModel: ModelCard | null;
   /** Runs a reload interrupted, offered for resuming. */
   interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
   setFieldInvalid(field: string, invalid: boolean): void;
@@ -131,6 +134,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   invalidFields: [],
   checkpoints: [],
   interrupted: [],
+  currentModel: null,
   starting: false,
   runs: [],
   compare: [],
@@ -155,7 +159,11 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set({ workerReady: true });
         return;
       case 'ok':
+      case 'reply':
         return; // answered through the client's promises
+      case 'currentModel':
+        set({ currentModel: e.card });
+        return;
       case 'failed':
         if (e.id < 0) {
           // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
@@ -163,6 +171,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
           set((s) => ({
             datasetLoading: null,
             workerReady: false,
+            currentModel: null, // it lived in the worker that stopped
             run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message } : s.run,
           }));
         }

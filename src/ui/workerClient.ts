@@ -1,8 +1,8 @@
 // The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
 // other event handed to the store. The worker starts on first use.
-import type { Command, CommandBody, WorkerEvent } from '../shared/protocol';
+import type { Command, CommandBody, Reply, WorkerEvent } from '../shared/protocol';
 
-type Pending = { resolve: () => void; reject: (e: Error) => void };
+type Pending = { resolve: (reply: Reply | undefined) => void; reject: (e: Error) => void; reply?: Reply };
 
 /** A request the worker refused; `code` names a data problem the UI may offer a fix for. */
 export interface RequestError extends Error {
@@ -48,7 +48,8 @@ export class WorkerClient {
     this.ensure();
   }
 
-  request(body: CommandBody): Promise<void> {
+  /** Resolves with the request's reply data, if it has any. */
+  request(body: CommandBody): Promise<Reply | undefined> {
     const id = this.nextId++;
     const cmd = { ...body, id } as Command;
     return new Promise((resolve, reject) => {
@@ -58,10 +59,15 @@ export class WorkerClient {
   }
 
   private receive(e: WorkerEvent): void {
+    if (e.type === 'reply') {
+      const p = this.pending.get(e.id);
+      if (p) p.reply = e.reply;
+      return;
+    }
     if (e.type === 'ok' || e.type === 'failed') {
       const p = this.pending.get(e.id);
       this.pending.delete(e.id);
-      if (e.type === 'ok') p?.resolve();
+      if (e.type === 'ok') p?.resolve(p.reply);
       else p?.reject(Object.assign(new Error(e.message), { code: e.code }) as RequestError);
     }
     this.onEvent(e);

@@ -9,11 +9,12 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import { DEFAULT_CONFIG, type BuiltinDatasetName, type TrainConfig } from '../shared/types';
+import { DEFAULT_CONFIG, type BuiltinDatasetName, type EpochLog, type Evaluation, type TrainConfig } from '../shared/types';
 import { restoreModel } from '../engine/checkpoint/serialize';
 import { evaluateTest } from '../engine/train/loop';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
+import { ModelService, taskOf, type CurrentModel } from './models';
 import { deleteCheckpoint, deleteRun, injectCheckpointWriteFault, listCheckpoints, listRuns, loadCheckpoint, renameCheckpoint, takeInterruptedRuns } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { checkpointMismatch, executeRun, type RunRequest } from './training';
@@ -27,6 +28,13 @@ function message(e: unknown): string {
 export class StudioSession {
   private readonly data: DatasetManager;
   private model: tf.LayersModel | null = null;
+  /** The last finished fine-tuning run's model, offered for download and inference. */
+  private current: CurrentModel | null = null;
+  private readonly models = new ModelService(
+    () => this.current,
+    () => this.data.dataset,
+    () => this.run !== null,
+  );
   private run: { id: number; control: RunControl; runKey?: string } | null = null;
   private runCounter = 0;
   private loading: string | null = null;
@@ -66,6 +74,7 @@ export class StudioSession {
           await this.publishCheckpoints();
           break;
         case 'deleteCheckpoint':
+          this.models.forget(cmd.checkpointId);
           await deleteCheckpoint(cmd.checkpointId);
           await this.publishCheckpoints();
           break;
@@ -114,6 +123,23 @@ export class StudioSession {
         case 'evaluateCheckpoint':
         case 'evaluateCurrent':
           await this.evaluate(cmd.type === 'evaluateCheckpoint' ? cmd.checkpointId : null);
+          break;
+        case 'describeModel':
+          this.post({ type: 'reply', id: cmd.id, reply: await this.models.describe(cmd.source) });
+          break;
+        case 'exportModel': {
+          const reply = await this.models.export(cmd.source, cmd.format);
+          this.post({ type: 'reply', id: cmd.id, reply }, reply.kind === 'files' ? reply.files.map((f) => f.data) : []);
+          break;
+        }
+        case 'importModel': {
+          const reply = await this.models.import(cmd.files);
+          await this.publishCheckpoints();
+          this.post({ type: 'reply', id: cmd.id, reply });
+          break;
+        }
+        case 'predict':
+          this.post({ type: 'reply', id: cmd.id, reply: await this.models.predict(cmd.source, cmd.input) });
           break;
         case 'pause':
           this.requireRun('pause').pause();
@@ -166,16 +192,49 @@ export class StudioSession {
     const control = new RunControl();
     const runId = ++this.runCounter;
     this.run = { id: runId, control };
+    let kept: tf.LayersModel | null = null;
     const keep = (m: tf.LayersModel) => {
+      if (this.current) {
+        this.current = null;
+        this.post({ type: 'currentModel', card: null });
+      }
       this.model?.dispose();
       this.model = m;
+      kept = m;
     };
     const onRunKey = (runKey: string) => {
       if (this.run?.id === runId) this.run.runKey = runKey;
     };
-    void executeRun({ runId, ds, config, control, resume }, this.host, this.post, keep, onRunKey).finally(() => {
+    // What the run reports is also what a download of its model says about it.
+    let evaluation: Evaluation | null = null;
+    let lastEpoch: EpochLog | null = null;
+    let ended: string | null = null;
+    let title = '';
+    const post: Post = (e, transfer) => {
+      if ('runId' in e && e.runId === runId) {
+        if (e.type === 'evaluation') evaluation = e.evaluation;
+        if (e.type === 'epoch') lastEpoch = e.log;
+        if (e.type === 'runEnded') ended = e.state;
+        if (e.type === 'runStarted') title = e.title;
+      }
+      this.post(e, transfer);
+    };
+    void executeRun({ runId, ds, config, control, resume }, this.host, post, keep, onRunKey).finally(async () => {
       if (this.run?.id === runId) this.run = null;
       void this.publishRuns();
+      if (!kept || kept !== this.model || (ended !== 'done' && ended !== 'stopped') || !lastEpoch) return;
+      const metrics: Record<string, number> = { valLoss: lastEpoch.valLoss, valAccuracy: lastEpoch.valAccuracy, trainLoss: lastEpoch.trainLoss };
+      const ev = evaluation as Evaluation | null;
+      if (ev?.task === 'classification') Object.assign(metrics, { testLoss: ev.loss, testAccuracy: ev.accuracy, testMacroF1: ev.macroF1, testSamples: ev.samples });
+      if (ev?.task === 'regression') Object.assign(metrics, { testLoss: ev.loss, testMse: ev.mse, testMae: ev.mae, testR2: ev.r2, testSamples: ev.samples });
+      for (const k of Object.keys(metrics)) if (!Number.isFinite(metrics[k])) delete metrics[k];
+      const log = lastEpoch as EpochLog;
+      this.current = { model: kept, name: `${title || ds.name}, epoch ${log.epoch}`, datasetName: ds.name, preprocessing: ds.preprocessing, task: taskOf('finetune', ds.preprocessing), epoch: log.epoch, metrics };
+      try {
+        this.post({ type: 'currentModel', card: await this.models.currentCard() });
+      } catch (e) {
+        this.post({ type: 'warning', message: `The trained model could not be described: ${message(e)}` });
+      }
     });
   }
 
@@ -247,6 +306,7 @@ export class StudioSession {
     for (const c of all) newest.set(c.runKey, Math.max(newest.get(c.runKey) ?? 0, c.epoch));
     for (const c of all) {
       if (c.runKey === this.run?.runKey || c.tags.includes('best') || c.tags.includes('final') || newest.get(c.runKey) === c.epoch) continue;
+      this.models.forget(c.id);
       await deleteCheckpoint(c.id);
     }
     await this.publishCheckpoints();

@@ -10,6 +10,7 @@ import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pr
 import { RunControl } from '../engine/train/control';
 import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
 import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engine/train/measure';
+import type { Preprocessing } from '../shared/preprocessing';
 import { learningRateAt } from '../shared/schedule';
 import { DEFAULT_CONFIG, type CheckpointInfo, type TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
@@ -40,12 +41,31 @@ export function checkpointMismatch(info: CheckpointInfo, ds: Dataset, whole: boo
   return null;
 }
 
+/**
+ * An imported model was trained on inputs scaled its own way: fine-tuning it on data scaled
+ * otherwise would feed it numbers it never saw. Null when the scaling agrees.
+ */
+export function scalingMismatch(name: string, theirs: Preprocessing, ours: Preprocessing, dsName: string): string | null {
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (theirs.kind === 'image' && ours.kind === 'image') {
+    if (!close(theirs.scale, ours.scale)) return `The imported model "${name}" expects pixels times ${theirs.scale}, ${dsName} gives times ${ours.scale}.`;
+    return null;
+  }
+  if (theirs.kind !== 'table' || ours.kind !== 'table') return `The imported model "${name}" reads ${theirs.kind === 'image' ? 'images' : 'table rows'}; ${dsName} is ${ours.kind === 'image' ? 'images' : 'a table'}.`;
+  for (const [i, f] of theirs.features.entries()) {
+    const g = ours.features[i]!;
+    if (f.type === 'numeric' && g.type === 'numeric' && !(close(f.mean, g.mean) && close(f.std, g.std)))
+      return `The imported model "${name}" standardizes "${f.column}" with mean ${f.mean.toPrecision(6)} and std ${f.std.toPrecision(6)}; ${dsName} uses mean ${g.mean.toPrecision(6)} and std ${g.std.toPrecision(6)}. Its preprocessing does not match this dataset, so it cannot be trained on it: load the data it was trained on (same rows and split), or start from scratch.`;
+  }
+  return null;
+}
+
 /** The network a fine-tuning run starts with: scratch, a pretrained encoder, or a fine-tuned model. */
 async function startingModel(config: TrainConfig, ds: Dataset, outputs: number): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
   if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head), conv: config.model === 'cnn', from: 'scratch' };
   const { info, data } = await loadCheckpoint(config.initFrom);
-  const why = checkpointMismatch(info, ds, info.stage === 'finetune');
-  if (why) throw new Error(why);
+  const why = checkpointMismatch(info, ds, info.stage === 'finetune') ?? (info.origin === 'import' ? scalingMismatch(info.name, data.preprocessing, ds.preprocessing, ds.name) : null);
+  if (why) throw new Error(info.origin === 'import' ? `${why} (imported from ${info.importedFrom})` : why);
   if (info.stage === 'pretrain') {
     const weights = savedWeights(data.model);
     return {

@@ -1,6 +1,7 @@
 // Starting a fine-tuning network from a checkpoint: a pretrained encoder (its layers, weights
 // copied in, then Dropout and a new head), or a fine-tuned model (all of it, to keep training).
 import * as tf from '@tensorflow/tfjs';
+import type { Preprocessing } from '../../shared/preprocessing';
 import { DEFAULT_CONFIG, type EncoderSpec, type HeadSpec } from '../../shared/types';
 import { addHead } from '../models/build';
 import type { SavedModel } from '../checkpoint/serialize';
@@ -9,7 +10,11 @@ import { buildEncoder } from './models';
 
 /** Shape and preprocessing of the model inputs; two datasets with the same signature fit the same model. */
 export function inputSignature(ds: Dataset): string {
-  const p = ds.preprocessing;
+  return signatureOf(ds.preprocessing);
+}
+
+/** The same signature from preprocessing alone (an imported model's). */
+export function signatureOf(p: Preprocessing): string {
   if (p.kind === 'image') return JSON.stringify({ image: [p.height, p.width, p.channels] });
   return JSON.stringify({ table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])) });
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CheckpointInfo } from '../../shared/types';
-import { deleteCheckpoint, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
+import { deleteCheckpoint, downloadModel, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
 import { fmtBytes, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
@@ -58,14 +58,14 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
           </button>
         )}
         <span className="muted small">
-          {c.stage} · epoch {c.epoch}/{c.totalEpochs} · {c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
+          {c.origin === 'import' ? `imported from ${c.importedFrom} · ${c.datasetName} · ` : `${c.stage} · epoch ${c.epoch}/${c.totalEpochs} · `}{c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
           {Number.isFinite(c.valLoss) ? `val loss ${fmtNumber(c.valLoss, 3)} · ` : ''}
           {fmtBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
           {c.tags.length ? ` · ${c.tags.join(', ')}` : ''}
         </span>
       </div>
       <div className="cp-actions">
-        <button data-testid="checkpoint-resume" disabled={busy || !resumable} title={resumable ? 'Continue this run to its last epoch' : c.stage === 'pretrain' ? 'Pretraining runs are not resumed; start fine-tuning from this encoder' : 'The run ended here'} onClick={() => void resumeCheckpoint(c.id)}>
+        <button data-testid="checkpoint-resume" disabled={busy || !resumable} title={resumable ? 'Continue this run to its last epoch' : c.origin === 'import' ? 'An imported model has no run to resume: use "Start from" to train it further' : c.stage === 'pretrain' ? 'Pretraining runs are not resumed; start fine-tuning from this encoder' : 'The run ended here'} onClick={() => void resumeCheckpoint(c.id)}>
           Resume
         </button>
         <button data-testid="checkpoint-start-from" disabled={busy} onClick={onStartFrom} title="Fine-tune starting from this checkpoint">
@@ -76,6 +76,9 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
             Evaluate
           </button>
         )}
+        <button data-testid="checkpoint-download" onClick={() => void downloadModel(c.id, 'zip')} title="Download this checkpoint's model as a .zip (model.json, weights, preprocessing.json)" aria-label={`Download ${c.name}`}>
+          Download
+        </button>
         <button data-testid="checkpoint-delete" disabled={busy} onClick={() => void deleteCheckpoint(c.id)} aria-label={`Delete ${c.name}`}>
           Delete
         </button>

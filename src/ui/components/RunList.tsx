@@ -28,7 +28,7 @@ export function RunList() {
   const runState = useStudio((s) => s.run.state);
   const picked = runs.filter((r) => compare.includes(r.runKey));
   return (
-    <Panel id="runs" step={5} title="Runs">
+    <Panel id="runs" step={6} title="Runs">
       {!runs.length ? (
         <Empty>Every run you start is listed here with its settings. Tick two or more to compare their curves and test metrics.</Empty>
       ) : (

@@ -1,0 +1,301 @@
+// Models leaving and entering the studio, and trying them on new inputs. A model is the last
+// run's (kept by the session) or a checkpoint's (IndexedDB, imported ones included). Downloads
+// are built here: the network captured with a save handler, model.json, weights and
+// preprocessing.json zipped with fflate, and the bytes handed to the page (ENVIRONMENT.md).
+import * as tf from '@tensorflow/tfjs';
+import Papa from 'papaparse';
+import { strToU8 } from 'fflate';
+import { captureModel, fnv1a, restoreModel, type SavedModel } from '../engine/checkpoint/serialize';
+import type { Dataset } from '../engine/data/dataset';
+import {
+  InputError,
+  encodePixels,
+  encodeTableRow,
+  inputWidth,
+  classNamesOf,
+  parsePreprocessingFile,
+  readOutput,
+  toPreprocessingFile,
+  type ModelMeta,
+} from '../engine/export/preprocessingFile';
+import { ModelFileError, WEIGHTS_FILE, findModelJson, joinWeights, jsonText, modelJson, modelZip, readModelJson, unpackModelUpload } from '../engine/export/modelFiles';
+import { signatureOf } from '../engine/pretrain/encoders';
+import { LIMITS, MODEL_LIMITS } from '../shared/limits';
+import type { Preprocessing } from '../shared/preprocessing';
+import type { Reply } from '../shared/protocol';
+import { DEFAULT_CONFIG, type CheckpointInfo, type InferenceInput, type ModelCard, type Prediction, type Stage, type Task } from '../shared/types';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
+import { decodeImages } from './data/decodeImages';
+
+/** The model of the last finished fine-tuning run in this session, with what it was trained on. */
+export interface CurrentModel {
+  model: tf.LayersModel;
+  name: string;
+  datasetName: string;
+  preprocessing: Preprocessing;
+  task: Task;
+  epoch: number;
+  metrics: Record<string, number>;
+}
+
+interface Resolved {
+  source: string;
+  name: string;
+  datasetName: string;
+  stage: Stage;
+  task: Task;
+  epoch: number;
+  metrics: Record<string, number>;
+  preprocessing: Preprocessing;
+  saved: Pick<SavedModel, 'modelTopology' | 'weightSpecs' | 'weightData'>;
+  /** The loaded network, when there is one already (the current model). */
+  live?: tf.LayersModel;
+  createdAt: number;
+}
+
+export function taskOf(stage: Stage, p: Preprocessing): Task {
+  if (stage === 'pretrain') return 'none';
+  if (p.kind === 'image') return p.classNames.length ? 'classification' : 'none';
+  return p.label?.type === 'classes' ? 'classification' : p.label?.type === 'numeric' ? 'regression' : 'none';
+}
+
+function slug(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model';
+}
+
+export class ModelService {
+  /** One loaded checkpoint network for inference at a time. */
+  private cached: { key: string; model: tf.LayersModel } | null = null;
+
+  constructor(
+    private readonly current: () => CurrentModel | null,
+    private readonly dataset: () => Dataset | null,
+    private readonly busy: () => boolean,
+  ) {}
+
+  private async resolve(source: string): Promise<Resolved> {
+    if (source === 'current') {
+      const c = this.current();
+      if (!c) throw new Error(this.busy() ? 'The model is still training: wait for the run to end (or stop it), then try again.' : 'There is no trained model yet: run fine-tuning first, or pick a checkpoint.');
+      const saved = await captureModel(c.model, null);
+      return { source, name: c.name, datasetName: c.datasetName, stage: 'finetune', task: c.task, epoch: c.epoch, metrics: c.metrics, preprocessing: c.preprocessing, saved, live: c.model, createdAt: 0 };
+    }
+    const { info, data } = await loadCheckpoint(source);
+    const metrics: Record<string, number> = { ...(info.metrics ?? {}) };
+    if (Number.isFinite(info.valLoss)) metrics.valLoss = info.valLoss;
+    if (Number.isFinite(info.valAccuracy) && info.stage === 'finetune') metrics.valAccuracy = info.valAccuracy;
+    return {
+      source,
+      name: info.name,
+      datasetName: info.datasetName,
+      stage: info.stage,
+      task: taskOf(info.stage, data.preprocessing),
+      epoch: info.epoch,
+      metrics,
+      preprocessing: data.preprocessing,
+      saved: data.model,
+      createdAt: info.createdAt,
+    };
+  }
+
+  private card(r: Resolved): ModelCard {
+    const described = readModelJson(JSON.stringify(modelJson(r.saved.modelTopology, r.saved.weightSpecs)));
+    const p = r.preprocessing;
+    return {
+      source: r.source,
+      name: r.name,
+      datasetName: r.datasetName,
+      stage: r.stage,
+      kind: p.kind,
+      task: r.task,
+      columns: p.kind === 'table' ? p.features.map((f) => f.column) : [],
+      image: p.kind === 'image' ? { height: p.height, width: p.width, channels: p.channels } : null,
+      classNames: classNamesOf(p),
+      layers: described.layers,
+      params: described.params,
+      metrics: r.metrics,
+    };
+  }
+
+  async describe(source: string): Promise<Reply> {
+    return { kind: 'modelCard', card: this.card(await this.resolve(source)) };
+  }
+
+  /** The currently kept run model as a card (for the page to offer it). */
+  async currentCard(): Promise<ModelCard | null> {
+    return this.current() ? this.card(await this.resolve('current')) : null;
+  }
+
+  async export(source: string, format: 'zip' | 'tfjs'): Promise<Reply> {
+    const r = await this.resolve(source);
+    const topology = modelJson(r.saved.modelTopology, r.saved.weightSpecs);
+    const weights = r.saved.weightData.slice(0);
+    if (format === 'tfjs')
+      return {
+        kind: 'files',
+        files: [
+          { name: 'model.json', data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer, mime: 'application/json' },
+          { name: WEIGHTS_FILE, data: weights, mime: 'application/octet-stream' },
+        ],
+      };
+    const meta: ModelMeta = { name: r.name, dataset: r.datasetName, stage: r.stage, epoch: r.epoch, task: r.task, modelInputShape: readModelJson(JSON.stringify(topology)).inputShape, metrics: r.metrics };
+    const zip = modelZip(topology, weights, toPreprocessingFile(r.preprocessing, meta));
+    return { kind: 'files', files: [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }] };
+  }
+
+  /** Validates everything before anything is stored: a refused file changes nothing. */
+  async import(files: File[]): Promise<Reply> {
+    if (!files.length) throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
+    const total = files.reduce((s, f) => s + f.size, 0);
+    if (total > MODEL_LIMITS.uploadBytes)
+      throw new ModelFileError(`The model files are ${(total / 1024 / 1024).toFixed(1)} MB; the limit is ${MODEL_LIMITS.uploadBytes / 1024 / 1024} MB.`);
+    const label = files.length === 1 ? files[0]!.name : files.map((f) => f.name).join(' + ');
+    const map = unpackModelUpload(await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))));
+    const parsed = readModelJson(jsonText(map, findModelJson(map)));
+    const weightData = joinWeights(parsed, map);
+    const width = parsed.inputShape.reduce((a, b) => a * b, 1);
+
+    let preprocessing: Preprocessing;
+    let meta: ModelMeta;
+    if (map.has('preprocessing.json')) ({ preprocessing, meta } = parsePreprocessingFile(jsonText(map, 'preprocessing.json')));
+    else {
+      // Plain model.json + weights: it can only be fed like the current dataset, if it fits it.
+      const ds = this.dataset();
+      if (!ds || inputWidth(ds.preprocessing) !== width)
+        throw new ModelFileError(
+          `There is no preprocessing.json, and the model takes ${width} inputs${ds ? `, while ${ds.name} gives ${inputWidth(ds.preprocessing)}` : ''}. Import the studio's .zip (it holds preprocessing.json), or load the data the model was trained on first.`,
+        );
+      preprocessing = ds.preprocessing;
+      meta = { name: label.replace(/\.(zip|json)$/i, ''), dataset: ds.name, stage: 'finetune', epoch: 0, task: ds.task, modelInputShape: parsed.inputShape, metrics: {} };
+    }
+    if (inputWidth(preprocessing) !== width)
+      throw new ModelFileError(`The model takes ${parsed.inputShape.join('×')} inputs, but its preprocessing.json makes ${inputWidth(preprocessing)} values. The two files do not belong together.`);
+    const outputs = parsed.outputShape.reduce((a, b) => a * b, 1);
+    const classes = classNamesOf(preprocessing);
+    if (meta.task === 'classification' && (parsed.outputShape.length !== 1 || outputs !== classes.length))
+      throw new ModelFileError(`The model outputs ${parsed.outputShape.join('×')} values, but its preprocessing names ${classes.length} classes. The two files do not belong together.`);
+    if (meta.task === 'regression' && outputs !== 1) throw new ModelFileError(`A regression model must output one value; this one outputs ${outputs}.`);
+
+    // Build it with tfjs and run it once on zeros: it must load and give finite outputs.
+    let model: tf.LayersModel;
+    try {
+      model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }));
+    } catch (e) {
+      throw new ModelFileError(`TensorFlow.js could not build the model from ${label}: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+    try {
+      const out = tf.tidy(() => model.predict(tf.zeros([1, ...parsed.inputShape])) as tf.Tensor);
+      const values = await out.data();
+      out.dispose();
+      if (!values.every(Number.isFinite)) throw new ModelFileError(`${label}: the model's outputs are not finite numbers (its weights hold NaN or infinity). Download it again.`);
+    } finally {
+      model.dispose();
+    }
+
+    const id = `import-${crypto.randomUUID()}`;
+    const existing = new Set((await listCheckpoints()).map((c) => c.name));
+    let name = meta.name === 'imported model' ? label : meta.name;
+    if (existing.has(name)) name = `${name} (imported)`;
+    const saved: SavedModel = { modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData, optimizer: [], checksum: fnv1a([weightData]), bytes: weightData.byteLength };
+    const conv = parsed.layers.some((l) => l.startsWith('Conv2D'));
+    const info: CheckpointInfo = {
+      id,
+      runKey: id,
+      runTitle: `Imported ${label}`,
+      name,
+      stage: 'finetune',
+      epoch: meta.epoch,
+      totalEpochs: meta.epoch,
+      step: 0,
+      tags: ['final'],
+      valLoss: meta.metrics.valLoss ?? NaN,
+      valAccuracy: meta.metrics.valAccuracy ?? NaN,
+      bytes: saved.bytes,
+      createdAt: Date.now(),
+      datasetName: meta.dataset,
+      inputSignature: signatureOf(preprocessing),
+      inputShape: preprocessing.kind === 'image' ? [preprocessing.height, preprocessing.width, preprocessing.channels] : [width],
+      classNames: classes,
+      config: { ...DEFAULT_CONFIG, model: conv ? 'cnn' : 'mlp', epochs: Math.max(1, meta.epoch) },
+      origin: 'import',
+      importedFrom: label,
+      layers: parsed.layers,
+      metrics: meta.metrics,
+    };
+    await saveCheckpoint(info, { id, model: saved, preprocessing, history: { series: ['loss'], steps: new Float32Array(0), losses: [new Float32Array(0)], epochs: [] } });
+    return { kind: 'imported', card: this.card(await this.resolve(id)) };
+  }
+
+  async predict(source: string, input: InferenceInput): Promise<Reply> {
+    const r = await this.resolve(source);
+    if (r.task === 'none')
+      throw new InputError(`"${r.name}" is ${r.stage === 'pretrain' ? 'a pretrained encoder' : 'a model without a label'}: it has no prediction to show. Fine-tune from it, then try the fine-tuned model.`);
+    const x = await this.encode(r.preprocessing, input);
+    let model = r.live;
+    if (!model) {
+      const key = `${r.source}@${r.createdAt}`;
+      if (this.cached?.key !== key) {
+        this.cached?.model.dispose();
+        this.cached = null;
+        this.cached = { key, model: await restoreModel({ ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength }, `"${r.name}"`) };
+      }
+      model = this.cached.model;
+    }
+    const inShape = model.inputs[0]!.shape.slice(1) as number[];
+    const out = tf.tidy(() => model.predict(tf.tensor(x, [1, ...inShape])) as tf.Tensor);
+    let values: Float32Array;
+    try {
+      values = (await out.data()) as Float32Array;
+    } finally {
+      out.dispose();
+    }
+    const read = readOutput(r.preprocessing, r.task, values);
+    const prediction: Prediction = { source, task: r.task, classNames: classNamesOf(r.preprocessing), ...read };
+    return { kind: 'prediction', prediction };
+  }
+
+  private async encode(p: Preprocessing, input: InferenceInput): Promise<Float32Array> {
+    if (p.kind === 'table') {
+      if (input.kind !== 'row') throw new InputError('This model reads table rows: type or paste a row.');
+      return encodeTableRow(p, parseRow(input.text, p.features.map((f) => f.column)));
+    }
+    if (input.kind !== 'image') throw new InputError('This model reads images: draw one or drop an image file.');
+    if (p.height !== p.width) throw new InputError('Only square images are supported.');
+    if (input.image.size > LIMITS.imageFileBytes) throw new InputError(`The image is over ${LIMITS.imageFileBytes / 1024 / 1024} MB, the limit for one image.`);
+    const decoded = await decodeImages('input', [{ path: 'input.png', label: null, data: input.image }], { size: p.height as 28, color: p.channels === 3 ? 'rgb' : 'grayscale' });
+    if (!decoded.count) throw new InputError('The image could not be decoded. Use a PNG, JPEG, WebP, GIF or BMP file.');
+    return encodePixels(p, decoded.pixels);
+  }
+
+  /** Frees the cached network (e.g. when its checkpoint is deleted). */
+  forget(source?: string): void {
+    if (this.cached && (!source || this.cached.key.startsWith(`${source}@`))) {
+      this.cached.model.dispose();
+      this.cached = null;
+    }
+  }
+}
+
+/**
+ * A typed or pasted row: the values in the model's column order (comma, tab or semicolon
+ * separated, quotes allowed), or a header line and a value line (columns matched by name,
+ * others ignored).
+ */
+export function parseRow(text: string, columns: string[]): (column: string) => string | undefined {
+  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true, delimitersToGuess: [',', '\t', ';', '|'] });
+  const rows = parsed.data;
+  if (!rows.length) throw new InputError(`Type a row: ${columns.join(', ')}.`);
+  if (rows.length >= 2) {
+    const header = rows[0]!.map((h) => h.trim());
+    const values = rows[1]!;
+    const missing = columns.filter((c) => !header.includes(c));
+    if (missing.length) throw new InputError(`The header line lacks ${missing.map((m) => `"${m}"`).join(', ')}. The model needs: ${columns.join(', ')}.`);
+    const at = new Map(header.map((h, i) => [h, i]));
+    return (c) => values[at.get(c)!];
+  }
+  const values = rows[0]!;
+  if (values.length !== columns.length)
+    throw new InputError(`The row has ${values.length} value${values.length === 1 ? '' : 's'}; the model needs ${columns.length}, in this order: ${columns.join(', ')}. Or paste a header line above the row.`);
+  const at = new Map(columns.map((c, i) => [c, i]));
+  return (c) => values[at.get(c)!];
+}
