@@ -221,6 +221,7 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   const errors = watchErrors(page);
   await openStudio(page);
   await page.getByTestId('stage-finetune').click();
+  await page.getByTestId('label-budget').selectOption('perClass');
   await page.getByTestId('labels-per-class').fill('100');
   await configure(page, { epochs: 2, batchSize: 50, backend: 'wasm' });
   await page.getByTestId('train-start').click();
