@@ -14,7 +14,15 @@ import type {
   ProgressSnapshot,
   RunState,
   TrainConfig,
+  MemoryInfo,
+  RunFault,
 } from './types';
+
+/**
+ * The worker says it is alive every `periodMs` (also while training: the loop yields between
+ * batches); the page restarts a worker it has not heard from for `timeoutMs`.
+ */
+export const HEARTBEAT = { periodMs: 1000, timeoutMs: 20_000 } as const;
 
 export type Command =
   /** Brings back the dataset of the last visit, or loads `fallback`. */
@@ -34,6 +42,13 @@ export type Command =
   | { type: 'pruneCheckpoints'; id: number }
   /** Test hook: the next checkpoint write is aborted half-way (atomicity can be observed). */
   | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota'; skip: number }
+  /**
+   * After a fault: ends the paused or stopped run and goes on from its last good checkpoint (or
+   * its start), with the learning rate divided by 10 when the loss diverged.
+   */
+  | { type: 'recoverRun'; id: number; backend: TrainConfig['backend'] }
+  /** Test hook: destroys the WebGPU device (as a GPU reset would), or blocks the worker. */
+  | { type: 'testFault'; id: number; kind: 'device-lost' | 'hang'; ms?: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number };
@@ -43,6 +58,12 @@ export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C,
 
 export type WorkerEvent =
   | { type: 'ready' }
+  /** Sign of life, with the engine's memory (see HEARTBEAT). */
+  | { type: 'heartbeat'; memory: MemoryInfo }
+  /** Memory at the end of each epoch of a run (a leak shows as growth). */
+  | { type: 'epochMemory'; runId: number; epoch: number; memory: MemoryInfo }
+  /** Why a run was paused or stopped, with what can be resumed. */
+  | { type: 'runFault'; runId: number; fault: RunFault }
   | { type: 'ok'; id: number }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }

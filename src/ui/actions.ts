@@ -1,5 +1,5 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types';
+import type { BuiltinDatasetName, ImageOptions, RunFault, TableOptions } from '../shared/types';
 import { useStudio, type AlertAction } from './store';
 import { WorkerClient, type RequestError } from './workerClient';
 
@@ -83,6 +83,9 @@ export async function startRun(): Promise<void> {
 }
 
 export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+  const fault = useStudio.getState().run.fault;
+  // Resuming a diverged run goes on from its last good state with the lowered learning rate.
+  if (action === 'resume' && fault?.kind === 'diverged') return recoverRun(fault);
   try {
     await client.request({ type: action });
   } catch (e) {
@@ -128,10 +131,39 @@ export async function pruneCheckpoints(): Promise<void> {
   }
 }
 
+/**
+ * After a fault: from the run's last good checkpoint (or its start), on the backend chosen in the
+ * settings; a diverged run with its learning rate divided by 10, which the settings then show.
+ */
+export async function recoverRun(fault: RunFault): Promise<void> {
+  const s = useStudio.getState();
+  if (s.starting) return;
+  if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate });
+  useStudio.setState({ starting: true });
+  try {
+    await client.request({ type: 'recoverRun', backend: s.config.backend });
+  } catch (e) {
+    alertOn(e);
+  } finally {
+    useStudio.setState({ starting: false });
+  }
+}
+
+/** Test hooks (see e2e/faults.spec.ts): a lost WebGPU device, a hung or a killed worker. */
+async function loseDevice(): Promise<void> {
+  await client.request({ type: 'testFault', kind: 'device-lost' });
+}
+function hangWorker(ms: number): void {
+  void client.request({ type: 'testFault', kind: 'hang', ms }).catch(() => undefined);
+}
+function killWorker(): void {
+  client.killForTest();
+}
+
 /** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
 export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort', skip = 0): Promise<void> {
   await client.request({ type: 'faultNextCheckpointWrite', kind, skip });
 }
 
-useStudio.setState({ onPrune: () => void pruneCheckpoints() });
-Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite } });
+useStudio.setState({ onPrune: () => void pruneCheckpoints(), onRecover: (f) => void recoverRun(f), onResumeCheckpoint: (id) => void resumeCheckpoint(id) });
+Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite, loseDevice, hangWorker, killWorker } });

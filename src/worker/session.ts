@@ -9,7 +9,7 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import type { BuiltinDatasetName, TrainConfig } from '../shared/types';
+import type { BuiltinDatasetName, RunFault, TrainConfig } from '../shared/types';
 import { deleteCheckpoint, injectCheckpointWriteFault, listCheckpoints, loadCheckpoint, renameCheckpoint, takeInterruptedRuns } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { executeRun, type RunRequest } from './training';
@@ -23,7 +23,9 @@ function message(e: unknown): string {
 export class StudioSession {
   private readonly data: DatasetManager;
   private model: tf.LayersModel | null = null;
-  private run: { id: number; control: RunControl; runKey?: string } | null = null;
+  private run: { id: number; control: RunControl; runKey?: string; config: TrainConfig; fault?: RunFault; finished?: Promise<void> } | null = null;
+  /** The last run that ended on a fault (device lost, out of memory): recoverRun goes on from it. */
+  private lastFault: { config: TrainConfig; fault: RunFault } | null = null;
   private runCounter = 0;
   private loading: string | null = null;
   private lastProgress = { phase: '', fraction: -1 };
@@ -102,7 +104,23 @@ export class StudioSession {
           this.requireRun('pause').pause();
           break;
         case 'resume':
-          this.requireRun('resume').resume();
+          // A diverged run's weights are not worth continuing: resuming it means recovering.
+          if (this.run?.fault) await this.recover(cmd.type, undefined);
+          else this.requireRun('resume').resume();
+          break;
+        case 'recoverRun':
+          await this.recover(cmd.type, cmd.backend);
+          break;
+        case 'testFault':
+          if (cmd.kind === 'device-lost') {
+            if (!this.host.loseDeviceForTest) throw new Error('This host cannot lose its device.');
+            this.host.loseDeviceForTest();
+          } else {
+            const until = Date.now() + (cmd.ms ?? 60_000);
+            while (Date.now() < until) {
+              // blocks the worker: no heartbeat, no answers (the page must notice)
+            }
+          }
           break;
         case 'stop':
           this.requireRun('stop').stop();
@@ -112,6 +130,31 @@ export class StudioSession {
     } catch (e) {
       this.post({ type: 'failed', id: cmd.id, message: message(e), code: e instanceof DataError ? e.code : undefined });
     }
+  }
+
+  /**
+   * Goes on after a fault: from the run's last good checkpoint, or from its start when it had
+   * none, with the lowered learning rate when the loss diverged. A paused (diverged) run is ended
+   * first. `backend`: the backend to use now (undefined: the run's own).
+   */
+  private async recover(action: string, backend: TrainConfig['backend'] | undefined): Promise<void> {
+    let from: { config: TrainConfig; fault: RunFault } | null = null;
+    if (this.run?.fault) {
+      const { control, finished, config, fault } = this.run;
+      from = { config, fault };
+      control.stop();
+      await finished;
+    } else if (this.run) {
+      throw new Error(`Nothing to ${action === 'recoverRun' ? 'recover' : action}: a run is in progress.`);
+    } else from = this.lastFault;
+    if (!from) throw new Error('There is no failed run to go on from.');
+    this.lastFault = null;
+    const config = { ...from.config, backend: backend ?? from.config.backend };
+    const learningRate = from.fault.learningRate;
+    if (from.fault.checkpointId) {
+      const saved = await loadCheckpoint(from.fault.checkpointId);
+      this.start(config, saved, learningRate);
+    } else this.start(learningRate ? { ...config, learningRate } : config);
   }
 
   private requireRun(action: string): RunControl {
@@ -140,7 +183,7 @@ export class StudioSession {
     return this.data.flushed();
   }
 
-  private start(config: TrainConfig, resume?: RunRequest['resume']): void {
+  private start(config: TrainConfig, resume?: RunRequest['resume'], learningRate?: number): void {
     const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
@@ -148,7 +191,7 @@ export class StudioSession {
     validateConfig(resume ? { ...resume.info.config, backend: config.backend } : config, ds);
     const control = new RunControl();
     const runId = ++this.runCounter;
-    this.run = { id: runId, control };
+    this.run = { id: runId, control, config };
     const keep = (m: tf.LayersModel) => {
       this.model?.dispose();
       this.model = m;
@@ -156,9 +199,17 @@ export class StudioSession {
     const onRunKey = (runKey: string) => {
       if (this.run?.id === runId) this.run.runKey = runKey;
     };
-    void executeRun({ runId, ds, config, control, resume }, this.host, this.post, keep, onRunKey).finally(() => {
+    const onFault = (fault: RunFault) => {
+      if (this.run?.id !== runId) return;
+      // A diverged run stays (paused) until recovered; a stopped one is remembered for recoverRun.
+      if (fault.kind === 'diverged') this.run.fault = fault;
+      else this.lastFault = { config: this.run.config, fault };
+    };
+    this.lastFault = null;
+    const finished = executeRun({ runId, ds, config, control, resume, learningRate, onFault }, this.host, this.post, keep, onRunKey).finally(() => {
       if (this.run?.id === runId) this.run = null;
     });
+    this.run.finished = finished;
   }
 
   private async publishCheckpoints(): Promise<void> {
@@ -210,7 +261,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   };
   if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000) bad('Epochs', 'use a whole number from 1 to 1000.');
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096) bad('Batch size', 'use a whole number from 1 to 4096.');
-  if (!(c.learningRate > 0) || c.learningRate > 100) bad('Learning rate', 'use a positive number such as 0.001.');
+  if (!(c.learningRate > 0) || c.learningRate > 10_000) bad('Learning rate', 'use a positive number up to 10000, such as 0.001.');
   if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 1) bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
   if (!Number.isInteger(c.keepLast) || c.keepLast < 1) bad('Keep latest', 'use a whole number, 1 or more.');
   if (c.model === 'cnn' && ds.kind !== 'image') bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');

@@ -1,7 +1,7 @@
 // One run in the worker: choose the backend, build (or restore) the network, drive the engine's
 // generator, forward its events (batch progress coalesced), save checkpoints, evaluate.
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, type BackendHost } from '../engine/backends';
+import { chooseBackend, type BackendHost, type DeviceFault, type DeviceWatch } from '../engine/backends';
 import { restoreModel, restoreOptimizer } from '../engine/checkpoint/serialize';
 import type { Dataset } from '../engine/data/dataset';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
@@ -10,7 +10,8 @@ import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pr
 import { RunControl } from '../engine/train/control';
 import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
 import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engine/train/measure';
-import type { CheckpointInfo, TrainConfig } from '../shared/types';
+import { TooBigError, checkFits, isOutOfMemory, readMemory } from '../engine/memory';
+import type { BackendName, CheckpointInfo, RunFault, TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
@@ -24,6 +25,10 @@ export interface RunRequest {
   control: RunControl;
   /** Continue this checkpoint's run (fine-tuning only). */
   resume?: { info: CheckpointInfo; data: CheckpointData };
+  /** Recovering from a fault: this learning rate replaces the run's. */
+  learningRate?: number;
+  /** Told of a fault before the run pauses or ends for it (see faults.ts). */
+  onFault?: (fault: RunFault) => void;
 }
 
 function message(e: unknown): string {
@@ -65,8 +70,58 @@ export async function executeRun(
   onRunKey: (runKey: string) => void,
 ): Promise<void> {
   const { runId, ds, control, resume } = req;
-  const config = resume ? { ...resume.info.config, backend: req.config.backend } : req.config;
+  const base = resume ? { ...resume.info.config, backend: req.config.backend } : req.config;
+  const config = req.learningRate ? { ...base, learningRate: req.learningRate } : base;
   let checkpointer: RunCheckpointer | null = null;
+  let watch: DeviceWatch | null = null;
+  let active: BackendName | null = null;
+  /** The run's newest checkpoint it can go on from (fine-tuning, not its end), if any. */
+  const lastGood = async (): Promise<CheckpointInfo | null> => {
+    if (!checkpointer || config.stage !== 'finetune') return null;
+    try {
+      const mine = (await listCheckpoints()).filter((c) => c.runKey === checkpointer!.runKey && c.epoch < c.totalEpochs).sort((a, b) => b.epoch - a.epoch);
+      return mine[0] ?? null;
+    } catch {
+      return null;
+    }
+  };
+  /** Tells the UI; a diverged run then waits paused (its weights are not saved) until recovered or stopped. */
+  const fault = async (kind: RunFault['kind'], why: string, pause: boolean): Promise<void> => {
+    const good = await lastGood();
+    const where = good ? `the checkpoint of epoch ${good.epoch} is kept` : 'no checkpoint of this run was written yet, so it can start again from its beginning';
+    const f: RunFault =
+      kind === 'diverged'
+        ? {
+            kind,
+            message: `${why} Training is paused; ${where}. Likely cause: the learning rate (${config.learningRate}) is too high, or the inputs are not scaled (raw values such as pixels 0–255). Resume with the learning rate divided by 10 (${config.learningRate / 10}).`,
+            checkpointId: good?.id ?? null,
+            checkpointEpoch: good?.epoch ?? null,
+            learningRate: config.learningRate / 10,
+          }
+        : { kind, message: `${why} The run stopped; ${where}. Resume on this or another backend (Training → Backend).`, checkpointId: good?.id ?? null, checkpointEpoch: good?.epoch ?? null };
+    req.onFault?.(f);
+    post({ type: 'runFault', runId, fault: f });
+    if (!pause) {
+      await checkpointer?.setStatus('error');
+      post({ type: 'runEnded', runId, state: 'error' });
+      return;
+    }
+    await checkpointer?.setStatus('stopped');
+    post({ type: 'runPhase', runId, state: 'paused', message: f.message });
+    control.pause();
+    await control.waitWhilePaused(); // until the session recovers the run or the user stops it
+    post({ type: 'runEnded', runId, state: 'stopped' });
+  };
+  /** A lost device or a GPU out of memory: the run stops; the backend is made new for the next. */
+  const deviceFault = async (f: DeviceFault): Promise<void> => {
+    control.stop();
+    if (f.kind === 'device-lost' && active) host.resetBackend?.(active);
+    const why =
+      f.kind === 'device-lost'
+        ? `The GPU device was lost (${f.detail}).`
+        : `The GPU ran out of memory (${f.detail}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`;
+    await fault(f.kind, why, false);
+  };
   try {
     post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
     const pretraining = config.stage === 'pretrain';
@@ -85,6 +140,8 @@ export async function executeRun(
         pretraining ? measureAutoencoder(config.encoder, ds, config.batchSize) : measureThroughput(() => buildModel(config.model, ds.inputShape, outputs, config.seed), ds, config.batchSize),
     });
     post({ type: 'backend', runId, info });
+    watch = host.watchDevice?.(info.active) ?? null;
+    active = info.active;
     const readEvery = defaultReadEvery(info.active);
     const trainRows = pretraining ? pretrainRows(ds).length : labelBudget(ds, config.labelsPerClass, config.seed).length;
     const total = config.epochs * Math.ceil(trainRows / config.batchSize);
@@ -110,6 +167,10 @@ export async function executeRun(
 
     const coalescer = new ProgressCoalescer(({ progress, steps, losses }) => post({ type: 'progress', runId, progress, steps, losses }));
     let diverged = '';
+    const faultOrNever = watch ? (watch as DeviceWatch).fault : new Promise<DeviceFault>(() => undefined);
+    /** Drives the run until it ends or the device fails (a lost device may never answer a read). */
+    const guarded = async <R>(work: Promise<R>): Promise<{ done: R } | { failed: DeviceFault }> =>
+      Promise.race([work.then((done) => ({ done })), faultOrNever.then((failed) => ({ failed }))]);
     const cp = checkpointer;
     const onEvent = (ev: TrainEvent | PretrainEvent): void => {
       switch (ev.type) {
@@ -143,12 +204,16 @@ export async function executeRun(
           coalescer.flush();
           cp.addEpoch(ev.log);
           post({ type: 'epoch', runId, log: ev.log });
+          post({ type: 'epochMemory', runId, epoch: ev.log.epoch, memory: readMemory() });
           break;
         case 'snapshot':
           post({ type: 'snapshot', runId, snapshot: ev.snapshot });
           break;
         case 'diverged':
-          diverged = `The ${ev.series} loss became ${ev.loss} at step ${ev.step}: training diverged. Lower the learning rate (try ${config.learningRate / 10}) and start again.`;
+          diverged =
+            ev.bound !== undefined
+              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (three times the loss of guessing at random).`
+              : `Training diverged at step ${ev.step}: the ${ev.series} became ${ev.loss}.`;
           break;
       }
     };
@@ -173,21 +238,28 @@ export async function executeRun(
 
     post({ type: 'runPhase', runId, state: 'running' });
     if (pretraining) {
-      const result = await drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null)));
-      result.encoder.dispose();
+      const outcome = await guarded(drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null))));
+      if ('failed' in outcome) return await deviceFault(outcome.failed);
+      outcome.done.encoder.dispose();
       await cp.publish();
-      await ended(diverged ? 'error' : result.state === 'stopped' ? 'stopped' : 'done', diverged || undefined);
+      if (diverged) return await fault('diverged', diverged, true);
+      await ended(outcome.done.state === 'stopped' ? 'stopped' : 'done');
       return;
     }
 
     const model = resume ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`) : await start!.build();
     keepModel(model);
+    // Too big for this backend: said before the first step, with the limit.
+    const limits = host.deviceLimits?.(info.active);
+    if (limits) checkFits(model, config.batchSize, limits);
     const optimizer = tf.train.adam(config.learningRate);
     try {
       if (resume) await restoreOptimizer(optimizer, resume.data.model.optimizer);
       const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
-      const final = await drive(trainClassifier(model, ds, cfg, control, optimizer, (log, m, opt) => cp.afterEpoch(log, m, opt)));
-      if (diverged) return await ended('error', diverged);
+      const outcome = await guarded(drive(trainClassifier(model, ds, cfg, control, optimizer, (log, m, opt) => cp.afterEpoch(log, m, opt))));
+      if ('failed' in outcome) return await deviceFault(outcome.failed);
+      const final = outcome.done;
+      if (diverged) return await fault('diverged', diverged, true);
       if (final.steps > 0) {
         if (ds.split.test.length) post({ type: 'evaluation', runId, evaluation: await evaluateTest(model, ds) });
         else post({ type: 'warning', message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.` });
@@ -197,7 +269,15 @@ export async function executeRun(
       optimizer.dispose();
     }
   } catch (e) {
+    // A lost device often shows first as a failed operation: give its event a moment to arrive.
+    const device = watch ? (watch.happened ?? (await Promise.race([watch.fault, new Promise<null>((r) => setTimeout(() => r(null), 300))]))) : null;
+    if (device) return await deviceFault(device);
+    if (e instanceof TooBigError) return await fault('too-big', e.message, false);
+    if (isOutOfMemory(e))
+      return await fault('out-of-memory', `${active ?? 'The backend'} ran out of memory (${message(e)}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`, false);
     if (checkpointer) await checkpointer.setStatus('error');
     post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });
+  } finally {
+    watch?.dispose();
   }
 }

@@ -77,8 +77,14 @@ export async function* trainClassifier(
     },
   };
   try {
-    return yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+    return yield* withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
       const val = await evaluateLoss(model, ds, ds.split.val);
+      if (ds.split.val.length > 0 && !Number.isFinite(val.loss)) {
+        // Weights blew up between the last read and validation: nothing of this epoch is kept.
+        yield { type: 'diverged' as const, step: e.step, loss: val.loss, series: 'validation loss' };
+        control.stop();
+        return;
+      }
       const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds: e.seconds };
       yield { type: 'epoch' as const, log };
       await afterEpoch?.(log, model, optimizer);
@@ -86,6 +92,15 @@ export async function* trainClassifier(
   } finally {
     if (!given) optimizer.dispose();
   }
+}
+
+/**
+ * When a classifier's loss is diverging: its moving average is above three times the loss of
+ * guessing uniformly (ln of the class count; cross-entropy saturates near 16, so a blown-up
+ * network shows as a plateau there rather than as NaN). Regression (standardized labels): 1e4.
+ */
+export function lossBound(ds: Dataset): number {
+  return ds.task === 'classification' ? 3 * Math.log(Math.max(2, ds.classNames.length)) : 1e4;
 }
 
 /** The training rows, or the first `perClass` of each class in a seeded order (0: all rows). */

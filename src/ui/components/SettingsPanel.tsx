@@ -127,7 +127,7 @@ export function SettingsPanel() {
           label="Learning rate"
           value={config.learningRate}
           min={1e-7}
-          max={100}
+          max={10_000}
           hint={stage === 'pretrain' && config.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.'}
           onChange={(learningRate) => setConfig({ learningRate })}
         />
