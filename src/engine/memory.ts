@@ -3,15 +3,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MemoryInfo } from '../shared/types';
 
+/**
+ * tf.memory() without its side effect: when no backend is active yet (or one is starting), it
+ * would start the highest-priority backend (or throw); then only the engine's own counts are read.
+ */
 export function readMemory(): MemoryInfo {
+  const engine = tf.engine() as unknown as { backendInstance: unknown; pendingBackendInit: unknown; backendName: string | null; state: { numTensors: number; numBytes: number } };
+  if (engine.backendInstance == null || engine.pendingBackendInit != null) return { tensors: engine.state.numTensors, bytes: engine.state.numBytes, backend: '' };
   const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-  let backend = '';
-  try {
-    backend = tf.getBackend() ?? '';
-  } catch {
-    // no backend yet
-  }
-  return { tensors: m.numTensors, bytes: m.numBytes, backend, ...(typeof m.numBytesInGPU === 'number' ? { gpuBytes: m.numBytesInGPU } : {}) };
+  return { tensors: m.numTensors, bytes: m.numBytes, backend: engine.backendName ?? '', ...(typeof m.numBytesInGPU === 'number' ? { gpuBytes: m.numBytesInGPU } : {}) };
 }
 
 /** What one backend can hold: the largest single buffer, and (when known) all memory together. */

@@ -20,9 +20,10 @@ import type {
 
 /**
  * The worker says it is alive every `periodMs` (also while training: the loop yields between
- * batches); the page restarts a worker it has not heard from for `timeoutMs`.
+ * batches); the page restarts a worker it has not heard from for `timeoutMs`, or for
+ * `loadingTimeoutMs` while a dataset loads (encoding a big table is long synchronous work).
  */
-export const HEARTBEAT = { periodMs: 1000, timeoutMs: 20_000 } as const;
+export const HEARTBEAT = { periodMs: 1000, timeoutMs: 20_000, loadingTimeoutMs: 120_000 } as const;
 
 export type Command =
   /** Brings back the dataset of the last visit, or loads `fallback`. */

@@ -1,11 +1,13 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
 import type { BuiltinDatasetName, ImageOptions, RunFault, TableOptions } from '../shared/types';
 import { useStudio, type AlertAction } from './store';
+import { HEARTBEAT } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
 
 const client = new WorkerClient(
   (e) => useStudio.getState().applyEvent(e),
   () => void restoreDataset('mnist', false),
+  () => (useStudio.getState().datasetLoading ? HEARTBEAT.loadingTimeoutMs : HEARTBEAT.timeoutMs),
 );
 
 function alertOn(e: unknown, action?: AlertAction): void {

@@ -23,7 +23,8 @@ export class WorkerClient {
     private readonly onEvent: (e: WorkerEvent) => void,
     /** Called when a new worker replaces a crashed or hung one (to bring the dataset back). */
     private readonly onRestart: () => void = () => undefined,
-    private readonly timeoutMs: number = HEARTBEAT.timeoutMs,
+    /** How long a silent worker is waited for now (longer while a dataset loads). */
+    private readonly timeoutMs: () => number = () => HEARTBEAT.timeoutMs,
   ) {}
 
   private ensure(): Worker {
@@ -51,8 +52,8 @@ export class WorkerClient {
     // The page itself did not run for a while (frozen tab, sleeping laptop): count afresh.
     if (now - this.lastCheck > 5000) this.lastSeen = now;
     this.lastCheck = now;
-    if (this.worker && this.heard && now - this.lastSeen > this.timeoutMs)
-      this.replace(`The training worker stopped answering (no heartbeat for ${Math.round(this.timeoutMs / 1000)} s)`);
+    const timeout = this.timeoutMs();
+    if (this.worker && this.heard && now - this.lastSeen > timeout) this.replace(`The training worker stopped answering (no heartbeat for ${Math.round(timeout / 1000)} s)`);
   }
 
   /**

@@ -16,4 +16,12 @@ scope.onmessage = (e: MessageEvent<Command>) => {
 post({ type: 'ready' });
 // Sign of life for the page, which restarts a worker that stays silent (see HEARTBEAT). The
 // training loop yields between batches, so this fires during runs too.
-setInterval(() => post({ type: 'heartbeat', memory: readMemory() }), HEARTBEAT.periodMs);
+setInterval(() => {
+  let memory;
+  try {
+    memory = readMemory();
+  } catch {
+    memory = { tensors: 0, bytes: 0, backend: '' };
+  }
+  post({ type: 'heartbeat', memory });
+}, HEARTBEAT.periodMs);

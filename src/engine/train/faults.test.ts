@@ -101,3 +101,13 @@ describe('too big for the device', () => {
     expect(isOutOfMemory(new Error('Labels: no label column'))).toBe(false);
   });
 });
+
+describe('reading memory', () => {
+  it('reads the engine without starting a backend', async () => {
+    const { readMemory } = await import('../memory');
+    const m = readMemory();
+    expect(m.backend).toBe('cpu');
+    expect(m.tensors).toBe(tf.memory().numTensors);
+    expect(m.gpuBytes).toBeUndefined();
+  });
+});
