@@ -147,3 +147,18 @@ test('ten epochs keep numTensors constant after the first (leak test, diagnostic
   await expect(diagnostics).not.toHaveAttribute('data-gpu-bytes', /./); // wasm: no GPU memory
   await expect(page.getByTestId('epoch-tensors')).toContainText('flat');
 });
+
+test('a batch and model too big for the backend are refused before the first step, naming the limit', async ({ page }) => {
+  await openStudio(page);
+  await page.getByTestId('stage-pretrain').click();
+  await page.getByTestId('encoder-kind').selectOption('conv');
+  await page.getByTestId('encoder-widths').fill('4096');
+  await configure(page, { epochs: 1, batchSize: 4096, backend: 'cpu' });
+  await page.getByTestId('train-start').click();
+  const alert = alertOf(page, 'too-big');
+  // 4096 images × 28 × 28 × 4096 filters × 4 bytes in one tensor.
+  await expect(alert).toContainText(/Too big for cpu: with a batch of 4096, the output of layer "[^"]+" needs \d+(\.\d)? GB in one buffer, over the cpu limit of 2\.0 GB \(.+\)\. Lower the batch size to \d+ or less/);
+  await expect(status(page)).toHaveAttribute('data-state', 'error');
+  expect(await attr(page, 'loss-chart', 'data-points')).toBe(0);
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+});

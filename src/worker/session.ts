@@ -201,9 +201,10 @@ export class StudioSession {
     };
     const onFault = (fault: RunFault) => {
       if (this.run?.id !== runId) return;
-      // A diverged run stays (paused) until recovered; a stopped one is remembered for recoverRun.
+      // A diverged run stays (paused) until recovered; every fault is remembered for recoverRun
+      // (also after the paused run was stopped).
       if (fault.kind === 'diverged') this.run.fault = fault;
-      else this.lastFault = { config: this.run.config, fault };
+      this.lastFault = { config: this.run.config, fault };
     };
     this.lastFault = null;
     const finished = executeRun({ runId, ds, config, control, resume, learningRate, onFault }, this.host, this.post, keep, onRunKey).finally(() => {

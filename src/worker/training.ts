@@ -6,6 +6,7 @@ import { restoreModel, restoreOptimizer } from '../engine/checkpoint/serialize';
 import type { Dataset } from '../engine/data/dataset';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { classifierFromEncoder, inputSignature, savedWeights } from '../engine/pretrain/encoders';
+import { buildDecoder, buildEncoder } from '../engine/pretrain/models';
 import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pretrain/pretrain';
 import { RunControl } from '../engine/train/control';
 import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
@@ -238,6 +239,17 @@ export async function executeRun(
 
     post({ type: 'runPhase', runId, state: 'running' });
     if (pretraining) {
+      // Too big for this backend: said before the first step, with the limit (encoder and decoder).
+      const limits = host.deviceLimits?.(info.active);
+      if (limits) {
+        const probes = [buildEncoder(config.encoder, ds.inputShape, config.seed)];
+        try {
+          if (config.objective !== 'gan') probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
+          for (const m of probes) checkFits(m, config.batchSize, limits);
+        } finally {
+          probes.forEach((m) => m.dispose());
+        }
+      }
       const outcome = await guarded(drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null))));
       if ('failed' in outcome) return await deviceFault(outcome.failed);
       outcome.done.encoder.dispose();
