@@ -94,7 +94,7 @@ export async function executeRun(
       kind === 'diverged'
         ? {
             kind,
-            message: `${why} Training is paused; ${where}. Likely cause: the learning rate (${config.learningRate}) is too high, or the inputs are not scaled (raw values such as pixels 0–255). Resume with the learning rate divided by 10 (${config.learningRate / 10}).`,
+            message: `${why} Training is paused; ${where}. Likely cause: the learning rate (${config.learningRate}) is too high, or the inputs are not scaled (raw values such as pixels 0–255).`,
             checkpointId: good?.id ?? null,
             checkpointEpoch: good?.epoch ?? null,
             learningRate: config.learningRate / 10,
@@ -213,7 +213,7 @@ export async function executeRun(
         case 'diverged':
           diverged =
             ev.bound !== undefined
-              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (three times the loss of guessing at random).`
+              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (3 × the loss of random guessing).`
               : `Training diverged at step ${ev.step}: the ${ev.series} became ${ev.loss}.`;
           break;
       }
