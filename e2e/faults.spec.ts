@@ -130,6 +130,13 @@ test('a lost WebGPU device is reported, the run stops cleanly, and it resumes fr
   await page.getByTestId('train-stop').click();
   await expect(status(page)).toHaveAttribute('data-state', 'stopped');
   await expect(alertOf(page, 'device-lost')).toHaveCount(0);
+  // Lost between runs: the next run gets a fresh device instead of failing.
+  await hook(page, 'loseDevice');
+  await configure(page, { epochs: 1 });
+  await page.getByTestId('train-start').click();
+  await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /\d/);
 });
 
 test('ten epochs keep numTensors constant after the first (leak test, diagnostics panel)', async ({ page }) => {

@@ -37,6 +37,12 @@ export const workerBackendHost: BackendHost = {
       case 'webgpu':
         if (!('gpu' in navigator)) throw new Error('this browser has no WebGPU (navigator.gpu is missing; use Chrome or Edge 113+)');
         await import('@tensorflow/tfjs-backend-webgpu');
+        {
+          // A device lost while no run watched it (between runs) is not used again.
+          const current = (tf.engine() as unknown as { registry: Record<string, { device?: GPUDevice } | undefined> }).registry.webgpu?.device;
+          if (current && (await Promise.race([current.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 0))])))
+            workerBackendHost.resetBackend!('webgpu');
+        }
         return;
       case 'webgl':
         if (typeof OffscreenCanvas === 'undefined') throw new Error('WebGL needs OffscreenCanvas in a worker, and this browser has none');
