@@ -2,6 +2,7 @@
 // reason the user can read. `auto` measures real training steps on every usable backend, because
 // the fastest one depends on the machine (on a software WebGPU adapter, WebGPU is the slowest).
 import * as tf from '@tensorflow/tfjs';
+import type { DeviceLimits } from './memory';
 import { BACKENDS, type AdapterInfo, type BackendChoice, type BackendInfo, type BackendName, type BackendProbe } from '../shared/types';
 
 /** What the host (worker, Node test, benchmark) provides to start backends. */
@@ -10,6 +11,27 @@ export interface BackendHost {
   prepare(name: BackendName): Promise<void>;
   /** The WebGPU adapter's description, or null when there is no adapter. */
   webgpuAdapter?(): Promise<AdapterInfo | null>;
+  /** What the active backend can hold (see memory.ts checkFits), or null when unknown. */
+  deviceLimits?(name: BackendName): DeviceLimits | null;
+  /** Watches the active GPU backend for a lost device or an out-of-memory error during a run. */
+  watchDevice?(name: BackendName): DeviceWatch | null;
+  /** After a lost device: a fresh backend instance is created on its next use. */
+  resetBackend?(name: BackendName): void;
+  /** Test hook: destroys the WebGPU device, as a driver reset would. */
+  loseDeviceForTest?(): void;
+}
+
+export interface DeviceFault {
+  kind: 'device-lost' | 'out-of-memory';
+  detail: string;
+}
+
+export interface DeviceWatch {
+  /** Resolves when the device is lost or runs out of memory (never otherwise). */
+  fault: Promise<DeviceFault>;
+  /** The fault, once it happened (synchronously readable). */
+  happened: DeviceFault | null;
+  dispose(): void;
 }
 
 export interface ChooseOptions {

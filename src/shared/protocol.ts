@@ -19,7 +19,16 @@ import type {
   ModelCard,
   InferenceInput,
   Prediction,
+  MemoryInfo,
+  RunFault,
 } from './types';
+
+/**
+ * The worker says it is alive every `periodMs` (also while training: the loop yields between
+ * batches); the page restarts a worker it has not heard from for `timeoutMs`, or for
+ * `loadingTimeoutMs` while a dataset loads (encoding a big table is long synchronous work).
+ */
+export const HEARTBEAT = { periodMs: 1000, timeoutMs: 20_000, loadingTimeoutMs: 120_000 } as const;
 
 export type Command =
   /** Brings back the dataset of the last visit, or loads `fallback`. */
@@ -52,6 +61,13 @@ export type Command =
   /** A model zip, or model.json with its weights (and preprocessing.json): becomes a checkpoint. */
   | { type: 'importModel'; id: number; files: File[] }
   | { type: 'predict'; id: number; source: string; input: InferenceInput }
+  /**
+   * After a fault: ends the paused or stopped run and goes on from its last good checkpoint (or
+   * its start), with the learning rate divided by 10 when the loss diverged.
+   */
+  | { type: 'recoverRun'; id: number; backend: TrainConfig['backend'] }
+  /** Test hook: destroys the WebGPU device (as a GPU reset would), or blocks the worker. */
+  | { type: 'testFault'; id: number; kind: 'device-lost' | 'hang'; ms?: number }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number };
@@ -71,6 +87,12 @@ export type WorkerEvent =
   | { type: 'reply'; id: number; reply: Reply }
   /** The model of the last finished run (null while none, or while a run trains it). */
   | { type: 'currentModel'; card: ModelCard | null }
+  /** Sign of life, with the engine's memory (see HEARTBEAT). */
+  | { type: 'heartbeat'; memory: MemoryInfo }
+  /** Memory at the end of each epoch of a run (a leak shows as growth). */
+  | { type: 'epochMemory'; runId: number; epoch: number; memory: MemoryInfo }
+  /** Why a run was paused or stopped, with what can be resumed. */
+  | { type: 'runFault'; runId: number; fault: RunFault }
   | { type: 'ok'; id: number }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }

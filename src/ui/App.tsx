@@ -5,6 +5,8 @@ import { Alerts } from './components/Alerts';
 import { BackendNotice } from './components/BackendNotice';
 import { CheckpointList } from './components/CheckpointList';
 import { DataPanel } from './components/DataPanel';
+import { Diagnostics } from './components/Diagnostics';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
 import { ModelUsePanel } from './components/ModelUsePanel';
@@ -90,22 +92,27 @@ export function App() {
       </header>
       <main className="layout">
         <aside className="setup" aria-label="Setup">
-          <DataPanel />
-          <ModelPanel />
-          <SettingsPanel />
-          <CheckpointList />
+          <ErrorBoundary name="setup panels">
+            <DataPanel />
+            <ModelPanel />
+            <SettingsPanel />
+            <CheckpointList />
+          </ErrorBoundary>
         </aside>
         <section className="live" aria-label="Live run" data-run-state={runState}>
-          <div className="panel run-panel">
-            <RunControls />
-            <BackendNotice />
-            <LossChart />
-            <RunDetails />
-          </div>
-          <PretrainView />
-          <ResultsPanel />
-          <ModelUsePanel />
-          <RunList />
+          <ErrorBoundary name="live run">
+            <div className="panel run-panel">
+              <RunControls />
+              <BackendNotice />
+              <LossChart />
+              <RunDetails />
+            </div>
+            <PretrainView />
+            <ResultsPanel />
+            <ModelUsePanel />
+            <RunList />
+            <Diagnostics />
+          </ErrorBoundary>
         </section>
       </main>
       <Alerts />

@@ -1,11 +1,13 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName, ImageOptions, InferenceInput, ModelCard, Prediction, TableOptions } from '../shared/types';
+import type { BuiltinDatasetName, ImageOptions, InferenceInput, ModelCard, Prediction, RunFault, TableOptions } from '../shared/types';
 import { useStudio, type AlertAction } from './store';
+import { HEARTBEAT } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
 
 const client = new WorkerClient(
   (e) => useStudio.getState().applyEvent(e),
   () => void restoreDataset('mnist', false),
+  () => (useStudio.getState().datasetLoading ? HEARTBEAT.loadingTimeoutMs : HEARTBEAT.timeoutMs),
 );
 
 function alertOn(e: unknown, action?: AlertAction): void {
@@ -83,6 +85,9 @@ export async function startRun(): Promise<void> {
 }
 
 export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<void> {
+  const fault = useStudio.getState().run.fault;
+  // Resuming a diverged run goes on from its last good state with the lowered learning rate.
+  if (action === 'resume' && fault?.kind === 'diverged') return recoverRun(fault);
   try {
     await client.request({ type: action });
   } catch (e) {
@@ -144,6 +149,35 @@ export async function deleteRun(runKey: string): Promise<void> {
   } catch (e) {
     alertOn(e);
   }
+}
+
+/**
+ * After a fault: from the run's last good checkpoint (or its start), on the backend chosen in the
+ * settings; a diverged run with its learning rate divided by 10, which the settings then show.
+ */
+export async function recoverRun(fault: RunFault): Promise<void> {
+  const s = useStudio.getState();
+  if (s.starting) return;
+  if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate });
+  useStudio.setState({ starting: true });
+  try {
+    await client.request({ type: 'recoverRun', backend: s.config.backend });
+  } catch (e) {
+    alertOn(e);
+  } finally {
+    useStudio.setState({ starting: false });
+  }
+}
+
+/** Test hooks (see e2e/faults.spec.ts): a lost WebGPU device, a hung or a killed worker. */
+async function loseDevice(): Promise<void> {
+  await client.request({ type: 'testFault', kind: 'device-lost' });
+}
+function hangWorker(ms: number): void {
+  void client.request({ type: 'testFault', kind: 'hang', ms }).catch(() => undefined);
+}
+function killWorker(): void {
+  client.killForTest();
 }
 
 /** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
@@ -210,5 +244,5 @@ export async function predict(source: string, input: InferenceInput): Promise<Pr
   }
 }
 
-useStudio.setState({ onPrune: () => void pruneCheckpoints() });
-Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite } });
+useStudio.setState({ onPrune: () => void pruneCheckpoints(), onRecover: (f) => void recoverRun(f), onResumeCheckpoint: (id) => void resumeCheckpoint(id) });
+Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite, loseDevice, hangWorker, killWorker } });

@@ -19,6 +19,8 @@ import {
   type RunState,
   type TrainConfig,
   type ModelCard,
+  type MemoryInfo,
+  type RunFault,
 } from '../shared/types';
 
 export interface AlertAction {
@@ -30,6 +32,8 @@ export interface Alert {
   id: number;
   message: string;
   action?: AlertAction;
+  /** What went wrong, for styling and tests: a run fault's kind, "worker", … */
+  kind?: string;
 }
 
 export interface RunView {
@@ -58,6 +62,10 @@ export interface RunView {
   layersEpoch: number;
   /** Things to know that are not faults (early stopping, best weights restored). */
   notices: string[];
+  /** Why the run was paused or stopped (diverged, device lost, …), with what can be resumed. */
+  fault: RunFault | null;
+  /** Worker memory at the end of each epoch (a leak shows as growth). */
+  epochMemory: { epoch: number; tensors: number }[];
 }
 
 export interface StudioState {
@@ -86,11 +94,18 @@ export interface StudioState {
   currentModel: ModelCard | null;
   /** Runs a reload interrupted, offered for resuming. */
   interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
+  /** The worker's memory, from its heartbeat. */
+  memory: MemoryInfo | null;
+  /** The worker was replaced after a crash or hang: offer its interrupted run once it is back. */
+  recovering: boolean;
+  /** Set by actions.ts: goes on after a run fault; resumes a checkpoint. */
+  onRecover?: (fault: RunFault) => void;
+  onResumeCheckpoint?: (checkpointId: string) => void;
   setFieldInvalid(field: string, invalid: boolean): void;
   /** Set by actions.ts: frees storage (the storage-full alert's button). */
   onPrune?: () => void;
   setConfig(patch: Partial<TrainConfig>): void;
-  pushAlert(message: string, action?: AlertAction): void;
+  pushAlert(message: string, action?: AlertAction, kind?: string): void;
   dismissAlert(id: number): void;
   applyEvent(e: WorkerEvent): void;
 }
@@ -113,6 +128,8 @@ const emptyRun = (): RunView => ({
   layers: [],
   layersEpoch: 0,
   notices: [],
+  fault: null,
+  epochMemory: [],
 });
 
 let alertCounter = 0;
@@ -135,6 +152,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   checkpoints: [],
   interrupted: [],
   currentModel: null,
+  memory: null,
+  recovering: false,
   starting: false,
   runs: [],
   compare: [],
@@ -148,7 +167,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
       return { invalidFields: invalid ? [...s.invalidFields, field] : s.invalidFields.filter((f) => f !== field) };
     }),
   setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
-  pushAlert: (message, action) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action }] })),
+  pushAlert: (message, action, kind) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action, kind }] })),
   dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) })),
 
   applyEvent: (e) => {
@@ -164,14 +183,35 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'currentModel':
         set({ currentModel: e.card });
         return;
+      case 'heartbeat':
+        set({ memory: e.memory });
+        return;
+      case 'epochMemory':
+        if (isCurrent) set({ memory: e.memory, run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] } });
+        return;
+      case 'runFault': {
+        if (!isCurrent) return;
+        const f = e.fault;
+        set({ run: { ...run, fault: f } });
+        const from = f.checkpointEpoch !== null ? `from epoch ${f.checkpointEpoch}` : 'from the start';
+        const label =
+          f.kind === 'diverged'
+            ? `Resume from last good checkpoint with learning rate ${f.learningRate}`
+            : f.kind === 'too-big'
+              ? null
+              : `Resume ${from}`;
+        get().pushAlert(f.message, label ? { label, run: () => get().onRecover?.(f) } : undefined, f.kind);
+        return;
+      }
       case 'failed':
         if (e.id < 0) {
           // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
-          get().pushAlert(e.message);
+          get().pushAlert(e.message, undefined, 'worker');
           set((s) => ({
             datasetLoading: null,
             workerReady: false,
             currentModel: null, // it lived in the worker that stopped
+            recovering: ['starting', 'running', 'paused'].includes(s.run.state),
             run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message } : s.run,
           }));
         }
@@ -231,6 +271,13 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'interrupted': {
         // The interrupted run's curve is shown as it was at its last checkpoint.
         const h = e.history;
+        // After a worker restart, the run it was training is offered right in the alert.
+        const resumable = e.runs.find((r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs);
+        if (get().recovering && resumable) {
+          const c = resumable.checkpoint!;
+          get().pushAlert(`“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`, { label: `Resume from epoch ${c.epoch}`, run: () => get().onResumeCheckpoint?.(c.id) }, 'worker-resume');
+        }
+        if (get().recovering) set({ recovering: false });
         set((s) => ({
           interrupted: e.runs,
           run:

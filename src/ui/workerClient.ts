@@ -1,6 +1,7 @@
 // The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
-// other event handed to the store. The worker starts on first use.
-import type { Command, CommandBody, Reply, WorkerEvent } from '../shared/protocol';
+// other event handed to the store. The worker starts on first use. A worker that crashes, or that
+// stays silent longer than HEARTBEAT.timeoutMs (hung), is replaced by a new one at once.
+import { HEARTBEAT, type Command, type CommandBody, type Reply, type WorkerEvent } from '../shared/protocol';
 
 type Pending = { resolve: (reply: Reply | undefined) => void; reject: (e: Error) => void; reply?: Reply };
 
@@ -13,39 +14,70 @@ export class WorkerClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
-
-  private crashed = false;
+  private lastSeen = 0;
+  private lastCheck = 0;
+  private heard = false;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly onEvent: (e: WorkerEvent) => void,
-    /** Called when a new worker replaces a crashed one (to bring the dataset back). */
+    /** Called when a new worker replaces a crashed or hung one (to bring the dataset back). */
     private readonly onRestart: () => void = () => undefined,
+    /** How long a silent worker is waited for now (longer while a dataset loads). */
+    private readonly timeoutMs: () => number = () => HEARTBEAT.timeoutMs,
   ) {}
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const restarting = this.crashed;
-    this.crashed = false;
     const w = new Worker(new URL('../worker/studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
-    w.onmessage = (e: MessageEvent<WorkerEvent>) => this.receive(e.data);
+    w.onmessage = (e: MessageEvent<WorkerEvent>) => {
+      if (this.worker !== w) return;
+      this.heard = true;
+      this.lastSeen = performance.now();
+      this.receive(e.data);
+    };
     w.onerror = (e) => {
-      // One alert for the crash (id -1); the pending requests fail quietly. A new worker starts
-      // on the next request.
-      const why = `The training worker stopped (${e.message || 'it failed to start'}). Your settings are kept; load a dataset again to continue.`;
-      this.pending.forEach((p) => p.reject(Object.assign(new Error(why), { code: 'worker-crashed' })));
-      this.pending.clear();
-      w.terminate();
-      this.worker = null;
-      this.crashed = true;
-      this.onEvent({ type: 'failed', id: -1, message: why });
+      if (this.worker === w) this.replace(`The training worker crashed (${e.message || 'it failed to start'})`);
     };
     this.worker = w;
-    if (restarting) queueMicrotask(this.onRestart);
+    this.heard = false;
+    this.lastSeen = this.lastCheck = performance.now();
+    this.watchdog ??= setInterval(() => this.check(), 1000);
     return w;
+  }
+
+  /** No message from a started worker for timeoutMs: it hangs (or was killed); replace it. */
+  private check(): void {
+    const now = performance.now();
+    // The page itself did not run for a while (frozen tab, sleeping laptop): count afresh.
+    if (now - this.lastCheck > 5000) this.lastSeen = now;
+    this.lastCheck = now;
+    const timeout = this.timeoutMs();
+    if (this.worker && this.heard && now - this.lastSeen > timeout) this.replace(`The training worker stopped answering (no heartbeat for ${Math.round(timeout / 1000)} s)`);
+  }
+
+  /**
+   * One alert for the failure (id -1); the pending requests fail quietly. A new worker starts at
+   * once and brings the dataset back; a run that was going can be resumed from its checkpoint.
+   */
+  private replace(what: string): void {
+    const why = `${what} and was restarted. Your settings and checkpoints are kept.`;
+    this.pending.forEach((p) => p.reject(Object.assign(new Error(why), { code: 'worker-crashed' })));
+    this.pending.clear();
+    this.worker?.terminate();
+    this.worker = null;
+    this.onEvent({ type: 'failed', id: -1, message: why });
+    this.ensure();
+    queueMicrotask(this.onRestart);
   }
 
   start(): void {
     this.ensure();
+  }
+
+  /** Test hook: the worker is terminated without a word, as a crash of its process would. */
+  killForTest(): void {
+    this.worker?.terminate();
   }
 
   /** Resolves with the request's reply data, if it has any. */

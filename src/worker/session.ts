@@ -9,7 +9,7 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import { DEFAULT_CONFIG, type BuiltinDatasetName, type EpochLog, type Evaluation, type TrainConfig } from '../shared/types';
+import { DEFAULT_CONFIG, type BuiltinDatasetName, type EpochLog, type Evaluation, type RunFault, type TrainConfig } from '../shared/types';
 import { restoreModel } from '../engine/checkpoint/serialize';
 import { evaluateTest } from '../engine/train/loop';
 import { validateFreeze } from '../engine/train/freeze';
@@ -35,7 +35,9 @@ export class StudioSession {
     () => this.data.dataset,
     () => this.run !== null,
   );
-  private run: { id: number; control: RunControl; runKey?: string } | null = null;
+  private run: { id: number; control: RunControl; runKey?: string; config: TrainConfig; fault?: RunFault; finished?: Promise<void> } | null = null;
+  /** The last run that ended on a fault (device lost, out of memory): recoverRun goes on from it. */
+  private lastFault: { config: TrainConfig; fault: RunFault } | null = null;
   private runCounter = 0;
   private loading: string | null = null;
   private lastProgress = { phase: '', fraction: -1 };
@@ -145,7 +147,23 @@ export class StudioSession {
           this.requireRun('pause').pause();
           break;
         case 'resume':
-          this.requireRun('resume').resume();
+          // A diverged run's weights are not worth continuing: resuming it means recovering.
+          if (this.run?.fault) await this.recover(cmd.type, undefined);
+          else this.requireRun('resume').resume();
+          break;
+        case 'recoverRun':
+          await this.recover(cmd.type, cmd.backend);
+          break;
+        case 'testFault':
+          if (cmd.kind === 'device-lost') {
+            if (!this.host.loseDeviceForTest) throw new Error('This host cannot lose its device.');
+            this.host.loseDeviceForTest();
+          } else {
+            const until = Date.now() + (cmd.ms ?? 60_000);
+            while (Date.now() < until) {
+              // blocks the worker: no heartbeat, no answers (the page must notice)
+            }
+          }
           break;
         case 'stop':
           this.requireRun('stop').stop();
@@ -155,6 +173,31 @@ export class StudioSession {
     } catch (e) {
       this.post({ type: 'failed', id: cmd.id, message: message(e), code: e instanceof DataError ? e.code : undefined });
     }
+  }
+
+  /**
+   * Goes on after a fault: from the run's last good checkpoint, or from its start when it had
+   * none, with the lowered learning rate when the loss diverged. A paused (diverged) run is ended
+   * first. `backend`: the backend to use now (undefined: the run's own).
+   */
+  private async recover(action: string, backend: TrainConfig['backend'] | undefined): Promise<void> {
+    let from: { config: TrainConfig; fault: RunFault } | null = null;
+    if (this.run?.fault) {
+      const { control, finished, config, fault } = this.run;
+      from = { config, fault };
+      control.stop();
+      await finished;
+    } else if (this.run) {
+      throw new Error(`Nothing to ${action === 'recoverRun' ? 'recover' : action}: a run is in progress.`);
+    } else from = this.lastFault;
+    if (!from) throw new Error('There is no failed run to go on from.');
+    this.lastFault = null;
+    const config = { ...from.config, backend: backend ?? from.config.backend };
+    const learningRate = from.fault.learningRate;
+    if (from.fault.checkpointId) {
+      const saved = await loadCheckpoint(from.fault.checkpointId);
+      this.start(config, saved, learningRate);
+    } else this.start(learningRate ? { ...config, learningRate } : config);
   }
 
   private requireRun(action: string): RunControl {
@@ -183,7 +226,7 @@ export class StudioSession {
     return this.data.flushed();
   }
 
-  private start(config: TrainConfig, resume?: RunRequest['resume']): void {
+  private start(config: TrainConfig, resume?: RunRequest['resume'], learningRate?: number): void {
     const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
@@ -191,7 +234,7 @@ export class StudioSession {
     validateConfig(resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: config.backend } : config, ds);
     const control = new RunControl();
     const runId = ++this.runCounter;
-    this.run = { id: runId, control };
+    this.run = { id: runId, control, config };
     let kept: tf.LayersModel | null = null;
     const keep = (m: tf.LayersModel) => {
       if (this.current) {
@@ -205,6 +248,14 @@ export class StudioSession {
     const onRunKey = (runKey: string) => {
       if (this.run?.id === runId) this.run.runKey = runKey;
     };
+    const onFault = (fault: RunFault) => {
+      if (this.run?.id !== runId) return;
+      // A diverged run stays (paused) until recovered; every fault is remembered for recoverRun
+      // (also after the paused run was stopped).
+      if (fault.kind === 'diverged') this.run.fault = fault;
+      this.lastFault = { config: this.run.config, fault };
+    };
+    this.lastFault = null;
     // What the run reports is also what a download of its model says about it.
     let evaluation: Evaluation | null = null;
     let lastEpoch: EpochLog | null = null;
@@ -219,7 +270,7 @@ export class StudioSession {
       }
       this.post(e, transfer);
     };
-    void executeRun({ runId, ds, config, control, resume }, this.host, post, keep, onRunKey).finally(async () => {
+    const finished = executeRun({ runId, ds, config, control, resume, learningRate, onFault }, this.host, post, keep, onRunKey).finally(async () => {
       if (this.run?.id === runId) this.run = null;
       void this.publishRuns();
       if (!kept || kept !== this.model || (ended !== 'done' && ended !== 'stopped') || !lastEpoch) return;
@@ -236,6 +287,7 @@ export class StudioSession {
         this.post({ type: 'warning', message: `The trained model could not be described: ${message(e)}` });
       }
     });
+    this.run.finished = finished;
   }
 
   private async publishRuns(): Promise<void> {
@@ -320,7 +372,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   };
   if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000) bad('Epochs', 'use a whole number from 1 to 1000.');
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096) bad('Batch size', 'use a whole number from 1 to 4096.');
-  if (!(c.learningRate > 0) || c.learningRate > 100) bad('Learning rate', 'use a positive number such as 0.001.');
+  if (!(c.learningRate > 0) || c.learningRate > 10_000) bad('Learning rate', 'use a positive number up to 10000, such as 0.001.');
   if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 1) bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
   if (!Number.isInteger(c.keepLast) || c.keepLast < 1) bad('Keep latest', 'use a whole number, 1 or more.');
   if (c.model === 'cnn' && ds.kind !== 'image') bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // Entry of the one module Web Worker: wires the session to postMessage.
-import type { Command, WorkerEvent } from '../shared/protocol';
+import { HEARTBEAT, type Command, type WorkerEvent } from '../shared/protocol';
+import { readMemory } from '../engine/memory';
 import { workerBackendHost } from './backendHost';
 import { loadBuiltin } from './builtinDatasets';
 import { StudioSession } from './session';
@@ -13,3 +14,14 @@ scope.onmessage = (e: MessageEvent<Command>) => {
   void session.handle(e.data);
 };
 post({ type: 'ready' });
+// Sign of life for the page, which restarts a worker that stays silent (see HEARTBEAT). The
+// training loop yields between batches, so this fires during runs too.
+setInterval(() => {
+  let memory;
+  try {
+    memory = readMemory();
+  } catch {
+    memory = { tensors: 0, bytes: 0, backend: '' };
+  }
+  post({ type: 'heartbeat', memory });
+}, HEARTBEAT.periodMs);

@@ -1,18 +1,20 @@
 // One run in the worker: choose the backend, build (or restore) the network, drive the engine's
 // generator, forward its events (batch progress coalesced), save checkpoints, evaluate.
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, type BackendHost } from '../engine/backends';
+import { chooseBackend, type BackendHost, type DeviceFault, type DeviceWatch } from '../engine/backends';
 import { restoreModel, restoreOptimizer } from '../engine/checkpoint/serialize';
 import type { Dataset } from '../engine/data/dataset';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { classifierFromEncoder, inputSignature, savedWeights } from '../engine/pretrain/encoders';
+import { buildDecoder, buildEncoder } from '../engine/pretrain/models';
 import { SERIES, pretrain, pretrainRows, type PretrainEvent } from '../engine/pretrain/pretrain';
 import { RunControl } from '../engine/train/control';
 import { evaluateTest, labelBudget, trainClassifier, type TrainEvent } from '../engine/train/loop';
 import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engine/train/measure';
 import type { Preprocessing } from '../shared/preprocessing';
 import { learningRateAt } from '../shared/schedule';
-import { DEFAULT_CONFIG, type CheckpointInfo, type TrainConfig } from '../shared/types';
+import { TooBigError, checkFits, isOutOfMemory, readMemory } from '../engine/memory';
+import { DEFAULT_CONFIG, type BackendName, type CheckpointInfo, type RunFault, type TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
@@ -26,6 +28,10 @@ export interface RunRequest {
   control: RunControl;
   /** Continue this checkpoint's run (fine-tuning only). */
   resume?: { info: CheckpointInfo; data: CheckpointData };
+  /** Recovering from a fault: this learning rate replaces the run's. */
+  learningRate?: number;
+  /** Told of a fault before the run pauses or ends for it (see faults.ts). */
+  onFault?: (fault: RunFault) => void;
 }
 
 function message(e: unknown): string {
@@ -87,8 +93,58 @@ export async function executeRun(
 ): Promise<void> {
   const { runId, ds, control, resume } = req;
   // Checkpoints of older versions lack newer settings: the defaults fill them in.
-  const config: TrainConfig = resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: req.config.backend } : req.config;
+  const base: TrainConfig = resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: req.config.backend } : req.config;
+  const config: TrainConfig = req.learningRate ? { ...base, learningRate: req.learningRate } : base;
   let checkpointer: RunCheckpointer | null = null;
+  let watch: DeviceWatch | null = null;
+  let active: BackendName | null = null;
+  /** The run's newest checkpoint it can go on from (fine-tuning, not its end), if any. */
+  const lastGood = async (): Promise<CheckpointInfo | null> => {
+    if (!checkpointer || config.stage !== 'finetune') return null;
+    try {
+      const mine = (await listCheckpoints()).filter((c) => c.runKey === checkpointer!.runKey && c.epoch < c.totalEpochs).sort((a, b) => b.epoch - a.epoch);
+      return mine[0] ?? null;
+    } catch {
+      return null;
+    }
+  };
+  /** Tells the UI; a diverged run then waits paused (its weights are not saved) until recovered or stopped. */
+  const fault = async (kind: RunFault['kind'], why: string, pause: boolean): Promise<void> => {
+    const good = await lastGood();
+    const where = good ? `the checkpoint of epoch ${good.epoch} is kept` : 'no checkpoint of this run was written yet, so it can start again from its beginning';
+    const f: RunFault =
+      kind === 'diverged'
+        ? {
+            kind,
+            message: `${why} Training is paused; ${where}. Likely cause: the learning rate (${config.learningRate}) is too high, or the inputs are not scaled (raw values such as pixels 0–255).`,
+            checkpointId: good?.id ?? null,
+            checkpointEpoch: good?.epoch ?? null,
+            learningRate: config.learningRate / 10,
+          }
+        : { kind, message: `${why} The run stopped; ${where}. Resume on this or another backend (Training → Backend).`, checkpointId: good?.id ?? null, checkpointEpoch: good?.epoch ?? null };
+    req.onFault?.(f);
+    post({ type: 'runFault', runId, fault: f });
+    if (!pause) {
+      await checkpointer?.setStatus('error');
+      post({ type: 'runEnded', runId, state: 'error' });
+      return;
+    }
+    await checkpointer?.setStatus('stopped');
+    post({ type: 'runPhase', runId, state: 'paused', message: f.message });
+    control.pause();
+    await control.waitWhilePaused(); // until the session recovers the run or the user stops it
+    post({ type: 'runEnded', runId, state: 'stopped' });
+  };
+  /** A lost device or a GPU out of memory: the run stops; the backend is made new for the next. */
+  const deviceFault = async (f: DeviceFault): Promise<void> => {
+    control.stop();
+    if (f.kind === 'device-lost' && active) host.resetBackend?.(active);
+    const why =
+      f.kind === 'device-lost'
+        ? `The GPU device was lost (${f.detail}).`
+        : `The GPU ran out of memory (${f.detail}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`;
+    await fault(f.kind, why, false);
+  };
   try {
     post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
     const pretraining = config.stage === 'pretrain';
@@ -107,6 +163,8 @@ export async function executeRun(
         pretraining ? measureAutoencoder(config.encoder, ds, config.batchSize) : measureThroughput(() => buildModel(config.model, ds.inputShape, outputs, config.seed), ds, config.batchSize),
     });
     post({ type: 'backend', runId, info });
+    watch = host.watchDevice?.(info.active) ?? null;
+    active = info.active;
     const readEvery = defaultReadEvery(info.active);
     const trainRows = pretraining ? pretrainRows(ds).length : labelBudget(ds, config, config.seed).length;
     const stepsPerEpoch = Math.ceil(trainRows / config.batchSize);
@@ -134,6 +192,10 @@ export async function executeRun(
 
     const coalescer = new ProgressCoalescer(({ progress, steps, losses }) => post({ type: 'progress', runId, progress, steps, losses }));
     let diverged = '';
+    const faultOrNever = watch ? (watch as DeviceWatch).fault : new Promise<DeviceFault>(() => undefined);
+    /** Drives the run until it ends or the device fails (a lost device may never answer a read). */
+    const guarded = async <R>(work: Promise<R>): Promise<{ done: R } | { failed: DeviceFault }> =>
+      Promise.race([work.then((done) => ({ done })), faultOrNever.then((failed) => ({ failed }))]);
     const cp = checkpointer;
     const onEvent = (ev: TrainEvent | PretrainEvent): void => {
       switch (ev.type) {
@@ -168,6 +230,7 @@ export async function executeRun(
           coalescer.flush();
           cp.addEpoch(ev.log);
           post({ type: 'epoch', runId, log: ev.log });
+          post({ type: 'epochMemory', runId, epoch: ev.log.epoch, memory: readMemory() });
           break;
         case 'snapshot':
           post({ type: 'snapshot', runId, snapshot: ev.snapshot });
@@ -182,7 +245,10 @@ export async function executeRun(
           post({ type: 'notice', runId, message: `The weights of epoch ${ev.epoch} (the lowest validation loss, ${ev.valLoss.toFixed(4)}) were restored; the test metrics are theirs.` });
           break;
         case 'diverged':
-          diverged = `The ${ev.series} loss became ${ev.loss} at step ${ev.step}: training diverged. Lower the learning rate (try ${config.learningRate / 10}) and start again.`;
+          diverged =
+            ev.bound !== undefined
+              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (3 × the loss of random guessing).`
+              : `Training diverged at step ${ev.step}: the ${ev.series} became ${ev.loss}.`;
           break;
       }
     };
@@ -207,23 +273,43 @@ export async function executeRun(
 
     post({ type: 'runPhase', runId, state: 'running' });
     if (pretraining) {
-      const result = await drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null)));
-      result.encoder.dispose();
+      // Too big for this backend: said before the first step, with the limit (encoder and decoder).
+      const limits = host.deviceLimits?.(info.active);
+      if (limits) {
+        const probes = [buildEncoder(config.encoder, ds.inputShape, config.seed)];
+        try {
+          if (config.objective !== 'gan') probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
+          for (const m of probes) checkFits(m, config.batchSize, limits);
+        } finally {
+          probes.forEach((m) => m.dispose());
+        }
+      }
+      const outcome = await guarded(drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null))));
+      if ('failed' in outcome) return await deviceFault(outcome.failed);
+      outcome.done.encoder.dispose();
       await cp.publish();
-      await ended(diverged ? 'error' : result.state === 'stopped' ? 'stopped' : 'done', diverged || undefined);
+      if (diverged) return await fault('diverged', diverged, true);
+      await ended(outcome.done.state === 'stopped' ? 'stopped' : 'done');
       return;
     }
 
     const model = resume ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`) : await start!.build();
     keepModel(model);
+    // Too big for this backend: said before the first step, with the limit.
+    const limits = host.deviceLimits?.(info.active);
+    if (limits) checkFits(model, config.batchSize, limits);
     const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
-    const final = await drive(
-      trainClassifier(model, ds, cfg, control, {
-        restoreOptimizer: resume ? (opt) => restoreOptimizer(opt, resume.data.model.optimizer) : undefined,
-        afterEpoch: (log, m, opt, last) => cp.afterEpoch(log, m, opt, last),
-      }),
+    const outcome = await guarded(
+      drive(
+        trainClassifier(model, ds, cfg, control, {
+          restoreOptimizer: resume ? (opt) => restoreOptimizer(opt, resume.data.model.optimizer) : undefined,
+          afterEpoch: (log, m, opt, last) => cp.afterEpoch(log, m, opt, last),
+        }),
+      ),
     );
-    if (diverged) return await ended('error', diverged);
+    if ('failed' in outcome) return await deviceFault(outcome.failed);
+    const final = outcome.done;
+    if (diverged) return await fault('diverged', diverged, true);
     if (final.steps > 0) {
       if (ds.split.test.length) {
         const evaluation = await evaluateTest(model, ds);
@@ -233,7 +319,15 @@ export async function executeRun(
     }
     await ended(final.state === 'stopped' ? 'stopped' : 'done');
   } catch (e) {
+    // A lost device often shows first as a failed operation: give its event a moment to arrive.
+    const device = watch ? (watch.happened ?? (await Promise.race([watch.fault, new Promise<null>((r) => setTimeout(() => r(null), 300))]))) : null;
+    if (device) return await deviceFault(device);
+    if (e instanceof TooBigError) return await fault('too-big', e.message, false);
+    if (isOutOfMemory(e))
+      return await fault('out-of-memory', `${active ?? 'The backend'} ran out of memory (${message(e)}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`, false);
     if (checkpointer) await checkpointer.setStatus('error');
     post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });
+  } finally {
+    watch?.dispose();
   }
 }

@@ -114,8 +114,14 @@ export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, confi
     },
   };
   try {
-    const inner = withEpochs(runBatches(task, cfg, control), async function* (e) {
+    const inner = withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
       const val = await evaluateLoss(model, ds, ds.split.val);
+      if (ds.split.val.length > 0 && !Number.isFinite(val.loss)) {
+        // Weights blew up between the last read and validation: nothing of this epoch is kept.
+        yield { type: 'diverged' as const, step: e.step, loss: val.loss, series: 'validation loss' };
+        control.stop();
+        return;
+      }
       const log: EpochLog = {
         epoch: e.epoch,
         step: e.step,
@@ -160,6 +166,15 @@ export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, confi
     tf.dispose(best.weights ?? []);
     if (phase.optimizer) disposeOptimizer(phase.optimizer);
   }
+}
+
+/**
+ * When a classifier's loss is diverging: its moving average is above three times the loss of
+ * guessing uniformly (ln of the class count; cross-entropy saturates near 16, so a blown-up
+ * network shows as a plateau there rather than as NaN). Regression (standardized labels): 1e4.
+ */
+export function lossBound(ds: Dataset): number {
+  return ds.task === 'classification' ? 3 * Math.log(Math.max(2, ds.classNames.length)) : 1e4;
 }
 
 function lastEpochRun(steps: number, stepsPerEpoch: number): number {

@@ -16,6 +16,11 @@ export interface RunnerConfig {
   /** Resuming: the first epoch to run (1-based) and the steps already done before it. */
   startEpoch?: number;
   startStep?: number;
+  /**
+   * Divergence bound on the first series: the run stops as diverged when a moving average of the
+   * batch losses (weight 0.3 on the newest) passes it. NaN and infinite losses always stop it.
+   */
+  lossBound?: number;
 }
 
 export interface StepTask {
@@ -38,7 +43,8 @@ export type RunnerEvent =
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number }
   | { type: 'epochEnd'; epoch: number; step: number; trainLoss: number; seconds: number }
-  | { type: 'diverged'; step: number; loss: number; series: string };
+  /** `bound`: set when the loss passed the divergence bound rather than becoming NaN/infinite. */
+  | { type: 'diverged'; step: number; loss: number; series: string; bound?: number };
 
 export interface RunnerResult {
   state: 'done' | 'stopped' | 'diverged';
@@ -58,6 +64,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
   let lastRead = performance.now();
   let rate = 0;
   let rateMark = { time: performance.now(), step };
+  let smoothed = NaN; // moving average of series 0, for the divergence bound
 
   // Every queued loss in one device-to-CPU transfer.
   const readLosses = async (): Promise<{ steps: number[]; losses: number[][] } | null> => {
@@ -99,6 +106,16 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
       if (bad >= 0) {
         yield { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: task.series[s]! };
         return true;
+      }
+    }
+    if (cfg.lossBound !== undefined) {
+      const values = read.losses[0]!;
+      for (let i = 0; i < values.length; i++) {
+        smoothed = Number.isNaN(smoothed) ? values[i]! : 0.7 * smoothed + 0.3 * values[i]!;
+        if (smoothed > cfg.lossBound) {
+          yield { type: 'diverged', step: read.steps[i]!, loss: smoothed, series: task.series[0]!, bound: cfg.lossBound };
+          return true;
+        }
       }
     }
     return false;

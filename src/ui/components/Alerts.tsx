@@ -8,7 +8,7 @@ export function Alerts() {
   return (
     <div className="alerts">
       {alerts.map((a) => (
-        <div key={a.id} role="alert" className="alert">
+        <div key={a.id} role="alert" className="alert" data-kind={a.kind}>
           <span>{a.message}</span>
           {a.action && (
             <button

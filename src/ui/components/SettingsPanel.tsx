@@ -102,7 +102,7 @@ export function SettingsPanel() {
           label="Learning rate"
           value={config.learningRate}
           min={1e-7}
-          max={100}
+          max={10_000}
           hint={learningRateHint(config)}
           onChange={(learningRate) => setConfig({ learningRate })}
         />
