@@ -2,6 +2,7 @@
 // backend, a whole session talks only to the app's own origin, and uploaded names are text.
 import { strToU8, zipSync } from 'fflate';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attr, configure, openStudio, watchErrors } from './helpers';
 
@@ -79,7 +80,7 @@ test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, 
   expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:/);
 });
 
-test('every request of a session (load, upload, train, checkpoint, reload) goes to the app\'s own origin', async ({ page, context, baseURL }) => {
+test('every request of a session (load, upload, train, checkpoint, download, import, reload) goes to the app\'s own origin', async ({ page, context, baseURL }) => {
   const foreign = watchOrigins(context, page, baseURL!);
   const own: string[] = [];
   context.on('request', (r) => own.push(r.url()));
@@ -94,13 +95,16 @@ test('every request of a session (load, upload, train, checkpoint, reload) goes 
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('checkpoint-item')).toHaveCount(2);
-  // DOWNLOAD / IMPORT: when `model-download` and `model-import` exist, add here:
-  //   const download = page.waitForEvent('download'); await page.getByTestId('model-download').click(); ...
-  //   await page.getByTestId('model-import').setInputFiles(await (await download).path());
+  // Download the model (built in the worker, saved from a blob: URL) and import it back.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('model-download').click();
+  const file = await (await download).path();
+  await page.getByTestId('model-import').setInputFiles({ name: 'model.zip', mimeType: 'application/zip', buffer: readFileSync(file) });
+  await expect(page.getByTestId('checkpoint-item')).toHaveCount(3);
   // A reload brings everything back from IndexedDB, not from a server.
   await page.reload();
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'customers');
-  await expect(page.getByTestId('checkpoint-item')).toHaveCount(2);
+  await expect(page.getByTestId('checkpoint-item')).toHaveCount(3);
   expect(own.length).toBeGreaterThan(5);
   expect(own.some((u) => u.includes('/data/mnist.bin'))).toBe(true); // requests are really observed
   expect(foreign).toEqual([]);

@@ -113,7 +113,7 @@ export type WorkerEvent =
   | { type: 'backend'; runId: number; info: BackendInfo }
   | { type: 'runPhase'; runId: number; state: RunState; message?: string }
   /** The loss series the run reports (e.g. ["loss"], or ["discriminator", "generator"]). */
-  | { type: 'runStarted'; runId: number; stage: Stage; series: string[]; title: string }
+  | { type: 'runStarted'; runId: number; stage: Stage; series: string[]; title: string; config: TrainConfig }
   /** Coalesced batch progress: several batches' losses in one message, a few per second. */
   | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[][] }
   | { type: 'snapshot'; runId: number; snapshot: PretrainSnapshot }
@@ -124,6 +124,8 @@ export type WorkerEvent =
   | { type: 'evaluated'; evaluation: Evaluation }
   /** The network's layers and which of them train, at the start and when freezing changes. */
   | { type: 'layers'; runId: number; epoch: number; layers: LayerInfo[] }
+  /** Early stopping put the weights of this epoch back: the run's model is that epoch's. */
+  | { type: 'bestRestored'; runId: number; log: EpochLog }
   /** Something the user should know about the run that is not a fault (early stopping). */
   | { type: 'notice'; runId: number; message: string }
   /** Every kept run, newest first (the run list and compare view). */

@@ -458,3 +458,13 @@ export interface RunFault {
   /** Diverged: the learning rate a recovery uses (the run's divided by 10). */
   learningRate?: number;
 }
+
+/**
+ * A stored config (a checkpoint's, a run's) with the settings newer versions added filled in.
+ * Older versions had only `labelsPerClass` (0: all labels).
+ */
+export function completeConfig(stored: Partial<TrainConfig>): TrainConfig {
+  const config = { ...DEFAULT_CONFIG, ...stored };
+  if (stored.labelBudget === undefined) config.labelBudget = (stored.labelsPerClass ?? 0) > 0 ? 'perClass' : 'all';
+  return config;
+}

@@ -57,6 +57,8 @@ export interface RunView {
   epochs: EpochLog[];
   evaluation: Evaluation | null;
   backend: BackendInfo | null;
+  /** The settings the run really uses (a resumed run's are its checkpoint's). */
+  config: TrainConfig | null;
   /** Fine-tuning: the layers and which of them train now (changes when freezing ends). */
   layers: LayerInfo[];
   layersEpoch: number;
@@ -125,6 +127,7 @@ const emptyRun = (): RunView => ({
   epochs: [],
   evaluation: null,
   backend: null,
+  config: null,
   layers: [],
   layersEpoch: 0,
   notices: [],
@@ -208,11 +211,13 @@ export const useStudio = create<StudioState>()((set, get) => ({
           // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
           get().pushAlert(e.message, undefined, 'worker');
           set((s) => ({
+            // A fault's "Resume" belonged to the worker that stopped; the restart offers its own.
+            alerts: s.alerts.filter((a) => !['diverged', 'device-lost', 'out-of-memory'].includes(a.kind ?? '')),
             datasetLoading: null,
             workerReady: false,
             currentModel: null, // it lived in the worker that stopped
             recovering: ['starting', 'running', 'paused'].includes(s.run.state),
-            run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message } : s.run,
+            run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message, fault: null } : { ...s.run, fault: null },
           }));
         }
         return;
@@ -236,7 +241,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
           imageOptions: e.summary.imageOptions ?? s.imageOptions,
           // A new dataset makes the last run's results stale.
           run: s.run.state === 'idle' ? s.run : { ...emptyRun() },
-          evaluation: fresh ? null : s.evaluation,
+          evaluation: null, // its labels or scaling may have changed
         }));
         return;
       }
@@ -250,7 +255,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
         if (e.info.fellBack) get().pushAlert(e.info.reason);
         return;
       case 'runStarted':
-        if (isCurrent) set({ run: { ...run, stage: e.stage, series: e.series, title: e.title, losses: e.series.map(() => []) } });
+        if (isCurrent) set({ run: { ...run, stage: e.stage, series: e.series, title: e.title, config: e.config, losses: e.series.map(() => []) } });
         return;
       case 'progress':
         if (!isCurrent) return;
@@ -304,6 +309,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'layers':
         if (isCurrent) set({ run: { ...run, layers: e.layers, layersEpoch: e.epoch } });
         return;
+      case 'bestRestored':
+        return; // the notice that comes with it says so
       case 'notice':
         if (isCurrent) set({ run: { ...run, notices: [...run.notices, e.message] } });
         return;

@@ -37,7 +37,7 @@ export class RunCheckpointer {
     private readonly config: TrainConfig,
     private readonly ds: Dataset,
     history?: RunHistory,
-    private readonly meta: { from: string; trainRows: number } = { from: '', trainRows: 0 },
+    private meta: { from: string; trainRows: number } = { from: '', trainRows: 0 },
   ) {
     this.history = history ?? { series: [], steps: [], losses: [], epochs: [] };
   }
@@ -61,9 +61,13 @@ export class RunCheckpointer {
     this.status = status;
     try {
       if (!this.loadedStart) {
-        // A resumed run keeps the start time of its record.
+        // A resumed run keeps the start time and start point of its record.
         this.loadedStart = true;
-        this.startedAt = (await getRun(this.runKey))?.startedAt ?? this.startedAt;
+        const existing = await getRun(this.runKey);
+        if (existing) {
+          this.startedAt = existing.startedAt ?? this.startedAt;
+          if (existing.from) this.meta = { from: existing.from, trainRows: existing.trainRows || this.meta.trainRows };
+        }
       }
       await putRun({
         runKey: this.runKey,

@@ -4,6 +4,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
@@ -44,6 +45,23 @@ describe('ModelService', () => {
     expect(Math.abs(direct.prediction.value! - 500)).toBeLessThan(2000);
     service.forget();
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('refuses a pretrained encoder: it has no task head to predict with', async () => {
+    const ds = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'price_k' });
+    const model = buildModel('mlp', ds.inputShape, 0, 3);
+    const current: CurrentModel = { model, name: 'houses run', datasetName: 'houses', preprocessing: ds.preprocessing, task: 'regression', epoch: 1, metrics: {} };
+    const service = new ModelService(() => current, () => ds, () => false);
+    const exported = await service.export('current', 'zip');
+    if (exported.kind !== 'files') throw new Error('files expected');
+    const files = unzipSync(new Uint8Array(exported.files[0]!.data));
+    const pre = JSON.parse(strFromU8(files['preprocessing.json']!)) as { model: { stage: string } };
+    expect(pre.model.stage).toBe('finetune');
+    const asEncoder = zipSync({ ...files, 'preprocessing.json': strToU8(JSON.stringify({ ...pre, model: { ...pre.model, stage: 'pretrain' } })) });
+    const before = (await listCheckpoints()).length;
+    await expect(service.import([new File([asEncoder], 'encoder.zip')])).rejects.toThrow(/pretrained encoder without a task head/);
+    expect((await listCheckpoints()).length).toBe(before);
     model.dispose();
   });
 

@@ -168,6 +168,9 @@ export class ModelService {
       preprocessing = ds.preprocessing;
       meta = { name: label.replace(/\.(zip|json)$/i, ''), dataset: ds.name, stage: 'finetune', epoch: 0, task: ds.task, modelInputShape: parsed.inputShape, metrics: {} };
     }
+    // An encoder has no task head: as a "classifier" it would output its features, not classes.
+    if (meta.stage === 'pretrain' || meta.task === 'none')
+      throw new ModelFileError(`${label} is a pretrained encoder without a task head, so it cannot predict or be fine-tuned as imported. Import a fine-tuned model's .zip instead.`);
     if (inputWidth(preprocessing) !== width)
       throw new ModelFileError(`The model takes ${parsed.inputShape.join('×')} inputs, but its preprocessing.json makes ${inputWidth(preprocessing)} values. The two files do not belong together.`);
     const outputs = parsed.outputShape.reduce((a, b) => a * b, 1);
@@ -270,8 +273,13 @@ export class ModelService {
   /** Frees the cached network (e.g. when its checkpoint is deleted). */
   forget(source?: string): void {
     if (this.cached && (!source || this.cached.key.startsWith(`${source}@`))) {
-      this.cached.model.dispose();
+      const { model } = this.cached;
       this.cached = null;
+      try {
+        model.dispose();
+      } catch {
+        // its tensors went with a lost device
+      }
     }
   }
 }

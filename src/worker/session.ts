@@ -9,8 +9,9 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import { DEFAULT_CONFIG, type BuiltinDatasetName, type EpochLog, type Evaluation, type RunFault, type TrainConfig } from '../shared/types';
+import { completeConfig, type BuiltinDatasetName, type EpochLog, type Evaluation, type RunFault, type TrainConfig } from '../shared/types';
 import { restoreModel } from '../engine/checkpoint/serialize';
+import { inputSignature } from '../engine/pretrain/encoders';
 import { evaluateTest } from '../engine/train/loop';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
@@ -28,6 +29,8 @@ function message(e: unknown): string {
 export class StudioSession {
   private readonly data: DatasetManager;
   private model: tf.LayersModel | null = null;
+  /** What `model` was trained on: evaluating it on other data is refused. */
+  private modelData: { signature: string; classNames: string; name: string } | null = null;
   /** The last finished fine-tuning run's model, offered for download and inference. */
   private current: CurrentModel | null = null;
   private readonly models = new ModelService(
@@ -93,7 +96,7 @@ export class StudioSession {
         case 'resumeCheckpoint': {
           const saved = await loadCheckpoint(cmd.checkpointId);
           if (saved.info.stage !== 'finetune') throw new Error('Only fine-tuning runs can be resumed; use a pretraining checkpoint as "Start from" instead.');
-          if (saved.info.epoch >= saved.info.totalEpochs) throw new Error(`"${saved.info.name}" is the end of its run (epoch ${saved.info.epoch} of ${saved.info.totalEpochs}); there is nothing left to resume. Use it as "Start from" to train further.`);
+          if (saved.info.epoch >= saved.info.totalEpochs || saved.info.tags.includes('final')) throw new Error(`"${saved.info.name}" is the end of its run (epoch ${saved.info.epoch} of ${saved.info.totalEpochs}); there is nothing left to resume. Use it as "Start from" to train further.`);
           this.start(cmd.config, saved);
           break;
         }
@@ -231,7 +234,7 @@ export class StudioSession {
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
     if (this.loading) throw new Error(`${this.loading} is still loading; start when it is ready.`);
-    validateConfig(resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: config.backend } : config, ds);
+    validateConfig(resume ? { ...completeConfig(resume.info.config), backend: config.backend, ...(learningRate ? { learningRate } : {}) } : config, ds);
     const control = new RunControl();
     const runId = ++this.runCounter;
     this.run = { id: runId, control, config };
@@ -243,6 +246,7 @@ export class StudioSession {
       }
       this.model?.dispose();
       this.model = m;
+      this.modelData = { signature: inputSignature(ds), classNames: ds.classNames.join('\u0000'), name: ds.name };
       kept = m;
     };
     const onRunKey = (runKey: string) => {
@@ -254,6 +258,17 @@ export class StudioSession {
       // (also after the paused run was stopped).
       if (fault.kind === 'diverged') this.run.fault = fault;
       this.lastFault = { config: this.run.config, fault };
+      if (fault.kind === 'device-lost') {
+        // Models on the lost device cannot be used again (the backend is made anew).
+        try {
+          this.model?.dispose();
+        } catch {
+          // its tensors went with the device
+        }
+        this.model = null;
+        this.modelData = null;
+        this.models.forget();
+      }
     };
     this.lastFault = null;
     // What the run reports is also what a download of its model says about it.
@@ -261,8 +276,11 @@ export class StudioSession {
     let lastEpoch: EpochLog | null = null;
     let ended: string | null = null;
     let title = '';
+    let faulted = false;
     const post: Post = (e, transfer) => {
       if ('runId' in e && e.runId === runId) {
+        if (e.type === 'runFault') faulted = true;
+        if (e.type === 'bestRestored') lastEpoch = e.log;
         if (e.type === 'evaluation') evaluation = e.evaluation;
         if (e.type === 'epoch') lastEpoch = e.log;
         if (e.type === 'runEnded') ended = e.state;
@@ -273,7 +291,8 @@ export class StudioSession {
     const finished = executeRun({ runId, ds, config, control, resume, learningRate, onFault }, this.host, post, keep, onRunKey).finally(async () => {
       if (this.run?.id === runId) this.run = null;
       void this.publishRuns();
-      if (!kept || kept !== this.model || (ended !== 'done' && ended !== 'stopped') || !lastEpoch) return;
+      // A diverged or faulted run's weights are not a model to hand out.
+      if (!kept || kept !== this.model || faulted || (ended !== 'done' && ended !== 'stopped') || !lastEpoch) return;
       const metrics: Record<string, number> = { valLoss: lastEpoch.valLoss, valAccuracy: lastEpoch.valAccuracy, trainLoss: lastEpoch.trainLoss };
       const ev = evaluation as Evaluation | null;
       if (ev?.task === 'classification') Object.assign(metrics, { testLoss: ev.loss, testAccuracy: ev.accuracy, testMacroF1: ev.macroF1, testSamples: ev.samples });
@@ -306,8 +325,10 @@ export class StudioSession {
     if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no labels to evaluate against.`);
     if (!ds.split.test.length) throw new Error(`${ds.name} has no test rows; raise the test share to evaluate.`);
     if (!checkpointId) {
-      if (!this.model) throw new Error('No model to evaluate yet: train one, or evaluate a checkpoint.');
-      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(this.model, ds)), title: 'The last run\'s model' } });
+      if (!this.model || !this.modelData) throw new Error('No fine-tuned model to evaluate yet: fine-tune one, or evaluate a checkpoint.');
+      if (this.modelData.signature !== inputSignature(ds) || this.modelData.classNames !== ds.classNames.join('\u0000'))
+        throw new Error(`The last fine-tuned model was trained on ${this.modelData.name} (other inputs or classes than ${ds.name} now); evaluate a checkpoint that fits ${ds.name} instead.`);
+      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(this.model, ds)), title: 'The last fine-tuned model' } });
       return;
     }
     const { info, data } = await loadCheckpoint(checkpointId);
@@ -396,5 +417,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (c.head.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096) || c.head.hidden.length > 4) bad('Head layers', 'give up to 4 whole numbers from 1 to 4096, such as "64".');
   if (!(c.head.dropout >= 0 && c.head.dropout < 1)) bad('Head dropout', 'use a rate from 0 to below 1, such as 0.5.');
   if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1)) bad('Early stopping', 'patience is a whole number of epochs, 1 or more.');
+  if (c.earlyStopping.enabled && !ds.split.val.length) bad('Early stopping', `it watches the validation loss, and ${ds.name} has no validation rows; raise the validation share or turn early stopping off.`);
+  if (c.labelBudget === 'perClass' && ds.task !== 'classification') bad('Label budget', '"N per class" needs classes; for regression use all labels or a fraction.');
   if (ds.split.train.length === 0) bad('Data', 'the training split is empty; lower the validation and test shares.');
 }

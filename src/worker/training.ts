@@ -14,7 +14,7 @@ import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engi
 import type { Preprocessing } from '../shared/preprocessing';
 import { learningRateAt } from '../shared/schedule';
 import { TooBigError, checkFits, isOutOfMemory, readMemory } from '../engine/memory';
-import { DEFAULT_CONFIG, type BackendName, type CheckpointInfo, type RunFault, type TrainConfig } from '../shared/types';
+import { completeConfig, type BackendName, type CheckpointInfo, type RunFault, type TrainConfig } from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
@@ -93,7 +93,7 @@ export async function executeRun(
 ): Promise<void> {
   const { runId, ds, control, resume } = req;
   // Checkpoints of older versions lack newer settings: the defaults fill them in.
-  const base: TrainConfig = resume ? { ...DEFAULT_CONFIG, ...resume.info.config, backend: req.config.backend } : req.config;
+  const base: TrainConfig = resume ? { ...completeConfig(resume.info.config), backend: req.config.backend } : req.config;
   const config: TrainConfig = req.learningRate ? { ...base, learningRate: req.learningRate } : base;
   let checkpointer: RunCheckpointer | null = null;
   let watch: DeviceWatch | null = null;
@@ -186,7 +186,7 @@ export async function executeRun(
     const from = resume ? (resume.info.config.initFrom === 'scratch' ? 'scratch' : resume.info.runTitle) : pretraining ? '' : start!.from;
     checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history, { from, trainRows });
     onRunKey(checkpointer.runKey);
-    post({ type: 'runStarted', runId, stage: config.stage, series, title });
+    post({ type: 'runStarted', runId, stage: config.stage, series, title, config });
     if (resume) post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
     await checkpointer.setStatus('running');
 
@@ -242,6 +242,7 @@ export async function executeRun(
           post({ type: 'notice', runId, message: `Early stopping after epoch ${ev.epoch}: the validation loss has not improved for ${config.earlyStopping.patience} epochs (best: epoch ${ev.bestEpoch}).` });
           break;
         case 'restoredBest':
+          post({ type: 'bestRestored', runId, log: ev.log });
           post({ type: 'notice', runId, message: `The weights of epoch ${ev.epoch} (the lowest validation loss, ${ev.valLoss.toFixed(4)}) were restored; the test metrics are theirs.` });
           break;
         case 'diverged':

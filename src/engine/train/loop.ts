@@ -27,7 +27,7 @@ export type TrainEvent =
   /** Early stopping ended the run after `epoch`. */
   | { type: 'earlyStop'; epoch: number; bestEpoch: number }
   /** The best epoch's weights were put back (early stopping). */
-  | { type: 'restoredBest'; epoch: number; valLoss: number };
+  | { type: 'restoredBest'; epoch: number; valLoss: number; log: EpochLog };
 
 export type TrainResult = RunnerResult;
 
@@ -38,7 +38,7 @@ export interface TrainHooks {
    * Called after each epoch's validation, between batches (e.g. to save a checkpoint); with
    * early stopping, once more at the end with the best epoch's log and weights, `final` set.
    */
-  afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer, final?: boolean) => Promise<void>;
+  afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null, final?: boolean) => Promise<void>;
 }
 
 /** The trainable variables in a stable order (Adam keeps its slots by position). */
@@ -82,12 +82,13 @@ export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, confi
   let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null, log: null as EpochLog | null };
   let sinceBest = 0;
   let stopAfter = 0;
+  let divergedInValidation = false;
 
   const task: StepTask = {
     series: ['loss'],
     rows,
     beginEpoch: async (epoch) => {
-      if (stopAfter) return false;
+      if (stopAfter || divergedInValidation) return false;
       const headPhase = headOnly(cfg.freeze, epoch);
       if (phase.headOnly === headPhase && phase.optimizer) return;
       // Another set of trainable variables: a fresh optimizer (Adam keeps its slots by position).
@@ -118,8 +119,9 @@ export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, confi
       const val = await evaluateLoss(model, ds, ds.split.val);
       if (ds.split.val.length > 0 && !Number.isFinite(val.loss)) {
         // Weights blew up between the last read and validation: nothing of this epoch is kept.
+        // The run ends as diverged (not stopped), so that it can wait paused for recovery.
         yield { type: 'diverged' as const, step: e.step, loss: val.loss, series: 'validation loss' };
-        control.stop();
+        divergedInValidation = true;
         return;
       }
       const log: EpochLog = {
@@ -152,14 +154,16 @@ export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, confi
       next = await inner.next();
     }
     while (pendingEvents.length) yield pendingEvents.shift()!;
-    const result = next.value;
+    const result: TrainResult = divergedInValidation ? { ...next.value, state: 'diverged' } : next.value;
     if (best.weights && result.state !== 'diverged') {
       if (best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch))) {
         model.setWeights(best.weights);
-        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.loss };
+        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.loss, log: best.log! };
       }
       // The run's result is the best epoch: saved as its final checkpoint.
-      if (result.state === 'done' && phase.optimizer) await hooks.afterEpoch?.(best.log!, model, phase.optimizer, true);
+      // Saved without optimizer state: it belongs to a later epoch (maybe another freezing phase),
+      // and a final checkpoint is not resumed.
+      if (result.state === 'done') await hooks.afterEpoch?.(best.log!, model, null, true);
     }
     return result;
   } finally {

@@ -38,7 +38,7 @@ export function CheckpointList() {
 function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: boolean; onStartFrom: () => void }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(c.name);
-  const resumable = c.stage === 'finetune' && c.epoch < c.totalEpochs;
+  const resumable = c.stage === 'finetune' && c.epoch < c.totalEpochs && !c.tags.includes('final');
   return (
     <li className="checkpoint" data-testid="checkpoint-item" data-id={c.id} data-stage={c.stage} data-epoch={c.epoch} data-run={c.runKey} data-tags={c.tags.join(' ')}>
       <div className="cp-main">

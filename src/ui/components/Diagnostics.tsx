@@ -11,8 +11,10 @@ export function Diagnostics() {
   const memory = useStudio((s) => s.memory);
   const perEpoch = useStudio((s) => s.run.epochMemory);
   const ready = useStudio((s) => s.workerReady);
-  const first = perEpoch[0]?.tensors;
-  const grew = perEpoch.length > 1 && perEpoch.some((e) => e.tensors !== first);
+  // A leak grows every epoch. One step up is not one: early stopping keeps a copy of the best
+  // weights from epoch 2 on, and unfreezing gives the optimizer slots for more weights.
+  const last = perEpoch.slice(-3).map((e) => e.tensors);
+  const grew = last.length === 3 && last[0]! < last[1]! && last[1]! < last[2]!;
   return (
     <Panel id="diagnostics" title="Diagnostics">
       <dl

@@ -109,7 +109,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
           {schedule.kind === 'step' && (
             <>
               <NumberField testId="step-every" label="Decay every (epochs)" value={schedule.stepEvery} min={1} max={1000} integer disabled={locked} onChange={(stepEvery) => setSchedule({ stepEvery })} />
-              <NumberField testId="step-factor" label="Multiply by" value={schedule.stepFactor} min={0} max={1} disabled={locked} onChange={(stepFactor) => setSchedule({ stepFactor })} />
+              <NumberField testId="step-factor" label="Multiply by" value={schedule.stepFactor} min={0.0001} max={1} disabled={locked} onChange={(stepFactor) => setSchedule({ stepFactor })} />
             </>
           )}
           {schedule.kind === 'cosine' && (

@@ -13,6 +13,12 @@ function budgetRows(ds: DatasetSummary, c: TrainConfig): number {
   return train;
 }
 
+/** Whether two configs give the same learning-rate plan (ignoring the batch count). */
+function sameSchedule(a: TrainConfig, b: TrainConfig): boolean {
+  const key = (c: TrainConfig) => JSON.stringify([c.learningRate, c.epochs, c.batchSize, c.schedule, c.freeze, c.labelBudget, c.labelFraction, c.labelsPerClass]);
+  return key(a) === key(b);
+}
+
 /**
  * Fine-tuning's run details: the learning rate over the whole run (the plan, with the current
  * step marked) and the layers with which of them train now.
@@ -23,9 +29,15 @@ export function RunDetails() {
   const run = useStudio((s) => s.run);
   const active = run.state !== 'idle' && run.stage === 'finetune';
   if (!ds || (config.stage !== 'finetune' && !active)) return null;
+  // The run's own plan (a resumed run keeps its checkpoint's settings) with its current step,
+  // while it trains and after, until the settings change: then the plan for the next run.
+  const live = ['starting', 'running', 'paused'].includes(run.state);
+  const showRun = active && run.config !== null && run.progress !== null && (live || sameSchedule(run.config, config));
+  const shown = showRun ? run.config! : config;
+  const stepsPerEpoch = showRun ? run.progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
   return (
     <div className="run-details">
-      <LearningRateChart config={config} stepsPerEpoch={run.progress?.stepsPerEpoch ?? Math.ceil(budgetRows(ds, config) / config.batchSize)} current={active ? run.progress : null} />
+      <LearningRateChart config={shown} stepsPerEpoch={stepsPerEpoch} current={showRun ? run.progress : null} />
       {active && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
       {run.notices.length > 0 && (
         <ul className="notices" role="status" data-testid="run-notices">

@@ -2,7 +2,7 @@
 // data, then read back and verified before it is reported: a write that is interrupted (tab
 // closed, quota hit, a forced fault) leaves no partial entry and the earlier checkpoints intact.
 import { CheckpointError, verify } from '../../engine/checkpoint/serialize';
-import type { CheckpointInfo } from '../../shared/types';
+import { completeConfig, type CheckpointInfo } from '../../shared/types';
 import { openStudioDB, type CheckpointData, type RunRecord } from './db';
 
 /**
@@ -135,7 +135,7 @@ export async function takeInterruptedRuns(): Promise<RunRecord[]> {
 export async function listRuns(): Promise<RunRecord[]> {
   const all = await (await openStudioDB()).getAll('runs');
   return all
-    .map((r) => ({ ...r, from: r.from ?? '', trainRows: r.trainRows ?? 0, epochs: r.epochs ?? [], metrics: r.metrics ?? null, startedAt: r.startedAt ?? r.updatedAt }))
+    .map((r) => ({ ...r, config: completeConfig(r.config), from: r.from ?? '', trainRows: r.trainRows ?? 0, epochs: r.epochs ?? [], metrics: r.metrics ?? null, startedAt: r.startedAt ?? r.updatedAt }))
     .sort((a, b) => b.startedAt - a.startedAt);
 }
 
