@@ -248,7 +248,7 @@ export async function executeRun(
         case 'diverged':
           diverged =
             ev.bound !== undefined
-              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (3 × the loss of random guessing).`
+              ? `Training diverged at step ${ev.step}: the ${ev.series} grew to ${ev.loss.toFixed(2)}, past the bound of ${ev.bound.toFixed(2)} (3 × the loss of random guessing, or of the first batch if higher).`
               : `Training diverged at step ${ev.step}: the ${ev.series} became ${ev.loss}.`;
           break;
       }

@@ -42,7 +42,11 @@ describe('divergence', () => {
     expect(result.state).toBe('diverged');
     const d = events.find((e) => e.type === 'diverged');
     // Cross-entropy saturates near 16 instead of becoming NaN: the bound catches it.
-    expect(d).toMatchObject({ type: 'diverged', bound: 3 * Math.log(10) });
+    // (the bound: 3 × ln 10, or 3 × the first batch's loss when that is higher)
+    const { bound, loss } = d as { bound: number; loss: number };
+    expect(bound).toBeGreaterThanOrEqual(3 * Math.log(10));
+    expect(bound).toBeLessThan(10);
+    expect(loss).toBeGreaterThan(bound);
     expect((d as { step: number }).step).toBeLessThanOrEqual(5);
     expect(events.some((e) => e.type === 'epoch')).toBe(false);
     expect(saved).toBe(0);
@@ -109,5 +113,20 @@ describe('reading memory', () => {
     expect(m.backend).toBe('cpu');
     expect(m.tensors).toBe(tf.memory().numTensors);
     expect(m.gpuBytes).toBeUndefined();
+  });
+});
+
+describe('divergence bound', () => {
+  it('is relative to a high first loss: a start above 3 × ln(classes) is not divergence', async () => {
+    const ds = sliceSplits(mnist, 320, 64, 64);
+    // Inputs scaled up 30x: the first losses are large, yet the run learns (it is not diverging).
+    const loud: typeof ds = { ...ds, xScale: ds.xScale * 30 };
+    const model = buildModel('mlp', ds.inputShape, 10, 1);
+    const { events, result } = await collect(trainClassifier(model, loud, { epochs: 2, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 }, new RunControl()));
+    const first = events.find((e) => e.type === 'losses') as { losses: number[][] };
+    expect(first.losses[0]![0]).toBeGreaterThan(lossBound(ds)); // starts past the fixed bound
+    expect(events.some((e) => e.type === 'diverged')).toBe(false);
+    expect(result.state).toBe('done');
+    model.dispose();
   });
 });

@@ -18,7 +18,9 @@ export interface RunnerConfig {
   startStep?: number;
   /**
    * Divergence bound on the first series: the run stops as diverged when a moving average of the
-   * batch losses (weight 0.3 on the newest) passes it. NaN and infinite losses always stop it.
+   * batch losses (weight 0.3 on the newest) passes it, or passes 3 × the run's first batch loss if
+   * that is higher (a pretrained encoder with large features can start above the bound). NaN and
+   * infinite losses always stop it.
    */
   lossBound?: number;
 }
@@ -65,6 +67,7 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
   let rate = 0;
   let rateMark = { time: performance.now(), step };
   let smoothed = NaN; // moving average of series 0, for the divergence bound
+  let bound = Infinity; // set from the first loss read
 
   // Every queued loss in one device-to-CPU transfer.
   const readLosses = async (): Promise<{ steps: number[]; losses: number[][] } | null> => {
@@ -111,9 +114,10 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
     if (cfg.lossBound !== undefined) {
       const values = read.losses[0]!;
       for (let i = 0; i < values.length; i++) {
+        if (Number.isNaN(smoothed)) bound = Math.max(cfg.lossBound, 3 * values[i]!);
         smoothed = Number.isNaN(smoothed) ? values[i]! : 0.7 * smoothed + 0.3 * values[i]!;
-        if (smoothed > cfg.lossBound) {
-          yield { type: 'diverged', step: read.steps[i]!, loss: smoothed, series: task.series[0]!, bound: cfg.lossBound };
+        if (smoothed > bound) {
+          yield { type: 'diverged', step: read.steps[i]!, loss: smoothed, series: task.series[0]!, bound };
           return true;
         }
       }
