@@ -20,3 +20,15 @@ export function sliceSplits(ds: Dataset, train: number, val: number, test: numbe
   const v = ds.split.val.length;
   return { ...ds, split: { train: range(0, train), val: range(t, t + val), test: range(t + v, t + v + test) } };
 }
+
+/** Runs a generator to its end: its events (each also passed to `onEvent`) and its result. */
+export async function collect<E, R>(gen: AsyncGenerator<E, R>, onEvent?: (e: E) => void): Promise<{ events: E[]; result: R }> {
+  const events: E[] = [];
+  let next = await gen.next();
+  while (!next.done) {
+    events.push(next.value);
+    onEvent?.(next.value);
+    next = await gen.next();
+  }
+  return { events, result: next.value };
+}

@@ -3,11 +3,11 @@
 // backend is refused with the limit it passes.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { TooBigError, checkFits, isOutOfMemory } from '../memory';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
-import { lossBound, trainClassifier, type TrainEvent } from './loop';
+import { lossBound, trainClassifier } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -15,16 +15,6 @@ beforeAll(async () => {
 
 const mnist = loadMnist();
 
-async function collect(gen: AsyncGenerator<TrainEvent, { state: string; steps: number }>, onEvent?: (e: TrainEvent) => void) {
-  const events: TrainEvent[] = [];
-  let next = await gen.next();
-  while (!next.done) {
-    events.push(next.value);
-    onEvent?.(next.value);
-    next = await gen.next();
-  }
-  return { events, result: next.value };
-}
 
 describe('divergence', () => {
   it('a learning rate of 1e3 on the reference model stops within a few steps, past the bound, with no epoch saved', async () => {

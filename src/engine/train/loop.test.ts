@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
 import { evaluateTest, trainClassifier, type TrainEvent } from './loop';
@@ -11,16 +11,6 @@ beforeAll(async () => {
 
 const mnist = loadMnist();
 
-async function collect(gen: AsyncGenerator<TrainEvent, { state: string; steps: number }>, onEvent?: (e: TrainEvent) => void) {
-  const events: TrainEvent[] = [];
-  let next = await gen.next();
-  while (!next.done) {
-    events.push(next.value);
-    onEvent?.(next.value);
-    next = await gen.next();
-  }
-  return { events, result: next.value };
-}
 
 const lossesOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));
 
