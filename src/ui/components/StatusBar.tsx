@@ -34,8 +34,11 @@ export function StatusBar() {
   );
 }
 
+/** Browser storage in use, read again whenever the checkpoint list changes (the dataset is in it too). */
 function useStorageEstimate(): { usage: number; quota: number } | null {
   const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null);
+  const checkpoints = useStudio((s) => s.checkpoints);
+  const dataset = useStudio((s) => s.dataset);
   useEffect(() => {
     let live = true;
     navigator.storage
@@ -45,6 +48,6 @@ function useStorageEstimate(): { usage: number; quota: number } | null {
     return () => {
       live = false;
     };
-  }, []);
+  }, [checkpoints, dataset]);
   return estimate;
 }
