@@ -6,6 +6,7 @@ import type { FeatureSpec, LabelSpec, Preprocessing } from '../../shared/preproc
 import { featureWidth, inputNames } from '../../shared/preprocessing';
 import type { Task } from '../../shared/types';
 import { ModelFileError, parseJsonSafely } from './safeJson';
+import { cleanCell, isMissingCell } from '../data/table/readCsv';
 
 export const PREPROCESSING_FORMAT = 'pretrain-studio/preprocessing';
 
@@ -170,11 +171,6 @@ export function parsePreprocessingFile(json: string): { preprocessing: Preproces
   return { preprocessing, meta };
 }
 
-/** A field as readCsv sees it: trimmed only when it starts or ends with a control/space character. */
-function cellOf(raw: string): string {
-  return raw.length && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
-}
-
 export class InputError extends Error {
   override name = 'InputError';
 }
@@ -190,8 +186,8 @@ export function encodeTableRow(p: Extract<Preprocessing, { kind: 'table' }>, row
   let offset = 0;
   for (const f of p.features) {
     const given = row(f.column);
-    const cell = given === undefined ? '' : cellOf(given);
-    const isMissing = cell.length <= 4 && missing.has(cell.toLowerCase());
+    const cell = given === undefined ? '' : cleanCell(given);
+    const isMissing = isMissingCell(cell, missing);
     if (f.type === 'numeric') {
       let v = f.impute;
       if (!isMissing) {

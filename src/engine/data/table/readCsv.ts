@@ -6,6 +6,16 @@ import { DataError } from '../errors';
 
 export const MISSING_TOKENS = ['', 'na', 'n/a', 'null', 'nan', '?', 'none', '-'];
 const MISSING = new Set(MISSING_TOKENS);
+
+/** A field as the table sees it: trimmed only when it starts or ends with a control/space character (cheap on a hot path). */
+export function cleanCell(raw: string): string {
+  return raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32 ? raw.trim() : raw;
+}
+
+/** Whether a cleaned field is a missing value (tokens in lower case). */
+export function isMissingCell(cell: string, tokens: ReadonlySet<string> = MISSING): boolean {
+  return cell.length <= 4 && tokens.has(cell.toLowerCase());
+}
 /** Distinct values tracked per column; beyond this a column is not categorical. */
 export const DISTINCT_CAP = 1000;
 
@@ -81,8 +91,8 @@ class ColumnBuilder {
 
   push(row: number, raw: string): void {
     // Hot path (a million rows x a dozen columns): trim and lower-case only when needed.
-    const cell = raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32 ? raw.trim() : raw;
-    if (cell.length <= 4 && MISSING.has(cell.toLowerCase())) {
+    const cell = cleanCell(raw);
+    if (isMissingCell(cell)) {
       this.values[row] = NaN;
       this.missing[row] = 1;
       if (this.codes) this.codes[row] = -1;
