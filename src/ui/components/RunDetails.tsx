@@ -3,6 +3,7 @@ import { CartesianGrid, Line, LineChart, ReferenceDot, ResponsiveContainer, Tool
 import { schedulePlan } from '../../shared/schedule';
 import type { DatasetSummary, LayerInfo, TrainConfig } from '../../shared/types';
 import { attrNumber, fmtNumber } from '../format';
+import { useThrottled } from '../hooks/useThrottled';
 import { useStudio } from '../store';
 
 /** Training rows the label budget leaves (an estimate before the run: the worker knows exactly). */
@@ -27,17 +28,19 @@ export function RunDetails() {
   const config = useStudio((s) => s.config);
   const ds = useStudio((s) => s.dataset);
   const run = useStudio((s) => s.run);
+  const live = ['starting', 'running', 'paused'].includes(run.state);
+  // Progress arrives a few times a second; the chart (a full recharts render) follows once a second.
+  const progress = useThrottled(run.progress, live ? REDRAW_MS : 0);
   const active = run.state !== 'idle' && run.stage === 'finetune';
   if (!ds || (config.stage !== 'finetune' && !active)) return null;
   // The run's own plan (a resumed run keeps its checkpoint's settings) with its current step,
   // while it trains and after, until the settings change: then the plan for the next run.
-  const live = ['starting', 'running', 'paused'].includes(run.state);
-  const showRun = active && run.config !== null && run.progress !== null && (live || sameSchedule(run.config, config));
+  const showRun = active && run.config !== null && progress !== null && (live || sameSchedule(run.config, config));
   const shown = showRun ? run.config! : config;
-  const stepsPerEpoch = showRun ? run.progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
+  const stepsPerEpoch = showRun ? progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
   return (
     <div className="run-details">
-      <LearningRateChart config={shown} stepsPerEpoch={stepsPerEpoch} current={showRun ? run.progress : null} />
+      <LearningRateChart config={shown} stepsPerEpoch={stepsPerEpoch} step={showRun ? progress!.step : null} learningRate={showRun ? progress!.learningRate : undefined} />
       {active && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
       {run.notices.length > 0 && (
         <ul className="notices" role="status" data-testid="run-notices">
@@ -50,19 +53,21 @@ export function RunDetails() {
   );
 }
 
-const LearningRateChart = memo(function LearningRateChart(props: { config: TrainConfig; stepsPerEpoch: number; current: { step: number; learningRate?: number } | null }) {
-  const { config, stepsPerEpoch, current } = props;
+const REDRAW_MS = 1000;
+
+const LearningRateChart = memo(function LearningRateChart(props: { config: TrainConfig; stepsPerEpoch: number; step: number | null; learningRate: number | undefined }) {
+  const { config, stepsPerEpoch, step } = props;
   const plan = useMemo(
     () => schedulePlan(config, Math.max(1, stepsPerEpoch)),
     // Only what shapes the curve.
     [config.learningRate, config.epochs, config.schedule, config.freeze, stepsPerEpoch], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const now = current?.learningRate;
+  const now = step === null ? undefined : props.learningRate;
   return (
     <div className="chart-card small-chart" data-testid="lr-chart" data-current-lr={attrNumber(now)} data-points={plan.length}>
       <div className="chart-head">
         <h3>Learning rate</h3>
-        <span className="muted small">{now !== undefined ? `now ${fmtNumber(now, 3)} at step ${current!.step}` : 'planned for the next run'}</span>
+        <span className="muted small">{now !== undefined ? `now ${fmtNumber(now, 3)} at step ${step!}` : 'planned for the next run'}</span>
       </div>
       <div className="chart-box lr-box">
         <ResponsiveContainer width="100%" height="100%">
@@ -72,7 +77,7 @@ const LearningRateChart = memo(function LearningRateChart(props: { config: Train
             <YAxis dataKey="lr" domain={[0, 'auto']} tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} width={48} />
             <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} labelFormatter={(x) => `step ${x}`} formatter={(v) => [fmtNumber(Number(v), 3), 'rate']} />
             <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
-            {now !== undefined && <ReferenceDot x={current!.step} y={now} r={4} fill="var(--series-val)" stroke="none" />}
+            {now !== undefined && <ReferenceDot x={step!} y={now} r={4} fill="var(--series-val)" stroke="none" />}
           </LineChart>
         </ResponsiveContainer>
       </div>
