@@ -55,7 +55,6 @@ export interface RunView {
   lossVersion: number;
   snapshot: PretrainSnapshot | null;
   epochs: EpochLog[];
-  evaluation: Evaluation | null;
   backend: BackendInfo | null;
   /** The settings the run really uses (a resumed run's are its checkpoint's). */
   config: TrainConfig | null;
@@ -125,7 +124,6 @@ const emptyRun = (): RunView => ({
   lossVersion: 0,
   snapshot: null,
   epochs: [],
-  evaluation: null,
   backend: null,
   config: null,
   layers: [],
@@ -301,7 +299,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });
         return;
       case 'evaluation':
-        if (isCurrent) set({ run: { ...run, evaluation: e.evaluation }, evaluation: e.evaluation });
+        if (isCurrent) set({ evaluation: e.evaluation });
         return;
       case 'evaluated':
         set({ evaluation: e.evaluation });
