@@ -1,5 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import { loadFiles, restoreDataset, startWorker } from './actions';
+import { loadFiles, openStudio } from './actions';
 import { filesFromDrop } from './dropFiles';
 import { Alerts } from './components/Alerts';
 import { BackendNotice } from './components/BackendNotice';
@@ -30,12 +30,11 @@ const FLOW = [
 
 export function App() {
   useEffect(() => {
-    startWorker();
     // The last visit's dataset comes back; the first visit opens with real digits ready.
     // `?dataset=iris` (or mnist) opens with that built-in instead.
     const wanted = new URLSearchParams(location.search).get('dataset');
     const forced = wanted === 'mnist' || wanted === 'iris';
-    void restoreDataset(forced ? wanted : 'mnist', forced);
+    openStudio(forced ? wanted : 'mnist', forced);
   }, []);
   const runState = useStudio((s) => s.run.state);
   const [dragging, setDragging] = useState(false);

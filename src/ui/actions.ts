@@ -15,12 +15,22 @@ function alertOn(e: unknown, action?: AlertAction): void {
   useStudio.getState().pushAlert(e instanceof Error ? e.message : String(e), action);
 }
 
-export function startWorker(): void {
+let opened = false;
+
+/**
+ * Once per page: starts the worker and brings back the last visit's dataset (or `fallback`;
+ * `force` loads the built-in `fallback` instead). Idempotent: React's StrictMode runs mount
+ * effects twice in development, and a second restore would be refused as "still loading".
+ */
+export function openStudio(fallback: BuiltinDatasetName, force: boolean): void {
+  if (opened) return;
+  opened = true;
   client.start();
+  void restoreDataset(fallback, force);
 }
 
 /** At start: the last visit's dataset, or `fallback`; `?dataset=` in the URL forces a built-in. */
-export async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
+async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
   if (force) return loadBuiltin(fallback);
   try {
     await client.request({ type: 'restore', fallback });

@@ -44,7 +44,7 @@ export const KNOWN_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Activation', 'Co
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 
 function fail(why: string): never {
-  throw new ModelFileError(`model.json is not a model the studio can load: ${why}.`);
+  throw new ModelFileError(`model.json is not a model the studio can load: ${why}. Import the .zip the studio downloaded, or a TensorFlow.js layers model.json with its weight file.`);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
