@@ -59,6 +59,11 @@ test('checkpoints survive a reload, resume restores the curve and the optimizer,
   await page.reload();
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'mnist');
   await expect(items(page)).toHaveCount(3);
+  // The settings came back too (this browser only): the backend chosen, the budget, the epochs.
+  await expect(page.getByTestId('backend')).toHaveValue('wasm');
+  await expect(page.getByTestId('stage-finetune')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('labels-per-class')).toHaveValue('50');
+  await expect(page.getByTestId('epochs')).toHaveValue('3');
 
   // Resume from epoch 2: the curve comes back (20 steps) and the run goes on to epoch 3.
   await item(page, 2).getByTestId('checkpoint-resume').click();

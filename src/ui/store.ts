@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { WorkerEvent } from '../shared/protocol';
 import {
   DEFAULT_CONFIG,
+  completeConfig,
   DEFAULT_IMAGE_OPTIONS,
   type BackendInfo,
   type CheckpointInfo,
@@ -135,6 +136,26 @@ const emptyRun = (): RunView => ({
 
 let alertCounter = 0;
 
+// The training settings (backend, optimizer, epochs…) are kept across reloads, in this browser only.
+const CONFIG_KEY = 'pretrain-studio:config';
+
+function loadConfig(): TrainConfig {
+  try {
+    const stored = globalThis.localStorage?.getItem(CONFIG_KEY);
+    return stored ? completeConfig(JSON.parse(stored) as Partial<TrainConfig>) : { ...DEFAULT_CONFIG };
+  } catch {
+    return { ...DEFAULT_CONFIG }; // unreadable or from an incompatible version: start afresh
+  }
+}
+
+function saveConfig(config: TrainConfig): void {
+  try {
+    globalThis.localStorage?.setItem(CONFIG_KEY, JSON.stringify(config));
+  } catch {
+    // storage full or disabled: the settings simply do not survive a reload
+  }
+}
+
 /** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
 export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
   return { kind: 'dense', widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))] };
@@ -146,7 +167,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   datasetProgress: null,
   imageOptions: { ...DEFAULT_IMAGE_OPTIONS },
   dataset: null,
-  config: { ...DEFAULT_CONFIG },
+  config: loadConfig(),
   run: emptyRun(),
   alerts: [],
   invalidFields: [],
@@ -167,7 +188,12 @@ export const useStudio = create<StudioState>()((set, get) => ({
       if (has === invalid) return s;
       return { invalidFields: invalid ? [...s.invalidFields, field] : s.invalidFields.filter((f) => f !== field) };
     }),
-  setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
+  setConfig: (patch) =>
+    set((s) => {
+      const config = { ...s.config, ...patch };
+      saveConfig(config);
+      return { config };
+    }),
   pushAlert: (message, action, kind) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action, kind }] })),
   dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) })),
 
