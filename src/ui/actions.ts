@@ -32,10 +32,17 @@ export function openStudio(fallback: BuiltinDatasetName, force: boolean): void {
 /** At start: the last visit's dataset, or `fallback`; `?dataset=` in the URL forces a built-in. */
 async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
   if (force) return loadBuiltin(fallback);
+  // Busy from now, not from the worker's first message: a Start pressed in between (e.g. right
+  // after a worker restart) would only be refused as "still loading".
+  const busy = 'your last dataset';
+  useStudio.setState({ datasetLoading: busy });
   try {
     await client.request({ type: 'restore', fallback });
   } catch (e) {
     alertOn(e);
+  } finally {
+    // The worker says when it is done; this covers a refusal before it said anything.
+    if (useStudio.getState().datasetLoading === busy) useStudio.setState({ datasetLoading: null });
   }
 }
 
