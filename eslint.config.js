@@ -21,7 +21,17 @@ export default tseslint.config(
   {
     files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*', '**/engine/**', '**/worker/**'], message: 'The UI talks to the worker through src/shared/protocol.ts only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tensorflow/*', '**/engine/**', '**/worker/**'],
+              message: 'The UI talks to the worker through src/shared/protocol.ts only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

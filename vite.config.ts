@@ -14,5 +14,9 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', port: 5173 },
   // The built app is served with the policy as a header too: a meta tag does not reach workers.
-  preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP_HEADER, 'X-Content-Type-Options': 'nosniff' } },
+  preview: {
+    host: '127.0.0.1',
+    port: 4173,
+    headers: { 'Content-Security-Policy': CSP_HEADER, 'X-Content-Type-Options': 'nosniff' },
+  },
 });

@@ -60,7 +60,10 @@ async function otherFormats(page: Page): Promise<Record<string, Uint8Array>> {
   bmp.fill(0xff, 54, 60);
   bmp.fill(0xff, 62, 68);
   // The classic 1x1 GIF.
-  const gif = Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex');
+  const gif = Buffer.from(
+    '47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b',
+    'hex',
+  );
   return { jpg: Uint8Array.from(drawn['image/jpeg']!), webp: Uint8Array.from(drawn['image/webp']!), bmp, gif };
 }
 
@@ -134,11 +137,15 @@ test('changing the label re-derives the task: none, regression, classification',
   expect(await attr(page, 'metrics', 'data-mse')).toBeGreaterThan(0);
   // Predicted against actual: one point per test row (the fixture's test split is under 500).
   const scatter = page.getByTestId('regression-scatter');
-  expect(await attr(page, 'regression-scatter', 'data-points')).toBe(await attr(page, 'dataset-summary', 'data-test-rows'));
+  expect(await attr(page, 'regression-scatter', 'data-points')).toBe(
+    await attr(page, 'dataset-summary', 'data-test-rows'),
+  );
   await expect(scatter.locator('.recharts-scatter-symbol').first()).toBeVisible();
 });
 
-test('a zip of class folders: counts, previews, training; an undecodable image is skipped and listed', async ({ page }) => {
+test('a zip of class folders: counts, previews, training; an undecodable image is skipped and listed', async ({
+  page,
+}) => {
   await openStudio(page, 'iris');
   const pngs = await makePngs(page, 40);
   const files: Record<string, Uint8Array> = { 'shapes/readme.txt': strToU8('two classes') };
@@ -175,7 +182,9 @@ test('a zip of class folders: counts, previews, training; an undecodable image i
 test('loose image files load unlabeled; a picked folder gives classes from its subfolders', async ({ page }) => {
   await openStudio(page, 'iris');
   const pngs = await makePngs(page, 12);
-  await page.getByTestId('dataset-file').setInputFiles(pngs.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: Buffer.from(p.bytes) })));
+  await page
+    .getByTestId('dataset-file')
+    .setInputFiles(pngs.map((p) => ({ name: p.name, mimeType: 'image/png', buffer: Buffer.from(p.bytes) })));
   const summary = page.getByTestId('dataset-summary');
   await expect(summary).toHaveAttribute('data-rows', '12');
   await expect(summary).toHaveAttribute('data-task', 'none');
@@ -225,7 +234,10 @@ test('bad input ends in a clear alert and the previous dataset still trains', as
   await expectAlert(page, /only one class \(x\)/);
   await stillIris();
 
-  const idsOnly = ['id,comment,label', ...Array.from({ length: 30 }, (_, i) => `${i + 1},comment number ${i},${i % 2 ? 'a' : 'b'}`)].join('\n');
+  const idsOnly = [
+    'id,comment,label',
+    ...Array.from({ length: 30 }, (_, i) => `${i + 1},comment number ${i},${i % 2 ? 'a' : 'b'}`),
+  ].join('\n');
   await upload(page, 'ids.csv', strToU8(idsOnly), 'text/csv');
   await expectAlert(page, /ids\.csv has no usable feature column: "id" \(identifier\), "comment" \(identifier\)/);
   await stillIris();
@@ -243,9 +255,18 @@ test('bad input ends in a clear alert and the previous dataset still trains', as
   await stillIris();
 
   // Ragged rows: the alert names them and offers to skip them.
-  const ragged = ['a,b,label', ...Array.from({ length: 40 }, (_, i) => (i === 4 || i === 9 ? `${i},${i}` : `${i},${i * 2},${i % 2 ? 'odd' : 'even'}`))].join('\n');
+  const ragged = [
+    'a,b,label',
+    ...Array.from({ length: 40 }, (_, i) =>
+      i === 4 || i === 9 ? `${i},${i}` : `${i},${i * 2},${i % 2 ? 'odd' : 'even'}`,
+    ),
+  ].join('\n');
   await upload(page, 'ragged.csv', strToU8(ragged), 'text/csv');
-  const alert = page.getByRole('alert').filter({ hasText: /ragged\.csv: 2 rows have a different number of fields than the header's 3 \(data rows 5, 10\)/ });
+  const alert = page
+    .getByRole('alert')
+    .filter({
+      hasText: /ragged\.csv: 2 rows have a different number of fields than the header's 3 \(data rows 5, 10\)/,
+    });
   await expect(alert).toBeVisible();
   await stillIris();
   await alert.getByRole('button', { name: 'Skip those rows and load' }).click();

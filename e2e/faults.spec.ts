@@ -6,7 +6,13 @@ import { attr, configure, openStudio, watchErrors } from './helpers';
 
 type Hooks = { loseDevice(): Promise<void>; killWorker(): void; hangWorker(ms: number): void };
 const hook = <K extends keyof Hooks>(page: Page, name: K, arg?: number) =>
-  page.evaluate(([n, a]) => (globalThis as unknown as { __studioTest: Record<string, (x?: number) => unknown> }).__studioTest[n as string]!(a as number | undefined), [name, arg] as const);
+  page.evaluate(
+    ([n, a]) =>
+      (globalThis as unknown as { __studioTest: Record<string, (x?: number) => unknown> }).__studioTest[n as string]!(
+        a as number | undefined,
+      ),
+    [name, arg] as const,
+  );
 
 const items = (page: Page) => page.getByTestId('checkpoint-item');
 const ids = (page: Page) => items(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')).sort());
@@ -21,7 +27,9 @@ async function smallRun(page: Page, epochs: number, backend = 'wasm', perClass =
   await configure(page, { epochs, batchSize: 50, backend, learningRate: 0.001 });
 }
 
-test('a learning rate of 1e3 pauses the run with an alert and the checkpoints intact; resuming with the rate divided by 10 trains on', async ({ page }) => {
+test('a learning rate of 1e3 pauses the run with an alert and the checkpoints intact; resuming with the rate divided by 10 trains on', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openStudio(page);
   // A good run first: its checkpoints are the "last good" state to keep.
@@ -53,7 +61,9 @@ test('a learning rate of 1e3 pauses the run with an alert and the checkpoints in
   // One click per try, each with the rate divided by 10, until the run trains on.
   let rate = 1000;
   for (let tries = 1; ; tries++) {
-    const button = alertOf(page, 'diverged').getByRole('button', { name: `Resume from last good checkpoint with learning rate ${rate / 10}` });
+    const button = alertOf(page, 'diverged').getByRole('button', {
+      name: `Resume from last good checkpoint with learning rate ${rate / 10}`,
+    });
     await button.click();
     rate /= 10;
     await expect(page.getByTestId('learning-rate')).toHaveValue(String(rate));
@@ -70,7 +80,9 @@ test('a learning rate of 1e3 pauses the run with an alert and the checkpoints in
   expect(errors).toEqual([]);
 });
 
-test('the worker killed in the middle of a run: the UI notices, restarts it and resumes from the checkpoint', async ({ page }) => {
+test('the worker killed in the middle of a run: the UI notices, restarts it and resumes from the checkpoint', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await openStudio(page);
   await smallRun(page, 60);
@@ -80,7 +92,9 @@ test('the worker killed in the middle of a run: the UI notices, restarts it and 
   const killedAt = Date.now();
   // No heartbeat: after the stated 20 s the UI says so and starts a new worker.
   const crash = alertOf(page, 'worker');
-  await expect(crash).toContainText('The training worker stopped answering (no heartbeat for 20 s) and was restarted', { timeout: 40_000 });
+  await expect(crash).toContainText('The training worker stopped answering (no heartbeat for 20 s) and was restarted', {
+    timeout: 40_000,
+  });
   expect(Date.now() - killedAt).toBeGreaterThan(15_000);
   // The page never went blank: the panels are there and the dataset comes back in the new worker.
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'mnist');
@@ -107,7 +121,9 @@ test('a hung worker is replaced too, and the studio keeps working', async ({ pag
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
 });
 
-test('a lost WebGPU device is reported, the run stops cleanly, and it resumes from the checkpoint on webgpu', async ({ page }) => {
+test('a lost WebGPU device is reported, the run stops cleanly, and it resumes from the checkpoint on webgpu', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await openStudio(page);
   // Small: WebGPU runs on a software adapter here. 200 digits, 4 batches an epoch.
@@ -127,7 +143,9 @@ test('a lost WebGPU device is reported, the run stops cleanly, and it resumes fr
   await lost.getByRole('button', { name: `Resume from epoch ${epoch}` }).click();
   await expect(status(page)).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
   await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', 'webgpu', { timeout: 60_000 });
-  await expect.poll(() => attr(page, 'train-status', 'data-step'), { timeout: 120_000 }).toBeGreaterThan(epoch * 10 + 2);
+  await expect
+    .poll(() => attr(page, 'train-status', 'data-step'), { timeout: 120_000 })
+    .toBeGreaterThan(epoch * 10 + 2);
   await page.getByTestId('train-stop').click();
   await expect(status(page)).toHaveAttribute('data-state', 'stopped');
   await expect(alertOf(page, 'device-lost')).toHaveCount(0);
@@ -156,7 +174,9 @@ test('ten epochs keep numTensors constant after the first (leak test, diagnostic
   await expect(page.getByTestId('epoch-tensors')).toContainText('flat');
 });
 
-test('a batch and model too big for the backend are refused before the first step, naming the limit', async ({ page }) => {
+test('a batch and model too big for the backend are refused before the first step, naming the limit', async ({
+  page,
+}) => {
   await openStudio(page);
   await page.getByTestId('stage-pretrain').click();
   await page.getByTestId('encoder-kind').selectOption('conv');
@@ -165,7 +185,9 @@ test('a batch and model too big for the backend are refused before the first ste
   await page.getByTestId('train-start').click();
   const alert = alertOf(page, 'too-big');
   // 4096 images × 28 × 28 × 4096 filters × 4 bytes in one tensor.
-  await expect(alert).toContainText(/Too big for cpu: with a batch of 4096, the output of layer "[^"]+" needs \d+(\.\d)? GB in one buffer, over the cpu limit of 2\.0 GB \(.+\)\. Lower the batch size to \d+ or less/);
+  await expect(alert).toContainText(
+    /Too big for cpu: with a batch of 4096, the output of layer "[^"]+" needs \d+(\.\d)? GB in one buffer, over the cpu limit of 2\.0 GB \(.+\)\. Lower the batch size to \d+ or less/,
+  );
   await expect(status(page)).toHaveAttribute('data-state', 'error');
   expect(await attr(page, 'loss-chart', 'data-points')).toBe(0);
   await expect(page.getByTestId('train-start')).toBeEnabled();

@@ -4,9 +4,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { attr, configure, openStudio, watchErrors } from './helpers';
 
-const done = (page: Page) => expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+const done = (page: Page) =>
+  expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
 
-test('freeze the encoder, then unfreeze at a lower rate with momentum and a step schedule; the layer list and the rate chart follow', async ({ page }) => {
+test('freeze the encoder, then unfreeze at a lower rate with momentum and a step schedule; the layer list and the rate chart follow', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openStudio(page);
   await page.getByTestId('stage-finetune').click();
@@ -29,8 +32,14 @@ test('freeze the encoder, then unfreeze at a lower rate with momentum and a step
   // While the head trains, the encoder's Dense layer is frozen.
   const hidden = page.locator('[data-testid="layer-item"][data-name="dense_hidden"]');
   await expect(hidden).toHaveAttribute('data-trainable', 'false');
-  await expect(page.locator('[data-testid="layer-item"][data-name="head_hidden1"]')).toHaveAttribute('data-trainable', 'true');
-  await expect(page.locator('[data-testid="layer-item"][data-name="head_out"]')).toHaveAttribute('data-trainable', 'true');
+  await expect(page.locator('[data-testid="layer-item"][data-name="head_hidden1"]')).toHaveAttribute(
+    'data-trainable',
+    'true',
+  );
+  await expect(page.locator('[data-testid="layer-item"][data-name="head_out"]')).toHaveAttribute(
+    'data-trainable',
+    'true',
+  );
   await done(page);
   // Epoch 3 unfroze it, at 0.1 × 0.5² (step decay) × 0.1 (unfreezing).
   await expect(page.getByTestId('layer-list')).toHaveAttribute('data-epoch', '3');
@@ -45,7 +54,9 @@ test('freeze the encoder, then unfreeze at a lower rate with momentum and a step
   await expect(metrics).toHaveAttribute('data-weighted-f1', /^0\.\d+$/);
   const perClass = page.getByTestId('class-metrics');
   await expect(perClass).toHaveCount(10);
-  const support = await perClass.evaluateAll((rows) => rows.reduce((s, r) => s + Number(r.getAttribute('data-support')), 0));
+  const support = await perClass.evaluateAll((rows) =>
+    rows.reduce((s, r) => s + Number(r.getAttribute('data-support')), 0),
+  );
   expect(support).toBe(2000); // every test digit counted once
   const cells = page.getByTestId('confusion-cell');
   await expect(cells.first()).toHaveText(/^\d+$/);
@@ -57,11 +68,14 @@ test('freeze the encoder, then unfreeze at a lower rate with momentum and a step
   await expect(wrong.first().locator('canvas')).toBeVisible();
   const confidences = await wrong.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-confidence'))));
   expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
-  for (const el of await wrong.all()) expect(await el.getAttribute('data-actual')).not.toBe(await el.getAttribute('data-predicted'));
+  for (const el of await wrong.all())
+    expect(await el.getAttribute('data-actual')).not.toBe(await el.getAttribute('data-predicted'));
   expect(errors).toEqual([]);
 });
 
-test('early stopping ends the run and restores the best epoch; a checkpoint is evaluated on demand', async ({ page }) => {
+test('early stopping ends the run and restores the best epoch; a checkpoint is evaluated on demand', async ({
+  page,
+}) => {
   await openStudio(page, 'iris');
   await page.getByTestId('stage-finetune').click();
   await page.getByTestId('optimizer').selectOption('sgd');
@@ -78,7 +92,10 @@ test('early stopping ends the run and restores the best epoch; a checkpoint is e
   expect(stoppedAt).toBeLessThan(40);
   // The final checkpoint is the best epoch's, and evaluating it gives the run's own test metrics.
   const accuracy = await attr(page, 'metrics', 'data-accuracy');
-  const final = page.locator('[data-testid="checkpoint-item"][data-stage="finetune"]').filter({ hasText: 'final' }).first();
+  const final = page
+    .locator('[data-testid="checkpoint-item"][data-stage="finetune"]')
+    .filter({ hasText: 'final' })
+    .first();
   const bestEpoch = Number(/best: epoch (\d+)/.exec(text)![1]);
   await expect(final).toHaveAttribute('data-epoch', String(bestEpoch));
   await final.getByTestId('checkpoint-evaluate').click();

@@ -18,7 +18,9 @@ test('opens with the real MNIST digits ready and no console errors', async ({ pa
   expect(foreign).toEqual([]);
 });
 
-test('trains the reference model on WebGPU in the worker, the curve grows and the page stays responsive', async ({ page }) => {
+test('trains the reference model on WebGPU in the worker, the curve grows and the page stays responsive', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openStudio(page);
   // Small on purpose: WebGPU runs on a software adapter here.
@@ -118,7 +120,9 @@ test('auto measures the usable backends and says which it picked', async ({ page
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   const reason = await page.getByTestId('backend-reason').textContent();
-  expect(reason).toMatch(/auto measured .*webgpu \d+\/s.*webgl \d+\/s.*wasm \d+\/s.*cpu \d+\/s; picked (webgpu|webgl|wasm|cpu)/);
+  expect(reason).toMatch(
+    /auto measured .*webgpu \d+\/s.*webgl \d+\/s.*wasm \d+\/s.*cpu \d+\/s; picked (webgpu|webgl|wasm|cpu)/,
+  );
   const picked = /picked (\w+)/.exec(reason!)![1];
   await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', picked!);
 });

@@ -26,7 +26,10 @@ export async function openStudio(page: Page, dataset: 'mnist' | 'iris' = 'mnist'
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', dataset);
 }
 
-export async function configure(page: Page, cfg: { epochs?: number; batchSize?: number; learningRate?: number; backend?: string }): Promise<void> {
+export async function configure(
+  page: Page,
+  cfg: { epochs?: number; batchSize?: number; learningRate?: number; backend?: string },
+): Promise<void> {
   if (cfg.epochs !== undefined) await page.getByTestId('epochs').fill(String(cfg.epochs));
   if (cfg.batchSize !== undefined) await page.getByTestId('batch-size').fill(String(cfg.batchSize));
   if (cfg.learningRate !== undefined) await page.getByTestId('learning-rate').fill(String(cfg.learningRate));

@@ -26,16 +26,38 @@ async function loadDownload(zipBytes: Uint8Array) {
   const pre = JSON.parse(strFromU8(files['preprocessing.json']!));
   const weights = modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => files[p.replace(/^\.\//, '')]!));
   const weightData = tf.io.concatenateArrayBuffers(weights.map((w) => w.slice().buffer as ArrayBuffer));
-  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights), weightData }));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+      weightData,
+    }),
+  );
   return { files, modelJson, pre, model };
 }
 
 /** The user's own preprocessing from preprocessing.json (written here from the format, not the studio's code). */
-function encodeRow(pre: { features: { column: string; type: string; mean: number; std: number; impute: number | string; categories: string[]; other: boolean }[] }, row: Record<string, string>): number[] {
+function encodeRow(
+  pre: {
+    features: {
+      column: string;
+      type: string;
+      mean: number;
+      std: number;
+      impute: number | string;
+      categories: string[];
+      other: boolean;
+    }[];
+  },
+  row: Record<string, string>,
+): number[] {
   return pre.features.flatMap((f) => {
     const v = row[f.column]!.trim();
     if (f.type === 'numeric') return [((v === '' ? (f.impute as number) : Number(v)) - f.mean) / f.std];
-    const oneHot = [...f.categories.map((c) => (c === v ? 1 : 0)), ...(f.other ? [f.categories.includes(v) ? 0 : 1] : [])];
+    const oneHot = [
+      ...f.categories.map((c) => (c === v ? 1 : 0)),
+      ...(f.other ? [f.categories.includes(v) ? 0 : 1] : []),
+    ];
     return oneHot;
   });
 }
@@ -58,9 +80,14 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
   return { name: dl.suggestedFilename(), bytes: new Uint8Array(readFileSync((await dl.path())!)) };
 }
 
-const maxDiff = (a: number[], b: number[]) => (expect(a.length).toBe(b.length), Math.max(...a.map((v, i) => Math.abs(v - b[i]!))));
+const maxDiff = (a: number[], b: number[]) => (
+  expect(a.length).toBe(b.length),
+  Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
+);
 
-test('iris: download, load in Node, same predictions on held-out rows; import back, predict, train further; broken files refused', async ({ page }) => {
+test('iris: download, load in Node, same predictions on held-out rows; import back, predict, train further; broken files refused', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openStudio(page, 'iris');
   await page.getByTestId('stage-finetune').click();
@@ -75,17 +102,35 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   const { files, modelJson, pre, model } = await loadDownload(zip.bytes);
   expect(Object.keys(files).sort()).toEqual(['model.json', 'model.weights.bin', 'preprocessing.json']);
   expect(modelJson.format).toBe('layers-model');
-  expect(pre).toMatchObject({ task: 'classification', input: { kind: 'table', shape: [4] }, classNames: ['setosa', 'versicolor', 'virginica'] });
-  expect(pre.features.map((f: { column: string }) => f.column)).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+  expect(pre).toMatchObject({
+    task: 'classification',
+    input: { kind: 'table', shape: [4] },
+    classNames: ['setosa', 'versicolor', 'virginica'],
+  });
+  expect(pre.features.map((f: { column: string }) => f.column)).toEqual([
+    'sepal_length',
+    'sepal_width',
+    'petal_length',
+    'petal_width',
+  ]);
   expect(pre.metrics.testAccuracy).toBeGreaterThan(0);
-  expect(pre.metrics.testAccuracy).toBeCloseTo(Number(await page.getByTestId('metrics').getAttribute('data-accuracy')), 6);
+  expect(pre.metrics.testAccuracy).toBeCloseTo(
+    Number(await page.getByTestId('metrics').getAttribute('data-accuracy')),
+    6,
+  );
 
   // Held-out rows: the test split the studio evaluated on (same file, same seeded split).
   const csv = publicFile('iris.csv').toString('utf8');
-  const ds = buildTableDataset(await readCsv(csv, 'iris.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
+  const ds = buildTableDataset(await readCsv(csv, 'iris.csv', { skipMalformed: false }), {
+    ...DEFAULT_TABLE_OPTIONS,
+    label: 'species',
+  });
   const lines = csv.trim().split('\n');
   const header = lines[0]!.split(',');
-  const heldOut = Array.from(ds.split.test.filter((_, i) => i % 3 === 0), (r) => lines[r + 1]!);
+  const heldOut = Array.from(
+    ds.split.test.filter((_, i) => i % 3 === 0),
+    (r) => lines[r + 1]!,
+  );
   let worst = 0;
   const studio: number[][] = [];
   const nodeProbs: number[][] = [];
@@ -115,7 +160,8 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
     const second = listener.then(() => page.waitForEvent('download'));
     const [a] = await Promise.all([listener, page.getByTestId('model-download-tfjs').click()]);
     const b = await second;
-    for (const d of [a, b]) got.push({ name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync((await d.path())!)) });
+    for (const d of [a, b])
+      got.push({ name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync((await d.path())!)) });
     return got.sort((x, y) => x.name.localeCompare(y.name));
   })();
   expect(jsonFile!.name).toBe('model.json');
@@ -124,12 +170,17 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
 
   // Import the zip back: a checkpoint record, its architecture shown, the same predictions.
   const before = await page.getByTestId('checkpoint-item').count();
-  await page.getByTestId('model-import').setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes) });
+  await page
+    .getByTestId('model-import')
+    .setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes) });
   await expect(page.getByTestId('model-import-status')).toBeVisible();
   await expect(page.getByTestId('checkpoint-item')).toHaveCount(before + 1);
   const importedId = await page.getByTestId('inference-model').inputValue();
   expect(importedId).toMatch(/^import-/);
-  await expect(page.locator(`[data-testid="checkpoint-item"][data-id="${importedId}"]`)).toHaveAttribute('data-stage', 'finetune');
+  await expect(page.locator(`[data-testid="checkpoint-item"][data-id="${importedId}"]`)).toHaveAttribute(
+    'data-stage',
+    'finetune',
+  );
   await expect(page.getByTestId('model-architecture')).toContainText('Dense(128, relu)');
   await page.getByTestId('inference-row').fill(heldOut[0]!.split(',').slice(0, 4).join(','));
   await page.getByTestId('inference-predict').click();
@@ -143,18 +194,44 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
 
   // Broken or hostile files: an alert each, nothing stored.
   const count = await page.getByTestId('checkpoint-item').count();
-  const good = { json: strFromU8(files['model.json']!), bin: files['model.weights.bin']!, pre: files['preprocessing.json']! };
+  const good = {
+    json: strFromU8(files['model.json']!),
+    bin: files['model.weights.bin']!,
+    pre: files['preprocessing.json']!,
+  };
   const refuse = async (name: string, entries: Record<string, Uint8Array>, why: RegExp) => {
     const alerts = page.getByRole('alert').filter({ hasText: why });
-    await page.getByTestId('model-import').setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) });
+    await page
+      .getByTestId('model-import')
+      .setInputFiles({ name, mimeType: 'application/zip', buffer: Buffer.from(zipSync(entries)) });
     await expect(alerts).toHaveCount(1);
     await expect(page.getByTestId('checkpoint-item')).toHaveCount(count);
   };
-  await refuse('truncated.zip', { 'model.json': strToU8(good.json), 'model.weights.bin': good.bin.slice(0, good.bin.length - 100), 'preprocessing.json': good.pre }, /not imported.*truncated/);
+  await refuse(
+    'truncated.zip',
+    {
+      'model.json': strToU8(good.json),
+      'model.weights.bin': good.bin.slice(0, good.bin.length - 100),
+      'preprocessing.json': good.pre,
+    },
+    /not imported.*truncated/,
+  );
   const unknown = good.json.replace('"class_name":"Dense"', '"class_name":"Lambda"');
   expect(unknown).not.toBe(good.json);
-  await refuse('unknown-layer.zip', { 'model.json': strToU8(unknown), 'model.weights.bin': good.bin, 'preprocessing.json': good.pre }, /not imported.*"Lambda", which the studio does not know/);
-  await refuse('polluted.zip', { 'model.json': strToU8(good.json.replace('{', '{"__proto__":{"admin":true},')), 'model.weights.bin': good.bin, 'preprocessing.json': good.pre }, /not imported.*"__proto__"/);
+  await refuse(
+    'unknown-layer.zip',
+    { 'model.json': strToU8(unknown), 'model.weights.bin': good.bin, 'preprocessing.json': good.pre },
+    /not imported.*"Lambda", which the studio does not know/,
+  );
+  await refuse(
+    'polluted.zip',
+    {
+      'model.json': strToU8(good.json.replace('{', '{"__proto__":{"admin":true},')),
+      'model.weights.bin': good.bin,
+      'preprocessing.json': good.pre,
+    },
+    /not imported.*"__proto__"/,
+  );
   // model.json and its weights chosen as two files also works (preprocessing from the loaded iris).
   await page.getByTestId('model-import').setInputFiles([
     { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(good.json) },
@@ -163,21 +240,27 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   await expect(page.getByTestId('checkpoint-item')).toHaveCount(count + 1);
 
   // Training the imported model on data with other inputs is refused with the reason.
-  await page.getByTestId('dataset-file').setInputFiles(fileURLToPath(new URL('./fixtures/houses.csv', import.meta.url)));
+  await page
+    .getByTestId('dataset-file')
+    .setInputFiles(fileURLToPath(new URL('./fixtures/houses.csv', import.meta.url)));
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'houses');
   await page.getByTestId('label-column').selectOption('price_k');
   await expect(page.getByTestId('task-type')).toHaveValue('regression');
   await page.getByTestId('stage-finetune').click();
   await page.getByTestId('init-from').selectOption(importedId);
   await page.getByTestId('train-start').click();
-  await expect(page.getByRole('alert').filter({ hasText: /trained on iris .* houses has other inputs.*imported from/ })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: /trained on iris .* houses has other inputs.*imported from/ }),
+  ).toBeVisible();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'error');
 
   // A fresh tab that never trained (the worker's default backend): import the zip and predict.
   const fresh = await page.context().newPage();
   const freshErrors = watchErrors(fresh);
   await openStudio(fresh, 'iris');
-  await fresh.getByTestId('model-import').setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes) });
+  await fresh
+    .getByTestId('model-import')
+    .setInputFiles({ name: zip.name, mimeType: 'application/zip', buffer: Buffer.from(zip.bytes) });
   await expect(fresh.getByTestId('model-import-status')).toBeVisible();
   await fresh.getByTestId('inference-row').fill(heldOut[1]!.split(',').slice(0, 4).join(','));
   await fresh.getByTestId('inference-predict').click();
@@ -214,10 +297,17 @@ function grayPng(pixels: Uint8Array, w: number, h: number): Buffer {
   ihdr[9] = 0; // grayscale
   const raw = Buffer.alloc((w + 1) * h);
   for (let y = 0; y < h; y++) Buffer.from(pixels.subarray(y * w, (y + 1) * w)).copy(raw, y * (w + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-test('mnist: a checkpoint downloads and predicts held-out digits in Node as in the studio; drawing a digit predicts', async ({ page }) => {
+test('mnist: a checkpoint downloads and predicts held-out digits in Node as in the studio; drawing a digit predicts', async ({
+  page,
+}) => {
   const errors = watchErrors(page);
   await openStudio(page);
   await page.getByTestId('stage-finetune').click();
@@ -229,7 +319,11 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   const item = page.locator('[data-testid="checkpoint-item"][data-epoch="2"]').first();
   const zip = await download(page, () => item.getByTestId('checkpoint-download').click());
   const { pre, model } = await loadDownload(zip.bytes);
-  expect(pre).toMatchObject({ task: 'classification', input: { kind: 'image', shape: [28, 28, 1], modelInputShape: [784] }, image: { height: 28, width: 28, channels: 1 } });
+  expect(pre).toMatchObject({
+    task: 'classification',
+    input: { kind: 'image', shape: [28, 28, 1], modelInputShape: [784] },
+    image: { height: 28, width: 28, channels: 1 },
+  });
 
   // Held-out digits: the last rows of the built-in asset are its test split.
   const buf = publicFile('mnist.bin');
@@ -242,9 +336,15 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   for (let i = 0; i < 4; i++) {
     const row = header.rows - 1 - i * 97;
     const pixels = new Uint8Array(buf.subarray(pixelsAt + row * 784, pixelsAt + (row + 1) * 784));
-    await page.getByTestId('inference-image').setInputFiles({ name: `digit-${row}.png`, mimeType: 'image/png', buffer: grayPng(pixels, 28, 28) });
+    await page
+      .getByTestId('inference-image')
+      .setInputFiles({ name: `digit-${row}.png`, mimeType: 'image/png', buffer: grayPng(pixels, 28, 28) });
     const probs = await studioProbs(page, i + 1);
-    const node = await predictNode(model, Array.from(pixels, (v) => v * pre.image.scale), [784]);
+    const node = await predictNode(
+      model,
+      Array.from(pixels, (v) => v * pre.image.scale),
+      [784],
+    );
     worst = Math.max(worst, maxDiff(probs, node));
   }
   // The same digit dropped on the panel: a prediction, not a new dataset.
@@ -257,7 +357,11 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   }, Array.from(png));
   await page.getByTestId('inference-drop').dispatchEvent('drop', { dataTransfer: dropped });
   const droppedProbs = await studioProbs(page, 5);
-  const node0 = await predictNode(model, Array.from(buf.subarray(pixelsAt + lastRow * 784, pixelsAt + (lastRow + 1) * 784), (v) => v * pre.image.scale), [784]);
+  const node0 = await predictNode(
+    model,
+    Array.from(buf.subarray(pixelsAt + lastRow * 784, pixelsAt + (lastRow + 1) * 784), (v) => v * pre.image.scale),
+    [784],
+  );
   worst = Math.max(worst, maxDiff(droppedProbs, node0));
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'mnist');
   console.log(`mnist: max |studio - node| over 5 held-out digits x 10 classes = ${worst.toExponential(2)}`);

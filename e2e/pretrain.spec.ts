@@ -10,7 +10,9 @@ async function pretrain(page: Page, objective: string, epochs: number, backend =
 }
 
 for (const objective of ['autoencoder', 'denoising', 'gan']) {
-  test(`pretraining with the ${objective} objective runs in the worker; its curves grow and its pictures change per epoch`, async ({ page }) => {
+  test(`pretraining with the ${objective} objective runs in the worker; its curves grow and its pictures change per epoch`, async ({
+    page,
+  }) => {
     const errors = watchErrors(page);
     await openStudio(page);
     await pretrain(page, objective, 2);
@@ -57,7 +59,10 @@ test('fine-tuning starts from the pretrained encoder or from scratch with the sa
   await pretrain(page, 'autoencoder', 1);
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await page.getByTestId('stage-finetune').click();
-  const encoderId = await page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]').first().getAttribute('data-id');
+  const encoderId = await page
+    .locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')
+    .first()
+    .getAttribute('data-id');
   expect(encoderId).toMatch(/-e1$/);
   await page.getByTestId('init-from').selectOption(encoderId!);
   await expect(page.locator('#model ol.layers')).toContainText('Dense(128, relu) (pretrained)');

@@ -27,7 +27,10 @@ function watchOrigins(context: BrowserContext, page: Page, origin: string): stri
   return foreign;
 }
 
-test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, webgl, wasm and cpu under it without a violation', async ({ page, baseURL }) => {
+test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, webgl, wasm and cpu under it without a violation', async ({
+  page,
+  baseURL,
+}) => {
   const errors = watchErrors(page);
   const violations = await watchViolations(page);
   const response = await page.goto('/?dataset=iris');
@@ -74,13 +77,33 @@ test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, 
   expect(errors).toEqual([]);
 
   // And the listener does see a violation when one happens (the test can fail).
-  expect(await page.evaluate(() => fetch('https://example.com/collect').then(() => 'sent', () => 'blocked'))).toBe('blocked');
-  await expect.poll(async () => new Set(await violations())).toEqual(new Set(['connect-src https://example.com/collect']));
-  expect(await worker.evaluate(() => fetch('https://example.com/collect').then(() => 'sent', () => 'blocked'))).toBe('blocked');
+  expect(
+    await page.evaluate(() =>
+      fetch('https://example.com/collect').then(
+        () => 'sent',
+        () => 'blocked',
+      ),
+    ),
+  ).toBe('blocked');
+  await expect
+    .poll(async () => new Set(await violations()))
+    .toEqual(new Set(['connect-src https://example.com/collect']));
+  expect(
+    await worker.evaluate(() =>
+      fetch('https://example.com/collect').then(
+        () => 'sent',
+        () => 'blocked',
+      ),
+    ),
+  ).toBe('blocked');
   expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:/);
 });
 
-test('every request of a session (load, upload, train, checkpoint, download, import, reload) goes to the app\'s own origin', async ({ page, context, baseURL }) => {
+test("every request of a session (load, upload, train, checkpoint, download, import, reload) goes to the app's own origin", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const foreign = watchOrigins(context, page, baseURL!);
   const own: string[] = [];
   context.on('request', (r) => own.push(r.url()));
@@ -99,7 +122,9 @@ test('every request of a session (load, upload, train, checkpoint, download, imp
   const download = page.waitForEvent('download');
   await page.getByTestId('model-download').click();
   const file = await (await download).path();
-  await page.getByTestId('model-import').setInputFiles({ name: 'model.zip', mimeType: 'application/zip', buffer: readFileSync(file) });
+  await page
+    .getByTestId('model-import')
+    .setInputFiles({ name: 'model.zip', mimeType: 'application/zip', buffer: readFileSync(file) });
   await expect(page.getByTestId('checkpoint-item')).toHaveCount(3);
   // A reload brings everything back from IndexedDB, not from a server.
   await page.reload();
@@ -120,8 +145,15 @@ test('uploaded names are shown as text, never as HTML', async ({ page }) => {
   page.on('request', (r) => /\/x$/.test(r.url()) && xRequests.push(r.url()));
   await openStudio(page);
   const evil = '<img src=x onerror=alert(1)>';
-  const csv = `"${evil}",<b>bold</b>,label\n` + Array.from({ length: 40 }, (_, i) => `${i},${(i * 7) % 5},${i % 2 ? '<script>alert(2)</script>' : 'plain'}`).join('\n') + '\n';
-  await page.getByTestId('dataset-file').setInputFiles({ name: '<img src=x onerror=alert(3)>.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  const csv =
+    `"${evil}",<b>bold</b>,label\n` +
+    Array.from({ length: 40 }, (_, i) => `${i},${(i * 7) % 5},${i % 2 ? '<script>alert(2)</script>' : 'plain'}`).join(
+      '\n',
+    ) +
+    '\n';
+  await page
+    .getByTestId('dataset-file')
+    .setInputFiles({ name: '<img src=x onerror=alert(3)>.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', '<img src=x onerror=alert(3)>');
   const row = page.locator('[data-testid="column-row"]').first();
   await expect(row).toHaveAttribute('data-column', evil);
@@ -142,7 +174,9 @@ test('uploaded names are shown as text, never as HTML', async ({ page }) => {
     files[`<svg onload=alert(6)>/${i}.png`] = Uint8Array.from(png);
   }
   files['<svg onload=alert(6)>/<img src=x onerror=alert(5)>.png'] = strToU8('not a png');
-  await page.getByTestId('dataset-file').setInputFiles({ name: 'classes.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
+  await page
+    .getByTestId('dataset-file')
+    .setInputFiles({ name: 'classes.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'classes');
   await expect(page.getByTestId('class-balance')).toContainText('<img src=x onerror=alert(4)>');
   await expect(page.getByTestId('class-balance')).toContainText('<svg onload=alert(6)>');

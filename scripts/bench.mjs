@@ -32,7 +32,7 @@ function makeCsv(mb) {
   const fd = openSync(file, 'w');
   writeSync(fd, 'a,b,c,d,e,f,g,city,plan,flag,score,label\n');
   let seed = 1;
-  const r = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
+  const r = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
   const cities = ['Paris', 'Lyon', 'Nice', '"Aix, Provence"', 'Lille'];
   let written = 0;
   while (written < mb * 1024 * 1024) {
@@ -40,7 +40,9 @@ function makeCsv(mb) {
     for (let i = 0; i < 10000; i++) {
       const v = Array.from({ length: 7 }, () => (r() * 100).toFixed(3));
       if (r() < 0.02) v[2] = 'NA';
-      lines.push(`${v.join(',')},${cities[Math.floor(r() * 5)]},${r() < 0.5 ? 'basic' : 'pro'},${r() < 0.5 ? 'Y' : 'N'},${(r() * 10).toFixed(2)},${r() < 0.4 ? 'yes' : 'no'}`);
+      lines.push(
+        `${v.join(',')},${cities[Math.floor(r() * 5)]},${r() < 0.5 ? 'basic' : 'pro'},${r() < 0.5 ? 'Y' : 'N'},${(r() * 10).toFixed(2)},${r() < 0.4 ? 'yes' : 'no'}`,
+      );
     }
     const chunk = lines.join('\n') + '\n';
     writeSync(fd, chunk);
@@ -65,12 +67,15 @@ const only = arg('only', 'engine,app,csv').split(',');
 
 const LONG_TASKS = () => {
   window.__longTasks = [];
-  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
+  new PerformanceObserver((list) =>
+    window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+  ).observe({
     type: 'longtask',
     buffered: true,
   });
 };
-const longTasksBetween = (page, a, b) => page.evaluate(([x, y]) => window.__longTasks.filter((t) => t.start >= x && t.start <= y), [a, b]);
+const longTasksBetween = (page, a, b) =>
+  page.evaluate(([x, y]) => window.__longTasks.filter((t) => t.start >= x && t.start <= y), [a, b]);
 
 /** 1. The studio's loop against plain model.fit, per backend and model. */
 async function benchEngine() {
@@ -81,10 +86,14 @@ async function benchEngine() {
   await bench.waitForFunction(() => 'runBenchCase' in window);
   for (const model of models) {
     for (const backend of backends) {
-      results.engine.push(await bench.evaluate((c) => window.runBenchCase(c), { backend, model, batchSize: 32, rounds, secondsPerRun }));
+      results.engine.push(
+        await bench.evaluate((c) => window.runBenchCase(c), { backend, model, batchSize: 32, rounds, secondsPerRun }),
+      );
     }
   }
-  console.log(`\n${pad('model', 6)}${pad('backend', 9)}${pad('samples', 9)}${pad('first batch', 13)}${pad('loop/s', 9)}${pad('fit/s', 9)}ratio`);
+  console.log(
+    `\n${pad('model', 6)}${pad('backend', 9)}${pad('samples', 9)}${pad('first batch', 13)}${pad('loop/s', 9)}${pad('fit/s', 9)}ratio`,
+  );
   for (const r of results.engine) {
     if (r.error) {
       console.log(`${pad(r.model, 6)}${pad(r.backend, 9)}skipped: ${r.error}`);
@@ -93,7 +102,9 @@ async function benchEngine() {
     const loop = median(r.loopSamplesPerSec);
     const fit = median(r.fitSamplesPerSec);
     r.ratio = loop / fit;
-    console.log(`${pad(r.model, 6)}${pad(r.backend, 9)}${pad(r.samples, 9)}${pad(`${f(r.firstBatchSeconds, 2)} s`, 13)}${pad(f(loop), 9)}${pad(f(fit), 9)}${f(r.ratio, 2)}`);
+    console.log(
+      `${pad(r.model, 6)}${pad(r.backend, 9)}${pad(r.samples, 9)}${pad(`${f(r.firstBatchSeconds, 2)} s`, 13)}${pad(f(loop), 9)}${pad(f(fit), 9)}${f(r.ratio, 2)}`,
+    );
   }
 }
 
@@ -112,10 +123,17 @@ async function benchApp() {
     const wall0 = Date.now();
     await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');
-    await page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? ''), null, {
-      timeout: 600_000,
-      polling: 500,
-    });
+    await page.waitForFunction(
+      () =>
+        ['done', 'stopped', 'error'].includes(
+          document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
+        ),
+      null,
+      {
+        timeout: 600_000,
+        polling: 500,
+      },
+    );
     const t1 = await page.evaluate(() => performance.now());
     const tasks = await longTasksBetween(page, t0, t1);
     const row = {
@@ -129,15 +147,22 @@ async function benchApp() {
       reason: await page.getByTestId('backend-reason').textContent(),
     };
     results.app.push(row);
-    console.log(`   ${pad(backend, 8)}-> ${pad(row.active, 8)}${pad(row.state, 7)}${pad(`${f(row.samplesPerSec)} samples/s`, 18)}${pad(`${f(row.seconds, 1)} s`, 9)}long tasks: ${row.longTasks} (${f(row.longTaskMs)} ms)`);
-    await page.getByRole('button', { name: 'Dismiss' }).click().catch(() => undefined);
+    console.log(
+      `   ${pad(backend, 8)}-> ${pad(row.active, 8)}${pad(row.state, 7)}${pad(`${f(row.samplesPerSec)} samples/s`, 18)}${pad(`${f(row.seconds, 1)} s`, 9)}long tasks: ${row.longTasks} (${f(row.longTaskMs)} ms)`,
+    );
+    await page
+      .getByRole('button', { name: 'Dismiss' })
+      .click()
+      .catch(() => undefined);
   }
   const explicit = results.app.filter((r) => r.backend !== 'auto' && r.state === 'done');
   const fastest = explicit.reduce((a, b) => (b.samplesPerSec > a.samplesPerSec ? b : a), explicit[0]);
   const auto = results.app.find((r) => r.backend === 'auto');
   if (fastest && auto) {
     results.autoRatio = auto.samplesPerSec / fastest.samplesPerSec;
-    console.log(`\n   auto picked ${auto.active} at ${f(auto.samplesPerSec)} samples/s; fastest explicit: ${fastest.backend} at ${f(fastest.samplesPerSec)} samples/s; ratio ${f(results.autoRatio, 2)} (target >= 0.90)`);
+    console.log(
+      `\n   auto picked ${auto.active} at ${f(auto.samplesPerSec)} samples/s; fastest explicit: ${fastest.backend} at ${f(fastest.samplesPerSec)} samples/s; ratio ${f(results.autoRatio, 2)} (target >= 0.90)`,
+    );
     console.log(`   auto's reason: ${auto.reason}`);
   }
 }
@@ -174,10 +199,21 @@ async function benchCsv() {
   const seconds = (Date.now() - started) / 1000;
   const tasks = await longTasksBetween(app, t0, await app.evaluate(() => performance.now()));
   const rows = Number(await app.getByTestId('dataset-summary').getAttribute('data-rows'));
-  results.csv = { mb: size, rows, studioSeconds: seconds, plainSeconds: plain.seconds, plainRows: plain.rows, longTasks: tasks.length };
+  results.csv = {
+    mb: size,
+    rows,
+    studioSeconds: seconds,
+    plainSeconds: plain.seconds,
+    plainRows: plain.rows,
+    longTasks: tasks.length,
+  };
   console.log(`   studio:          ${f(size / seconds, 1)} MB/s (${f(seconds, 1)} s, ${rows} rows ready to train)`);
-  console.log(`   plain papaparse: ${f(size / plain.seconds, 1)} MB/s (${f(plain.seconds, 1)} s, ${plain.rows} rows, parse only)`);
-  console.log(`   studio / plain throughput: ${f(plain.seconds / seconds, 2)}; main-thread long tasks while loading: ${tasks.length}`);
+  console.log(
+    `   plain papaparse: ${f(size / plain.seconds, 1)} MB/s (${f(plain.seconds, 1)} s, ${plain.rows} rows, parse only)`,
+  );
+  console.log(
+    `   studio / plain throughput: ${f(plain.seconds / seconds, 2)}; main-thread long tasks while loading: ${tasks.length}`,
+  );
 }
 
 try {
@@ -185,10 +221,19 @@ try {
   await info.goto(`${server.url}/bench.html`);
   const adapter = await info.evaluate(async () => {
     const a = await navigator.gpu?.requestAdapter();
-    return a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, isFallbackAdapter: a.info.isFallbackAdapter } : null;
+    return a
+      ? {
+          vendor: a.info.vendor,
+          architecture: a.info.architecture,
+          description: a.info.description,
+          isFallbackAdapter: a.info.isFallbackAdapter,
+        }
+      : null;
   });
   results.adapter = adapter;
-  console.log(`Chromium ${results.chromium}; WebGPU adapter: ${adapter ? `${adapter.vendor} ${adapter.architecture}${adapter.isFallbackAdapter ? ' (software fallback)' : ''}` : 'none'}`);
+  console.log(
+    `Chromium ${results.chromium}; WebGPU adapter: ${adapter ? `${adapter.vendor} ${adapter.architecture}${adapter.isFallbackAdapter ? ' (software fallback)' : ''}` : 'none'}`,
+  );
   if (only.includes('engine')) await benchEngine();
   if (only.includes('app')) await benchApp();
   if (only.includes('csv')) await benchCsv();

@@ -40,7 +40,8 @@ function buildMnist() {
   const perDigit = [];
   for (let d = 0; d < 10; d++) {
     const data = require(`mnist/src/digits/${d}.json`).data;
-    if (data.length % pixels !== 0) throw new Error(`mnist digit ${d}: ${data.length} values is not a multiple of ${pixels}`);
+    if (data.length % pixels !== 0)
+      throw new Error(`mnist digit ${d}: ${data.length} values is not a multiple of ${pixels}`);
     perDigit.push(data);
   }
   const rows = perDigit.reduce((n, data) => n + data.length / pixels, 0);
@@ -57,7 +58,8 @@ function buildMnist() {
   perDigit.forEach((data, digit) => {
     for (let k = 0; k < data.length / pixels; k++, r++) {
       srcLabel[r] = digit;
-      for (let p = 0; p < pixels; p++) srcPixels[r * pixels + p] = Math.round(Math.min(1, Math.max(0, data[k * pixels + p])) * 255);
+      for (let p = 0; p < pixels; p++)
+        srcPixels[r * pixels + p] = Math.round(Math.min(1, Math.max(0, data[k * pixels + p])) * 255);
     }
   });
   const labels = new Uint8Array(rows);

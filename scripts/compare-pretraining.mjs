@@ -22,13 +22,22 @@ const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const done = () =>
-  page.waitForFunction(() => ['done', 'stopped', 'error'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? ''), null, {
-    timeout: 900_000,
-    polling: 250,
-  });
+  page.waitForFunction(
+    () =>
+      ['done', 'stopped', 'error'].includes(
+        document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
+      ),
+    null,
+    {
+      timeout: 900_000,
+      polling: 250,
+    },
+  );
 const run = async () => {
   await page.getByTestId('train-start').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') !== 'done');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') !== 'done',
+  );
   await done();
   const state = await page.getByTestId('train-status').getAttribute('data-state');
   if (state !== 'done') throw new Error(`run ended ${state}: ${await page.getByRole('alert').allTextContents()}`);
@@ -63,7 +72,9 @@ try {
     const pretrained = await accuracy(encoder);
     const scratch = await accuracy('scratch');
     rows.push({ seed, pretrained, scratch });
-    console.log(`seed ${seed}: from ${objective} encoder ${(pretrained * 100).toFixed(1)}%, from scratch ${(scratch * 100).toFixed(1)}%`);
+    console.log(
+      `seed ${seed}: from ${objective} encoder ${(pretrained * 100).toFixed(1)}%, from scratch ${(scratch * 100).toFixed(1)}%`,
+    );
   }
   const mean = (k) => rows.reduce((s, r) => s + r[k], 0) / rows.length;
   console.log(

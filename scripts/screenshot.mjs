@@ -9,7 +9,10 @@ const out = process.argv[2] ?? 'docs/screenshot.png';
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: process.env.THEME === 'dark' ? 'dark' : 'light' });
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: process.env.THEME === 'dark' ? 'dark' : 'light',
+  });
   await page.goto(server.url);
   await page.getByTestId('dataset-summary').waitFor();
   await page.getByTestId('epochs').fill('4');

@@ -26,7 +26,12 @@ function subset(ds: Dataset, n: number): Dataset {
 // one-time set-up that both pay (fit's data is uploaded before it starts; the studio uploads its
 // training set at the start of a run).
 async function timeLoop(model: tf.LayersModel, ds: Dataset, c: BenchCase, backend: string): Promise<number> {
-  const gen = trainClassifier(model, ds, { epochs: 2, batchSize: c.batchSize, learningRate: 1e-3, seed: 1, readEvery: defaultReadEvery(backend) }, new RunControl());
+  const gen = trainClassifier(
+    model,
+    ds,
+    { epochs: 2, batchSize: c.batchSize, learningRate: 1e-3, seed: 1, readEvery: defaultReadEvery(backend) },
+    new RunControl(),
+  );
   let secondEpochStart = 0;
   let secondEpochEnd = 0;
   for (let next = await gen.next(); !next.done; next = await gen.next()) {
@@ -69,7 +74,10 @@ async function runCase(c: BenchCase): Promise<BenchRow> {
   await measureThroughput(build, full, c.batchSize, { warmupSteps: 1, minMs: 0, maxSteps: 0 });
   row.firstBatchSeconds = (performance.now() - t0) / 1000;
   const rate = await measureThroughput(build, full, c.batchSize);
-  const samples = Math.max(c.batchSize * 8, Math.min(full.split.train.length, Math.round((rate * c.secondsPerRun) / c.batchSize) * c.batchSize));
+  const samples = Math.max(
+    c.batchSize * 8,
+    Math.min(full.split.train.length, Math.round((rate * c.secondsPerRun) / c.batchSize) * c.batchSize),
+  );
   row.samples = samples;
   const ds = subset(full, samples);
 
@@ -83,7 +91,12 @@ async function runCase(c: BenchCase): Promise<BenchRow> {
   try {
     // One untimed pass each, then paired timed rounds in alternating order.
     await timeLoop(loopModel, subset(full, Math.min(samples, c.batchSize * 4)), c, c.backend);
-    await timeFit(fitModel, xs.slice(0, Math.min(samples, c.batchSize * 4)), ys.slice(0, Math.min(samples, c.batchSize * 4)), c);
+    await timeFit(
+      fitModel,
+      xs.slice(0, Math.min(samples, c.batchSize * 4)),
+      ys.slice(0, Math.min(samples, c.batchSize * 4)),
+      c,
+    );
     for (let r = 0; r < c.rounds; r++) {
       if (r % 2 === 0) {
         row.loopSamplesPerSec.push(await timeLoop(loopModel, ds, c, c.backend));
@@ -92,7 +105,10 @@ async function runCase(c: BenchCase): Promise<BenchRow> {
         row.fitSamplesPerSec.push(await timeFit(fitModel, xs, ys, c));
         row.loopSamplesPerSec.push(await timeLoop(loopModel, ds, c, c.backend));
       }
-      post({ type: 'log', text: `${c.backend} ${c.model} round ${r + 1}: loop ${Math.round(row.loopSamplesPerSec.at(-1)!)}/s, fit ${Math.round(row.fitSamplesPerSec.at(-1)!)}/s` });
+      post({
+        type: 'log',
+        text: `${c.backend} ${c.model} round ${r + 1}: loop ${Math.round(row.loopSamplesPerSec.at(-1)!)}/s, fit ${Math.round(row.fitSamplesPerSec.at(-1)!)}/s`,
+      });
     }
   } finally {
     tf.dispose([xs, ys]);
@@ -111,7 +127,14 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
     post({
       type: 'row',
       id,
-      row: { ...benchCase, samples: 0, firstBatchSeconds: NaN, loopSamplesPerSec: [], fitSamplesPerSec: [], error: err instanceof Error ? err.message : String(err) },
+      row: {
+        ...benchCase,
+        samples: 0,
+        firstBatchSeconds: NaN,
+        loopSamplesPerSec: [],
+        fitSamplesPerSec: [],
+        error: err instanceof Error ? err.message : String(err),
+      },
     });
   }
 };

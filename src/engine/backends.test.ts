@@ -11,7 +11,9 @@ function host(opts: { adapter?: boolean; failing?: Partial<Record<BackendName, s
       if (why) throw new Error(why);
     },
     async webgpuAdapter() {
-      return opts.adapter ? { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true } : null;
+      return opts.adapter
+        ? { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true }
+        : null;
     },
   };
 }
@@ -29,21 +31,30 @@ describe('choosing a backend', () => {
   });
 
   it('refuses a backend that lacks a kernel the model needs to train', async () => {
-    const info = await chooseBackend('cpu', host(), { requiredKernels: ['NoSuchKernelForTraining'], order: ['cpu'] }).catch((e: Error) => e);
+    const info = await chooseBackend('cpu', host(), {
+      requiredKernels: ['NoSuchKernelForTraining'],
+      order: ['cpu'],
+    }).catch((e: Error) => e);
     expect(info).toBeInstanceOf(Error);
-    expect((info as Error).message).toMatch(/cpu backend .* cannot train this model \(no NoSuchKernelForTraining kernel\)/);
+    expect((info as Error).message).toMatch(
+      /cpu backend .* cannot train this model \(no NoSuchKernelForTraining kernel\)/,
+    );
   });
 
   it('auto measures every usable backend and activates the fastest', async () => {
     const speeds: Partial<Record<BackendName, number>> = { cpu: 500 };
     const measured: BackendName[] = [];
-    const info = await chooseBackend('auto', host({ failing: { webgpu: 'x', webgl: 'no WebGL here', wasm: 'no wasm' } }), {
-      requiredKernels: [],
-      measure: async (b) => {
-        measured.push(b);
-        return speeds[b] ?? 0;
+    const info = await chooseBackend(
+      'auto',
+      host({ failing: { webgpu: 'x', webgl: 'no WebGL here', wasm: 'no wasm' } }),
+      {
+        requiredKernels: [],
+        measure: async (b) => {
+          measured.push(b);
+          return speeds[b] ?? 0;
+        },
       },
-    });
+    );
     expect(measured).toEqual(['cpu']);
     expect(info.active).toBe('cpu');
     expect(info.reason).toMatch(/auto measured cpu 500\/s; picked cpu/);
@@ -51,7 +62,11 @@ describe('choosing a backend', () => {
   });
 
   it('recognises a software WebGPU adapter', () => {
-    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: false })).toBe(true);
-    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ada', description: 'RTX 4090', isFallbackAdapter: false })).toBe(false);
+    expect(
+      isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: false }),
+    ).toBe(true);
+    expect(
+      isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ada', description: 'RTX 4090', isFallbackAdapter: false }),
+    ).toBe(false);
   });
 });

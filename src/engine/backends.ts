@@ -3,7 +3,14 @@
 // the fastest one depends on the machine (on a software WebGPU adapter, WebGPU is the slowest).
 import * as tf from '@tensorflow/tfjs';
 import type { DeviceLimits } from './memory';
-import { BACKENDS, type AdapterInfo, type BackendChoice, type BackendInfo, type BackendName, type BackendProbe } from '../shared/types';
+import {
+  BACKENDS,
+  type AdapterInfo,
+  type BackendChoice,
+  type BackendInfo,
+  type BackendName,
+  type BackendProbe,
+} from '../shared/types';
 
 /** What the host (worker, Node test, benchmark) provides to start backends. */
 export interface BackendHost {
@@ -48,7 +55,10 @@ function message(e: unknown): string {
 }
 
 export function isSoftwareAdapter(a: AdapterInfo): boolean {
-  return a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
+  return (
+    a.isFallbackAdapter ||
+    /swiftshader|llvmpipe|lavapipe|software/i.test(`${a.architecture} ${a.description} ${a.vendor}`)
+  );
 }
 
 /** Starts one backend. Returns why it cannot run, or null when it is now active. */
@@ -61,7 +71,8 @@ export async function activate(
   try {
     if (name === 'webgpu' && host.webgpuAdapter) {
       const info = await host.webgpuAdapter();
-      if (!info) return { error: 'no WebGPU adapter (the browser or GPU driver offers none; in Chrome check chrome://gpu)' };
+      if (!info)
+        return { error: 'no WebGPU adapter (the browser or GPU driver offers none; in Chrome check chrome://gpu)' };
       adapter = info;
     }
     await host.prepare(name);
@@ -69,7 +80,10 @@ export async function activate(
     return { error: message(e) };
   }
   const missing = requiredKernels.filter((k) => !tf.getKernel(k, name));
-  if (missing.length) return { error: `the ${name} backend of tfjs ${tf.version.tfjs} cannot train this model (no ${missing.join(', ')} kernel)` };
+  if (missing.length)
+    return {
+      error: `the ${name} backend of tfjs ${tf.version.tfjs} cannot train this model (no ${missing.join(', ')} kernel)`,
+    };
   try {
     if (!(await tf.setBackend(name))) return { error: `the ${name} backend failed to initialize` };
   } catch (e) {
@@ -85,7 +99,11 @@ function softwareNote(adapter: AdapterInfo | undefined): string {
     : '';
 }
 
-export async function chooseBackend(choice: BackendChoice, host: BackendHost, opts: ChooseOptions): Promise<BackendInfo> {
+export async function chooseBackend(
+  choice: BackendChoice,
+  host: BackendHost,
+  opts: ChooseOptions,
+): Promise<BackendInfo> {
   const order = opts.order ?? BACKENDS;
   const probes: BackendProbe[] = [];
   let adapter: AdapterInfo | undefined;
@@ -101,7 +119,14 @@ export async function chooseBackend(choice: BackendChoice, host: BackendHost, op
       const reason = failed.length
         ? `${choice} could not start: ${failed[0]!.error}. Running on ${name} instead.`
         : `Running on ${name}, as chosen.`;
-      return { requested: choice, active: name, reason: reason + (name === 'webgpu' ? softwareNote(adapter) : ''), fellBack: name !== choice, adapter, probes };
+      return {
+        requested: choice,
+        active: name,
+        reason: reason + (name === 'webgpu' ? softwareNote(adapter) : ''),
+        fellBack: name !== choice,
+        adapter,
+        probes,
+      };
     }
     throw new Error(`No tfjs backend could start: ${probes.map((p) => `${p.backend}: ${p.error}`).join('; ')}`);
   }
@@ -121,7 +146,8 @@ export async function chooseBackend(choice: BackendChoice, host: BackendHost, op
     }
   }
   const usable = probes.filter((p) => p.samplesPerSec !== undefined);
-  if (!usable.length) throw new Error(`No tfjs backend could start: ${probes.map((p) => `${p.backend}: ${p.error}`).join('; ')}`);
+  if (!usable.length)
+    throw new Error(`No tfjs backend could start: ${probes.map((p) => `${p.backend}: ${p.error}`).join('; ')}`);
   const best = pickFastest(usable);
   const r = await activate(best.backend, host, opts.requiredKernels);
   if (r.error) throw new Error(`auto picked ${best.backend} but it failed to start again: ${r.error}`);
@@ -129,7 +155,8 @@ export async function chooseBackend(choice: BackendChoice, host: BackendHost, op
   return {
     requested: 'auto',
     active: best.backend,
-    reason: `auto measured ${measured}; picked ${best.backend}.` + (best.backend === 'webgpu' ? softwareNote(adapter) : ''),
+    reason:
+      `auto measured ${measured}; picked ${best.backend}.` + (best.backend === 'webgpu' ? softwareNote(adapter) : ''),
     fellBack: false,
     adapter,
     probes,

@@ -8,10 +8,21 @@ import type { MemoryInfo } from '../shared/types';
  * would start the highest-priority backend (or throw); then only the engine's own counts are read.
  */
 export function readMemory(): MemoryInfo {
-  const engine = tf.engine() as unknown as { backendInstance: unknown; pendingBackendInit: unknown; backendName: string | null; state: { numTensors: number; numBytes: number } };
-  if (engine.backendInstance == null || engine.pendingBackendInit != null) return { tensors: engine.state.numTensors, bytes: engine.state.numBytes, backend: '' };
+  const engine = tf.engine() as unknown as {
+    backendInstance: unknown;
+    pendingBackendInit: unknown;
+    backendName: string | null;
+    state: { numTensors: number; numBytes: number };
+  };
+  if (engine.backendInstance == null || engine.pendingBackendInit != null)
+    return { tensors: engine.state.numTensors, bytes: engine.state.numBytes, backend: '' };
   const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-  return { tensors: m.numTensors, bytes: m.numBytes, backend: engine.backendName ?? '', ...(typeof m.numBytesInGPU === 'number' ? { gpuBytes: m.numBytesInGPU } : {}) };
+  return {
+    tensors: m.numTensors,
+    bytes: m.numBytes,
+    backend: engine.backendName ?? '',
+    ...(typeof m.numBytesInGPU === 'number' ? { gpuBytes: m.numBytesInGPU } : {}),
+  };
 }
 
 /** What one backend can hold: the largest single buffer, and (when known) all memory together. */
@@ -36,7 +47,11 @@ const mb = (b: number) => (b >= 1024 * MB ? `${(b / 1024 / MB).toFixed(1)} GB` :
  * (value, gradient, Adam's two moments) and, per sample, each layer's output three times
  * (forward value, its gradient, a temporary). Throws TooBigError naming the limit it passes.
  */
-export function checkFits(model: tf.LayersModel, batchSize: number, limits: DeviceLimits): { largestBytes: number; totalBytes: number } {
+export function checkFits(
+  model: tf.LayersModel,
+  batchSize: number,
+  limits: DeviceLimits,
+): { largestBytes: number; totalBytes: number } {
   const inputElements = (model.inputs[0]!.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
   let largest = { bytes: batchSize * inputElements * 4, what: 'the input batch', perSample: inputElements * 4 };
   let activations = inputElements;
@@ -46,7 +61,12 @@ export function checkFits(model: tf.LayersModel, batchSize: number, limits: Devi
     const outShape = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
     const elements = outShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
     activations += elements;
-    if (batchSize * elements * 4 > largest.bytes) largest = { bytes: batchSize * elements * 4, what: `the output of layer "${layer.name}"`, perSample: elements * 4 };
+    if (batchSize * elements * 4 > largest.bytes)
+      largest = {
+        bytes: batchSize * elements * 4,
+        what: `the output of layer "${layer.name}"`,
+        perSample: elements * 4,
+      };
     for (const w of layer.weights) {
       const n = w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
       weights += n;
@@ -66,7 +86,10 @@ export function checkFits(model: tf.LayersModel, batchSize: number, limits: Devi
   if (limits.totalBytes !== undefined && totalBytes > limits.totalBytes) {
     const perSample = activations * 4 * 3;
     const room = limits.totalBytes - weights * 16;
-    const fix = room > perSample ? `Lower the batch size to ${Math.floor(room / perSample)} or less.` : 'Use a smaller model (fewer units or filters).';
+    const fix =
+      room > perSample
+        ? `Lower the batch size to ${Math.floor(room / perSample)} or less.`
+        : 'Use a smaller model (fewer units or filters).';
     throw new TooBigError(
       `Too big for ${limits.backend}: a training step with a batch of ${batchSize} needs about ${mb(totalBytes)}, over the ${mb(limits.totalBytes)} that ${limits.backend} can hold in all. ${fix}`,
     );
@@ -77,5 +100,7 @@ export function checkFits(model: tf.LayersModel, batchSize: number, limits: Devi
 /** Errors that mean a device or heap ran out of memory, whatever the backend. */
 export function isOutOfMemory(e: unknown): boolean {
   const text = e instanceof Error ? `${e.name} ${e.message}` : String(e);
-  return /out of memory|OutOfMemory|allocation failed|Cannot enlarge memory|Aborted\(OOM\)|Invalid typed array length|Array buffer allocation|exceeds the maximum|greater than WebGL maximum/i.test(text);
+  return /out of memory|OutOfMemory|allocation failed|Cannot enlarge memory|Aborted\(OOM\)|Invalid typed array length|Array buffer allocation|exceeds the maximum|greater than WebGL maximum/i.test(
+    text,
+  );
 }

@@ -52,6 +52,7 @@ describe('per-class and weighted metrics', () => {
     expect(m.perClass[2]).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
     expect(m.perClass[1]!.recall).toBeCloseTo(0.75);
     expect(m.weightedF1).toBeCloseTo(m.perClass[1]!.f1);
-    for (const v of [m.accuracy, m.macroF1, m.weightedF1, ...m.perClass.flatMap((c) => [c.precision, c.recall, c.f1])]) expect(Number.isNaN(v)).toBe(false);
+    for (const v of [m.accuracy, m.macroF1, m.weightedF1, ...m.perClass.flatMap((c) => [c.precision, c.recall, c.f1])])
+      expect(Number.isNaN(v)).toBe(false);
   });
 });

@@ -8,7 +8,11 @@ export interface ClassificationMetrics {
   perClass: { precision: number; recall: number; f1: number; support: number }[];
 }
 
-export function classificationMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): ClassificationMetrics {
+export function classificationMetrics(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  numClasses: number,
+): ClassificationMetrics {
   if (actual.length !== predicted.length) throw new Error('actual and predicted differ in length');
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   let correct = 0;
@@ -41,7 +45,10 @@ export function classificationMetrics(actual: ArrayLike<number>, predicted: Arra
 }
 
 /** Regression metrics in the target's own units. */
-export function regressionMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>): { mse: number; mae: number; r2: number } {
+export function regressionMetrics(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): { mse: number; mae: number; r2: number } {
   const n = actual.length;
   if (!n) return { mse: NaN, mae: NaN, r2: NaN };
   let mean = 0;

@@ -6,7 +6,11 @@ describe('stored configs of older versions', () => {
     const old = { ...DEFAULT_CONFIG, labelsPerClass: 100 } as Partial<TrainConfig>;
     delete old.labelBudget;
     delete old.optimizer;
-    expect(completeConfig(old)).toMatchObject({ labelBudget: 'perClass', labelsPerClass: 100, optimizer: DEFAULT_CONFIG.optimizer });
+    expect(completeConfig(old)).toMatchObject({
+      labelBudget: 'perClass',
+      labelsPerClass: 100,
+      optimizer: DEFAULT_CONFIG.optimizer,
+    });
     expect(completeConfig({ ...old, labelsPerClass: 0 }).labelBudget).toBe('all');
     expect(completeConfig({ ...DEFAULT_CONFIG, labelBudget: 'fraction' }).labelBudget).toBe('fraction');
   });

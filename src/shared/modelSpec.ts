@@ -10,10 +10,23 @@ export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[
 }
 
 /** One line per layer, for the model panel. Keep in step with engine/models/build.ts. */
-export function describeModel(kind: ModelKind, sampleShape: number[], numClasses: number, head: HeadSpec = DEFAULT_CONFIG.head): string[] {
+export function describeModel(
+  kind: ModelKind,
+  sampleShape: number[],
+  numClasses: number,
+  head: HeadSpec = DEFAULT_CONFIG.head,
+): string[] {
   const input = `Input(${modelInputShape(kind, sampleShape).join('×')})`;
   if (kind === 'mlp') return [input, 'Dense(128, relu)', ...describeHead(head, numClasses)];
-  return [input, 'Conv2D(8, 3×3, relu)', 'MaxPool(2)', 'Conv2D(16, 3×3, relu)', 'MaxPool(2)', 'Flatten', ...describeHead(head, numClasses)];
+  return [
+    input,
+    'Conv2D(8, 3×3, relu)',
+    'MaxPool(2)',
+    'Conv2D(16, 3×3, relu)',
+    'MaxPool(2)',
+    'Flatten',
+    ...describeHead(head, numClasses),
+  ];
 }
 
 /** The task head's layers (engine/models/build.ts addHead). */
@@ -38,12 +51,23 @@ export function describeEncoder(spec: EncoderSpec, sampleShape: number[]): strin
 }
 
 /** What a stage trains, for the model panel. */
-export function describeStage(c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head'>, sampleShape: number[], numClasses: number, initEncoder: EncoderSpec | null): string[] {
+export function describeStage(
+  c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head'>,
+  sampleShape: number[],
+  numClasses: number,
+  initEncoder: EncoderSpec | null,
+): string[] {
   if (c.stage === 'pretrain') {
     const enc = describeEncoder(c.encoder, sampleShape).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
-    if (c.objective === 'gan') return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
+    if (c.objective === 'gan')
+      return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
     return [...enc, `decoder: mirror of the encoder → ${sampleShape.join('×')}`];
   }
-  if (initEncoder) return [...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)), ...(initEncoder.kind === 'conv' ? ['Flatten'] : []), ...describeHead(c.head, numClasses)];
+  if (initEncoder)
+    return [
+      ...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)),
+      ...(initEncoder.kind === 'conv' ? ['Flatten'] : []),
+      ...describeHead(c.head, numClasses),
+    ];
   return describeModel(c.model, sampleShape, numClasses, c.head);
 }

@@ -27,6 +27,8 @@ export function featureWidth(f: FeatureSpec): number {
 /** Names of the model's input columns, in order (one-hot columns as "column=value"). */
 export function inputNames(features: FeatureSpec[]): string[] {
   return features.flatMap((f) =>
-    f.type === 'numeric' ? [f.column] : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])],
+    f.type === 'numeric'
+      ? [f.column]
+      : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])],
   );
 }

@@ -35,7 +35,14 @@ export type Command =
   | { type: 'restore'; id: number; fallback: BuiltinDatasetName }
   | { type: 'loadBuiltin'; id: number; name: BuiltinDatasetName }
   /** `paths`: each file's path in a picked folder (webkitRelativePath), or its name. */
-  | { type: 'loadFiles'; id: number; files: File[]; paths: string[]; tableOptions?: Partial<TableOptions>; imageOptions?: ImageOptions }
+  | {
+      type: 'loadFiles';
+      id: number;
+      files: File[];
+      paths: string[];
+      tableOptions?: Partial<TableOptions>;
+      imageOptions?: ImageOptions;
+    }
   | { type: 'configureTable'; id: number; options: TableOptions }
   | { type: 'configureImages'; id: number; options: ImageOptions }
   | { type: 'start'; id: number; config: TrainConfig }
@@ -117,7 +124,6 @@ export type WorkerEvent =
   /** Coalesced batch progress: several batches' losses in one message, a few per second. */
   | { type: 'progress'; runId: number; progress: ProgressSnapshot; steps: number[]; losses: number[][] }
   | { type: 'snapshot'; runId: number; snapshot: PretrainSnapshot }
-
   | { type: 'epoch'; runId: number; log: EpochLog }
   | { type: 'evaluation'; runId: number; evaluation: Evaluation }
   /** An evaluation asked for on demand (not tied to a run in progress). */

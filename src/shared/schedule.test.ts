@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { describePhases, learningRateAt, scheduleFactor, schedulePlan } from './schedule';
 import { DEFAULT_CONFIG, type TrainConfig } from './types';
 
-const cfg = (patch: Partial<TrainConfig>): TrainConfig => ({ ...DEFAULT_CONFIG, learningRate: 0.1, epochs: 10, ...patch });
+const cfg = (patch: Partial<TrainConfig>): TrainConfig => ({
+  ...DEFAULT_CONFIG,
+  learningRate: 0.1,
+  epochs: 10,
+  ...patch,
+});
 const steps = 4; // per epoch
 
 describe('learning-rate schedules', () => {
@@ -40,7 +45,10 @@ describe('learning-rate schedules', () => {
     const c = cfg({ freeze: { headEpochs: 2, unfreeze: 'all', lastK: 1, lrFactor: 0.1 } });
     expect(learningRateAt(c, 7, steps)).toBeCloseTo(0.1); // epoch 2
     expect(learningRateAt(c, 8, steps)).toBeCloseTo(0.01); // epoch 3
-    expect(describePhases(c)).toEqual(['Epochs 1–2: the head only (encoder frozen).', 'Epochs 3–10: every layer, at the learning rate × 0.1.']);
+    expect(describePhases(c)).toEqual([
+      'Epochs 1–2: the head only (encoder frozen).',
+      'Epochs 3–10: every layer, at the learning rate × 0.1.',
+    ]);
   });
 
   it('plans the whole run for the chart, ending at the last step', () => {

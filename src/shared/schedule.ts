@@ -53,7 +53,13 @@ export function schedulePlan(c: ScheduleConfig, stepsPerEpoch: number, points = 
 export function describePhases(c: Pick<TrainConfig, 'epochs' | 'freeze'>): string[] {
   const f = c.freeze;
   if (f.headEpochs <= 0) return [`Epochs 1–${c.epochs}: every layer trains.`];
-  const which = f.unfreeze === 'all' ? 'every layer' : `the head and the last ${f.lastK} encoder layer${f.lastK === 1 ? '' : 's'} with weights`;
+  const which =
+    f.unfreeze === 'all'
+      ? 'every layer'
+      : `the head and the last ${f.lastK} encoder layer${f.lastK === 1 ? '' : 's'} with weights`;
   if (f.headEpochs >= c.epochs) return [`Epochs 1–${c.epochs}: the head only (encoder frozen).`];
-  return [`Epochs 1–${f.headEpochs}: the head only (encoder frozen).`, `Epochs ${f.headEpochs + 1}–${c.epochs}: ${which}, at the learning rate × ${f.lrFactor}.`];
+  return [
+    `Epochs 1–${f.headEpochs}: the head only (encoder frozen).`,
+    `Epochs ${f.headEpochs + 1}–${c.epochs}: ${which}, at the learning rate × ${f.lrFactor}.`,
+  ];
 }

@@ -259,7 +259,14 @@ export const DEFAULT_CONFIG: TrainConfig = {
 export interface PretrainSnapshot {
   epoch: number;
   /** Images: inputs beside reconstructions, or GAN samples from a fixed noise vector. */
-  images?: { kind: 'reconstruction' | 'samples'; height: number; width: number; channels: number; inputs: Uint8Array[]; outputs: Uint8Array[] };
+  images?: {
+    kind: 'reconstruction' | 'samples';
+    height: number;
+    width: number;
+    channels: number;
+    inputs: Uint8Array[];
+    outputs: Uint8Array[];
+  };
   /** Tables: mean squared reconstruction error per original column (standardized units). */
   columnErrors?: { column: string; mse: number }[];
   /** The encoder's outputs of a sample of rows, projected to 2-D by PCA. */

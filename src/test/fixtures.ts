@@ -22,7 +22,10 @@ export function sliceSplits(ds: Dataset, train: number, val: number, test: numbe
 }
 
 /** Runs a generator to its end: its events (each also passed to `onEvent`) and its result. */
-export async function collect<E, R>(gen: AsyncGenerator<E, R>, onEvent?: (e: E) => void): Promise<{ events: E[]; result: R }> {
+export async function collect<E, R>(
+  gen: AsyncGenerator<E, R>,
+  onEvent?: (e: E) => void,
+): Promise<{ events: E[]; result: R }> {
   const events: E[] = [];
   let next = await gen.next();
   while (!next.done) {

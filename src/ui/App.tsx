@@ -51,7 +51,9 @@ export function App() {
       return;
     }
     if (useStudio.getState().datasetLoading) {
-      useStudio.getState().pushAlert(`${useStudio.getState().datasetLoading} is still loading; drop the files again when it is ready.`);
+      useStudio
+        .getState()
+        .pushAlert(`${useStudio.getState().datasetLoading} is still loading; drop the files again when it is ready.`);
       return;
     }
     void filesFromDrop(e.dataTransfer).then(({ files, paths }) => {
@@ -75,7 +77,14 @@ export function App() {
         <div className="brand">
           <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
             <rect width="32" height="32" rx="7" fill="var(--accent)" />
-            <path d="M6 22 L12 14 L17 18 L26 8" stroke="#fff" strokeWidth="3" fill="none" strokeLinecap="round" strokeLinejoin="round" />
+            <path
+              d="M6 22 L12 14 L17 18 L26 8"
+              stroke="#fff"
+              strokeWidth="3"
+              fill="none"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
           <h1>Pretrain Studio</h1>
         </div>

@@ -1,5 +1,13 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName, ImageOptions, InferenceInput, ModelCard, Prediction, RunFault, TableOptions } from '../shared/types';
+import type {
+  BuiltinDatasetName,
+  ImageOptions,
+  InferenceInput,
+  ModelCard,
+  Prediction,
+  RunFault,
+  TableOptions,
+} from '../shared/types';
 import { useStudio, type AlertAction } from './store';
 import { HEARTBEAT } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
@@ -55,7 +63,11 @@ export async function loadBuiltin(name: BuiltinDatasetName): Promise<void> {
 }
 
 /** Files from the file input, a picked folder or a drop. Paths keep folder names (class labels). */
-export async function loadFiles(files: File[], tableOptions: Partial<TableOptions> = {}, givenPaths?: string[]): Promise<void> {
+export async function loadFiles(
+  files: File[],
+  tableOptions: Partial<TableOptions> = {},
+  givenPaths?: string[],
+): Promise<void> {
   const paths = givenPaths ?? files.map((f) => f.webkitRelativePath || f.name);
   const imageOptions = useStudio.getState().imageOptions;
   try {
@@ -63,7 +75,13 @@ export async function loadFiles(files: File[], tableOptions: Partial<TableOption
   } catch (e) {
     const code = (e as RequestError).code;
     // Ragged rows: offer to load again without them.
-    const action = code === 'malformed-rows' ? { label: 'Skip those rows and load', run: () => void loadFiles(files, { ...tableOptions, skipMalformed: true }, paths) } : undefined;
+    const action =
+      code === 'malformed-rows'
+        ? {
+            label: 'Skip those rows and load',
+            run: () => void loadFiles(files, { ...tableOptions, skipMalformed: true }, paths),
+          }
+        : undefined;
     alertOn(e, action);
   }
 }
@@ -261,5 +279,9 @@ export async function predict(source: string, input: InferenceInput): Promise<Pr
   }
 }
 
-useStudio.setState({ onPrune: () => void pruneCheckpoints(), onRecover: (f) => void recoverRun(f), onResumeCheckpoint: (id) => void resumeCheckpoint(id) });
+useStudio.setState({
+  onPrune: () => void pruneCheckpoints(),
+  onRecover: (f) => void recoverRun(f),
+  onResumeCheckpoint: (id) => void resumeCheckpoint(id),
+});
 Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite, loseDevice, hangWorker, killWorker } });

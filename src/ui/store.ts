@@ -158,7 +158,10 @@ function saveConfig(config: TrainConfig): void {
 
 /** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
 export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
-  return { kind: 'dense', widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))] };
+  return {
+    kind: 'dense',
+    widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))],
+  };
 }
 
 export const useStudio = create<StudioState>()((set, get) => ({
@@ -180,7 +183,10 @@ export const useStudio = create<StudioState>()((set, get) => ({
   runs: [],
   compare: [],
   evaluation: null,
-  toggleCompare: (runKey) => set((s) => ({ compare: s.compare.includes(runKey) ? s.compare.filter((k) => k !== runKey) : [...s.compare, runKey] })),
+  toggleCompare: (runKey) =>
+    set((s) => ({
+      compare: s.compare.includes(runKey) ? s.compare.filter((k) => k !== runKey) : [...s.compare, runKey],
+    })),
 
   setFieldInvalid: (field, invalid) =>
     set((s) => {
@@ -194,7 +200,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
       saveConfig(config);
       return { config };
     }),
-  pushAlert: (message, action, kind) => set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action, kind }] })),
+  pushAlert: (message, action, kind) =>
+    set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action, kind }] })),
   dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) })),
 
   applyEvent: (e) => {
@@ -214,7 +221,11 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set({ memory: e.memory });
         return;
       case 'epochMemory':
-        if (isCurrent) set({ memory: e.memory, run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] } });
+        if (isCurrent)
+          set({
+            memory: e.memory,
+            run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] },
+          });
         return;
       case 'runFault': {
         if (!isCurrent) return;
@@ -241,12 +252,17 @@ export const useStudio = create<StudioState>()((set, get) => ({
             workerReady: false,
             currentModel: null, // it lived in the worker that stopped
             recovering: ['starting', 'running', 'paused'].includes(s.run.state),
-            run: ['starting', 'running', 'paused'].includes(s.run.state) ? { ...s.run, state: 'error', message: e.message, fault: null } : { ...s.run, fault: null },
+            run: ['starting', 'running', 'paused'].includes(s.run.state)
+              ? { ...s.run, state: 'error', message: e.message, fault: null }
+              : { ...s.run, fault: null },
           }));
         }
         return;
       case 'warning':
-        get().pushAlert(e.message, e.code === 'storage-full' ? { label: 'Delete old checkpoints', run: () => get().onPrune?.() } : undefined);
+        get().pushAlert(
+          e.message,
+          e.code === 'storage-full' ? { label: 'Delete old checkpoints', run: () => get().onPrune?.() } : undefined,
+        );
         return;
       case 'datasetLoading':
         set({ datasetLoading: e.name || null, datasetProgress: null });
@@ -270,7 +286,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
         return;
       }
       case 'runPhase':
-        if (e.state === 'starting') set({ run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null }, evaluation: null });
+        if (e.state === 'starting')
+          set({ run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null }, evaluation: null });
         else if (isCurrent) set({ run: { ...run, state: e.state, message: e.message ?? null } });
         return;
       case 'backend':
@@ -279,7 +296,17 @@ export const useStudio = create<StudioState>()((set, get) => ({
         if (e.info.fellBack) get().pushAlert(e.info.reason);
         return;
       case 'runStarted':
-        if (isCurrent) set({ run: { ...run, stage: e.stage, series: e.series, title: e.title, config: e.config, losses: e.series.map(() => []) } });
+        if (isCurrent)
+          set({
+            run: {
+              ...run,
+              stage: e.stage,
+              series: e.series,
+              title: e.title,
+              config: e.config,
+              losses: e.series.map(() => []),
+            },
+          });
         return;
       case 'progress':
         if (!isCurrent) return;
@@ -294,24 +321,43 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set((s) => ({
           checkpoints: e.checkpoints,
           // A start point that was deleted falls back to scratch.
-          config: s.config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === s.config.initFrom) ? { ...s.config, initFrom: 'scratch' } : s.config,
+          config:
+            s.config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === s.config.initFrom)
+              ? { ...s.config, initFrom: 'scratch' }
+              : s.config,
         }));
         return;
       case 'interrupted': {
         // The interrupted run's curve is shown as it was at its last checkpoint.
         const h = e.history;
         // After a worker restart, the run it was training is offered right in the alert.
-        const resumable = e.runs.find((r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs);
+        const resumable = e.runs.find(
+          (r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs,
+        );
         if (get().recovering && resumable) {
           const c = resumable.checkpoint!;
-          get().pushAlert(`“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`, { label: `Resume from epoch ${c.epoch}`, run: () => get().onResumeCheckpoint?.(c.id) }, 'worker-resume');
+          get().pushAlert(
+            `“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`,
+            { label: `Resume from epoch ${c.epoch}`, run: () => get().onResumeCheckpoint?.(c.id) },
+            'worker-resume',
+          );
         }
         if (get().recovering) set({ recovering: false });
         set((s) => ({
           interrupted: e.runs,
           run:
             h && s.run.state === 'idle'
-              ? { ...emptyRun(), state: 'stopped', message: 'Interrupted by a reload', title: h.title, series: h.series, steps: h.steps, losses: h.losses, epochs: h.epochs, lossVersion: 1 }
+              ? {
+                  ...emptyRun(),
+                  state: 'stopped',
+                  message: 'Interrupted by a reload',
+                  title: h.title,
+                  series: h.series,
+                  steps: h.steps,
+                  losses: h.losses,
+                  epochs: h.epochs,
+                  lossVersion: 1,
+                }
               : s.run,
         }));
         return;
@@ -319,7 +365,9 @@ export const useStudio = create<StudioState>()((set, get) => ({
       case 'runHistory':
         // Arrives right after runStarted, before any progress: the history is the curve so far.
         if (!isCurrent) return;
-        set({ run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 } });
+        set({
+          run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 },
+        });
         return;
       case 'epoch':
         if (isCurrent) set({ run: { ...run, epochs: [...run.epochs, e.log] } });

@@ -53,7 +53,8 @@ export class WorkerClient {
     if (now - this.lastCheck > 5000) this.lastSeen = now;
     this.lastCheck = now;
     const timeout = this.timeoutMs();
-    if (this.worker && this.heard && now - this.lastSeen > timeout) this.replace(`The training worker stopped answering (no heartbeat for ${Math.round(timeout / 1000)} s)`);
+    if (this.worker && this.heard && now - this.lastSeen > timeout)
+      this.replace(`The training worker stopped answering (no heartbeat for ${Math.round(timeout / 1000)} s)`);
   }
 
   /**

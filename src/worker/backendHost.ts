@@ -22,7 +22,10 @@ function webgpuDevice(): GPUDevice | null {
 /** The canvas of the active tfjs webgl backend (its context can be lost too). */
 function webglCanvas(): OffscreenCanvas | null {
   try {
-    return tf.getBackend() === 'webgl' ? ((tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl?.canvas as OffscreenCanvas | undefined) ?? null : null;
+    return tf.getBackend() === 'webgl'
+      ? (((tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl?.canvas as
+          OffscreenCanvas | undefined) ?? null)
+      : null;
   } catch {
     return null;
   }
@@ -35,17 +38,26 @@ export const workerBackendHost: BackendHost = {
   async prepare(name: BackendName) {
     switch (name) {
       case 'webgpu':
-        if (!('gpu' in navigator)) throw new Error('this browser has no WebGPU (navigator.gpu is missing; use Chrome or Edge 113+)');
+        if (!('gpu' in navigator))
+          throw new Error('this browser has no WebGPU (navigator.gpu is missing; use Chrome or Edge 113+)');
         await import('@tensorflow/tfjs-backend-webgpu');
         {
           // A device lost while no run watched it (between runs) is not used again.
-          const current = (tf.engine() as unknown as { registry: Record<string, { device?: GPUDevice } | undefined> }).registry.webgpu?.device;
-          if (current && (await Promise.race([current.lost.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 0))])))
+          const current = (tf.engine() as unknown as { registry: Record<string, { device?: GPUDevice } | undefined> })
+            .registry.webgpu?.device;
+          if (
+            current &&
+            (await Promise.race([
+              current.lost.then(() => true),
+              new Promise<boolean>((r) => setTimeout(() => r(false), 0)),
+            ]))
+          )
             workerBackendHost.resetBackend!('webgpu');
         }
         return;
       case 'webgl':
-        if (typeof OffscreenCanvas === 'undefined') throw new Error('WebGL needs OffscreenCanvas in a worker, and this browser has none');
+        if (typeof OffscreenCanvas === 'undefined')
+          throw new Error('WebGL needs OffscreenCanvas in a worker, and this browser has none');
         return;
       case 'wasm': {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -78,12 +90,25 @@ export const workerBackendHost: BackendHost = {
       case 'webgl': {
         const size = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
         // A tensor lives in one texture of at most size × size texels, 4 floats each when packed.
-        return { backend: 'webgl', maxBufferBytes: size * size * 4 * 4, bufferLimitName: `MAX_TEXTURE_SIZE ${size} of this GPU` };
+        return {
+          backend: 'webgl',
+          maxBufferBytes: size * size * 4 * 4,
+          bufferLimitName: `MAX_TEXTURE_SIZE ${size} of this GPU`,
+        };
       }
       case 'wasm':
-        return { backend: 'wasm', maxBufferBytes: WASM_HEAP_BYTES, bufferLimitName: 'the 4 GB heap of WebAssembly', totalBytes: WASM_HEAP_BYTES };
+        return {
+          backend: 'wasm',
+          maxBufferBytes: WASM_HEAP_BYTES,
+          bufferLimitName: 'the 4 GB heap of WebAssembly',
+          totalBytes: WASM_HEAP_BYTES,
+        };
       case 'cpu':
-        return { backend: 'cpu', maxBufferBytes: 2 ** 31, bufferLimitName: 'the largest typed array this studio allocates' };
+        return {
+          backend: 'cpu',
+          maxBufferBytes: 2 ** 31,
+          bufferLimitName: 'the largest typed array this studio allocates',
+        };
     }
   },
   watchDevice(name): DeviceWatch | null {
@@ -102,9 +127,17 @@ export const workerBackendHost: BackendHost = {
       const device = webgpuDevice();
       if (!device) return null;
       let live = true;
-      void device.lost.then((info) => live && raise({ kind: 'device-lost', detail: `${info.reason === 'destroyed' ? 'the device was destroyed' : 'the GPU was reset or removed'}${info.message ? `: ${info.message}` : ''}` }));
+      void device.lost.then(
+        (info) =>
+          live &&
+          raise({
+            kind: 'device-lost',
+            detail: `${info.reason === 'destroyed' ? 'the device was destroyed' : 'the GPU was reset or removed'}${info.message ? `: ${info.message}` : ''}`,
+          }),
+      );
       const onError = (e: GPUUncapturedErrorEvent) => {
-        if (e.error instanceof GPUOutOfMemoryError) raise({ kind: 'out-of-memory', detail: e.error.message || 'the GPU ran out of memory' });
+        if (e.error instanceof GPUOutOfMemoryError)
+          raise({ kind: 'out-of-memory', detail: e.error.message || 'the GPU ran out of memory' });
       };
       device.addEventListener('uncapturederror', onError);
       watch.dispose = () => {

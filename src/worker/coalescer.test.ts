@@ -3,14 +3,26 @@ import type { ProgressSnapshot } from '../shared/types';
 import { ProgressCoalescer, type CoalescedProgress } from './coalescer';
 
 const snap = (step: number): ProgressSnapshot => ({
-  epoch: 1, batch: step, step, stepsPerEpoch: 1000, totalEpochs: 1, samplesPerSec: 0, etaSeconds: 0, tensors: 0, bytes: 0,
+  epoch: 1,
+  batch: step,
+  step,
+  stepsPerEpoch: 1000,
+  totalEpochs: 1,
+  samplesPerSec: 0,
+  etaSeconds: 0,
+  tensors: 0,
+  bytes: 0,
 });
 
 describe('ProgressCoalescer', () => {
   it('sends a few messages a second however fast batches come, losing no loss', () => {
     let now = 0;
     const out: CoalescedProgress[] = [];
-    const c = new ProgressCoalescer((p) => out.push(p), 250, () => now);
+    const c = new ProgressCoalescer(
+      (p) => out.push(p),
+      250,
+      () => now,
+    );
     for (let step = 1; step <= 1000; step++) {
       now = step; // one batch per millisecond: 1000 batches in one second
       c.addLosses([step], [[1 / step], [2 / step]]);
@@ -26,7 +38,11 @@ describe('ProgressCoalescer', () => {
   it('flushes the tail at once and sends nothing when nothing changed', () => {
     let now = 0;
     const out: CoalescedProgress[] = [];
-    const c = new ProgressCoalescer((p) => out.push(p), 250, () => now);
+    const c = new ProgressCoalescer(
+      (p) => out.push(p),
+      250,
+      () => now,
+    );
     c.setProgress(snap(1)); // first one goes out immediately
     now = 10;
     c.addLosses([2], [[0.5]]);

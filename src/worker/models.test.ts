@@ -21,11 +21,26 @@ const csv = readFileSync(fileURLToPath(new URL('../../e2e/fixtures/houses.csv', 
 
 describe('ModelService', () => {
   it('exports the current model, imports the zip back as a checkpoint, and both predict the same value without leaking tensors', async () => {
-    const ds = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'price_k' });
+    const ds = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label: 'price_k',
+    });
     expect(ds.task).toBe('regression');
     const model = buildModel('mlp', ds.inputShape, 0, 3);
-    const current: CurrentModel = { model, name: 'houses run', datasetName: 'houses', preprocessing: ds.preprocessing, task: 'regression', epoch: 1, metrics: { valLoss: 0.5 } };
-    const service = new ModelService(() => current, () => ds, () => false);
+    const current: CurrentModel = {
+      model,
+      name: 'houses run',
+      datasetName: 'houses',
+      preprocessing: ds.preprocessing,
+      task: 'regression',
+      epoch: 1,
+      metrics: { valLoss: 0.5 },
+    };
+    const service = new ModelService(
+      () => current,
+      () => ds,
+      () => false,
+    );
     const before = tf.memory().numTensors;
 
     const row = { kind: 'row' as const, text: 'size_m2,rooms,age_years,district\n120,4,30,hills' };
@@ -36,7 +51,12 @@ describe('ModelService', () => {
     expect(zip.name).toBe('houses-run.zip');
     const imported = await service.import([new File([zip.data], zip.name)]);
     if (imported.kind !== 'imported') throw new Error('imported expected');
-    expect(imported.card).toMatchObject({ kind: 'table', task: 'regression', columns: ['size_m2', 'rooms', 'age_years', 'district'], stage: 'finetune' });
+    expect(imported.card).toMatchObject({
+      kind: 'table',
+      task: 'regression',
+      columns: ['size_m2', 'rooms', 'age_years', 'district'],
+      stage: 'finetune',
+    });
     expect((await listCheckpoints()).map((c) => c.id)).toContain(imported.card.source);
     const back = await service.predict(imported.card.source, row);
     if (direct.kind !== 'prediction' || back.kind !== 'prediction') throw new Error('prediction expected');
@@ -49,18 +69,38 @@ describe('ModelService', () => {
   });
 
   it('refuses a pretrained encoder: it has no task head to predict with', async () => {
-    const ds = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'price_k' });
+    const ds = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label: 'price_k',
+    });
     const model = buildModel('mlp', ds.inputShape, 0, 3);
-    const current: CurrentModel = { model, name: 'houses run', datasetName: 'houses', preprocessing: ds.preprocessing, task: 'regression', epoch: 1, metrics: {} };
-    const service = new ModelService(() => current, () => ds, () => false);
+    const current: CurrentModel = {
+      model,
+      name: 'houses run',
+      datasetName: 'houses',
+      preprocessing: ds.preprocessing,
+      task: 'regression',
+      epoch: 1,
+      metrics: {},
+    };
+    const service = new ModelService(
+      () => current,
+      () => ds,
+      () => false,
+    );
     const exported = await service.export('current', 'zip');
     if (exported.kind !== 'files') throw new Error('files expected');
     const files = unzipSync(new Uint8Array(exported.files[0]!.data));
     const pre = JSON.parse(strFromU8(files['preprocessing.json']!)) as { model: { stage: string } };
     expect(pre.model.stage).toBe('finetune');
-    const asEncoder = zipSync({ ...files, 'preprocessing.json': strToU8(JSON.stringify({ ...pre, model: { ...pre.model, stage: 'pretrain' } })) });
+    const asEncoder = zipSync({
+      ...files,
+      'preprocessing.json': strToU8(JSON.stringify({ ...pre, model: { ...pre.model, stage: 'pretrain' } })),
+    });
     const before = (await listCheckpoints()).length;
-    await expect(service.import([new File([asEncoder], 'encoder.zip')])).rejects.toThrow(/pretrained encoder without a task head/);
+    await expect(service.import([new File([asEncoder], 'encoder.zip')])).rejects.toThrow(
+      /pretrained encoder without a task head/,
+    );
     expect((await listCheckpoints()).length).toBe(before);
     model.dispose();
   });
@@ -74,9 +114,18 @@ describe('ModelService', () => {
 describe('imported models and the current dataset', () => {
   it('names the column whose scaling differs', async () => {
     const { scalingMismatch } = await import('./training');
-    const a = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'price_k' });
-    const b = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'price_k', seed: 7 });
+    const a = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label: 'price_k',
+    });
+    const b = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label: 'price_k',
+      seed: 7,
+    });
     expect(scalingMismatch('m', a.preprocessing, a.preprocessing, 'houses')).toBeNull();
-    expect(scalingMismatch('m', a.preprocessing, b.preprocessing, 'houses')).toMatch(/standardizes "size_m2" with mean .* does not match this dataset/);
+    expect(scalingMismatch('m', a.preprocessing, b.preprocessing, 'houses')).toMatch(
+      /standardizes "size_m2" with mean .* does not match this dataset/,
+    );
   });
 });

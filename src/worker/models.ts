@@ -18,12 +18,30 @@ import {
   toPreprocessingFile,
   type ModelMeta,
 } from '../engine/export/preprocessingFile';
-import { ModelFileError, WEIGHTS_FILE, findModelJson, joinWeights, jsonText, modelJson, modelZip, readModelJson, unpackModelUpload } from '../engine/export/modelFiles';
+import {
+  ModelFileError,
+  WEIGHTS_FILE,
+  findModelJson,
+  joinWeights,
+  jsonText,
+  modelJson,
+  modelZip,
+  readModelJson,
+  unpackModelUpload,
+} from '../engine/export/modelFiles';
 import { signatureOf } from '../engine/pretrain/encoders';
 import { LIMITS, MODEL_LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { Reply } from '../shared/protocol';
-import { DEFAULT_CONFIG, type CheckpointInfo, type InferenceInput, type ModelCard, type Prediction, type Stage, type Task } from '../shared/types';
+import {
+  DEFAULT_CONFIG,
+  type CheckpointInfo,
+  type InferenceInput,
+  type ModelCard,
+  type Prediction,
+  type Stage,
+  type Task,
+} from '../shared/types';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
 import { decodeImages } from './data/decodeImages';
 
@@ -60,7 +78,12 @@ export function taskOf(stage: Stage, p: Preprocessing): Task {
 }
 
 function slug(name: string): string {
-  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'model';
+  return (
+    name
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'model'
+  );
 }
 
 export class ModelService {
@@ -76,9 +99,26 @@ export class ModelService {
   private async resolve(source: string): Promise<Resolved> {
     if (source === 'current') {
       const c = this.current();
-      if (!c) throw new Error(this.busy() ? 'The model is still training: wait for the run to end (or stop it), then try again.' : 'There is no trained model yet: run fine-tuning first, or pick a checkpoint.');
+      if (!c)
+        throw new Error(
+          this.busy()
+            ? 'The model is still training: wait for the run to end (or stop it), then try again.'
+            : 'There is no trained model yet: run fine-tuning first, or pick a checkpoint.',
+        );
       const saved = await captureModel(c.model, null);
-      return { source, name: c.name, datasetName: c.datasetName, stage: 'finetune', task: c.task, epoch: c.epoch, metrics: c.metrics, preprocessing: c.preprocessing, saved, live: c.model, createdAt: 0 };
+      return {
+        source,
+        name: c.name,
+        datasetName: c.datasetName,
+        stage: 'finetune',
+        task: c.task,
+        epoch: c.epoch,
+        metrics: c.metrics,
+        preprocessing: c.preprocessing,
+        saved,
+        live: c.model,
+        createdAt: 0,
+      };
     }
     const { info, data } = await loadCheckpoint(source);
     const metrics: Record<string, number> = { ...(info.metrics ?? {}) };
@@ -134,30 +174,51 @@ export class ModelService {
       return {
         kind: 'files',
         files: [
-          { name: 'model.json', data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer, mime: 'application/json' },
+          {
+            name: 'model.json',
+            data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer,
+            mime: 'application/json',
+          },
           { name: WEIGHTS_FILE, data: weights, mime: 'application/octet-stream' },
         ],
       };
-    const meta: ModelMeta = { name: r.name, dataset: r.datasetName, stage: r.stage, epoch: r.epoch, task: r.task, modelInputShape: readModelJson(JSON.stringify(topology)).inputShape, metrics: r.metrics };
+    const meta: ModelMeta = {
+      name: r.name,
+      dataset: r.datasetName,
+      stage: r.stage,
+      epoch: r.epoch,
+      task: r.task,
+      modelInputShape: readModelJson(JSON.stringify(topology)).inputShape,
+      metrics: r.metrics,
+    };
     const zip = modelZip(topology, weights, toPreprocessingFile(r.preprocessing, meta));
-    return { kind: 'files', files: [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }] };
+    return {
+      kind: 'files',
+      files: [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }],
+    };
   }
 
   /** Validates everything before anything is stored: a refused file changes nothing. */
   async import(files: File[]): Promise<Reply> {
-    if (!files.length) throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
+    if (!files.length)
+      throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
     const total = files.reduce((s, f) => s + f.size, 0);
     if (total > MODEL_LIMITS.uploadBytes)
-      throw new ModelFileError(`The model files are ${(total / 1024 / 1024).toFixed(1)} MB; the limit is ${MODEL_LIMITS.uploadBytes / 1024 / 1024} MB.`);
+      throw new ModelFileError(
+        `The model files are ${(total / 1024 / 1024).toFixed(1)} MB; the limit is ${MODEL_LIMITS.uploadBytes / 1024 / 1024} MB.`,
+      );
     const label = files.length === 1 ? files[0]!.name : files.map((f) => f.name).join(' + ');
-    const map = unpackModelUpload(await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))));
+    const map = unpackModelUpload(
+      await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))),
+    );
     const parsed = readModelJson(jsonText(map, findModelJson(map)));
     const weightData = joinWeights(parsed, map);
     const width = parsed.inputShape.reduce((a, b) => a * b, 1);
 
     let preprocessing: Preprocessing;
     let meta: ModelMeta;
-    if (map.has('preprocessing.json')) ({ preprocessing, meta } = parsePreprocessingFile(jsonText(map, 'preprocessing.json')));
+    if (map.has('preprocessing.json'))
+      ({ preprocessing, meta } = parsePreprocessingFile(jsonText(map, 'preprocessing.json')));
     else {
       // Plain model.json + weights: it can only be fed like the current dataset, if it fits it.
       const ds = this.dataset();
@@ -166,31 +227,53 @@ export class ModelService {
           `There is no preprocessing.json, and the model takes ${width} inputs${ds ? `, while ${ds.name} gives ${inputWidth(ds.preprocessing)}` : ''}. Import the studio's .zip (it holds preprocessing.json), or load the data the model was trained on first.`,
         );
       preprocessing = ds.preprocessing;
-      meta = { name: label.replace(/\.(zip|json)$/i, ''), dataset: ds.name, stage: 'finetune', epoch: 0, task: ds.task, modelInputShape: parsed.inputShape, metrics: {} };
+      meta = {
+        name: label.replace(/\.(zip|json)$/i, ''),
+        dataset: ds.name,
+        stage: 'finetune',
+        epoch: 0,
+        task: ds.task,
+        modelInputShape: parsed.inputShape,
+        metrics: {},
+      };
     }
     // An encoder has no task head: as a "classifier" it would output its features, not classes.
     if (meta.stage === 'pretrain' || meta.task === 'none')
-      throw new ModelFileError(`${label} is a pretrained encoder without a task head, so it cannot predict or be fine-tuned as imported. Import a fine-tuned model's .zip instead.`);
+      throw new ModelFileError(
+        `${label} is a pretrained encoder without a task head, so it cannot predict or be fine-tuned as imported. Import a fine-tuned model's .zip instead.`,
+      );
     if (inputWidth(preprocessing) !== width)
-      throw new ModelFileError(`The model takes ${parsed.inputShape.join('×')} inputs, but its preprocessing.json makes ${inputWidth(preprocessing)} values. The two files do not belong together.`);
+      throw new ModelFileError(
+        `The model takes ${parsed.inputShape.join('×')} inputs, but its preprocessing.json makes ${inputWidth(preprocessing)} values. The two files do not belong together.`,
+      );
     const outputs = parsed.outputShape.reduce((a, b) => a * b, 1);
     const classes = classNamesOf(preprocessing);
     if (meta.task === 'classification' && (parsed.outputShape.length !== 1 || outputs !== classes.length))
-      throw new ModelFileError(`The model outputs ${parsed.outputShape.join('×')} values, but its preprocessing names ${classes.length} classes. The two files do not belong together.`);
-    if (meta.task === 'regression' && outputs !== 1) throw new ModelFileError(`A regression model must output one value; this one outputs ${outputs}.`);
+      throw new ModelFileError(
+        `The model outputs ${parsed.outputShape.join('×')} values, but its preprocessing names ${classes.length} classes. The two files do not belong together.`,
+      );
+    if (meta.task === 'regression' && outputs !== 1)
+      throw new ModelFileError(`A regression model must output one value; this one outputs ${outputs}.`);
 
     // Build it with tfjs and run it once on zeros: it must load and give finite outputs.
     let model: tf.LayersModel;
     try {
-      model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }));
+      model = await tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }),
+      );
     } catch (e) {
-      throw new ModelFileError(`TensorFlow.js could not build the model from ${label}: ${e instanceof Error ? e.message : String(e)}.`);
+      throw new ModelFileError(
+        `TensorFlow.js could not build the model from ${label}: ${e instanceof Error ? e.message : String(e)}.`,
+      );
     }
     try {
       const out = tf.tidy(() => model.predict(tf.zeros([1, ...parsed.inputShape])) as tf.Tensor);
       const values = await out.data();
       out.dispose();
-      if (!values.every(Number.isFinite)) throw new ModelFileError(`${label}: the model's outputs are not finite numbers (its weights hold NaN or infinity). Download it again.`);
+      if (!values.every(Number.isFinite))
+        throw new ModelFileError(
+          `${label}: the model's outputs are not finite numbers (its weights hold NaN or infinity). Download it again.`,
+        );
     } finally {
       model.dispose();
     }
@@ -199,7 +282,14 @@ export class ModelService {
     const existing = new Set((await listCheckpoints()).map((c) => c.name));
     let name = meta.name === 'imported model' ? label : meta.name;
     if (existing.has(name)) name = `${name} (imported)`;
-    const saved: SavedModel = { modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData, optimizer: [], checksum: fnv1a([weightData]), bytes: weightData.byteLength };
+    const saved: SavedModel = {
+      modelTopology: parsed.modelTopology,
+      weightSpecs: parsed.weightSpecs,
+      weightData,
+      optimizer: [],
+      checksum: fnv1a([weightData]),
+      bytes: weightData.byteLength,
+    };
     const conv = parsed.layers.some((l) => l.startsWith('Conv2D'));
     const info: CheckpointInfo = {
       id,
@@ -217,7 +307,8 @@ export class ModelService {
       createdAt: Date.now(),
       datasetName: meta.dataset,
       inputSignature: signatureOf(preprocessing),
-      inputShape: preprocessing.kind === 'image' ? [preprocessing.height, preprocessing.width, preprocessing.channels] : [width],
+      inputShape:
+        preprocessing.kind === 'image' ? [preprocessing.height, preprocessing.width, preprocessing.channels] : [width],
       classNames: classes,
       config: { ...DEFAULT_CONFIG, model: conv ? 'cnn' : 'mlp', epochs: Math.max(1, meta.epoch) },
       origin: 'import',
@@ -225,14 +316,21 @@ export class ModelService {
       layers: parsed.layers,
       metrics: meta.metrics,
     };
-    await saveCheckpoint(info, { id, model: saved, preprocessing, history: { series: ['loss'], steps: new Float32Array(0), losses: [new Float32Array(0)], epochs: [] } });
+    await saveCheckpoint(info, {
+      id,
+      model: saved,
+      preprocessing,
+      history: { series: ['loss'], steps: new Float32Array(0), losses: [new Float32Array(0)], epochs: [] },
+    });
     return { kind: 'imported', card: this.card(await this.resolve(id)) };
   }
 
   async predict(source: string, input: InferenceInput): Promise<Reply> {
     const r = await this.resolve(source);
     if (r.task === 'none')
-      throw new InputError(`"${r.name}" is ${r.stage === 'pretrain' ? 'a pretrained encoder' : 'a model without a label'}: it has no prediction to show. Fine-tune from it, then try the fine-tuned model.`);
+      throw new InputError(
+        `"${r.name}" is ${r.stage === 'pretrain' ? 'a pretrained encoder' : 'a model without a label'}: it has no prediction to show. Fine-tune from it, then try the fine-tuned model.`,
+      );
     const x = await this.encode(r.preprocessing, input);
     let model = r.live;
     if (!model) {
@@ -240,7 +338,13 @@ export class ModelService {
       if (this.cached?.key !== key) {
         this.cached?.model.dispose();
         this.cached = null;
-        this.cached = { key, model: await restoreModel({ ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength }, `"${r.name}"`) };
+        this.cached = {
+          key,
+          model: await restoreModel(
+            { ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength },
+            `"${r.name}"`,
+          ),
+        };
       }
       model = this.cached.model;
     }
@@ -260,12 +364,22 @@ export class ModelService {
   private async encode(p: Preprocessing, input: InferenceInput): Promise<Float32Array> {
     if (p.kind === 'table') {
       if (input.kind !== 'row') throw new InputError('This model reads table rows: type or paste a row.');
-      return encodeTableRow(p, parseRow(input.text, p.features.map((f) => f.column)));
+      return encodeTableRow(
+        p,
+        parseRow(
+          input.text,
+          p.features.map((f) => f.column),
+        ),
+      );
     }
     if (input.kind !== 'image') throw new InputError('This model reads images: draw one or drop an image file.');
     if (p.height !== p.width) throw new InputError('Only square images are supported.');
-    if (input.image.size > LIMITS.imageFileBytes) throw new InputError(`The image is over ${LIMITS.imageFileBytes / 1024 / 1024} MB, the limit for one image.`);
-    const decoded = await decodeImages('input', [{ path: 'input.png', label: null, data: input.image }], { size: p.height as 28, color: p.channels === 3 ? 'rgb' : 'grayscale' });
+    if (input.image.size > LIMITS.imageFileBytes)
+      throw new InputError(`The image is over ${LIMITS.imageFileBytes / 1024 / 1024} MB, the limit for one image.`);
+    const decoded = await decodeImages('input', [{ path: 'input.png', label: null, data: input.image }], {
+      size: p.height as 28,
+      color: p.channels === 3 ? 'rgb' : 'grayscale',
+    });
     if (!decoded.count) throw new InputError('The image could not be decoded. Use a PNG, JPEG, WebP, GIF or BMP file.');
     return encodePixels(p, decoded.pixels);
   }
@@ -297,13 +411,18 @@ export function parseRow(text: string, columns: string[]): (column: string) => s
     const header = rows[0]!.map((h) => h.trim());
     const values = rows[1]!;
     const missing = columns.filter((c) => !header.includes(c));
-    if (missing.length) throw new InputError(`The header line lacks ${missing.map((m) => `"${m}"`).join(', ')}. The model needs: ${columns.join(', ')}.`);
+    if (missing.length)
+      throw new InputError(
+        `The header line lacks ${missing.map((m) => `"${m}"`).join(', ')}. The model needs: ${columns.join(', ')}.`,
+      );
     const at = new Map(header.map((h, i) => [h, i]));
     return (c) => values[at.get(c)!];
   }
   const values = rows[0]!;
   if (values.length !== columns.length)
-    throw new InputError(`The row has ${values.length} value${values.length === 1 ? '' : 's'}; the model needs ${columns.length}, in this order: ${columns.join(', ')}. Or paste a header line above the row.`);
+    throw new InputError(
+      `The row has ${values.length} value${values.length === 1 ? '' : 's'}; the model needs ${columns.length}, in this order: ${columns.join(', ')}. Or paste a header line above the row.`,
+    );
   const at = new Map(columns.map((c, i) => [c, i]));
   return (c) => values[at.get(c)!];
 }

@@ -9,14 +9,30 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import { completeConfig, type BuiltinDatasetName, type EpochLog, type Evaluation, type RunFault, type TrainConfig } from '../shared/types';
+import {
+  completeConfig,
+  type BuiltinDatasetName,
+  type EpochLog,
+  type Evaluation,
+  type RunFault,
+  type TrainConfig,
+} from '../shared/types';
 import { restoreModel } from '../engine/checkpoint/serialize';
 import { inputSignature } from '../engine/pretrain/encoders';
 import { evaluateTest } from '../engine/train/loop';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
 import { ModelService, taskOf, type CurrentModel } from './models';
-import { deleteCheckpoint, deleteRun, injectCheckpointWriteFault, listCheckpoints, listRuns, loadCheckpoint, renameCheckpoint, takeInterruptedRuns } from './data/checkpoints';
+import {
+  deleteCheckpoint,
+  deleteRun,
+  injectCheckpointWriteFault,
+  listCheckpoints,
+  listRuns,
+  loadCheckpoint,
+  renameCheckpoint,
+  takeInterruptedRuns,
+} from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { checkpointMismatch, executeRun, type RunRequest } from './training';
 
@@ -38,7 +54,14 @@ export class StudioSession {
     () => this.data.dataset,
     () => this.run !== null,
   );
-  private run: { id: number; control: RunControl; runKey?: string; config: TrainConfig; fault?: RunFault; finished?: Promise<void> } | null = null;
+  private run: {
+    id: number;
+    control: RunControl;
+    runKey?: string;
+    config: TrainConfig;
+    fault?: RunFault;
+    finished?: Promise<void>;
+  } | null = null;
   /** The last run that ended on a fault (device lost, out of memory): recoverRun goes on from it. */
   private lastFault: { config: TrainConfig; fault: RunFault } | null = null;
   private runCounter = 0;
@@ -95,8 +118,14 @@ export class StudioSession {
           break;
         case 'resumeCheckpoint': {
           const saved = await loadCheckpoint(cmd.checkpointId);
-          if (saved.info.stage !== 'finetune') throw new Error('Only fine-tuning runs can be resumed; use a pretraining checkpoint as "Start from" instead.');
-          if (saved.info.epoch >= saved.info.totalEpochs || saved.info.tags.includes('final')) throw new Error(`"${saved.info.name}" is the end of its run (epoch ${saved.info.epoch} of ${saved.info.totalEpochs}); there is nothing left to resume. Use it as "Start from" to train further.`);
+          if (saved.info.stage !== 'finetune')
+            throw new Error(
+              'Only fine-tuning runs can be resumed; use a pretraining checkpoint as "Start from" instead.',
+            );
+          if (saved.info.epoch >= saved.info.totalEpochs || saved.info.tags.includes('final'))
+            throw new Error(
+              `"${saved.info.name}" is the end of its run (epoch ${saved.info.epoch} of ${saved.info.totalEpochs}); there is nothing left to resume. Use it as "Start from" to train further.`,
+            );
           this.start(cmd.config, saved);
           break;
         }
@@ -121,7 +150,8 @@ export class StudioSession {
           await this.publishRuns();
           break;
         case 'deleteRun':
-          if (cmd.runKey === this.run?.runKey) throw new Error('This run is in progress: stop it before removing it from the list.');
+          if (cmd.runKey === this.run?.runKey)
+            throw new Error('This run is in progress: stop it before removing it from the list.');
           await deleteRun(cmd.runKey);
           await this.publishRuns();
           break;
@@ -234,7 +264,12 @@ export class StudioSession {
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
     if (this.loading) throw new Error(`${this.loading} is still loading; start when it is ready.`);
-    validateConfig(resume ? { ...completeConfig(resume.info.config), backend: config.backend, ...(learningRate ? { learningRate } : {}) } : config, ds);
+    validateConfig(
+      resume
+        ? { ...completeConfig(resume.info.config), backend: config.backend, ...(learningRate ? { learningRate } : {}) }
+        : config,
+      ds,
+    );
     const control = new RunControl();
     const runId = ++this.runCounter;
     this.run = { id: runId, control, config };
@@ -288,18 +323,49 @@ export class StudioSession {
       }
       this.post(e, transfer);
     };
-    const finished = executeRun({ runId, ds, config, control, resume, learningRate, onFault }, this.host, post, keep, onRunKey).finally(async () => {
+    const finished = executeRun(
+      { runId, ds, config, control, resume, learningRate, onFault },
+      this.host,
+      post,
+      keep,
+      onRunKey,
+    ).finally(async () => {
       if (this.run?.id === runId) this.run = null;
       void this.publishRuns();
       // A diverged or faulted run's weights are not a model to hand out.
       if (!kept || kept !== this.model || faulted || (ended !== 'done' && ended !== 'stopped') || !lastEpoch) return;
-      const metrics: Record<string, number> = { valLoss: lastEpoch.valLoss, valAccuracy: lastEpoch.valAccuracy, trainLoss: lastEpoch.trainLoss };
+      const metrics: Record<string, number> = {
+        valLoss: lastEpoch.valLoss,
+        valAccuracy: lastEpoch.valAccuracy,
+        trainLoss: lastEpoch.trainLoss,
+      };
       const ev = evaluation as Evaluation | null;
-      if (ev?.task === 'classification') Object.assign(metrics, { testLoss: ev.loss, testAccuracy: ev.accuracy, testMacroF1: ev.macroF1, testSamples: ev.samples });
-      if (ev?.task === 'regression') Object.assign(metrics, { testLoss: ev.loss, testMse: ev.mse, testMae: ev.mae, testR2: ev.r2, testSamples: ev.samples });
+      if (ev?.task === 'classification')
+        Object.assign(metrics, {
+          testLoss: ev.loss,
+          testAccuracy: ev.accuracy,
+          testMacroF1: ev.macroF1,
+          testSamples: ev.samples,
+        });
+      if (ev?.task === 'regression')
+        Object.assign(metrics, {
+          testLoss: ev.loss,
+          testMse: ev.mse,
+          testMae: ev.mae,
+          testR2: ev.r2,
+          testSamples: ev.samples,
+        });
       for (const k of Object.keys(metrics)) if (!Number.isFinite(metrics[k])) delete metrics[k];
       const log = lastEpoch as EpochLog;
-      this.current = { model: kept, name: `${title || ds.name}, epoch ${log.epoch}`, datasetName: ds.name, preprocessing: ds.preprocessing, task: taskOf('finetune', ds.preprocessing), epoch: log.epoch, metrics };
+      this.current = {
+        model: kept,
+        name: `${title || ds.name}, epoch ${log.epoch}`,
+        datasetName: ds.name,
+        preprocessing: ds.preprocessing,
+        task: taskOf('finetune', ds.preprocessing),
+        epoch: log.epoch,
+        metrics,
+      };
       try {
         this.post({ type: 'currentModel', card: await this.models.currentCard() });
       } catch (e) {
@@ -325,14 +391,23 @@ export class StudioSession {
     if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no labels to evaluate against.`);
     if (!ds.split.test.length) throw new Error(`${ds.name} has no test rows; raise the test share to evaluate.`);
     if (!checkpointId) {
-      if (!this.model || !this.modelData) throw new Error('No fine-tuned model to evaluate yet: fine-tune one, or evaluate a checkpoint.');
+      if (!this.model || !this.modelData)
+        throw new Error('No fine-tuned model to evaluate yet: fine-tune one, or evaluate a checkpoint.');
       if (this.modelData.signature !== inputSignature(ds) || this.modelData.classNames !== ds.classNames.join('\u0000'))
-        throw new Error(`The last fine-tuned model was trained on ${this.modelData.name} (other inputs or classes than ${ds.name} now); evaluate a checkpoint that fits ${ds.name} instead.`);
-      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(this.model, ds)), title: 'The last fine-tuned model' } });
+        throw new Error(
+          `The last fine-tuned model was trained on ${this.modelData.name} (other inputs or classes than ${ds.name} now); evaluate a checkpoint that fits ${ds.name} instead.`,
+        );
+      this.post({
+        type: 'evaluated',
+        evaluation: { ...(await evaluateTest(this.model, ds)), title: 'The last fine-tuned model' },
+      });
       return;
     }
     const { info, data } = await loadCheckpoint(checkpointId);
-    if (info.stage !== 'finetune') throw new Error(`"${info.name}" is a pretrained encoder without a task head; fine-tune from it first, then evaluate.`);
+    if (info.stage !== 'finetune')
+      throw new Error(
+        `"${info.name}" is a pretrained encoder without a task head; fine-tune from it first, then evaluate.`,
+      );
     const why = checkpointMismatch(info, ds, true);
     if (why) throw new Error(why);
     const model = await restoreModel(data.model, `The checkpoint "${info.name}"`);
@@ -355,13 +430,23 @@ export class StudioSession {
       const all = await listCheckpoints();
       const list = runs
         .sort((a, b) => b.updatedAt - a.updatedAt)
-        .map((r) => ({ runKey: r.runKey, title: r.title, checkpoint: all.filter((c) => c.runKey === r.runKey).sort((a, b) => b.epoch - a.epoch)[0] ?? null }));
+        .map((r) => ({
+          runKey: r.runKey,
+          title: r.title,
+          checkpoint: all.filter((c) => c.runKey === r.runKey).sort((a, b) => b.epoch - a.epoch)[0] ?? null,
+        }));
       const latest = list.find((r) => r.checkpoint);
       let history = null;
       if (latest?.checkpoint) {
         const { data } = await loadCheckpoint(latest.checkpoint.id);
         const h = data.history;
-        history = { title: latest.title, series: h.series, steps: Array.from(h.steps), losses: h.losses.map((l) => Array.from(l)), epochs: h.epochs };
+        history = {
+          title: latest.title,
+          series: h.series,
+          steps: Array.from(h.steps),
+          losses: h.losses.map((l) => Array.from(l)),
+          epochs: h.epochs,
+        };
       }
       this.post({ type: 'interrupted', runs: list, history });
     } catch (e) {
@@ -378,46 +463,75 @@ export class StudioSession {
     const newest = new Map<string, number>();
     for (const c of all) newest.set(c.runKey, Math.max(newest.get(c.runKey) ?? 0, c.epoch));
     for (const c of all) {
-      if (c.runKey === this.run?.runKey || c.tags.includes('best') || c.tags.includes('final') || newest.get(c.runKey) === c.epoch) continue;
+      if (
+        c.runKey === this.run?.runKey ||
+        c.tags.includes('best') ||
+        c.tags.includes('final') ||
+        newest.get(c.runKey) === c.epoch
+      )
+        continue;
       this.models.forget(c.id);
       await deleteCheckpoint(c.id);
     }
     await this.publishCheckpoints();
   }
-
 }
 
 export function validateConfig(c: TrainConfig, ds: Dataset): void {
   const bad = (field: string, why: string) => {
     throw new Error(`${field}: ${why}`);
   };
-  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000) bad('Epochs', 'use a whole number from 1 to 1000.');
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096) bad('Batch size', 'use a whole number from 1 to 4096.');
-  if (!(c.learningRate > 0) || c.learningRate > 10_000) bad('Learning rate', 'use a positive number up to 10000, such as 0.001.');
-  if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 1) bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
+  if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000)
+    bad('Epochs', 'use a whole number from 1 to 1000.');
+  if (!Number.isInteger(c.batchSize) || c.batchSize < 1 || c.batchSize > 4096)
+    bad('Batch size', 'use a whole number from 1 to 4096.');
+  if (!(c.learningRate > 0) || c.learningRate > 10_000)
+    bad('Learning rate', 'use a positive number up to 10000, such as 0.001.');
+  if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 1)
+    bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
   if (!Number.isInteger(c.keepLast) || c.keepLast < 1) bad('Keep latest', 'use a whole number, 1 or more.');
-  if (c.model === 'cnn' && ds.kind !== 'image') bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
+  if (c.model === 'cnn' && ds.kind !== 'image')
+    bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
   if (c.stage === 'pretrain') {
     if (c.objective === 'denoising') validateNoise(c.noise);
     validateEncoder(c.encoder);
-    if (c.encoder.kind === 'conv' && ds.kind !== 'image') bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
-    if (!Number.isInteger(c.latentSize) || c.latentSize < 1 || c.latentSize > 1024) bad('Noise size', 'use a whole number from 1 to 1024.');
+    if (c.encoder.kind === 'conv' && ds.kind !== 'image')
+      bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
+    if (!Number.isInteger(c.latentSize) || c.latentSize < 1 || c.latentSize > 1024)
+      bad('Noise size', 'use a whole number from 1 to 1024.');
     return;
   }
   if (ds.task === 'none' || !ds.y)
-    bad('Labels', `${ds.name} has no labels, so there is nothing to fine-tune on. Pick a label column (tables) or class folders (images), or pretrain on it.`);
-  if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1)) bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');
-  if (c.labelBudget === 'fraction' && !(c.labelFraction > 0 && c.labelFraction <= 1)) bad('Fraction of labels', 'use a number above 0 and at most 1, such as 0.1.');
+    bad(
+      'Labels',
+      `${ds.name} has no labels, so there is nothing to fine-tune on. Pick a label column (tables) or class folders (images), or pretrain on it.`,
+    );
+  if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1))
+    bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');
+  if (c.labelBudget === 'fraction' && !(c.labelFraction > 0 && c.labelFraction <= 1))
+    bad('Fraction of labels', 'use a number above 0 and at most 1, such as 0.1.');
   validateOptimizer(c.optimizer);
   validateFreeze(c.freeze, c.epochs);
   const s = c.schedule;
   if (!(s.warmupEpochs >= 0) || s.warmupEpochs > c.epochs) bad('Warm-up', `use 0 to ${c.epochs} epochs.`);
-  if (s.kind === 'step' && (!Number.isInteger(s.stepEvery) || s.stepEvery < 1 || !(s.stepFactor > 0 && s.stepFactor <= 1))) bad('Step decay', 'decay every whole number of epochs (1 or more) by a factor above 0 and at most 1, such as 0.5.');
-  if (s.kind === 'cosine' && !(s.minFactor >= 0 && s.minFactor < 1)) bad('Cosine', 'the final fraction of the rate is from 0 to below 1.');
-  if (c.head.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096) || c.head.hidden.length > 4) bad('Head layers', 'give up to 4 whole numbers from 1 to 4096, such as "64".');
+  if (
+    s.kind === 'step' &&
+    (!Number.isInteger(s.stepEvery) || s.stepEvery < 1 || !(s.stepFactor > 0 && s.stepFactor <= 1))
+  )
+    bad('Step decay', 'decay every whole number of epochs (1 or more) by a factor above 0 and at most 1, such as 0.5.');
+  if (s.kind === 'cosine' && !(s.minFactor >= 0 && s.minFactor < 1))
+    bad('Cosine', 'the final fraction of the rate is from 0 to below 1.');
+  if (c.head.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 4096) || c.head.hidden.length > 4)
+    bad('Head layers', 'give up to 4 whole numbers from 1 to 4096, such as "64".');
   if (!(c.head.dropout >= 0 && c.head.dropout < 1)) bad('Head dropout', 'use a rate from 0 to below 1, such as 0.5.');
-  if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1)) bad('Early stopping', 'patience is a whole number of epochs, 1 or more.');
-  if (c.earlyStopping.enabled && !ds.split.val.length) bad('Early stopping', `it watches the validation loss, and ${ds.name} has no validation rows; raise the validation share or turn early stopping off.`);
-  if (c.labelBudget === 'perClass' && ds.task !== 'classification') bad('Label budget', '"N per class" needs classes; for regression use all labels or a fraction.');
+  if (c.earlyStopping.enabled && (!Number.isInteger(c.earlyStopping.patience) || c.earlyStopping.patience < 1))
+    bad('Early stopping', 'patience is a whole number of epochs, 1 or more.');
+  if (c.earlyStopping.enabled && !ds.split.val.length)
+    bad(
+      'Early stopping',
+      `it watches the validation loss, and ${ds.name} has no validation rows; raise the validation share or turn early stopping off.`,
+    );
+  if (c.labelBudget === 'perClass' && ds.task !== 'classification')
+    bad('Label budget', '"N per class" needs classes; for regression use all labels or a fraction.');
   if (ds.split.train.length === 0) bad('Data', 'the training split is empty; lower the validation and test shares.');
 }

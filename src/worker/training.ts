@@ -14,7 +14,13 @@ import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engi
 import type { Preprocessing } from '../shared/preprocessing';
 import { learningRateAt } from '../shared/schedule';
 import { TooBigError, checkFits, isOutOfMemory, readMemory } from '../engine/memory';
-import { completeConfig, type BackendName, type CheckpointInfo, type RunFault, type TrainConfig } from '../shared/types';
+import {
+  completeConfig,
+  type BackendName,
+  type CheckpointInfo,
+  type RunFault,
+  type TrainConfig,
+} from '../shared/types';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
@@ -51,13 +57,20 @@ export function checkpointMismatch(info: CheckpointInfo, ds: Dataset, whole: boo
  * An imported model was trained on inputs scaled its own way: fine-tuning it on data scaled
  * otherwise would feed it numbers it never saw. Null when the scaling agrees.
  */
-export function scalingMismatch(name: string, theirs: Preprocessing, ours: Preprocessing, dsName: string): string | null {
+export function scalingMismatch(
+  name: string,
+  theirs: Preprocessing,
+  ours: Preprocessing,
+  dsName: string,
+): string | null {
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
   if (theirs.kind === 'image' && ours.kind === 'image') {
-    if (!close(theirs.scale, ours.scale)) return `The imported model "${name}" expects pixels times ${theirs.scale}, ${dsName} gives times ${ours.scale}.`;
+    if (!close(theirs.scale, ours.scale))
+      return `The imported model "${name}" expects pixels times ${theirs.scale}, ${dsName} gives times ${ours.scale}.`;
     return null;
   }
-  if (theirs.kind !== 'table' || ours.kind !== 'table') return `The imported model "${name}" reads ${theirs.kind === 'image' ? 'images' : 'table rows'}; ${dsName} is ${ours.kind === 'image' ? 'images' : 'a table'}.`;
+  if (theirs.kind !== 'table' || ours.kind !== 'table')
+    return `The imported model "${name}" reads ${theirs.kind === 'image' ? 'images' : 'table rows'}; ${dsName} is ${ours.kind === 'image' ? 'images' : 'a table'}.`;
   for (const [i, f] of theirs.features.entries()) {
     const g = ours.features[i]!;
     if (f.type === 'numeric' && g.type === 'numeric' && !(close(f.mean, g.mean) && close(f.std, g.std)))
@@ -67,20 +80,36 @@ export function scalingMismatch(name: string, theirs: Preprocessing, ours: Prepr
 }
 
 /** The network a fine-tuning run starts with: scratch, a pretrained encoder, or a fine-tuned model. */
-async function startingModel(config: TrainConfig, ds: Dataset, outputs: number): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
-  if (config.initFrom === 'scratch') return { build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head), conv: config.model === 'cnn', from: 'scratch' };
+async function startingModel(
+  config: TrainConfig,
+  ds: Dataset,
+  outputs: number,
+): Promise<{ build: () => Promise<tf.LayersModel>; conv: boolean; from: string }> {
+  if (config.initFrom === 'scratch')
+    return {
+      build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head),
+      conv: config.model === 'cnn',
+      from: 'scratch',
+    };
   const { info, data } = await loadCheckpoint(config.initFrom);
-  const why = checkpointMismatch(info, ds, info.stage === 'finetune') ?? (info.origin === 'import' ? scalingMismatch(info.name, data.preprocessing, ds.preprocessing, ds.name) : null);
+  const why =
+    checkpointMismatch(info, ds, info.stage === 'finetune') ??
+    (info.origin === 'import' ? scalingMismatch(info.name, data.preprocessing, ds.preprocessing, ds.name) : null);
   if (why) throw new Error(info.origin === 'import' ? `${why} (imported from ${info.importedFrom})` : why);
   if (info.stage === 'pretrain') {
     const weights = savedWeights(data.model);
     return {
-      build: async () => classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed, config.head),
+      build: async () =>
+        classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed, config.head),
       conv: info.config.encoder.kind === 'conv',
       from: `${info.config.objective} encoder (${info.name})`,
     };
   }
-  return { build: () => restoreModel(data.model, `The checkpoint "${info.name}"`), conv: JSON.stringify(data.model.modelTopology).includes('Conv2D'), from: info.name };
+  return {
+    build: () => restoreModel(data.model, `The checkpoint "${info.name}"`),
+    conv: JSON.stringify(data.model.modelTopology).includes('Conv2D'),
+    from: info.name,
+  };
 }
 
 export async function executeRun(
@@ -93,7 +122,9 @@ export async function executeRun(
 ): Promise<void> {
   const { runId, ds, control, resume } = req;
   // Checkpoints of older versions lack newer settings: the defaults fill them in.
-  const base: TrainConfig = resume ? { ...completeConfig(resume.info.config), backend: req.config.backend } : req.config;
+  const base: TrainConfig = resume
+    ? { ...completeConfig(resume.info.config), backend: req.config.backend }
+    : req.config;
   const config: TrainConfig = req.learningRate ? { ...base, learningRate: req.learningRate } : base;
   let checkpointer: RunCheckpointer | null = null;
   let watch: DeviceWatch | null = null;
@@ -102,7 +133,9 @@ export async function executeRun(
   const lastGood = async (): Promise<CheckpointInfo | null> => {
     if (!checkpointer || config.stage !== 'finetune') return null;
     try {
-      const mine = (await listCheckpoints()).filter((c) => c.runKey === checkpointer!.runKey && c.epoch < c.totalEpochs).sort((a, b) => b.epoch - a.epoch);
+      const mine = (await listCheckpoints())
+        .filter((c) => c.runKey === checkpointer!.runKey && c.epoch < c.totalEpochs)
+        .sort((a, b) => b.epoch - a.epoch);
       return mine[0] ?? null;
     } catch {
       return null;
@@ -111,7 +144,9 @@ export async function executeRun(
   /** Tells the UI; a diverged run then waits paused (its weights are not saved) until recovered or stopped. */
   const fault = async (kind: RunFault['kind'], why: string, pause: boolean): Promise<void> => {
     const good = await lastGood();
-    const where = good ? `the checkpoint of epoch ${good.epoch} is kept` : 'no checkpoint of this run was written yet, so it can start again from its beginning';
+    const where = good
+      ? `the checkpoint of epoch ${good.epoch} is kept`
+      : 'no checkpoint of this run was written yet, so it can start again from its beginning';
     const f: RunFault =
       kind === 'diverged'
         ? {
@@ -121,7 +156,12 @@ export async function executeRun(
             checkpointEpoch: good?.epoch ?? null,
             learningRate: config.learningRate / 10,
           }
-        : { kind, message: `${why} The run stopped; ${where}. Resume on this or another backend (Training → Backend).`, checkpointId: good?.id ?? null, checkpointEpoch: good?.epoch ?? null };
+        : {
+            kind,
+            message: `${why} The run stopped; ${where}. Resume on this or another backend (Training → Backend).`,
+            checkpointId: good?.id ?? null,
+            checkpointEpoch: good?.epoch ?? null,
+          };
     req.onFault?.(f);
     post({ type: 'runFault', runId, fault: f });
     if (!pause) {
@@ -146,21 +186,37 @@ export async function executeRun(
     await fault(f.kind, why, false);
   };
   try {
-    post({ type: 'runPhase', runId, state: 'starting', message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…' });
+    post({
+      type: 'runPhase',
+      runId,
+      state: 'starting',
+      message: config.backend === 'auto' ? 'Measuring backends…' : 'Starting backend…',
+    });
     const pretraining = config.stage === 'pretrain';
     const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
     if (resume) {
       const why = checkpointMismatch(resume.info, ds, true);
       if (why) throw new Error(why);
       // Resuming an earlier epoch abandons the run's later checkpoints (another future).
-      for (const c of await listCheckpoints()) if (c.runKey === resume.info.runKey && c.epoch > resume.info.epoch) await deleteCheckpoint(c.id);
+      for (const c of await listCheckpoints())
+        if (c.runKey === resume.info.runKey && c.epoch > resume.info.epoch) await deleteCheckpoint(c.id);
     }
     const start = pretraining || resume ? null : await startingModel(config, ds, outputs);
-    const conv = pretraining ? config.encoder.kind === 'conv' : resume ? JSON.stringify(resume.data.model.modelTopology).includes('Conv2D') : start!.conv;
+    const conv = pretraining
+      ? config.encoder.kind === 'conv'
+      : resume
+        ? JSON.stringify(resume.data.model.modelTopology).includes('Conv2D')
+        : start!.conv;
     const info = await chooseBackend(config.backend, host, {
       requiredKernels: conv ? TRAINING_KERNELS.cnn : [],
       measure: () =>
-        pretraining ? measureAutoencoder(config.encoder, ds, config.batchSize) : measureThroughput(() => buildModel(config.model, ds.inputShape, outputs, config.seed), ds, config.batchSize),
+        pretraining
+          ? measureAutoencoder(config.encoder, ds, config.batchSize)
+          : measureThroughput(
+              () => buildModel(config.model, ds.inputShape, outputs, config.seed),
+              ds,
+              config.batchSize,
+            ),
     });
     post({ type: 'backend', runId, info });
     watch = host.watchDevice?.(info.active) ?? null;
@@ -183,14 +239,32 @@ export async function executeRun(
           epochs: [...resume.data.history.epochs],
         }
       : { series, steps: [], losses: series.map(() => []), epochs: [] };
-    const from = resume ? (resume.info.config.initFrom === 'scratch' ? 'scratch' : resume.info.runTitle) : pretraining ? '' : start!.from;
-    checkpointer = new RunCheckpointer(post, resume?.info.runKey ?? crypto.randomUUID(), title, config.stage, config, ds, history, { from, trainRows });
+    const from = resume
+      ? resume.info.config.initFrom === 'scratch'
+        ? 'scratch'
+        : resume.info.runTitle
+      : pretraining
+        ? ''
+        : start!.from;
+    checkpointer = new RunCheckpointer(
+      post,
+      resume?.info.runKey ?? crypto.randomUUID(),
+      title,
+      config.stage,
+      config,
+      ds,
+      history,
+      { from, trainRows },
+    );
     onRunKey(checkpointer.runKey);
     post({ type: 'runStarted', runId, stage: config.stage, series, title, config });
-    if (resume) post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
+    if (resume)
+      post({ type: 'runHistory', runId, steps: history!.steps, losses: history!.losses, epochs: history!.epochs });
     await checkpointer.setStatus('running');
 
-    const coalescer = new ProgressCoalescer(({ progress, steps, losses }) => post({ type: 'progress', runId, progress, steps, losses }));
+    const coalescer = new ProgressCoalescer(({ progress, steps, losses }) =>
+      post({ type: 'progress', runId, progress, steps, losses }),
+    );
     let diverged = '';
     const faultOrNever = watch ? (watch as DeviceWatch).fault : new Promise<DeviceFault>(() => undefined);
     /** Drives the run until it ends or the device fails (a lost device may never answer a read). */
@@ -239,11 +313,19 @@ export async function executeRun(
           post({ type: 'layers', runId, epoch: ev.epoch, layers: ev.layers });
           break;
         case 'earlyStop':
-          post({ type: 'notice', runId, message: `Early stopping after epoch ${ev.epoch}: the validation loss has not improved for ${config.earlyStopping.patience} epochs (best: epoch ${ev.bestEpoch}).` });
+          post({
+            type: 'notice',
+            runId,
+            message: `Early stopping after epoch ${ev.epoch}: the validation loss has not improved for ${config.earlyStopping.patience} epochs (best: epoch ${ev.bestEpoch}).`,
+          });
           break;
         case 'restoredBest':
           post({ type: 'bestRestored', runId, log: ev.log });
-          post({ type: 'notice', runId, message: `The weights of epoch ${ev.epoch} (the lowest validation loss, ${ev.valLoss.toFixed(4)}) were restored; the test metrics are theirs.` });
+          post({
+            type: 'notice',
+            runId,
+            message: `The weights of epoch ${ev.epoch} (the lowest validation loss, ${ev.valLoss.toFixed(4)}) were restored; the test metrics are theirs.`,
+          });
           break;
         case 'diverged':
           diverged =
@@ -279,13 +361,16 @@ export async function executeRun(
       if (limits) {
         const probes = [buildEncoder(config.encoder, ds.inputShape, config.seed)];
         try {
-          if (config.objective !== 'gan') probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
+          if (config.objective !== 'gan')
+            probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
           for (const m of probes) checkFits(m, config.batchSize, limits);
         } finally {
           probes.forEach((m) => m.dispose());
         }
       }
-      const outcome = await guarded(drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null))));
+      const outcome = await guarded(
+        drive(pretrain(ds, { ...config, readEvery }, control, (log, encoder) => cp.afterEpoch(log, encoder, null))),
+      );
       if ('failed' in outcome) return await deviceFault(outcome.failed);
       outcome.done.encoder.dispose();
       await cp.publish();
@@ -294,12 +379,19 @@ export async function executeRun(
       return;
     }
 
-    const model = resume ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`) : await start!.build();
+    const model = resume
+      ? await restoreModel(resume.data.model, `The checkpoint "${resume.info.name}"`)
+      : await start!.build();
     keepModel(model);
     // Too big for this backend: said before the first step, with the limit.
     const limits = host.deviceLimits?.(info.active);
     if (limits) checkFits(model, config.batchSize, limits);
-    const cfg = { ...config, readEvery, startEpoch: resume ? resume.info.epoch + 1 : 1, startStep: resume ? resume.info.step : 0 };
+    const cfg = {
+      ...config,
+      readEvery,
+      startEpoch: resume ? resume.info.epoch + 1 : 1,
+      startStep: resume ? resume.info.step : 0,
+    };
     const outcome = await guarded(
       drive(
         trainClassifier(model, ds, cfg, control, {
@@ -316,16 +408,27 @@ export async function executeRun(
         const evaluation = await evaluateTest(model, ds);
         cp.setMetrics(evaluation);
         post({ type: 'evaluation', runId, evaluation });
-      } else post({ type: 'warning', message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.` });
+      } else
+        post({
+          type: 'warning',
+          message: `${ds.name} has no test rows, so there are no test metrics. Raise the test share or add rows.`,
+        });
     }
     await ended(final.state === 'stopped' ? 'stopped' : 'done');
   } catch (e) {
     // A lost device often shows first as a failed operation: give its event a moment to arrive.
-    const device = watch ? (watch.happened ?? (await Promise.race([watch.fault, new Promise<null>((r) => setTimeout(() => r(null), 300))]))) : null;
+    const device = watch
+      ? (watch.happened ??
+        (await Promise.race([watch.fault, new Promise<null>((r) => setTimeout(() => r(null), 300))])))
+      : null;
     if (device) return await deviceFault(device);
     if (e instanceof TooBigError) return await fault('too-big', e.message, false);
     if (isOutOfMemory(e))
-      return await fault('out-of-memory', `${active ?? 'The backend'} ran out of memory (${message(e)}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`, false);
+      return await fault(
+        'out-of-memory',
+        `${active ?? 'The backend'} ran out of memory (${message(e)}) with a batch of ${config.batchSize}. Lower the batch size or use a smaller model.`,
+        false,
+      );
     if (checkpointer) await checkpointer.setStatus('error');
     post({ type: 'runEnded', runId, state: 'error', message: `Training failed: ${message(e)}` });
   } finally {

@@ -9,9 +9,19 @@ beforeAll(async () => {
 });
 
 const x = tf.randomUniform([32, 20], 0, 1, 'float32', 3);
-const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 4), 'int32'), 4);
+const y = tf.oneHot(
+  tf.tensor1d(
+    Array.from({ length: 32 }, (_, i) => i % 4),
+    'int32',
+  ),
+  4,
+);
 const step = (model: tf.LayersModel, opt: tf.Optimizer) =>
-  opt.minimize(() => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: false }) as tf.Tensor).mean() as tf.Scalar, true, trainableVariables(model))!;
+  opt.minimize(
+    () => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: false }) as tf.Tensor).mean() as tf.Scalar,
+    true,
+    trainableVariables(model),
+  )!;
 
 describe('checkpoint serialization', () => {
   it('round-trips the model and the Adam state: the resumed step equals the uninterrupted one', async () => {

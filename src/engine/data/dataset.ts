@@ -36,7 +36,13 @@ export function summarize(ds: Dataset): DatasetSummary {
     kind: ds.kind,
     source: ds.source,
     task: ds.task,
-    classCounts: ds.task === 'classification' ? classCounts(ds, Int32Array.from({ length: ds.rows }, (_, i) => i)) : [],
+    classCounts:
+      ds.task === 'classification'
+        ? classCounts(
+            ds,
+            Int32Array.from({ length: ds.rows }, (_, i) => i),
+          )
+        : [],
     table: ds.table,
     skippedFiles: ds.skippedFiles,
     imageOptions: ds.imageOptions,

@@ -31,7 +31,9 @@ describe('the built-in MNIST asset', () => {
   });
 
   it('refuses a file that is not an asset, and a truncated one, with a clear reason', () => {
-    expect(() => parseImageAsset(new TextEncoder().encode('a,b,c\n1,2,3\n').buffer as ArrayBuffer)).toThrow(/bad magic/);
+    expect(() => parseImageAsset(new TextEncoder().encode('a,b,c\n1,2,3\n').buffer as ArrayBuffer)).toThrow(
+      /bad magic/,
+    );
     const buf = readPublic('mnist.bin');
     const cut = buf.buffer.slice(buf.byteOffset, buf.byteOffset + 5000) as ArrayBuffer;
     expect(() => parseImageAsset(cut)).toThrow(AssetFormatError);

@@ -32,9 +32,11 @@ function parseHeader(json: string): AssetHeader {
   const positive = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
   if (!positive(o.rows) || !positive(o.height) || !positive(o.width) || !positive(o.channels))
     throw new AssetFormatError('the header lacks rows, height, width or channels');
-  if (!Array.isArray(o.classNames) || o.classNames.length < 2) throw new AssetFormatError('the header lacks class names');
+  if (!Array.isArray(o.classNames) || o.classNames.length < 2)
+    throw new AssetFormatError('the header lacks class names');
   const s = o.split;
-  if (!s || s.train + s.val + s.test !== o.rows) throw new AssetFormatError('the split does not add up to the row count');
+  if (!s || s.train + s.val + s.test !== o.rows)
+    throw new AssetFormatError('the split does not add up to the row count');
   return o as AssetHeader;
 }
 
@@ -52,7 +54,8 @@ export function parseImageAsset(buffer: ArrayBuffer): Dataset {
   if (bytes.length !== expected)
     throw new AssetFormatError(`expected ${expected} bytes for ${h.rows} images, found ${bytes.length}`);
   const y = Int32Array.from(bytes.subarray(labelStart, pixelStart));
-  for (const label of y) if (label >= h.classNames.length) throw new AssetFormatError(`label ${label} has no class name`);
+  for (const label of y)
+    if (label >= h.classNames.length) throw new AssetFormatError(`label ${label} has no class name`);
   const x = bytes.subarray(pixelStart, expected);
   const { train, val } = h.split;
   const previewCount = Math.min(24, h.rows);
@@ -70,7 +73,14 @@ export function parseImageAsset(buffer: ArrayBuffer): Dataset {
     y,
     classNames: h.classNames,
     split: { train: range(0, train), val: range(train, train + val), test: range(train + val, h.rows) },
-    preprocessing: { kind: 'image', height: h.height, width: h.width, channels: h.channels === 3 ? 3 : 1, scale: 1 / 255, classNames: h.classNames },
+    preprocessing: {
+      kind: 'image',
+      height: h.height,
+      width: h.width,
+      channels: h.channels === 3 ? 3 : 1,
+      scale: 1 / 255,
+      classNames: h.classNames,
+    },
     preview: {
       kind: 'image',
       height: h.height,

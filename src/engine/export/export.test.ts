@@ -12,19 +12,41 @@ import { buildTableDataset } from '../data/table/buildTable';
 import { readCsv } from '../data/table/readCsv';
 import { buildModel } from '../models/build';
 import { classifierFromEncoder } from '../pretrain/encoders';
-import { ModelFileError, WEIGHTS_FILE, findModelJson, joinWeights, modelJson, modelZip, readModelJson, unpackModelUpload } from './modelFiles';
-import { encodePixels, encodeTableRow, parsePreprocessingFile, toPreprocessingFile, type ModelMeta } from './preprocessingFile';
+import {
+  ModelFileError,
+  WEIGHTS_FILE,
+  findModelJson,
+  joinWeights,
+  modelJson,
+  modelZip,
+  readModelJson,
+  unpackModelUpload,
+} from './modelFiles';
+import {
+  encodePixels,
+  encodeTableRow,
+  parsePreprocessingFile,
+  toPreprocessingFile,
+  type ModelMeta,
+} from './preprocessingFile';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../../e2e/fixtures/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../../e2e/fixtures/${name}`, import.meta.url)), 'utf8');
 
 async function tableCase(text: string, file: string, opts: Partial<TableOptions>) {
-  const ds = buildTableDataset(await readCsv(text, file, { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, ...opts });
+  const ds = buildTableDataset(await readCsv(text, file, { skipMalformed: false }), {
+    ...DEFAULT_TABLE_OPTIONS,
+    ...opts,
+  });
   // The raw rows as text, as a user would paste them (Papa parses quotes the way the loader does).
-  const rows = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
+  const rows = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: true,
+  }).data;
   return { ds, rows };
 }
 
@@ -53,7 +75,9 @@ describe('preprocessing.json', () => {
       expect(JSON.parse(written).input.names).toEqual(ds.table!.inputNames);
     }
     const mnist = loadMnist();
-    const back = parsePreprocessingFile(JSON.stringify(toPreprocessingFile(mnist.preprocessing, meta('classification', [784]))));
+    const back = parsePreprocessingFile(
+      JSON.stringify(toPreprocessingFile(mnist.preprocessing, meta('classification', [784]))),
+    );
     expect(back.preprocessing).toEqual(mnist.preprocessing);
   });
 
@@ -78,7 +102,9 @@ describe('the same preprocessing in Node reproduces the worker inputs exactly', 
     ] as const) {
       const { ds, rows } = await tableCase(fixture(file), file, opts);
       // Through JSON, as a downloaded preprocessing.json would be read.
-      const p = parsePreprocessingFile(JSON.stringify(toPreprocessingFile(ds.preprocessing, meta(ds.task, ds.inputShape)))).preprocessing;
+      const p = parsePreprocessingFile(
+        JSON.stringify(toPreprocessingFile(ds.preprocessing, meta(ds.task, ds.inputShape))),
+      ).preprocessing;
       if (p.kind !== 'table') throw new Error('table expected');
       expect(rows.length).toBe(ds.rows);
       for (let r = 0; r < ds.rows; r++) {
@@ -94,7 +120,8 @@ describe('the same preprocessing in Node reproduces the worker inputs exactly', 
     const { ds, rows } = await tableCase(text, 'iris.csv', { label: 'species' });
     if (ds.preprocessing.kind !== 'table') throw new Error('table expected');
     const p = ds.preprocessing;
-    for (let r = 0; r < ds.rows; r++) expect(encodeTableRow(p, (c) => rows[r]![c])).toEqual(ds.x.slice(r * ds.features, (r + 1) * ds.features));
+    for (let r = 0; r < ds.rows; r++)
+      expect(encodeTableRow(p, (c) => rows[r]![c])).toEqual(ds.x.slice(r * ds.features, (r + 1) * ds.features));
   });
 
   it('images: pixels scale exactly as the training batches do', () => {
@@ -114,7 +141,11 @@ async function files(model: tf.LayersModel) {
 
 describe('model.json and weights', () => {
   it('what the studio writes passes validation, reloads in tfjs and predicts the same (MLP, CNN, conv encoder)', async () => {
-    const models = [buildModel('mlp', [28, 28, 1], 10, 1), buildModel('cnn', [28, 28, 1], 10, 2), classifierFromEncoder({ kind: 'conv', widths: [4, 8] }, [], [28, 28, 1], 3, 4)];
+    const models = [
+      buildModel('mlp', [28, 28, 1], 10, 1),
+      buildModel('cnn', [28, 28, 1], 10, 2),
+      classifierFromEncoder({ kind: 'conv', widths: [4, 8] }, [], [28, 28, 1], 3, 4),
+    ];
     const x = tf.randomUniform([3, 784], 0, 1, 'float32', 5);
     for (const m of models) {
       const { json, weights } = await files(m);
@@ -123,7 +154,13 @@ describe('model.json and weights', () => {
       expect([...unpacked.keys()].sort()).toEqual(['model.json', WEIGHTS_FILE, 'preprocessing.json'].sort());
       const parsed = readModelJson(new TextDecoder().decode(unpacked.get(findModelJson(unpacked))));
       expect(parsed.params).toBe(m.countParams());
-      const back = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData: joinWeights(parsed, unpacked) }));
+      const back = await tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: parsed.modelTopology,
+          weightSpecs: parsed.weightSpecs,
+          weightData: joinWeights(parsed, unpacked),
+        }),
+      );
       const shape = [3, ...(m.inputs[0]!.shape.slice(1) as number[])];
       const a = tf.tidy(() => m.predict(x.reshape(shape)) as tf.Tensor);
       const b = tf.tidy(() => back.predict(x.reshape(shape)) as tf.Tensor);
@@ -140,21 +177,38 @@ describe('model.json and weights', () => {
     const { json, weights } = await files(m);
     m.dispose();
     const text = JSON.stringify(json);
-    const mutate = (f: (o: { modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }; weightsManifest: { weights: { shape: number[] }[] }[] }) => void) => {
+    const mutate = (
+      f: (o: {
+        modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+        weightsManifest: { weights: { shape: number[] }[] }[];
+      }) => void,
+    ) => {
       const o = JSON.parse(text);
       f(o);
       return JSON.stringify(o);
     };
     expect(readModelJson(text).layers).toEqual(['Input(4)', 'Dense(128, relu)', 'Dropout(0.5)', 'Dense(3, softmax)']);
-    expect(() => readModelJson(mutate((o) => (o.modelTopology.config.layers[1]!.class_name = 'Lambda')))).toThrow(/"Lambda", which the studio does not know/);
-    expect(() => readModelJson(mutate((o) => (o.modelTopology.config.layers[0]!.config.units = 1e9)))).toThrow(/units must be a whole number/);
-    expect(() => readModelJson(mutate((o) => (o.modelTopology.config.layers[0]!.config.batch_input_shape = [null, 4096, 4096])))).toThrow(/would output|need/);
-    expect(() => readModelJson(mutate((o) => (o.weightsManifest[0]!.weights[0]!.shape = [4, 129])))).toThrow(/layers need .* weights, but the manifest lists/);
-    expect(() => readModelJson(text.replace('"modelTopology":{', '"modelTopology":{"__proto__":{"x":1},'))).toThrow(/"__proto__"/);
-    expect(() => readModelJson('[' .repeat(100) + ']'.repeat(100))).toThrow(ModelFileError);
+    expect(() => readModelJson(mutate((o) => (o.modelTopology.config.layers[1]!.class_name = 'Lambda')))).toThrow(
+      /"Lambda", which the studio does not know/,
+    );
+    expect(() => readModelJson(mutate((o) => (o.modelTopology.config.layers[0]!.config.units = 1e9)))).toThrow(
+      /units must be a whole number/,
+    );
+    expect(() =>
+      readModelJson(mutate((o) => (o.modelTopology.config.layers[0]!.config.batch_input_shape = [null, 4096, 4096]))),
+    ).toThrow(/would output|need/);
+    expect(() => readModelJson(mutate((o) => (o.weightsManifest[0]!.weights[0]!.shape = [4, 129])))).toThrow(
+      /layers need .* weights, but the manifest lists/,
+    );
+    expect(() => readModelJson(text.replace('"modelTopology":{', '"modelTopology":{"__proto__":{"x":1},'))).toThrow(
+      /"__proto__"/,
+    );
+    expect(() => readModelJson('['.repeat(100) + ']'.repeat(100))).toThrow(ModelFileError);
     const parsed = readModelJson(text);
     const full = new Uint8Array(weights);
-    expect(() => joinWeights(parsed, new Map([[WEIGHTS_FILE, full.subarray(0, full.length - 8)]]))).toThrow(/truncated/);
+    expect(() => joinWeights(parsed, new Map([[WEIGHTS_FILE, full.subarray(0, full.length - 8)]]))).toThrow(
+      /truncated/,
+    );
     expect(() => joinWeights(parsed, new Map())).toThrow(/missing/);
     // A zip whose entry claims 1 GB is not inflated at all.
     const zip = zipSync({ 'model.json': strToU8(text), [WEIGHTS_FILE]: full });

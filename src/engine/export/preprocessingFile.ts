@@ -36,7 +36,14 @@ export interface PreprocessingFile {
   label: LabelSpec | null;
   classNames: string[];
   metrics: Record<string, number>;
-  model: { name: string; dataset: string; stage: 'pretrain' | 'finetune'; epoch: number; exportedAt: string; studio: 'Pretrain Studio' };
+  model: {
+    name: string;
+    dataset: string;
+    stage: 'pretrain' | 'finetune';
+    epoch: number;
+    exportedAt: string;
+    studio: 'Pretrain Studio';
+  };
 }
 
 export function inputWidth(p: Preprocessing): number {
@@ -51,8 +58,22 @@ export function classNamesOf(p: Preprocessing): string[] {
 export function toPreprocessingFile(p: Preprocessing, meta: ModelMeta): PreprocessingFile {
   const shape = p.kind === 'image' ? [p.height, p.width, p.channels] : [inputWidth(p)];
   const metrics = Object.fromEntries(Object.entries(meta.metrics).filter(([, v]) => Number.isFinite(v)));
-  const model = { name: meta.name, dataset: meta.dataset, stage: meta.stage, epoch: meta.epoch, exportedAt: new Date().toISOString(), studio: 'Pretrain Studio' as const };
-  const base = { format: PREPROCESSING_FORMAT as typeof PREPROCESSING_FORMAT, version: 1 as const, task: meta.task, classNames: classNamesOf(p), metrics, model };
+  const model = {
+    name: meta.name,
+    dataset: meta.dataset,
+    stage: meta.stage,
+    epoch: meta.epoch,
+    exportedAt: new Date().toISOString(),
+    studio: 'Pretrain Studio' as const,
+  };
+  const base = {
+    format: PREPROCESSING_FORMAT as typeof PREPROCESSING_FORMAT,
+    version: 1 as const,
+    task: meta.task,
+    classNames: classNamesOf(p),
+    metrics,
+    model,
+  };
   if (p.kind === 'image')
     return {
       ...base,
@@ -73,16 +94,24 @@ export function toPreprocessingFile(p: Preprocessing, meta: ModelMeta): Preproce
 const CAP = { features: 10_000, categories: 10_000, classes: 10_000, text: 1_000, side: 1024 };
 
 function fail(why: string): never {
-  throw new ModelFileError(`preprocessing.json is not valid: ${why}. Use the preprocessing.json that came in the studio's download.`);
+  throw new ModelFileError(
+    `preprocessing.json is not valid: ${why}. Use the preprocessing.json that came in the studio's download.`,
+  );
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown, what: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : fail(`${what} must be a number`));
-const text = (v: unknown, what: string): string => (typeof v === 'string' && v.length <= CAP.text ? v : fail(`${what} must be a short text`));
+const finite = (v: unknown, what: string): number =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fail(`${what} must be a number`);
+const text = (v: unknown, what: string): string =>
+  typeof v === 'string' && v.length <= CAP.text ? v : fail(`${what} must be a short text`);
 const texts = (v: unknown, what: string, cap: number): string[] =>
-  Array.isArray(v) && v.length <= cap ? v.map((s, i) => text(s, `${what}[${i}]`)) : fail(`${what} must be a list of at most ${cap} texts`);
+  Array.isArray(v) && v.length <= cap
+    ? v.map((s, i) => text(s, `${what}[${i}]`))
+    : fail(`${what} must be a list of at most ${cap} texts`);
 const positiveInt = (v: unknown, what: string, max: number): number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max ? v : fail(`${what} must be a whole number from 1 to ${max}`);
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max
+    ? v
+    : fail(`${what} must be a whole number from 1 to ${max}`);
 
 function readFeature(v: unknown, i: number): FeatureSpec {
   if (!isObj(v)) fail(`features[${i}] must be an object`);
@@ -90,11 +119,23 @@ function readFeature(v: unknown, i: number): FeatureSpec {
   if (v.type === 'numeric') {
     const std = finite(v.std, `features[${i}].std`);
     if (!(std > 0)) fail(`features[${i}].std must be above 0`);
-    return { column, type: 'numeric', mean: finite(v.mean, `features[${i}].mean`), std, impute: finite(v.impute, `features[${i}].impute`) };
+    return {
+      column,
+      type: 'numeric',
+      mean: finite(v.mean, `features[${i}].mean`),
+      std,
+      impute: finite(v.impute, `features[${i}].impute`),
+    };
   }
   if (v.type === 'onehot') {
     if (typeof v.other !== 'boolean') fail(`features[${i}].other must be true or false`);
-    return { column, type: 'onehot', categories: texts(v.categories, `features[${i}].categories`, CAP.categories), other: v.other, impute: text(v.impute, `features[${i}].impute`) };
+    return {
+      column,
+      type: 'onehot',
+      categories: texts(v.categories, `features[${i}].categories`, CAP.categories),
+      other: v.other,
+      impute: text(v.impute, `features[${i}].impute`),
+    };
   }
   return fail(`features[${i}].type must be "numeric" or "onehot"`);
 }
@@ -103,7 +144,8 @@ function readLabel(v: unknown): LabelSpec | null {
   if (v === null || v === undefined) return null;
   if (!isObj(v)) fail('label must be an object or null');
   const column = text(v.column, 'label.column');
-  if (v.type === 'classes') return { column, type: 'classes', classNames: texts(v.classNames, 'label.classNames', CAP.classes) };
+  if (v.type === 'classes')
+    return { column, type: 'classes', classNames: texts(v.classNames, 'label.classNames', CAP.classes) };
   if (v.type === 'numeric') {
     const std = finite(v.std, 'label.std');
     if (!(std > 0)) fail('label.std must be above 0');
@@ -116,13 +158,16 @@ function readLabel(v: unknown): LabelSpec | null {
 export function parsePreprocessingFile(json: string): { preprocessing: Preprocessing; meta: ModelMeta } {
   const o = parseJsonSafely(json, 'preprocessing.json');
   if (!isObj(o)) fail('it must be a JSON object');
-  if (o.format !== PREPROCESSING_FORMAT || o.version !== 1) fail(`"format" must be "${PREPROCESSING_FORMAT}" and "version" 1`);
+  if (o.format !== PREPROCESSING_FORMAT || o.version !== 1)
+    fail(`"format" must be "${PREPROCESSING_FORMAT}" and "version" 1`);
   const task = o.task;
-  if (task !== 'classification' && task !== 'regression' && task !== 'none') fail('"task" must be classification, regression or none');
+  if (task !== 'classification' && task !== 'regression' && task !== 'none')
+    fail('"task" must be classification, regression or none');
   if (!isObj(o.input)) fail('"input" must be an object');
-  const modelInputShape = Array.isArray(o.input.modelInputShape) && o.input.modelInputShape.length >= 1 && o.input.modelInputShape.length <= 3
-    ? o.input.modelInputShape.map((d, i) => positiveInt(d, `input.modelInputShape[${i}]`, 1 << 22))
-    : fail('input.modelInputShape must list 1 to 3 sizes');
+  const modelInputShape =
+    Array.isArray(o.input.modelInputShape) && o.input.modelInputShape.length >= 1 && o.input.modelInputShape.length <= 3
+      ? o.input.modelInputShape.map((d, i) => positiveInt(d, `input.modelInputShape[${i}]`, 1 << 22))
+      : fail('input.modelInputShape must list 1 to 3 sizes');
   const metrics: Record<string, number> = {};
   if (o.metrics !== undefined) {
     if (!isObj(o.metrics)) fail('"metrics" must be an object');
@@ -153,7 +198,8 @@ export function parsePreprocessingFile(json: string): { preprocessing: Preproces
       classNames: texts(o.classNames ?? [], 'classNames', CAP.classes),
     };
   } else if (o.input.kind === 'table') {
-    if (!Array.isArray(o.features) || !o.features.length || o.features.length > CAP.features) fail(`"features" must list 1 to ${CAP.features} columns`);
+    if (!Array.isArray(o.features) || !o.features.length || o.features.length > CAP.features)
+      fail(`"features" must list 1 to ${CAP.features} columns`);
     const label = readLabel(o.label);
     if (o.missing !== 'impute' && o.missing !== 'drop') fail('"missing" must be "impute" or "drop"');
     preprocessing = {
@@ -164,10 +210,14 @@ export function parsePreprocessingFile(json: string): { preprocessing: Preproces
       missingTokens: texts(o.missingTokens, 'missingTokens', 100),
     };
   } else fail('input.kind must be "table" or "image"');
-  if (task === 'classification' && classNamesOf(preprocessing).length < 2) fail('a classification model needs at least two class names');
-  if (task === 'regression' && (preprocessing.kind !== 'table' || preprocessing.label?.type !== 'numeric')) fail('a regression model needs a numeric label with its mean and std');
+  if (task === 'classification' && classNamesOf(preprocessing).length < 2)
+    fail('a classification model needs at least two class names');
+  if (task === 'regression' && (preprocessing.kind !== 'table' || preprocessing.label?.type !== 'numeric'))
+    fail('a regression model needs a numeric label with its mean and std');
   if (modelInputShape.reduce((a, b) => a * b, 1) !== inputWidth(preprocessing))
-    fail(`input.modelInputShape (${modelInputShape.join('×')}) does not hold the ${inputWidth(preprocessing)} values the preprocessing makes`);
+    fail(
+      `input.modelInputShape (${modelInputShape.join('×')}) does not hold the ${inputWidth(preprocessing)} values the preprocessing makes`,
+    );
   return { preprocessing, meta };
 }
 
@@ -180,7 +230,10 @@ export class InputError extends Error {
  * exactly as buildTableDataset encodes the rows it loads: numbers read as float32, standardized,
  * missing values filled in, categories one-hot (unknown ones to "other").
  */
-export function encodeTableRow(p: Extract<Preprocessing, { kind: 'table' }>, row: (column: string) => string | undefined): Float32Array {
+export function encodeTableRow(
+  p: Extract<Preprocessing, { kind: 'table' }>,
+  row: (column: string) => string | undefined,
+): Float32Array {
   const missing = new Set(p.missingTokens);
   const out = new Float32Array(inputWidth(p));
   let offset = 0;
@@ -192,7 +245,8 @@ export function encodeTableRow(p: Extract<Preprocessing, { kind: 'table' }>, row
       let v = f.impute;
       if (!isMissing) {
         const n = Number(cell);
-        if (!Number.isFinite(n) || Math.abs(n) > 3.4e38) throw new InputError(`"${f.column}" must be a number; "${cell}" is not.`);
+        if (!Number.isFinite(n) || Math.abs(n) > 3.4e38)
+          throw new InputError(`"${f.column}" must be a number; "${cell}" is not.`);
         v = Math.fround(n); // the loader keeps numbers as float32
       }
       out[offset] = (v - f.mean) / f.std;
@@ -208,14 +262,19 @@ export function encodeTableRow(p: Extract<Preprocessing, { kind: 'table' }>, row
 
 /** Decoded pixels (uint8, height x width x channels) into the model's input, as gatherBatch does. */
 export function encodePixels(p: Extract<Preprocessing, { kind: 'image' }>, pixels: Uint8Array): Float32Array {
-  if (pixels.length !== p.height * p.width * p.channels) throw new InputError(`The image must be ${p.height}×${p.width}×${p.channels} pixels.`);
+  if (pixels.length !== p.height * p.width * p.channels)
+    throw new InputError(`The image must be ${p.height}×${p.width}×${p.channels} pixels.`);
   const out = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! * p.scale;
   return out;
 }
 
 /** The model's output in the label's own terms: class probabilities, or the value (standardization undone). */
-export function readOutput(p: Preprocessing, task: Task, output: Float32Array): { probabilities: number[]; classIndex: number; value: number | null } {
+export function readOutput(
+  p: Preprocessing,
+  task: Task,
+  output: Float32Array,
+): { probabilities: number[]; classIndex: number; value: number | null } {
   if (task === 'regression') {
     const label = p.kind === 'table' && p.label?.type === 'numeric' ? p.label : { mean: 0, std: 1 };
     return { probabilities: [], classIndex: -1, value: output[0]! * label.std + label.mean };

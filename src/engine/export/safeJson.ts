@@ -12,15 +12,21 @@ export function parseJsonSafely(text: string, label: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text, (key, v: unknown) => {
-      if (FORBIDDEN.has(key)) throw new ModelFileError(`${label} contains the key "${key}", which is not allowed (it could alter the studio's objects). Use the file the studio exported.`);
+      if (FORBIDDEN.has(key))
+        throw new ModelFileError(
+          `${label} contains the key "${key}", which is not allowed (it could alter the studio's objects). Use the file the studio exported.`,
+        );
       return v;
     });
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(`${label} is not valid JSON (${e instanceof Error ? e.message : String(e)}). The file may be damaged; download it again.`);
+    throw new ModelFileError(
+      `${label} is not valid JSON (${e instanceof Error ? e.message : String(e)}). The file may be damaged; download it again.`,
+    );
   }
   const walk = (v: unknown, depth: number): void => {
-    if (depth > MAX_DEPTH) throw new ModelFileError(`${label} is nested more than ${MAX_DEPTH} levels deep; that is not a model file.`);
+    if (depth > MAX_DEPTH)
+      throw new ModelFileError(`${label} is nested more than ${MAX_DEPTH} levels deep; that is not a model file.`);
     if (typeof v === 'object' && v !== null) for (const child of Object.values(v)) walk(child, depth + 1);
   };
   walk(value, 0);

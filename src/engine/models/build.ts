@@ -13,17 +13,36 @@ export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
  * Dense(classes, softmax); or a small CNN for images; then the task head (softmax over the
  * classes, or one linear unit for regression). Seeded initializers make runs repeatable.
  */
-export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: number, seed: number, head: HeadSpec = DEFAULT_CONFIG.head): tf.Sequential {
+export function buildModel(
+  kind: ModelKind,
+  sampleShape: number[],
+  numClasses: number,
+  seed: number,
+  head: HeadSpec = DEFAULT_CONFIG.head,
+): tf.Sequential {
   // numClasses 0 means regression (one linear output).
   const inputShape = modelInputShape(kind, sampleShape);
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
   const model = tf.sequential({ name: kind === 'mlp' ? 'reference_mlp' : 'small_cnn' });
   if (kind === 'mlp') {
-    model.add(tf.layers.dense({ inputShape, units: 128, activation: 'relu', kernelInitializer: init(1), name: 'dense_hidden' }));
+    model.add(
+      tf.layers.dense({ inputShape, units: 128, activation: 'relu', kernelInitializer: init(1), name: 'dense_hidden' }),
+    );
   } else {
-    model.add(tf.layers.conv2d({ inputShape, filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init(1), name: 'conv1' }));
+    model.add(
+      tf.layers.conv2d({
+        inputShape,
+        filters: 8,
+        kernelSize: 3,
+        activation: 'relu',
+        kernelInitializer: init(1),
+        name: 'conv1',
+      }),
+    );
     model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' }));
-    model.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(2), name: 'conv2' }));
+    model.add(
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(2), name: 'conv2' }),
+    );
     model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' }));
     model.add(tf.layers.flatten({ name: 'flatten' }));
   }
@@ -38,7 +57,11 @@ export function buildModel(kind: ModelKind, sampleShape: number[], numClasses: n
  */
 export function addHead(model: tf.Sequential, head: HeadSpec, numClasses: number, seed: number): void {
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
-  head.hidden.forEach((units, i) => model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(20 + i), name: `head_hidden${i + 1}` })));
+  head.hidden.forEach((units, i) =>
+    model.add(
+      tf.layers.dense({ units, activation: 'relu', kernelInitializer: init(20 + i), name: `head_hidden${i + 1}` }),
+    ),
+  );
   if (head.dropout > 0) model.add(tf.layers.dropout({ rate: head.dropout, name: 'head_dropout' }));
   model.add(
     numClasses > 0

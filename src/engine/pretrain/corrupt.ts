@@ -10,6 +10,8 @@ export function corrupt(x: tf.Tensor, noise: NoiseSpec): tf.Tensor {
 }
 
 export function validateNoise(noise: NoiseSpec): void {
-  if (noise.kind === 'mask' && !(noise.level >= 0 && noise.level < 1)) throw new Error('Masking noise: use a fraction from 0 to 0.99, such as 0.3.');
-  if (noise.kind === 'gaussian' && !(noise.level >= 0 && noise.level <= 10)) throw new Error('Gaussian noise: use a standard deviation from 0 to 10, such as 0.5.');
+  if (noise.kind === 'mask' && !(noise.level >= 0 && noise.level < 1))
+    throw new Error('Masking noise: use a fraction from 0 to 0.99, such as 0.3.');
+  if (noise.kind === 'gaussian' && !(noise.level >= 0 && noise.level <= 10))
+    throw new Error('Gaussian noise: use a standard deviation from 0 to 10, such as 0.5.');
 }

@@ -16,7 +16,9 @@ export function inputSignature(ds: Dataset): string {
 /** The same signature from preprocessing alone (an imported model's). */
 export function signatureOf(p: Preprocessing): string {
   if (p.kind === 'image') return JSON.stringify({ image: [p.height, p.width, p.channels] });
-  return JSON.stringify({ table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])) });
+  return JSON.stringify({
+    table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])),
+  });
 }
 
 /** The weights of a saved model as arrays, in the model's order. */

@@ -16,7 +16,15 @@ beforeAll(async () => {
 });
 
 const mnist = sliceSplits(loadMnist(), 512, 64, 64);
-const base = { epochs: 3, batchSize: 32, seed: 1, readEvery: 4, learningRate: 2e-3, latentSize: 16, noise: { kind: 'mask' as const, level: 0.3 } };
+const base = {
+  epochs: 3,
+  batchSize: 32,
+  seed: 1,
+  readEvery: 4,
+  learningRate: 2e-3,
+  latentSize: 16,
+  noise: { kind: 'mask' as const, level: 0.3 },
+};
 
 async function run(objective: PretrainObjective, ds = mnist, epochs = 3) {
   const gen = pretrain(ds, { ...base, epochs, objective, encoder: { kind: 'dense', widths: [64] } }, new RunControl());
@@ -176,9 +184,16 @@ describe('handing the encoder to fine-tuning', () => {
     const saved = await captureModel(encoder, null);
     const model = classifierFromEncoder(spec, savedWeights(saved), [28, 28, 1], 10, 2);
     expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense']);
-    expect(Array.from(model.getWeights()[0]!.dataSync().slice(0, 20))).toEqual(Array.from(encoder.getWeights()[0]!.dataSync().slice(0, 20)));
-    expect(() => classifierFromEncoder({ kind: 'dense', widths: [64] }, savedWeights(saved), [28, 28, 1], 10, 2)).toThrow(/does not fit/);
-    const iris = buildTableDataset(await readCsv('a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n', 'i.csv', { skipMalformed: false }), { ...DEFAULT_TABLE_OPTIONS, label: 'label' });
+    expect(Array.from(model.getWeights()[0]!.dataSync().slice(0, 20))).toEqual(
+      Array.from(encoder.getWeights()[0]!.dataSync().slice(0, 20)),
+    );
+    expect(() =>
+      classifierFromEncoder({ kind: 'dense', widths: [64] }, savedWeights(saved), [28, 28, 1], 10, 2),
+    ).toThrow(/does not fit/);
+    const iris = buildTableDataset(
+      await readCsv('a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n', 'i.csv', { skipMalformed: false }),
+      { ...DEFAULT_TABLE_OPTIONS, label: 'label' },
+    );
     expect(inputSignature(iris)).not.toBe(inputSignature(mnist));
     model.dispose();
     encoder.dispose();

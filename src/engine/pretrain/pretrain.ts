@@ -8,7 +8,14 @@ import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { RunControl } from '../train/control';
 import { trainableVariables } from '../train/loop';
-import { runBatches, withEpochs, type RunnerConfig, type RunnerEvent, type RunnerResult, type StepTask } from '../train/runner';
+import {
+  runBatches,
+  withEpochs,
+  type RunnerConfig,
+  type RunnerEvent,
+  type RunnerResult,
+  type StepTask,
+} from '../train/runner';
 import { corrupt, validateNoise } from './corrupt';
 import { buildCritic, buildDecoder, buildEncoder, buildGenerator, encoderInputShape } from './models';
 import { project2d } from './pca';
@@ -58,7 +65,11 @@ function inputs(ds: Dataset, shape: number[], rows: Int32Array, start: number, e
 }
 
 function toPixels(t: Float32Array | Int32Array | Uint8Array, n: number, features: number): Uint8Array[] {
-  return Array.from({ length: n }, (_, i) => Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) => Math.max(0, Math.min(255, Math.round(v * 255)))));
+  return Array.from({ length: n }, (_, i) =>
+    Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) =>
+      Math.max(0, Math.min(255, Math.round(v * 255))),
+    ),
+  );
 }
 
 export async function* pretrain(
@@ -106,7 +117,14 @@ export async function* pretrain(
       };
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
         lastLoss = e.trainLoss;
-        const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: NaN, valAccuracy: NaN, seconds: e.seconds };
+        const log: EpochLog = {
+          epoch: e.epoch,
+          step: e.step,
+          trainLoss: e.trainLoss,
+          valLoss: NaN,
+          valAccuracy: NaN,
+          seconds: e.seconds,
+        };
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
@@ -115,7 +133,14 @@ export async function* pretrain(
           const data = await fake.data();
           fake.dispose();
           const [h, w, c] = ds.inputShape as [number, number, number];
-          snapshot.images = { kind: 'samples', height: h, width: w, channels: c, inputs: [], outputs: toPixels(data as Float32Array, 16, h * w * c) };
+          snapshot.images = {
+            kind: 'samples',
+            height: h,
+            width: w,
+            channels: c,
+            inputs: [],
+            outputs: toPixels(data as Float32Array, 16, h * w * c),
+          };
         }
         yield { type: 'snapshot' as const, snapshot };
       });
@@ -125,7 +150,8 @@ export async function* pretrain(
       owned.push(decoder, opt);
       const vars = [...trainableVariables(encoder), ...trainableVariables(decoder)];
       const noise = cfg.objective === 'denoising' ? cfg.noise : null;
-      const reconstruct = (x: tf.Tensor, training: boolean) => decoder.apply(encoder.apply(x, { training }), { training }) as tf.Tensor;
+      const reconstruct = (x: tf.Tensor, training: boolean) =>
+        decoder.apply(encoder.apply(x, { training }), { training }) as tf.Tensor;
       const task: StepTask = {
         series: SERIES[cfg.objective],
         rows,
@@ -133,7 +159,13 @@ export async function* pretrain(
           const clean = inputs(ds, shape, r, start, end);
           const input = noise ? corrupt(clean, noise) : clean;
           try {
-            return [opt.minimize(() => tf.losses.meanSquaredError(clean, reconstruct(input, true)) as tf.Scalar, true, vars) as tf.Scalar];
+            return [
+              opt.minimize(
+                () => tf.losses.meanSquaredError(clean, reconstruct(input, true)) as tf.Scalar,
+                true,
+                vars,
+              ) as tf.Scalar,
+            ];
           } finally {
             tf.dispose(noise ? [clean, input] : [clean]);
           }
@@ -142,12 +174,24 @@ export async function* pretrain(
       result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
         const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(x, false), noise);
         lastLoss = heldOut.mse;
-        const log: EpochLog = { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss: heldOut.mse, valAccuracy: NaN, seconds: e.seconds };
+        const log: EpochLog = {
+          epoch: e.epoch,
+          step: e.step,
+          trainLoss: e.trainLoss,
+          valLoss: heldOut.mse,
+          valAccuracy: NaN,
+          seconds: e.seconds,
+        };
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         yield {
           type: 'snapshot' as const,
-          snapshot: { epoch: e.epoch, images: heldOut.images, columnErrors: heldOut.columnErrors, embedding: await embedding(encoder, ds, shape, shown) },
+          snapshot: {
+            epoch: e.epoch,
+            images: heldOut.images,
+            columnErrors: heldOut.columnErrors,
+            embedding: await embedding(encoder, ds, shape, shown),
+          },
         };
       });
     }
@@ -163,7 +207,14 @@ export async function* pretrain(
  * The GAN's two updates, each touching only its own network's variables: the discriminator
  * (encoder + head) learns real versus generated; the generator learns to be called real.
  */
-export function ganSteps(encoder: tf.LayersModel, critic: tf.LayersModel, generator: tf.LayersModel, dOpt: tf.Optimizer, gOpt: tf.Optimizer, latent: number) {
+export function ganSteps(
+  encoder: tf.LayersModel,
+  critic: tf.LayersModel,
+  generator: tf.LayersModel,
+  dOpt: tf.Optimizer,
+  gOpt: tf.Optimizer,
+  latent: number,
+) {
   const dVars = [...trainableVariables(encoder), ...trainableVariables(critic)];
   const gVars = trainableVariables(generator);
   const logit = (x: tf.Tensor) => critic.apply(encoder.apply(x, { training: true }), { training: true }) as tf.Tensor;
@@ -201,7 +252,13 @@ export function ganSteps(encoder: tf.LayersModel, critic: tf.LayersModel, genera
 }
 
 /** Held-out reconstruction error, the picture grid (images) and the error per column (tables). */
-async function reconstructionReport(ds: Dataset, shape: number[], rows: Int32Array, reconstruct: (x: tf.Tensor) => tf.Tensor, noise: NoiseSpec | null) {
+async function reconstructionReport(
+  ds: Dataset,
+  shape: number[],
+  rows: Int32Array,
+  reconstruct: (x: tf.Tensor) => tf.Tensor,
+  noise: NoiseSpec | null,
+) {
   const x = inputs(ds, shape, rows, 0, rows.length);
   // Denoising: the pictures show the corrupted inputs that were actually reconstructed.
   const corrupted = noise ? corrupt(x, noise) : null;
@@ -210,11 +267,19 @@ async function reconstructionReport(ds: Dataset, shape: number[], rows: Int32Arr
   const [outData, featErr, inData] = await Promise.all([out.data(), perFeature.data(), (corrupted ?? x).data()]);
   tf.dispose([x, out, perFeature, ...(corrupted ? [corrupted] : [])]);
   const mse = Array.from(featErr).reduce((a, b) => a + b, 0) / featErr.length;
-  const report: { mse: number; images?: PretrainSnapshot['images']; columnErrors?: PretrainSnapshot['columnErrors'] } = { mse };
+  const report: { mse: number; images?: PretrainSnapshot['images']; columnErrors?: PretrainSnapshot['columnErrors'] } =
+    { mse };
   if (ds.kind === 'image') {
     const [h, w, c] = ds.inputShape as [number, number, number];
     const n = Math.min(8, rows.length);
-    report.images = { kind: 'reconstruction', height: h, width: w, channels: c, inputs: toPixels(inData as Float32Array, n, h * w * c), outputs: toPixels(outData as Float32Array, n, h * w * c) };
+    report.images = {
+      kind: 'reconstruction',
+      height: h,
+      width: w,
+      channels: c,
+      inputs: toPixels(inData as Float32Array, n, h * w * c),
+      outputs: toPixels(outData as Float32Array, n, h * w * c),
+    };
   } else if (ds.preprocessing.kind === 'table') {
     // One-hot inputs are summed back to their column.
     const errors: { column: string; mse: number }[] = [];
@@ -232,7 +297,12 @@ async function reconstructionReport(ds: Dataset, shape: number[], rows: Int32Arr
 }
 
 /** The encoder's outputs of `rows`, projected to 2-D, coloured by label when there are labels. */
-async function embedding(encoder: tf.LayersModel, ds: Dataset, shape: number[], rows: Int32Array): Promise<PretrainSnapshot['embedding']> {
+async function embedding(
+  encoder: tf.LayersModel,
+  ds: Dataset,
+  shape: number[],
+  rows: Int32Array,
+): Promise<PretrainSnapshot['embedding']> {
   const x = inputs(ds, shape, rows, 0, rows.length);
   const codes = tf.tidy(() => (encoder.apply(x, { training: false }) as tf.Tensor).reshape([rows.length, -1]));
   const data = await codes.data();

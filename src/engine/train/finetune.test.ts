@@ -17,7 +17,12 @@ beforeAll(async () => {
 
 const mnist = loadMnist();
 
-async function run(model: tf.LayersModel, ds: Dataset, cfg: LoopConfig, afterEpoch?: (log: EpochLog, m: tf.LayersModel) => void) {
+async function run(
+  model: tf.LayersModel,
+  ds: Dataset,
+  cfg: LoopConfig,
+  afterEpoch?: (log: EpochLog, m: tf.LayersModel) => void,
+) {
   const events: TrainEvent[] = [];
   const gen = trainClassifier(model, ds, cfg, new RunControl(), { afterEpoch: async (log, m) => afterEpoch?.(log, m) });
   let next = await gen.next();
@@ -29,7 +34,9 @@ async function run(model: tf.LayersModel, ds: Dataset, cfg: LoopConfig, afterEpo
 }
 
 const weightsOf = (model: tf.LayersModel, names: string[]) =>
-  model.layers.filter((l) => names.includes(l.name)).flatMap((l) => l.getWeights().map((w) => Array.from(w.dataSync())));
+  model.layers
+    .filter((l) => names.includes(l.name))
+    .flatMap((l) => l.getWeights().map((w) => Array.from(w.dataSync())));
 
 const base: LoopConfig = { epochs: 2, batchSize: 32, learningRate: 1e-2, seed: 3, readEvery: 4 };
 
@@ -42,8 +49,11 @@ describe('freezing', () => {
     const head = ['head_hidden1', 'head_out'];
     const start = { enc: weightsOf(model, encoder), head: weightsOf(model, head) };
     const perEpoch: { enc: number[][]; head: number[][] }[] = [];
-    const { events } = await run(model, ds, { ...base, epochs: 3, freeze: { headEpochs: 2, unfreeze: 'all', lastK: 1, lrFactor: 0.1 } }, (_, m) =>
-      perEpoch.push({ enc: weightsOf(m, encoder), head: weightsOf(m, head) }),
+    const { events } = await run(
+      model,
+      ds,
+      { ...base, epochs: 3, freeze: { headEpochs: 2, unfreeze: 'all', lastK: 1, lrFactor: 0.1 } },
+      (_, m) => perEpoch.push({ enc: weightsOf(m, encoder), head: weightsOf(m, head) }),
     );
     expect(perEpoch[0]!.enc).toEqual(start.enc);
     expect(perEpoch[1]!.enc).toEqual(start.enc);
@@ -62,7 +72,11 @@ describe('freezing', () => {
   it('unfreezes only the last K encoder layers with weights', async () => {
     const ds = sliceSplits(mnist, 128, 32, 32);
     const model = buildModel('cnn', ds.inputShape, 10, 1);
-    const { events } = await run(model, ds, { ...base, batchSize: 64, freeze: { headEpochs: 1, unfreeze: 'last', lastK: 1, lrFactor: 0.5 } });
+    const { events } = await run(model, ds, {
+      ...base,
+      batchSize: 64,
+      freeze: { headEpochs: 1, unfreeze: 'last', lastK: 1, lrFactor: 0.5 },
+    });
     const layerEvents = events.flatMap((e) => (e.type === 'layers' ? [e] : []));
     expect(layerEvents[1]!.layers.filter((l) => l.trainable).map((l) => l.name)).toEqual(['conv2', 'head_out']);
     model.dispose();
@@ -75,7 +89,12 @@ describe('optimizers and schedules', () => {
     for (const kind of ['sgd', 'momentum', 'adam'] as const) {
       const model = buildModel('mlp', ds.inputShape, 10, 1);
       const lr = kind === 'adam' ? 1e-3 : 0.05;
-      const cfg: LoopConfig = { ...base, learningRate: lr, optimizer: { ...DEFAULT_CONFIG.optimizer, kind }, schedule: { ...DEFAULT_CONFIG.schedule, kind: 'step', stepEvery: 1, stepFactor: 0.5 } };
+      const cfg: LoopConfig = {
+        ...base,
+        learningRate: lr,
+        optimizer: { ...DEFAULT_CONFIG.optimizer, kind },
+        schedule: { ...DEFAULT_CONFIG.schedule, kind: 'step', stepEvery: 1, stepFactor: 0.5 },
+      };
       const before = tf.memory().numTensors;
       const { events } = await run(model, ds, cfg);
       expect(tf.memory().numTensors).toBe(before); // optimizers disposed
@@ -94,8 +113,16 @@ describe('optimizers and schedules', () => {
     // Warm-up over all 2 epochs: the first step's rate is 1/4 of the rate, never 0; with a step
     // factor of 0 after epoch 1 the second epoch must not move the weights.
     const perEpoch: number[][][] = [];
-    await run(model, ds, { ...base, learningRate: 0.1, optimizer: { ...DEFAULT_CONFIG.optimizer, kind: 'sgd' }, schedule: { ...DEFAULT_CONFIG.schedule, kind: 'step', stepEvery: 1, stepFactor: 0 } }, (_, m) =>
-      perEpoch.push(weightsOf(m, ['dense_hidden', 'head_out'])),
+    await run(
+      model,
+      ds,
+      {
+        ...base,
+        learningRate: 0.1,
+        optimizer: { ...DEFAULT_CONFIG.optimizer, kind: 'sgd' },
+        schedule: { ...DEFAULT_CONFIG.schedule, kind: 'step', stepEvery: 1, stepFactor: 0 },
+      },
+      (_, m) => perEpoch.push(weightsOf(m, ['dense_hidden', 'head_out'])),
     );
     expect(perEpoch[0]).not.toEqual(before);
     expect(perEpoch[1]).toEqual(perEpoch[0]);
@@ -113,9 +140,14 @@ describe('early stopping', () => {
     const ds: Dataset = { ...small, y };
     const model = buildModel('mlp', ds.inputShape, 10, 1);
     const weights = new Map<number, number[][]>();
-    const { events, result } = await run(model, ds, { ...base, epochs: 8, learningRate: 3e-3, earlyStopping: { enabled: true, patience: 2 } }, (log, m) => {
-      if (!weights.has(log.epoch)) weights.set(log.epoch, weightsOf(m, ['dense_hidden', 'head_out']));
-    });
+    const { events, result } = await run(
+      model,
+      ds,
+      { ...base, epochs: 8, learningRate: 3e-3, earlyStopping: { enabled: true, patience: 2 } },
+      (log, m) => {
+        if (!weights.has(log.epoch)) weights.set(log.epoch, weightsOf(m, ['dense_hidden', 'head_out']));
+      },
+    );
     const logs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
     const bestEpoch = logs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).epoch;
     const stop = events.find((e) => e.type === 'earlyStop');
@@ -136,7 +168,9 @@ describe('label budgets', () => {
     return counts;
   };
   it('takes N per class, a fraction of each class, or everything', () => {
-    expect(perClass(labelBudget(ds, { labelBudget: 'perClass', labelsPerClass: 7, labelFraction: 1 }, 1))).toEqual(new Array(10).fill(7));
+    expect(perClass(labelBudget(ds, { labelBudget: 'perClass', labelsPerClass: 7, labelFraction: 1 }, 1))).toEqual(
+      new Array(10).fill(7),
+    );
     const all = perClass(ds.split.train);
     const tenth = perClass(labelBudget(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1));
     tenth.forEach((n, c) => expect(n).toBe(Math.max(1, Math.round(all[c]! * 0.1))));

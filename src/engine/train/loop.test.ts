@@ -11,7 +11,6 @@ beforeAll(async () => {
 
 const mnist = loadMnist();
 
-
 const lossesOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));
 
 describe('training the reference model on real digits (cpu backend)', () => {
@@ -22,7 +21,12 @@ describe('training the reference model on real digits (cpu backend)', () => {
     expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense']);
     const tensorsAtEpochEnd: number[] = [];
     const { events, result } = await collect(
-      trainClassifier(model, ds, { epochs: 3, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 4 }, new RunControl()),
+      trainClassifier(
+        model,
+        ds,
+        { epochs: 3, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 4 },
+        new RunControl(),
+      ),
       (e) => e.type === 'epoch' && tensorsAtEpochEnd.push(tf.memory().numTensors),
     );
     expect(result).toEqual({ state: 'done', steps: 3 * Math.ceil(1200 / 32) });
@@ -49,7 +53,12 @@ describe('training the reference model on real digits (cpu backend)', () => {
     const ds = sliceSplits(mnist, 640, 64, 64);
     const model = buildModel('mlp', ds.inputShape, 10, 2);
     const control = new RunControl();
-    const gen = trainClassifier(model, ds, { epochs: 5, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 }, control);
+    const gen = trainClassifier(
+      model,
+      ds,
+      { epochs: 5, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 },
+      control,
+    );
     let step = 0;
     let next = await gen.next();
     while (!next.done && step < 3) {
@@ -63,7 +72,10 @@ describe('training the reference model on real digits (cpu backend)', () => {
     const pausedAt = (next.value as { step: number }).step;
     expect(pausedAt).toBeLessThanOrEqual(step + 1);
     const pending = gen.next(); // blocks while paused
-    const raced = await Promise.race([pending.then(() => 'moved'), new Promise((r) => setTimeout(() => r('held'), 150))]);
+    const raced = await Promise.race([
+      pending.then(() => 'moved'),
+      new Promise((r) => setTimeout(() => r('held'), 150)),
+    ]);
     expect(raced).toBe('held');
     control.resume();
     next = await pending;
@@ -84,7 +96,12 @@ describe('training the reference model on real digits (cpu backend)', () => {
     const poisoned = { ...ds, x: Float32Array.from(ds.x, (v, i) => (i === 0 ? NaN : v / 255)), xScale: 1 };
     const model = buildModel('mlp', ds.inputShape, 10, 3);
     const { events, result } = await collect(
-      trainClassifier(model, poisoned, { epochs: 2, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 }, new RunControl()),
+      trainClassifier(
+        model,
+        poisoned,
+        { epochs: 2, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 },
+        new RunControl(),
+      ),
     );
     expect(result.state).toBe('diverged');
     expect(events.some((e) => e.type === 'diverged')).toBe(true);

@@ -7,13 +7,30 @@ import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import { headOnly, learningRateAt } from '../../shared/schedule';
-import { DEFAULT_CONFIG, type EpochLog, type Evaluation, type LayerInfo, type TrainConfig, type WrongExample } from '../../shared/types';
+import {
+  DEFAULT_CONFIG,
+  type EpochLog,
+  type Evaluation,
+  type LayerInfo,
+  type TrainConfig,
+  type WrongExample,
+} from '../../shared/types';
 import { applyFreeze } from './freeze';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import { RunControl } from './control';
-import { runBatches, withEpochs, type RunnerConfig, type RunnerEvent, type RunnerResult, type StepTask } from './runner';
+import {
+  runBatches,
+  withEpochs,
+  type RunnerConfig,
+  type RunnerEvent,
+  type RunnerResult,
+  type StepTask,
+} from './runner';
 
-type FinetuneOptions = Pick<TrainConfig, 'optimizer' | 'schedule' | 'freeze' | 'earlyStopping' | 'labelBudget' | 'labelFraction' | 'labelsPerClass'>;
+type FinetuneOptions = Pick<
+  TrainConfig,
+  'optimizer' | 'schedule' | 'freeze' | 'earlyStopping' | 'labelBudget' | 'labelFraction' | 'labelsPerClass'
+>;
 
 export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions> {
   learningRate: number;
@@ -51,7 +68,10 @@ export function batchTensors(model: tf.LayersModel, ds: Dataset, rows: Int32Arra
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   return tf.tidy(() => ({
     xs: tf.tensor(x, [size, ...inShape]),
-    ys: ds.task === 'regression' ? tf.tensor2d(y, [size, 1]) : tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), ds.classNames.length),
+    ys:
+      ds.task === 'regression'
+        ? tf.tensor2d(y, [size, 1])
+        : tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), ds.classNames.length),
   }));
 }
 
@@ -60,7 +80,13 @@ function sampleLoss(task: Dataset['task'], ys: tf.Tensor, out: tf.Tensor): tf.Te
   return task === 'regression' ? tf.metrics.meanSquaredError(ys, out) : tf.metrics.categoricalCrossentropy(ys, out);
 }
 
-export function batchLoss(model: tf.LayersModel, task: Dataset['task'], xs: tf.Tensor, ys: tf.Tensor, training: boolean): tf.Scalar {
+export function batchLoss(
+  model: tf.LayersModel,
+  task: Dataset['task'],
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  training: boolean,
+): tf.Scalar {
   return sampleLoss(task, ys, model.apply(xs, { training }) as tf.Tensor).mean() as tf.Scalar;
 }
 
@@ -70,7 +96,13 @@ export function batchLoss(model: tf.LayersModel, task: Dataset['task'], xs: tf.T
  * optimizer when the trainable layers change), early stopping with the best weights restored.
  * The caller owns the model; optimizers are created and disposed here.
  */
-export async function* trainClassifier(model: tf.LayersModel, ds: Dataset, config: LoopConfig, control: RunControl, hooks: TrainHooks = {}): AsyncGenerator<TrainEvent, TrainResult> {
+export async function* trainClassifier(
+  model: tf.LayersModel,
+  ds: Dataset,
+  config: LoopConfig,
+  control: RunControl,
+  hooks: TrainHooks = {},
+): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const cfg = { ...DEFAULT_CONFIG, ...config };
   const rows = labelBudget(ds, cfg, cfg.seed);
@@ -190,7 +222,11 @@ function lastEpochRun(steps: number, stepsPerEpoch: number): number {
  * row per class), or the first `labelsPerClass` of each class in a seeded order. Regression takes
  * the fraction of all rows (a per-class budget does not apply to it).
  */
-export function labelBudget(ds: Dataset, b: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>, seed: number): Int32Array {
+export function labelBudget(
+  ds: Dataset,
+  b: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>,
+  seed: number,
+): Int32Array {
   const kind = b.labelBudget ?? 'all';
   if (kind === 'all' || !ds.y) return ds.split.train;
   const order = shuffleInPlace(Int32Array.from(ds.split.train), mulberry32(seed * 31 + 17));
@@ -221,7 +257,12 @@ export function labelBudget(ds: Dataset, b: Pick<TrainConfig, 'labelBudget' | 'l
  * Model outputs for `rows` (batched, one read per chunk): the class index and its probability,
  * or the raw output (regression; confidence NaN).
  */
-export async function predictRows(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<{ predicted: Float32Array; confidence: Float32Array }> {
+export async function predictRows(
+  model: tf.LayersModel,
+  ds: Dataset,
+  rows: Int32Array,
+  chunk = 1024,
+): Promise<{ predicted: Float32Array; confidence: Float32Array }> {
   const predicted = new Float32Array(rows.length);
   const confidence = new Float32Array(rows.length).fill(NaN);
   for (let start = 0; start < rows.length; start += chunk) {
@@ -239,7 +280,12 @@ export async function predictRows(model: tf.LayersModel, ds: Dataset, rows: Int3
 }
 
 /** Mean loss and accuracy (classification; NaN for regression) over `rows`, dropout off. */
-export async function evaluateLoss(model: tf.LayersModel, ds: Dataset, rows: Int32Array, chunk = 1024): Promise<{ loss: number; accuracy: number }> {
+export async function evaluateLoss(
+  model: tf.LayersModel,
+  ds: Dataset,
+  rows: Int32Array,
+  chunk = 1024,
+): Promise<{ loss: number; accuracy: number }> {
   if (!rows.length) return { loss: NaN, accuracy: NaN };
   let lossSum = 0;
   let correct = 0;
@@ -268,14 +314,24 @@ export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<
   const { predicted, confidence } = await predictRows(model, ds, rows);
   if (ds.task === 'regression') {
     // Back to the label's own units.
-    const label = ds.preprocessing.kind === 'table' && ds.preprocessing.label?.type === 'numeric' ? ds.preprocessing.label : { mean: 0, std: 1 };
+    const label =
+      ds.preprocessing.kind === 'table' && ds.preprocessing.label?.type === 'numeric'
+        ? ds.preprocessing.label
+        : { mean: 0, std: 1 };
     const unscale = (v: number) => v * label.std + label.mean;
     const actual = Float64Array.from(rows, (r) => unscale(y[r]!));
     const pred = Float64Array.from(predicted, unscale);
     const m = regressionMetrics(actual, pred);
     const every = Math.max(1, Math.ceil(rows.length / 500));
     const pick = (a: Float64Array) => Array.from(a.filter((_, i) => i % every === 0));
-    return { task: 'regression', split: 'test', samples: rows.length, loss, ...m, scatter: { actual: pick(actual), predicted: pick(pred) } };
+    return {
+      task: 'regression',
+      split: 'test',
+      samples: rows.length,
+      loss,
+      ...m,
+      scatter: { actual: pick(actual), predicted: pick(pred) },
+    };
   }
   const actual = Int32Array.from(rows, (r) => y[r]!);
   const m = classificationMetrics(actual, Int32Array.from(predicted), ds.classNames.length);
@@ -283,7 +339,13 @@ export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<
     .filter((i) => predicted[i] !== actual[i])
     .sort((a, b) => confidence[b]! - confidence[a]!)
     .slice(0, 8)
-    .map((i) => ({ ...describeRow(ds, rows[i]!), row: rows[i]!, actual: ds.classNames[actual[i]!]!, predicted: ds.classNames[predicted[i]!]!, confidence: confidence[i]! }));
+    .map((i) => ({
+      ...describeRow(ds, rows[i]!),
+      row: rows[i]!,
+      actual: ds.classNames[actual[i]!]!,
+      predicted: ds.classNames[predicted[i]!]!,
+      confidence: confidence[i]!,
+    }));
   return {
     task: 'classification',
     split: 'test',
@@ -304,7 +366,10 @@ export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image
   const f = ds.features;
   const p = ds.preprocessing;
   if (p.kind === 'image') {
-    const pixels = ds.x instanceof Uint8Array ? ds.x.slice(row * f, (row + 1) * f) : Uint8Array.from(ds.x.subarray(row * f, (row + 1) * f), (v) => Math.round(v * 255));
+    const pixels =
+      ds.x instanceof Uint8Array
+        ? ds.x.slice(row * f, (row + 1) * f)
+        : Uint8Array.from(ds.x.subarray(row * f, (row + 1) * f), (v) => Math.round(v * 255));
     return { image: { height: p.height, width: p.width, channels: p.channels, pixels } };
   }
   const x = ds.x.subarray(row * f, (row + 1) * f);
@@ -318,7 +383,10 @@ export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image
       const width = spec.categories.length + (spec.other ? 1 : 0);
       let hot = -1;
       for (let k = 0; k < width; k++) if (x[offset + k]! > 0.5) hot = k;
-      values.push({ column: spec.column, value: hot < 0 ? '' : hot < spec.categories.length ? spec.categories[hot]! : '(other)' });
+      values.push({
+        column: spec.column,
+        value: hot < 0 ? '' : hot < spec.categories.length ? spec.categories[hot]! : '(other)',
+      });
       offset += width;
     }
   }

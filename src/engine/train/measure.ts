@@ -14,7 +14,11 @@ interface Steppable {
  * Samples per second of real training steps on the active backend. Warms up first: the first
  * WebGPU/WebGL steps compile shaders and would dominate.
  */
-export async function measureSteps(make: () => Steppable, batchSize: number, opts: { warmupSteps?: number; minMs?: number; maxSteps?: number } = {}): Promise<number> {
+export async function measureSteps(
+  make: () => Steppable,
+  batchSize: number,
+  opts: { warmupSteps?: number; minMs?: number; maxSteps?: number } = {},
+): Promise<number> {
   const { warmupSteps = 2, minMs = 600, maxSteps = 40 } = opts;
   const s = make();
   try {
@@ -39,22 +43,31 @@ export async function measureSteps(make: () => Steppable, batchSize: number, opt
 }
 
 /** Throughput of the supervised update (the same as the training loop's). */
-export function measureThroughput(build: () => tf.LayersModel, ds: Dataset, batchSize: number, opts?: Parameters<typeof measureSteps>[2]): Promise<number> {
-  return measureSteps(() => {
-    const model = build();
-    const optimizer = tf.train.adam(1e-3);
-    const vars = trainableVariables(model);
-    const rows = ds.split.train.subarray(0, Math.min(ds.split.train.length, batchSize));
-    const { xs, ys } = batchTensors(model, ds, rows, 0, rows.length);
-    return {
-      step: () => optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars)!,
-      dispose: () => {
-        tf.dispose([xs, ys]);
-        optimizer.dispose();
-        model.dispose();
-      },
-    };
-  }, batchSize, opts);
+export function measureThroughput(
+  build: () => tf.LayersModel,
+  ds: Dataset,
+  batchSize: number,
+  opts?: Parameters<typeof measureSteps>[2],
+): Promise<number> {
+  return measureSteps(
+    () => {
+      const model = build();
+      const optimizer = tf.train.adam(1e-3);
+      const vars = trainableVariables(model);
+      const rows = ds.split.train.subarray(0, Math.min(ds.split.train.length, batchSize));
+      const { xs, ys } = batchTensors(model, ds, rows, 0, rows.length);
+      return {
+        step: () => optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, vars)!,
+        dispose: () => {
+          tf.dispose([xs, ys]);
+          optimizer.dispose();
+          model.dispose();
+        },
+      };
+    },
+    batchSize,
+    opts,
+  );
 }
 
 /** Throughput of an autoencoder update (pretraining's `auto` choice; works on unlabeled data). */
@@ -68,7 +81,12 @@ export function measureAutoencoder(spec: EncoderSpec, ds: Dataset, batchSize: nu
     const { x, size } = gatherBatch(ds, rows, 0, rows.length);
     const xs = tf.tensor(x, [size, ...encoderInputShape(spec, ds.inputShape)]);
     return {
-      step: () => optimizer.minimize(() => tf.losses.meanSquaredError(xs, decoder.apply(encoder.apply(xs)) as tf.Tensor) as tf.Scalar, true, vars)!,
+      step: () =>
+        optimizer.minimize(
+          () => tf.losses.meanSquaredError(xs, decoder.apply(encoder.apply(xs)) as tf.Tensor) as tf.Scalar,
+          true,
+          vars,
+        )!,
       dispose: () => {
         tf.dispose(xs);
         optimizer.dispose();

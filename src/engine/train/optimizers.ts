@@ -40,8 +40,11 @@ export function describeOptimizer(spec: OptimizerSpec): string {
 }
 
 export function validateOptimizer(spec: OptimizerSpec): void {
-  if (!['sgd', 'momentum', 'adam'].includes(spec.kind)) throw new Error(`Optimizer: "${spec.kind}" is not one of SGD, momentum, Adam.`);
+  if (!['sgd', 'momentum', 'adam'].includes(spec.kind))
+    throw new Error(`Optimizer: "${spec.kind}" is not one of SGD, momentum, Adam.`);
   const unit = (v: number) => Number.isFinite(v) && v >= 0 && v < 1;
-  if (spec.kind === 'momentum' && !unit(spec.momentum)) throw new Error('Momentum: use a number from 0 to below 1, such as 0.9.');
-  if (spec.kind === 'adam' && (!unit(spec.beta1) || !unit(spec.beta2))) throw new Error('Adam betas: use numbers from 0 to below 1, such as 0.9 and 0.999.');
+  if (spec.kind === 'momentum' && !unit(spec.momentum))
+    throw new Error('Momentum: use a number from 0 to below 1, such as 0.9.');
+  if (spec.kind === 'adam' && (!unit(spec.beta1) || !unit(spec.beta2)))
+    throw new Error('Adam betas: use numbers from 0 to below 1, such as 0.9 and 0.999.');
 }

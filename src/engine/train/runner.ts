@@ -53,7 +53,11 @@ export interface RunnerResult {
   steps: number;
 }
 
-export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: RunControl): AsyncGenerator<RunnerEvent, RunnerResult> {
+export async function* runBatches(
+  task: StepTask,
+  cfg: RunnerConfig,
+  control: RunControl,
+): AsyncGenerator<RunnerEvent, RunnerResult> {
   const rows = Int32Array.from(task.rows);
   const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
   const readIntervalMs = cfg.readIntervalMs ?? 300;
@@ -155,7 +159,11 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
         step++;
         pending.push(...losses);
         pendingSteps.push(step);
-        if (pendingSteps.length >= cfg.readEvery || performance.now() - lastRead > readIntervalMs || b === stepsPerEpoch - 1) {
+        if (
+          pendingSteps.length >= cfg.readEvery ||
+          performance.now() - lastRead > readIntervalMs ||
+          b === stepsPerEpoch - 1
+        ) {
           if (yield* flush()) {
             state = 'diverged';
             break outer;
@@ -164,7 +172,13 @@ export async function* runBatches(task: StepTask, cfg: RunnerConfig, control: Ru
         await nextMacrotask();
         yield { type: 'batch', epoch, batch: b + 1, step, stepsPerEpoch, samplesPerSec: rate };
       }
-      yield { type: 'epochEnd', epoch, step, trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN, seconds: (performance.now() - started) / 1000 };
+      yield {
+        type: 'epochEnd',
+        epoch,
+        step,
+        trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN,
+        seconds: (performance.now() - started) / 1000,
+      };
     }
     if (yield* flush()) state = 'diverged';
   } finally {

@@ -33,7 +33,12 @@ export function downsample(xs: ArrayLike<number>, ys: ArrayLike<number>, maxPoin
 }
 
 /** Batch loss and its smoothed line, both bounded in size. */
-export function lossSeries(steps: ArrayLike<number>, losses: ArrayLike<number>, smoothing: number, maxPoints = MAX_DRAWN_POINTS) {
+export function lossSeries(
+  steps: ArrayLike<number>,
+  losses: ArrayLike<number>,
+  smoothing: number,
+  maxPoints = MAX_DRAWN_POINTS,
+) {
   return {
     raw: downsample(steps, losses, maxPoints),
     smoothed: downsample(steps, smooth(losses, smoothing), maxPoints),

@@ -9,26 +9,41 @@ import { Empty, Panel } from './Panel';
 export function CheckpointList() {
   const checkpoints = useStudio((s) => s.checkpoints);
   const interrupted = useStudio((s) => s.interrupted);
-  const busy = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state) || s.starting || s.datasetLoading !== null);
+  const busy = useStudio(
+    (s) => ['starting', 'running', 'paused'].includes(s.run.state) || s.starting || s.datasetLoading !== null,
+  );
   const setConfig = useStudio((s) => s.setConfig);
   return (
     <Panel id="checkpoints" title="Checkpoints" aside={<StorageLine count={checkpoints.length} />}>
       {interrupted
-        .filter((r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs)
+        .filter(
+          (r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs,
+        )
         .map((r) => (
           <div key={r.runKey} className="notice warn interrupted" data-testid="interrupted-run" data-run={r.runKey}>
             <span>
-              “{r.title}” was interrupted by a reload; its last checkpoint is epoch {r.checkpoint!.epoch} of {r.checkpoint!.totalEpochs}.
+              “{r.title}” was interrupted by a reload; its last checkpoint is epoch {r.checkpoint!.epoch} of{' '}
+              {r.checkpoint!.totalEpochs}.
             </span>
             <button className="primary" disabled={busy} onClick={() => void resumeCheckpoint(r.checkpoint!.id)}>
               Resume
             </button>
           </div>
         ))}
-      {!checkpoints.length && <Empty>Every run saves a checkpoint after each epoch (the latest 3, the best and the last are kept). They stay in this browser across reloads.</Empty>}
+      {!checkpoints.length && (
+        <Empty>
+          Every run saves a checkpoint after each epoch (the latest 3, the best and the last are kept). They stay in
+          this browser across reloads.
+        </Empty>
+      )}
       <ul className="checkpoints" data-testid="checkpoint-list" data-count={checkpoints.length}>
         {checkpoints.map((c) => (
-          <CheckpointRow key={c.id} c={c} busy={busy} onStartFrom={() => setConfig({ stage: 'finetune', initFrom: c.id })} />
+          <CheckpointRow
+            key={c.id}
+            c={c}
+            busy={busy}
+            onStartFrom={() => setConfig({ stage: 'finetune', initFrom: c.id })}
+          />
         ))}
       </ul>
     </Panel>
@@ -40,7 +55,15 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
   const [name, setName] = useState(c.name);
   const resumable = c.stage === 'finetune' && c.epoch < c.totalEpochs && !c.tags.includes('final');
   return (
-    <li className="checkpoint" data-testid="checkpoint-item" data-id={c.id} data-stage={c.stage} data-epoch={c.epoch} data-run={c.runKey} data-tags={c.tags.join(' ')}>
+    <li
+      className="checkpoint"
+      data-testid="checkpoint-item"
+      data-id={c.id}
+      data-stage={c.stage}
+      data-epoch={c.epoch}
+      data-run={c.runKey}
+      data-tags={c.tags.join(' ')}
+    >
       <div className="cp-main">
         {editing ? (
           <form
@@ -50,7 +73,13 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
               if (name.trim() && name !== c.name) void renameCheckpoint(c.id, name);
             }}
           >
-            <input aria-label="Checkpoint name" value={name} autoFocus onChange={(e) => setName(e.target.value)} onBlur={() => setEditing(false)} />
+            <input
+              aria-label="Checkpoint name"
+              value={name}
+              autoFocus
+              onChange={(e) => setName(e.target.value)}
+              onBlur={() => setEditing(false)}
+            />
           </form>
         ) : (
           <button className="link" title="Rename" data-testid="checkpoint-rename" onClick={() => setEditing(true)}>
@@ -58,28 +87,64 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
           </button>
         )}
         <span className="muted small">
-          {c.origin === 'import' ? `imported from ${c.importedFrom} · ${c.datasetName} · ` : `${c.stage} · epoch ${c.epoch}/${c.totalEpochs} · `}{c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
+          {c.origin === 'import'
+            ? `imported from ${c.importedFrom} · ${c.datasetName} · `
+            : `${c.stage} · epoch ${c.epoch}/${c.totalEpochs} · `}
+          {c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
           {Number.isFinite(c.valLoss) ? `val loss ${fmtNumber(c.valLoss, 3)} · ` : ''}
           {fmtBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
           {c.tags.length ? ` · ${c.tags.join(', ')}` : ''}
         </span>
       </div>
       <div className="cp-actions">
-        <button data-testid="checkpoint-resume" disabled={busy || !resumable} title={resumable ? 'Continue this run to its last epoch' : c.origin === 'import' ? 'An imported model has no run to resume: use "Start from" to train it further' : c.stage === 'pretrain' ? 'Pretraining runs are not resumed; start fine-tuning from this encoder' : 'The run ended here'} onClick={() => void resumeCheckpoint(c.id)}>
+        <button
+          data-testid="checkpoint-resume"
+          disabled={busy || !resumable}
+          title={
+            resumable
+              ? 'Continue this run to its last epoch'
+              : c.origin === 'import'
+                ? 'An imported model has no run to resume: use "Start from" to train it further'
+                : c.stage === 'pretrain'
+                  ? 'Pretraining runs are not resumed; start fine-tuning from this encoder'
+                  : 'The run ended here'
+          }
+          onClick={() => void resumeCheckpoint(c.id)}
+        >
           Resume
         </button>
-        <button data-testid="checkpoint-start-from" disabled={busy} onClick={onStartFrom} title="Fine-tune starting from this checkpoint">
+        <button
+          data-testid="checkpoint-start-from"
+          disabled={busy}
+          onClick={onStartFrom}
+          title="Fine-tune starting from this checkpoint"
+        >
           Start from
         </button>
         {c.stage === 'finetune' && (
-          <button data-testid="checkpoint-evaluate" disabled={busy} onClick={() => void evaluateOnDemand(c.id)} title="Test metrics of this checkpoint on the current dataset">
+          <button
+            data-testid="checkpoint-evaluate"
+            disabled={busy}
+            onClick={() => void evaluateOnDemand(c.id)}
+            title="Test metrics of this checkpoint on the current dataset"
+          >
             Evaluate
           </button>
         )}
-        <button data-testid="checkpoint-download" onClick={() => void downloadModel(c.id, 'zip')} title="Download this checkpoint's model as a .zip (model.json, weights, preprocessing.json)" aria-label={`Download ${c.name}`}>
+        <button
+          data-testid="checkpoint-download"
+          onClick={() => void downloadModel(c.id, 'zip')}
+          title="Download this checkpoint's model as a .zip (model.json, weights, preprocessing.json)"
+          aria-label={`Download ${c.name}`}
+        >
           Download
         </button>
-        <button data-testid="checkpoint-delete" disabled={busy} onClick={() => void deleteCheckpoint(c.id)} aria-label={`Delete ${c.name}`}>
+        <button
+          data-testid="checkpoint-delete"
+          disabled={busy}
+          onClick={() => void deleteCheckpoint(c.id)}
+          aria-label={`Delete ${c.name}`}
+        >
           Delete
         </button>
       </div>

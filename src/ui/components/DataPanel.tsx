@@ -14,7 +14,6 @@ const BUILTINS: { value: BuiltinDatasetName; label: string }[] = [
   { value: 'iris', label: 'Iris flowers (150 rows)' },
 ];
 
-
 export function DataPanel() {
   const loading = useStudio((s) => s.datasetLoading);
   const progress = useStudio((s) => s.datasetProgress);
@@ -28,7 +27,12 @@ export function DataPanel() {
       <div className="source-row">
         <label className="field">
           <span>Built-in dataset</span>
-          <select data-testid="dataset-builtin" value={builtinValue} disabled={runActive || !!loading} onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}>
+          <select
+            data-testid="dataset-builtin"
+            value={builtinValue}
+            disabled={runActive || !!loading}
+            onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}
+          >
             <option value="" disabled>
               {ds?.source === 'upload' ? 'Your data is loaded' : 'Choose…'}
             </option>
@@ -77,18 +81,35 @@ export function DataPanel() {
           </div>
         </div>
       </div>
-      <p className="hint">CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the page. {LIMITS_TEXT}.</p>
+      <p className="hint">
+        CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the
+        page. {LIMITS_TEXT}.
+      </p>
       {loading && (
-        <div className="loading" role="status" data-testid="dataset-progress" data-fraction={progress ? progress.fraction.toFixed(3) : undefined}>
+        <div
+          className="loading"
+          role="status"
+          data-testid="dataset-progress"
+          data-fraction={progress ? progress.fraction.toFixed(3) : undefined}
+        >
           <span className="muted small">
             {progress?.phase ?? 'Loading'} {loading}… {progress ? `${Math.round(progress.fraction * 100)}%` : ''}
           </span>
-          <div className="bar" role="progressbar" aria-label="Loading progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((progress?.fraction ?? 0) * 100)}>
+          <div
+            className="bar"
+            role="progressbar"
+            aria-label="Loading progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round((progress?.fraction ?? 0) * 100)}
+          >
             <div className="bar-fill" style={{ transform: `scaleX(${progress?.fraction ?? 0})` }} />
           </div>
         </div>
       )}
-      {!ds && !loading && <Empty>Choose a built-in dataset or bring your own. MNIST trains the reference model out of the box.</Empty>}
+      {!ds && !loading && (
+        <Empty>Choose a built-in dataset or bring your own. MNIST trains the reference model out of the box.</Empty>
+      )}
       {ds && (
         <div
           data-testid="dataset-summary"
@@ -112,7 +133,9 @@ export function DataPanel() {
             </div>
             <div>
               <dt>Classes</dt>
-              <dd>{ds.task === 'regression' ? 'regression' : ds.task === 'none' ? 'unlabeled' : ds.classNames.length}</dd>
+              <dd>
+                {ds.task === 'regression' ? 'regression' : ds.task === 'none' ? 'unlabeled' : ds.classNames.length}
+              </dd>
             </div>
             <div>
               <dt>Split</dt>
@@ -170,9 +193,22 @@ function ClassBalance({ names, counts }: { names: string[]; counts: number[] }) 
 function DatasetPreviewView({ preview }: { preview: DatasetPreview }) {
   if (preview.kind === 'image')
     return (
-      <div className="thumbs" role="group" aria-label="Sample images" data-testid="image-preview" data-count={preview.images.length}>
+      <div
+        className="thumbs"
+        role="group"
+        aria-label="Sample images"
+        data-testid="image-preview"
+        data-count={preview.images.length}
+      >
         {preview.images.slice(0, 24).map((img, i) => (
-          <ImageThumb key={i} pixels={img.pixels} width={preview.width} height={preview.height} channels={preview.channels} label={img.label} />
+          <ImageThumb
+            key={i}
+            pixels={img.pixels}
+            width={preview.width}
+            height={preview.height}
+            channels={preview.channels}
+            label={img.label}
+          />
         ))}
       </div>
     );

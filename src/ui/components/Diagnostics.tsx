@@ -41,7 +41,11 @@ export function Diagnostics() {
         </div>
         <div>
           <dt>Worker</dt>
-          <dd title={`It reports every ${HEARTBEAT.periodMs / 1000} s; after ${HEARTBEAT.timeoutMs / 1000} s of silence it is restarted.`}>{ready ? 'alive' : 'starting…'}</dd>
+          <dd
+            title={`It reports every ${HEARTBEAT.periodMs / 1000} s; after ${HEARTBEAT.timeoutMs / 1000} s of silence it is restarted.`}
+          >
+            {ready ? 'alive' : 'starting…'}
+          </dd>
         </div>
       </dl>
       {perEpoch.length > 0 && (

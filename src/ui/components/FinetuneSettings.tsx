@@ -33,11 +33,17 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
     <div className="stage-settings" role="tabpanel" aria-label="Fine-tuning">
       <label className="field">
         <span>Start from</span>
-        <select data-testid="init-from" value={config.initFrom} disabled={locked} onChange={(e) => setConfig({ initFrom: e.target.value })}>
+        <select
+          data-testid="init-from"
+          value={config.initFrom}
+          disabled={locked}
+          onChange={(e) => setConfig({ initFrom: e.target.value })}
+        >
           <option value="scratch">scratch (random weights)</option>
           {checkpoints.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch {c.epoch} · {c.name}
+              {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch{' '}
+              {c.epoch} · {c.name}
             </option>
           ))}
         </select>
@@ -48,7 +54,12 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
         <div className="grid-2">
           <label className="field">
             <span>Label budget</span>
-            <select data-testid="label-budget" value={config.labelBudget} disabled={locked} onChange={(e) => setConfig({ labelBudget: e.target.value as LabelBudget })}>
+            <select
+              data-testid="label-budget"
+              value={config.labelBudget}
+              disabled={locked}
+              onChange={(e) => setConfig({ labelBudget: e.target.value as LabelBudget })}
+            >
               <option value="all">all labels</option>
               <option value="fraction">a fraction of each class</option>
               <option value="perClass" disabled={regression}>
@@ -57,10 +68,29 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             </select>
           </label>
           {config.labelBudget === 'fraction' && (
-            <NumberField testId="label-fraction" label="Fraction" value={config.labelFraction} min={0.0001} max={1} disabled={locked} hint="0.1 = a tenth of the training labels." onChange={(labelFraction) => setConfig({ labelFraction })} />
+            <NumberField
+              testId="label-fraction"
+              label="Fraction"
+              value={config.labelFraction}
+              min={0.0001}
+              max={1}
+              disabled={locked}
+              hint="0.1 = a tenth of the training labels."
+              onChange={(labelFraction) => setConfig({ labelFraction })}
+            />
           )}
           {config.labelBudget === 'perClass' && (
-            <NumberField testId="labels-per-class" label="Labels per class" value={config.labelsPerClass} min={1} max={1_000_000} integer disabled={locked} hint="Seeded: the same rows for the same seed." onChange={(labelsPerClass) => setConfig({ labelsPerClass })} />
+            <NumberField
+              testId="labels-per-class"
+              label="Labels per class"
+              value={config.labelsPerClass}
+              min={1}
+              max={1_000_000}
+              integer
+              disabled={locked}
+              hint="Seeded: the same rows for the same seed."
+              onChange={(labelsPerClass) => setConfig({ labelsPerClass })}
+            />
           )}
         </div>
       </fieldset>
@@ -68,8 +98,21 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
       <fieldset className="group">
         <legend>Task head</legend>
         <div className="grid-2">
-          <WidthsField value={head.hidden} disabled={locked} onChange={(hidden) => setConfig({ head: { ...head, hidden } })} />
-          <NumberField testId="head-dropout" label="Dropout" value={head.dropout} min={0} max={0.95} disabled={locked} hint="Before the output layer." onChange={(dropout) => setConfig({ head: { ...head, dropout } })} />
+          <WidthsField
+            value={head.hidden}
+            disabled={locked}
+            onChange={(hidden) => setConfig({ head: { ...head, hidden } })}
+          />
+          <NumberField
+            testId="head-dropout"
+            label="Dropout"
+            value={head.dropout}
+            min={0}
+            max={0.95}
+            disabled={locked}
+            hint="Before the output layer."
+            onChange={(dropout) => setConfig({ head: { ...head, dropout } })}
+          />
         </div>
       </fieldset>
 
@@ -78,7 +121,12 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
         <div className="grid-2">
           <label className="field">
             <span>Optimizer</span>
-            <select data-testid="optimizer" value={optimizer.kind} disabled={locked} onChange={(e) => setOptimizer(e.target.value as OptimizerKind)}>
+            <select
+              data-testid="optimizer"
+              value={optimizer.kind}
+              disabled={locked}
+              onChange={(e) => setOptimizer(e.target.value as OptimizerKind)}
+            >
               {OPTIMIZERS.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
@@ -87,33 +135,96 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             </select>
           </label>
           {optimizer.kind === 'momentum' && (
-            <NumberField testId="momentum" label="Momentum" value={optimizer.momentum} min={0} max={0.999} disabled={locked} onChange={(momentum) => setConfig({ optimizer: { ...optimizer, momentum } })} />
+            <NumberField
+              testId="momentum"
+              label="Momentum"
+              value={optimizer.momentum}
+              min={0}
+              max={0.999}
+              disabled={locked}
+              onChange={(momentum) => setConfig({ optimizer: { ...optimizer, momentum } })}
+            />
           )}
           {optimizer.kind === 'adam' && (
             <>
-              <NumberField testId="beta1" label="β1" value={optimizer.beta1} min={0} max={0.9999} disabled={locked} onChange={(beta1) => setConfig({ optimizer: { ...optimizer, beta1 } })} />
-              <NumberField testId="beta2" label="β2" value={optimizer.beta2} min={0} max={0.99999} disabled={locked} onChange={(beta2) => setConfig({ optimizer: { ...optimizer, beta2 } })} />
+              <NumberField
+                testId="beta1"
+                label="β1"
+                value={optimizer.beta1}
+                min={0}
+                max={0.9999}
+                disabled={locked}
+                onChange={(beta1) => setConfig({ optimizer: { ...optimizer, beta1 } })}
+              />
+              <NumberField
+                testId="beta2"
+                label="β2"
+                value={optimizer.beta2}
+                min={0}
+                max={0.99999}
+                disabled={locked}
+                onChange={(beta2) => setConfig({ optimizer: { ...optimizer, beta2 } })}
+              />
             </>
           )}
         </div>
         <div className="grid-2">
           <label className="field">
             <span>Learning-rate schedule</span>
-            <select data-testid="lr-schedule" value={schedule.kind} disabled={locked} onChange={(e) => setSchedule({ kind: e.target.value as ScheduleSpec['kind'] })}>
+            <select
+              data-testid="lr-schedule"
+              value={schedule.kind}
+              disabled={locked}
+              onChange={(e) => setSchedule({ kind: e.target.value as ScheduleSpec['kind'] })}
+            >
               <option value="constant">constant</option>
               <option value="step">step decay</option>
               <option value="cosine">cosine</option>
             </select>
           </label>
-          <NumberField testId="warmup-epochs" label="Warm-up (epochs)" value={schedule.warmupEpochs} min={0} max={config.epochs} disabled={locked} hint="Linear from 0; 0 for none." onChange={(warmupEpochs) => setSchedule({ warmupEpochs })} />
+          <NumberField
+            testId="warmup-epochs"
+            label="Warm-up (epochs)"
+            value={schedule.warmupEpochs}
+            min={0}
+            max={config.epochs}
+            disabled={locked}
+            hint="Linear from 0; 0 for none."
+            onChange={(warmupEpochs) => setSchedule({ warmupEpochs })}
+          />
           {schedule.kind === 'step' && (
             <>
-              <NumberField testId="step-every" label="Decay every (epochs)" value={schedule.stepEvery} min={1} max={1000} integer disabled={locked} onChange={(stepEvery) => setSchedule({ stepEvery })} />
-              <NumberField testId="step-factor" label="Multiply by" value={schedule.stepFactor} min={0.0001} max={1} disabled={locked} onChange={(stepFactor) => setSchedule({ stepFactor })} />
+              <NumberField
+                testId="step-every"
+                label="Decay every (epochs)"
+                value={schedule.stepEvery}
+                min={1}
+                max={1000}
+                integer
+                disabled={locked}
+                onChange={(stepEvery) => setSchedule({ stepEvery })}
+              />
+              <NumberField
+                testId="step-factor"
+                label="Multiply by"
+                value={schedule.stepFactor}
+                min={0.0001}
+                max={1}
+                disabled={locked}
+                onChange={(stepFactor) => setSchedule({ stepFactor })}
+              />
             </>
           )}
           {schedule.kind === 'cosine' && (
-            <NumberField testId="min-factor" label="Final fraction of the rate" value={schedule.minFactor} min={0} max={0.99} disabled={locked} onChange={(minFactor) => setSchedule({ minFactor })} />
+            <NumberField
+              testId="min-factor"
+              label="Final fraction of the rate"
+              value={schedule.minFactor}
+              min={0}
+              max={0.99}
+              disabled={locked}
+              onChange={(minFactor) => setSchedule({ minFactor })}
+            />
           )}
         </div>
       </fieldset>
@@ -136,15 +247,37 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             <>
               <label className="field">
                 <span>Then unfreeze</span>
-                <select data-testid="unfreeze" value={freeze.unfreeze} disabled={locked} onChange={(e) => setConfig({ freeze: { ...freeze, unfreeze: e.target.value as 'all' | 'last' } })}>
+                <select
+                  data-testid="unfreeze"
+                  value={freeze.unfreeze}
+                  disabled={locked}
+                  onChange={(e) => setConfig({ freeze: { ...freeze, unfreeze: e.target.value as 'all' | 'last' } })}
+                >
                   <option value="all">all layers</option>
                   <option value="last">the last K encoder layers</option>
                 </select>
               </label>
               {freeze.unfreeze === 'last' && (
-                <NumberField testId="unfreeze-last-k" label="K" value={freeze.lastK} min={1} max={100} integer disabled={locked} onChange={(lastK) => setConfig({ freeze: { ...freeze, lastK } })} />
+                <NumberField
+                  testId="unfreeze-last-k"
+                  label="K"
+                  value={freeze.lastK}
+                  min={1}
+                  max={100}
+                  integer
+                  disabled={locked}
+                  onChange={(lastK) => setConfig({ freeze: { ...freeze, lastK } })}
+                />
               )}
-              <NumberField testId="unfreeze-lr-factor" label="Rate after unfreezing ×" value={freeze.lrFactor} min={0.0001} max={1} disabled={locked} onChange={(lrFactor) => setConfig({ freeze: { ...freeze, lrFactor } })} />
+              <NumberField
+                testId="unfreeze-lr-factor"
+                label="Rate after unfreezing ×"
+                value={freeze.lrFactor}
+                min={0.0001}
+                max={1}
+                disabled={locked}
+                onChange={(lrFactor) => setConfig({ freeze: { ...freeze, lrFactor } })}
+              />
             </>
           )}
         </div>
@@ -159,11 +292,26 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
         <legend>Early stopping</legend>
         <div className="grid-2">
           <label className="field checkbox">
-            <input type="checkbox" data-testid="early-stopping" checked={earlyStopping.enabled} disabled={locked} onChange={(e) => setConfig({ earlyStopping: { ...earlyStopping, enabled: e.target.checked } })} />
+            <input
+              type="checkbox"
+              data-testid="early-stopping"
+              checked={earlyStopping.enabled}
+              disabled={locked}
+              onChange={(e) => setConfig({ earlyStopping: { ...earlyStopping, enabled: e.target.checked } })}
+            />
             <span>Stop when the validation loss stops improving, and keep the best epoch's weights</span>
           </label>
           {earlyStopping.enabled && (
-            <NumberField testId="patience" label="Patience (epochs)" value={earlyStopping.patience} min={1} max={1000} integer disabled={locked} onChange={(patience) => setConfig({ earlyStopping: { ...earlyStopping, patience } })} />
+            <NumberField
+              testId="patience"
+              label="Patience (epochs)"
+              value={earlyStopping.patience}
+              min={1}
+              max={1000}
+              integer
+              disabled={locked}
+              onChange={(patience) => setConfig({ earlyStopping: { ...earlyStopping, patience } })}
+            />
           )}
         </div>
       </fieldset>
@@ -172,9 +320,21 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
 }
 
 /** Hidden head layers as "64" or "128, 32"; empty for none. */
-function WidthsField({ value, disabled, onChange }: { value: number[]; disabled: boolean; onChange: (w: number[]) => void }) {
+function WidthsField({
+  value,
+  disabled,
+  onChange,
+}: {
+  value: number[];
+  disabled: boolean;
+  onChange: (w: number[]) => void;
+}) {
   const [text, setText] = useState(value.join(', '));
-  const parse = (t: string) => t.split(/[,\s]+/).filter(Boolean).map(Number);
+  const parse = (t: string) =>
+    t
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number);
   const ok = (w: number[]) => w.length <= 4 && w.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096);
   const valid = ok(parse(text));
   const setInvalid = useStudio((s) => s.setFieldInvalid);
@@ -197,13 +357,18 @@ function WidthsField({ value, disabled, onChange }: { value: number[]; disabled:
           if (ok(w)) onChange(w);
         }}
       />
-      <small className={valid ? 'hint' : 'hint invalid'}>{valid ? 'Units of Dense(relu) layers before the output; empty for none.' : 'Up to 4 whole numbers from 1 to 4096, such as "64".'}</small>
+      <small className={valid ? 'hint' : 'hint invalid'}>
+        {valid
+          ? 'Units of Dense(relu) layers before the output; empty for none.'
+          : 'Up to 4 whole numbers from 1 to 4096, such as "64".'}
+      </small>
     </label>
   );
 }
 
 /** The learning-rate hint under the field, by optimizer. */
 export function learningRateHint(c: TrainConfig): string {
-  if (c.stage === 'pretrain') return c.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.';
+  if (c.stage === 'pretrain')
+    return c.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.';
   return `${c.optimizer.kind === 'adam' ? 'Adam' : c.optimizer.kind === 'momentum' ? 'SGD with momentum' : 'SGD'}; ${USUAL_LR[c.optimizer.kind]} is the usual start.`;
 }

@@ -10,7 +10,12 @@ export function ImageSetup({ disabled }: { disabled: boolean }) {
     <div className="grid-2">
       <label className="field">
         <span>Image size</span>
-        <select data-testid="image-size" value={options.size} disabled={disabled} onChange={(e) => apply({ size: Number(e.target.value) as ImageOptions['size'] })}>
+        <select
+          data-testid="image-size"
+          value={options.size}
+          disabled={disabled}
+          onChange={(e) => apply({ size: Number(e.target.value) as ImageOptions['size'] })}
+        >
           <option value={28}>28 × 28</option>
           <option value={32}>32 × 32</option>
           <option value={64}>64 × 64</option>
@@ -18,7 +23,12 @@ export function ImageSetup({ disabled }: { disabled: boolean }) {
       </label>
       <label className="field">
         <span>Colour</span>
-        <select data-testid="image-color" value={options.color} disabled={disabled} onChange={(e) => apply({ color: e.target.value as ImageOptions['color'] })}>
+        <select
+          data-testid="image-color"
+          value={options.color}
+          disabled={disabled}
+          onChange={(e) => apply({ color: e.target.value as ImageOptions['color'] })}
+        >
           <option value="grayscale">grayscale</option>
           <option value="rgb">RGB</option>
         </select>

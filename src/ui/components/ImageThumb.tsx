@@ -1,7 +1,14 @@
 import { useEffect, useRef } from 'react';
 
 /** Draws uint8 grayscale or RGB pixels on a canvas, scaled up with crisp pixels by CSS. */
-export function ImageThumb(props: { pixels: Uint8Array; width: number; height: number; channels: number; label: string; caption?: boolean }) {
+export function ImageThumb(props: {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  label: string;
+  caption?: boolean;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   const { pixels, width, height, channels } = props;
   useEffect(() => {

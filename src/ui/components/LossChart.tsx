@@ -32,10 +32,25 @@ export function LossChart() {
   const drawnEpochs = useDeferredValue(useThrottled(epochs, live ? REDRAW_MS : 0));
   const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   // Further series (the GAN's generator loss), smoothed only.
-  const extra = useMemo(() => all.slice(1).map((values, k) => ({ name: names[k + 1] ?? `series ${k + 2}`, points: lossSeries(steps, values, SMOOTHING).smoothed })), [all, names, steps, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
-  const val = useMemo(() => drawnEpochs.filter((e) => Number.isFinite(e.valLoss)).map((e) => ({ x: e.step, y: e.valLoss })), [drawnEpochs]);
+  const extra = useMemo(
+    () =>
+      all
+        .slice(1)
+        .map((values, k) => ({
+          name: names[k + 1] ?? `series ${k + 2}`,
+          points: lossSeries(steps, values, SMOOTHING).smoothed,
+        })),
+    [all, names, steps, drawnVersion],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
+  const val = useMemo(
+    () => drawnEpochs.filter((e) => Number.isFinite(e.valLoss)).map((e) => ({ x: e.step, y: e.valLoss })),
+    [drawnEpochs],
+  );
   // Pretraining has no accuracy: its line is left out rather than drawn empty.
-  const acc = useMemo(() => drawnEpochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ x: e.step, y: e.valAccuracy })), [drawnEpochs]);
+  const acc = useMemo(
+    () => drawnEpochs.filter((e) => Number.isFinite(e.valAccuracy)).map((e) => ({ x: e.step, y: e.valAccuracy })),
+    [drawnEpochs],
+  );
   const valName = stage === 'pretrain' ? 'held-out loss' : 'val loss';
   const last = losses.length ? losses[losses.length - 1] : undefined;
 
@@ -58,7 +73,16 @@ export function LossChart() {
       </div>
       {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
       <div className="chart-frame">
-        <ChartBody raw={series.raw} smoothed={series.smoothed} primary={names[0] ?? 'loss'} extra={extra} val={val} valName={valName} acc={acc} logScale={logScale && losses.length > 0} />
+        <ChartBody
+          raw={series.raw}
+          smoothed={series.smoothed}
+          primary={names[0] ?? 'loss'}
+          extra={extra}
+          val={val}
+          valName={valName}
+          acc={acc}
+          logScale={logScale && losses.length > 0}
+        />
         {losses.length === 0 && (
           <div className="chart-empty">
             <Empty>The loss curve appears here as soon as training starts.</Empty>
@@ -74,7 +98,16 @@ type Pts = { x: number; y: number }[];
 const EMPTY: number[] = [];
 const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 
-const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; primary: string; extra: { name: string; points: Pts }[]; val: Pts; valName: string; acc: Pts; logScale: boolean }) {
+const ChartBody = memo(function ChartBody(props: {
+  raw: Pts;
+  smoothed: Pts;
+  primary: string;
+  extra: { name: string; points: Pts }[];
+  val: Pts;
+  valName: string;
+  acc: Pts;
+  logScale: boolean;
+}) {
   return (
     <div className="chart-box">
       <ResponsiveContainer width="100%" height="100%">
@@ -109,16 +142,70 @@ const ChartBody = memo(function ChartBody(props: { raw: Pts; smoothed: Pts; prim
           <Tooltip
             contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
             labelFormatter={(x) => `step ${x}`}
-            formatter={(v, name) => [name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)), name]}
+            formatter={(v, name) => [
+              name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
+              name,
+            ]}
           />
           <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-          <Line yAxisId="loss" data={props.raw} dataKey="y" name={`${props.primary} (batch)`} stroke="var(--series-raw)" dot={false} strokeWidth={1} isAnimationActive={false} />
-          <Line yAxisId="loss" data={props.smoothed} dataKey="y" name={`${props.primary} (smoothed)`} stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+          <Line
+            yAxisId="loss"
+            data={props.raw}
+            dataKey="y"
+            name={`${props.primary} (batch)`}
+            stroke="var(--series-raw)"
+            dot={false}
+            strokeWidth={1}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="loss"
+            data={props.smoothed}
+            dataKey="y"
+            name={`${props.primary} (smoothed)`}
+            stroke="var(--accent)"
+            dot={false}
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
           {props.extra.map((s, i) => (
-            <Line key={s.name} yAxisId="loss" data={s.points} dataKey="y" name={`${s.name} (smoothed)`} stroke={EXTRA_COLOURS[i % 2]} dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line
+              key={s.name}
+              yAxisId="loss"
+              data={s.points}
+              dataKey="y"
+              name={`${s.name} (smoothed)`}
+              stroke={EXTRA_COLOURS[i % 2]}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
           ))}
-          {props.val.length > 0 && <Line yAxisId="loss" data={props.val} dataKey="y" name={props.valName} stroke="var(--series-val)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
-          {props.acc.length > 0 && <Line yAxisId="acc" data={props.acc} dataKey="y" name="val accuracy" stroke="var(--series-acc)" strokeDasharray="5 3" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />}
+          {props.val.length > 0 && (
+            <Line
+              yAxisId="loss"
+              data={props.val}
+              dataKey="y"
+              name={props.valName}
+              stroke="var(--series-val)"
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          )}
+          {props.acc.length > 0 && (
+            <Line
+              yAxisId="acc"
+              data={props.acc}
+              dataKey="y"
+              name="val accuracy"
+              stroke="var(--series-acc)"
+              strokeDasharray="5 3"
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          )}
         </ComposedChart>
       </ResponsiveContainer>
     </div>

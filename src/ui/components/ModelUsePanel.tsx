@@ -54,7 +54,12 @@ export function ModelUsePanel() {
             {current && <option value="current">Last run: {current.name}</option>}
             {checkpoints.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.origin === 'import' ? 'imported' : c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'checkpoint'} · {c.name}
+                {c.origin === 'import'
+                  ? 'imported'
+                  : c.stage === 'pretrain'
+                    ? `${c.config.objective} encoder`
+                    : 'checkpoint'}{' '}
+                · {c.name}
               </option>
             ))}
           </select>
@@ -62,10 +67,21 @@ export function ModelUsePanel() {
         <div className="field">
           <span>Download</span>
           <div className="upload-row">
-            <button className="primary" data-testid="model-download" disabled={!source || busy !== null} onClick={() => void download('zip')} title="model.json, its weights and preprocessing.json in one .zip">
+            <button
+              className="primary"
+              data-testid="model-download"
+              disabled={!source || busy !== null}
+              onClick={() => void download('zip')}
+              title="model.json, its weights and preprocessing.json in one .zip"
+            >
               {busy === 'zip' ? 'Preparing…' : 'Download .zip'}
             </button>
-            <button data-testid="model-download-tfjs" disabled={!source || busy !== null} onClick={() => void download('tfjs')} title="Only the two TensorFlow.js files: model.json and model.weights.bin">
+            <button
+              data-testid="model-download-tfjs"
+              disabled={!source || busy !== null}
+              onClick={() => void download('tfjs')}
+              title="Only the two TensorFlow.js files: model.json and model.weights.bin"
+            >
               model.json + weights
             </button>
           </div>
@@ -109,7 +125,10 @@ export function ModelUsePanel() {
         </div>
       </div>
       {!source ? (
-        <Empty>Train a fine-tuning run, or import a model (.zip from this studio), to download it or try it on new inputs here.</Empty>
+        <Empty>
+          Train a fine-tuning run, or import a model (.zip from this studio), to download it or try it on new inputs
+          here.
+        </Empty>
       ) : card ? (
         <>
           <ModelFacts card={card} />
@@ -123,10 +142,21 @@ export function ModelUsePanel() {
 function ModelFacts({ card }: { card: ModelCard }) {
   const m = card.metrics;
   return (
-    <div className="model-facts" data-testid="model-card" data-source={card.source} data-task={card.task} data-params={card.params}>
+    <div
+      className="model-facts"
+      data-testid="model-card"
+      data-source={card.source}
+      data-task={card.task}
+      data-params={card.params}
+    >
       <p className="muted small">
-        {card.name} · trained on {card.datasetName} · {card.task === 'none' ? 'encoder (no prediction)' : card.task} · {card.params.toLocaleString('en-US')} weights
-        {m.testAccuracy !== undefined ? ` · test accuracy ${fmtPercent(m.testAccuracy)}` : m.valAccuracy !== undefined ? ` · val accuracy ${fmtPercent(m.valAccuracy)}` : ''}
+        {card.name} · trained on {card.datasetName} · {card.task === 'none' ? 'encoder (no prediction)' : card.task} ·{' '}
+        {card.params.toLocaleString('en-US')} weights
+        {m.testAccuracy !== undefined
+          ? ` · test accuracy ${fmtPercent(m.testAccuracy)}`
+          : m.valAccuracy !== undefined
+            ? ` · val accuracy ${fmtPercent(m.valAccuracy)}`
+            : ''}
         {m.testR2 !== undefined ? ` · test R² ${fmtNumber(m.testR2, 3)}` : ''}
       </p>
       <ol className="layers" aria-label="Architecture" data-testid="model-architecture">
@@ -149,7 +179,8 @@ function InferencePanel({ card }: { card: ModelCard }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef<{ x: number; y: number } | null>(null);
   const [drawn, setDrawn] = useState(false);
-  const digits = card.kind === 'image' && card.image?.height === 28 && card.image.width === 28 && card.image.channels === 1;
+  const digits =
+    card.kind === 'image' && card.image?.height === 28 && card.image.width === 28 && card.image.channels === 1;
 
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
@@ -207,7 +238,10 @@ function InferencePanel({ card }: { card: ModelCard }) {
   if (card.task === 'none')
     return (
       <div className="inference" data-testid="inference-panel">
-        <Empty>This is a pretrained encoder: it has no classes or values to predict. Fine-tune from it (“Start from”), then try the fine-tuned model here.</Empty>
+        <Empty>
+          This is a pretrained encoder: it has no classes or values to predict. Fine-tune from it (“Start from”), then
+          try the fine-tuned model here.
+        </Empty>
       </div>
     );
 
@@ -224,7 +258,10 @@ function InferencePanel({ card }: { card: ModelCard }) {
             placeholder={`${card.columns.join(',')}\n(or values only, in this order)`}
             onChange={(e) => setRow(e.target.value)}
           />
-          <span className="muted small">Values in this column order, comma, tab or semicolon separated; or paste a header line and a row (extra columns are ignored). Missing values are filled in as in training.</span>
+          <span className="muted small">
+            Values in this column order, comma, tab or semicolon separated; or paste a header line and a row (extra
+            columns are ignored). Missing values are filled in as in training.
+          </span>
         </label>
       ) : (
         <div
@@ -234,9 +271,14 @@ function InferencePanel({ card }: { card: ModelCard }) {
           onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
           onDrop={(e) => {
             e.preventDefault();
-            const f = Array.from(e.dataTransfer.files).find((x) => x.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp)$/i.test(x.name));
+            const f = Array.from(e.dataTransfer.files).find(
+              (x) => x.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp)$/i.test(x.name),
+            );
             if (f) void run({ kind: 'image', image: f });
-            else useStudio.getState().pushAlert('Drop one image file (PNG, JPEG, WebP, GIF or BMP) here to try the model on it.');
+            else
+              useStudio
+                .getState()
+                .pushAlert('Drop one image file (PNG, JPEG, WebP, GIF or BMP) here to try the model on it.');
           }}
         >
           {digits && (
@@ -271,7 +313,9 @@ function InferencePanel({ card }: { card: ModelCard }) {
           )}
           <label className="field">
             <span>
-              {digits ? 'Draw a digit (white on black), or choose or drop an image' : 'Choose or drop an image'} ({card.image?.height}×{card.image?.width} {card.image?.channels === 3 ? 'RGB' : 'grayscale'} after centre-crop and resize)
+              {digits ? 'Draw a digit (white on black), or choose or drop an image' : 'Choose or drop an image'} (
+              {card.image?.height}×{card.image?.width} {card.image?.channels === 3 ? 'RGB' : 'grayscale'} after
+              centre-crop and resize)
             </span>
             <input
               data-testid="inference-image"
@@ -304,21 +348,44 @@ function InferencePanel({ card }: { card: ModelCard }) {
 function Result({ p, n }: { p: Prediction; n: number }) {
   if (p.task === 'regression')
     return (
-      <div className="inference-result" data-testid="inference-result" data-n={n} data-value={attrNumber(p.value)} aria-live="polite">
+      <div
+        className="inference-result"
+        data-testid="inference-result"
+        data-n={n}
+        data-value={attrNumber(p.value)}
+        aria-live="polite"
+      >
         Predicted value: <strong>{fmtNumber(p.value, 5)}</strong>
       </div>
     );
   const name = p.classNames[p.classIndex] ?? String(p.classIndex);
   return (
-    <div className="inference-result" data-testid="inference-result" data-n={n} data-class={name} data-p={attrNumber(p.probabilities[p.classIndex])} aria-live="polite">
+    <div
+      className="inference-result"
+      data-testid="inference-result"
+      data-n={n}
+      data-class={name}
+      data-p={attrNumber(p.probabilities[p.classIndex])}
+      aria-live="polite"
+    >
       <p>
         Predicted class: <strong>{name}</strong> ({fmtPercent(p.probabilities[p.classIndex])})
       </p>
       <div className="probs" role="list" aria-label="Probability of every class">
         {p.probabilities.map((v, i) => (
-          <div key={i} className="balance-row" role="listitem" data-testid="inference-prob" data-class={p.classNames[i] ?? String(i)} data-p={attrNumber(v) ?? '0'}>
+          <div
+            key={i}
+            className="balance-row"
+            role="listitem"
+            data-testid="inference-prob"
+            data-class={p.classNames[i] ?? String(i)}
+            data-p={attrNumber(v) ?? '0'}
+          >
             <span className="balance-name">{p.classNames[i] ?? i}</span>
-            <span className="balance-bar" style={{ width: `${Math.max(0.5, v * 100)}%`, opacity: i === p.classIndex ? 1 : 0.45 }} />
+            <span
+              className="balance-bar"
+              style={{ width: `${Math.max(0.5, v * 100)}%`, opacity: i === p.classIndex ? 1 : 0.45 }}
+            />
             <span className="balance-count">{fmtPercent(v)}</span>
           </div>
         ))}

@@ -6,7 +6,18 @@ import { useStudio } from '../store';
 import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
 
-const PALETTE = ['#4f46e5', '#d97706', '#059669', '#db2777', '#0891b2', '#65a30d', '#7c3aed', '#dc2626', '#475569', '#ca8a04'];
+const PALETTE = [
+  '#4f46e5',
+  '#d97706',
+  '#059669',
+  '#db2777',
+  '#0891b2',
+  '#65a30d',
+  '#7c3aed',
+  '#dc2626',
+  '#475569',
+  '#ca8a04',
+];
 
 /** What pretraining learns, after every epoch: pictures, errors per column, the 2-D code space. */
 export function PretrainView() {
@@ -17,7 +28,10 @@ export function PretrainView() {
   return (
     <Panel id="pretrain-view" title="What the encoder learns">
       {!snapshot ? (
-        <Empty>After the first epoch: inputs beside their reconstructions (or GAN samples), the error per column, and the encoder's outputs in 2-D.</Empty>
+        <Empty>
+          After the first epoch: inputs beside their reconstructions (or GAN samples), the error per column, and the
+          encoder's outputs in 2-D.
+        </Empty>
       ) : (
         <div className="pretrain-view" data-testid="pretrain-view" data-epoch={snapshot.epoch}>
           {snapshot.images && <Pictures images={snapshot.images} epoch={snapshot.epoch} />}
@@ -41,10 +55,24 @@ function signature(images: Uint8Array[]): string {
 function Pictures({ images, epoch }: { images: NonNullable<PretrainSnapshot['images']>; epoch: number }) {
   const sig = useMemo(() => signature(images.outputs), [images]);
   const thumb = (pixels: Uint8Array, label: string, key: string) => (
-    <ImageThumb key={key} pixels={pixels} width={images.width} height={images.height} channels={images.channels} label={label} caption={false} />
+    <ImageThumb
+      key={key}
+      pixels={pixels}
+      width={images.width}
+      height={images.height}
+      channels={images.channels}
+      label={label}
+      caption={false}
+    />
   );
   return (
-    <div data-testid="pretrain-images" data-kind={images.kind} data-epoch={epoch} data-signature={sig} data-count={images.outputs.length}>
+    <div
+      data-testid="pretrain-images"
+      data-kind={images.kind}
+      data-epoch={epoch}
+      data-signature={sig}
+      data-count={images.outputs.length}
+    >
       {images.kind === 'reconstruction' ? (
         <div className="recon-grid">
           <span>input</span>
@@ -95,14 +123,28 @@ const Embedding = memo(function Embedding({ embedding }: { embedding: NonNullabl
   return (
     <figure className="embedding" data-testid="embedding-view" data-points={embedding.x.length} style={{ margin: 0 }}>
       <figcaption className="muted small">
-        Encoder outputs, PCA to 2-D ({fmtPercent(embedding.explained[0])} and {fmtPercent(embedding.explained[1])} of the variance){embedding.labels ? ', coloured by label' : ''}
+        Encoder outputs, PCA to 2-D ({fmtPercent(embedding.explained[0])} and {fmtPercent(embedding.explained[1])} of
+        the variance){embedding.labels ? ', coloured by label' : ''}
       </figcaption>
       <div className="embedding-box">
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" name="PC1" tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} />
-            <YAxis dataKey="y" type="number" name="PC2" tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} width={40} />
+            <XAxis
+              dataKey="x"
+              type="number"
+              name="PC1"
+              tick={{ fontSize: 10, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => fmtNumber(v, 2)}
+            />
+            <YAxis
+              dataKey="y"
+              type="number"
+              name="PC2"
+              tick={{ fontSize: 10, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => fmtNumber(v, 2)}
+              width={40}
+            />
             <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
             {groups.map(([label, points]) => (
               <Scatter

@@ -1,5 +1,14 @@
 import { useState } from 'react';
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { Evaluation } from '../../shared/types';
 import { evaluateOnDemand } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
@@ -21,14 +30,20 @@ export function ResultsPanel() {
         <span className="muted small" data-testid="evaluation-title">
           {evaluation ? `${evaluation.title ?? 'The run just finished'} · ${evaluation.samples} test rows` : ''}
         </span>
-        <button data-testid="evaluate-now" disabled={!idle} onClick={() => void evaluateOnDemand(null)} title="Evaluate the last run's model on the test split again">
+        <button
+          data-testid="evaluate-now"
+          disabled={!idle}
+          onClick={() => void evaluateOnDemand(null)}
+          title="Evaluate the last run's model on the test split again"
+        >
           Evaluate on the test split
         </button>
       </div>
       {!evaluation ? (
         <Empty>
-          After a run ends, the metrics on the held-out test split appear here: accuracy, per-class precision, recall and F1, a confusion matrix and the most confidently wrong examples for classes; MSE,
-          MAE, R² and predicted against actual for regression. Any fine-tuned checkpoint can be evaluated from the checkpoint list.
+          After a run ends, the metrics on the held-out test split appear here: accuracy, per-class precision, recall
+          and F1, a confusion matrix and the most confidently wrong examples for classes; MSE, MAE, R² and predicted
+          against actual for regression. Any fine-tuned checkpoint can be evaluated from the checkpoint list.
         </Empty>
       ) : evaluation.task === 'classification' ? (
         <div className="results">
@@ -54,7 +69,13 @@ export function ResultsPanel() {
         </div>
       ) : (
         <div className="results">
-          <dl className="facts metrics" data-testid="metrics" data-r2={attrNumber(evaluation.r2)} data-mse={attrNumber(evaluation.mse)} data-mae={attrNumber(evaluation.mae)}>
+          <dl
+            className="facts metrics"
+            data-testid="metrics"
+            data-r2={attrNumber(evaluation.r2)}
+            data-mse={attrNumber(evaluation.mse)}
+            data-mae={attrNumber(evaluation.mae)}
+          >
             <Fact label="Test R²" value={fmtNumber(evaluation.r2, 3)} big />
             <Fact label="MSE" value={fmtNumber(evaluation.mse, 4)} big />
             <Fact label="MAE" value={fmtNumber(evaluation.mae, 4)} />
@@ -83,7 +104,12 @@ function ConfusionMatrix({ evaluation }: { evaluation: Classification }) {
     <figure className="confusion" data-testid="confusion-matrix" data-mode={normalized ? 'normalized' : 'counts'}>
       <figcaption className="muted small">
         Confusion matrix (rows: actual, columns: predicted; shade: share of the row){' '}
-        <button className="toggle" data-testid="confusion-normalize" aria-pressed={normalized} onClick={() => setNormalized((v) => !v)}>
+        <button
+          className="toggle"
+          data-testid="confusion-normalize"
+          aria-pressed={normalized}
+          onClick={() => setNormalized((v) => !v)}
+        >
           {normalized ? 'show counts' : 'row-normalize'}
         </button>
       </figcaption>
@@ -141,7 +167,15 @@ function PerClass({ evaluation }: { evaluation: Classification }) {
       </thead>
       <tbody>
         {evaluation.perClass.map((c, i) => (
-          <tr key={i} data-testid="class-metrics" data-class={evaluation.classNames[i]} data-precision={attrNumber(c.precision)} data-recall={attrNumber(c.recall)} data-f1={attrNumber(c.f1)} data-support={c.support}>
+          <tr
+            key={i}
+            data-testid="class-metrics"
+            data-class={evaluation.classNames[i]}
+            data-precision={attrNumber(c.precision)}
+            data-recall={attrNumber(c.recall)}
+            data-f1={attrNumber(c.f1)}
+            data-support={c.support}
+          >
             <th scope="row">{evaluation.classNames[i]}</th>
             <td>{fmtNumber(c.precision, 3)}</td>
             <td>{fmtNumber(c.recall, 3)}</td>
@@ -161,10 +195,26 @@ function WrongExamples({ evaluation }: { evaluation: Classification }) {
       <h3>Most confidently wrong</h3>
       <ul>
         {evaluation.wrong.map((w) => (
-          <li key={w.row} data-testid="wrong-example" data-actual={w.actual} data-predicted={w.predicted} data-confidence={attrNumber(w.confidence)}>
-            {w.image ? <ImageThumb pixels={w.image.pixels} width={w.image.width} height={w.image.height} channels={w.image.channels} label={`actual ${w.actual}`} caption={false} /> : null}
+          <li
+            key={w.row}
+            data-testid="wrong-example"
+            data-actual={w.actual}
+            data-predicted={w.predicted}
+            data-confidence={attrNumber(w.confidence)}
+          >
+            {w.image ? (
+              <ImageThumb
+                pixels={w.image.pixels}
+                width={w.image.width}
+                height={w.image.height}
+                channels={w.image.channels}
+                label={`actual ${w.actual}`}
+                caption={false}
+              />
+            ) : null}
             <span className="small">
-              predicted <strong>{w.predicted}</strong> ({fmtPercent(w.confidence)}), actually <strong>{w.actual}</strong>
+              predicted <strong>{w.predicted}</strong> ({fmtPercent(w.confidence)}), actually{' '}
+              <strong>{w.actual}</strong>
             </span>
             {w.values && (
               <span className="muted small row-values">
@@ -189,15 +239,44 @@ function RegressionScatter({ evaluation }: { evaluation: Regression }) {
   const hi = Math.max(...all);
   return (
     <figure className="scatter" data-testid="regression-scatter" data-points={points.length}>
-      <figcaption className="muted small">Predicted against actual (test rows{points.length < evaluation.samples ? `, ${points.length} shown` : ''}); on the line is exact.</figcaption>
+      <figcaption className="muted small">
+        Predicted against actual (test rows{points.length < evaluation.samples ? `, ${points.length} shown` : ''}); on
+        the line is exact.
+      </figcaption>
       <div className="chart-box scatter-box">
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis dataKey="actual" type="number" name="actual" domain={[lo, hi]} tick={{ fontSize: 11, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 3)} label={{ value: 'actual', position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }} />
-            <YAxis dataKey="predicted" type="number" name="predicted" domain={[lo, hi]} tick={{ fontSize: 11, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 3)} width={56} />
-            <Tooltip formatter={(v) => fmtNumber(Number(v))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
-            <ReferenceLine segment={[{ x: lo, y: lo }, { x: hi, y: hi }]} stroke="var(--muted)" strokeDasharray="4 3" />
+            <XAxis
+              dataKey="actual"
+              type="number"
+              name="actual"
+              domain={[lo, hi]}
+              tick={{ fontSize: 11, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => fmtNumber(v, 3)}
+              label={{ value: 'actual', position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }}
+            />
+            <YAxis
+              dataKey="predicted"
+              type="number"
+              name="predicted"
+              domain={[lo, hi]}
+              tick={{ fontSize: 11, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => fmtNumber(v, 3)}
+              width={56}
+            />
+            <Tooltip
+              formatter={(v) => fmtNumber(Number(v))}
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            />
+            <ReferenceLine
+              segment={[
+                { x: lo, y: lo },
+                { x: hi, y: hi },
+              ]}
+              stroke="var(--muted)"
+              strokeDasharray="4 3"
+            />
             <Scatter data={points} fill="var(--accent)" isAnimationActive={false} />
           </ScatterChart>
         </ResponsiveContainer>

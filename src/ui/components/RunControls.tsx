@@ -32,7 +32,13 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <div className="buttons" role="group" aria-label="Training controls">
-        <button data-testid="train-start" className="primary" disabled={active || !hasData || invalid || busy} title={startHint} onClick={() => void startRun()}>
+        <button
+          data-testid="train-start"
+          className="primary"
+          disabled={active || !hasData || invalid || busy}
+          title={startHint}
+          onClick={() => void startRun()}
+        >
           Start
         </button>
         <button data-testid="train-pause" disabled={run.state !== 'running'} onClick={() => void controlRun('pause')}>
@@ -61,11 +67,13 @@ export function RunControls() {
           {run.state === 'starting' && run.message && <span className="muted">{run.message}</span>}
           {p && (
             <span className="muted">
-              epoch {p.epoch}/{p.totalEpochs} · batch {p.batch}/{p.stepsPerEpoch} · {fmtNumber(p.samplesPerSec, 3)} samples/s ·{' '}
-              {active ? `${fmtDuration(p.etaSeconds)} left` : `${p.step} steps`}
+              epoch {p.epoch}/{p.totalEpochs} · batch {p.batch}/{p.stepsPerEpoch} · {fmtNumber(p.samplesPerSec, 3)}{' '}
+              samples/s · {active ? `${fmtDuration(p.etaSeconds)} left` : `${p.step} steps`}
             </span>
           )}
-          {!p && run.state === 'idle' && <span className="muted">{hasData ? 'Press Start to train.' : 'Choose a dataset, then press Start.'}</span>}
+          {!p && run.state === 'idle' && (
+            <span className="muted">{hasData ? 'Press Start to train.' : 'Choose a dataset, then press Start.'}</span>
+          )}
         </div>
         <div
           className="bar"

@@ -10,13 +10,24 @@ import { useStudio } from '../store';
 function budgetRows(ds: DatasetSummary, c: TrainConfig): number {
   const train = ds.split.train;
   if (c.labelBudget === 'fraction') return Math.max(1, Math.round(train * c.labelFraction));
-  if (c.labelBudget === 'perClass' && ds.classNames.length) return Math.min(train, c.labelsPerClass * ds.classNames.length);
+  if (c.labelBudget === 'perClass' && ds.classNames.length)
+    return Math.min(train, c.labelsPerClass * ds.classNames.length);
   return train;
 }
 
 /** Whether two configs give the same learning-rate plan (ignoring the batch count). */
 function sameSchedule(a: TrainConfig, b: TrainConfig): boolean {
-  const key = (c: TrainConfig) => JSON.stringify([c.learningRate, c.epochs, c.batchSize, c.schedule, c.freeze, c.labelBudget, c.labelFraction, c.labelsPerClass]);
+  const key = (c: TrainConfig) =>
+    JSON.stringify([
+      c.learningRate,
+      c.epochs,
+      c.batchSize,
+      c.schedule,
+      c.freeze,
+      c.labelBudget,
+      c.labelFraction,
+      c.labelsPerClass,
+    ]);
   return key(a) === key(b);
 }
 
@@ -40,7 +51,12 @@ export function RunDetails() {
   const stepsPerEpoch = showRun ? progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
   return (
     <div className="run-details">
-      <LearningRateChart config={shown} stepsPerEpoch={stepsPerEpoch} step={showRun ? progress!.step : null} learningRate={showRun ? progress!.learningRate : undefined} />
+      <LearningRateChart
+        config={shown}
+        stepsPerEpoch={stepsPerEpoch}
+        step={showRun ? progress!.step : null}
+        learningRate={showRun ? progress!.learningRate : undefined}
+      />
       {active && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
       {run.notices.length > 0 && (
         <ul className="notices" role="status" data-testid="run-notices">
@@ -55,7 +71,12 @@ export function RunDetails() {
 
 const REDRAW_MS = 1000;
 
-const LearningRateChart = memo(function LearningRateChart(props: { config: TrainConfig; stepsPerEpoch: number; step: number | null; learningRate: number | undefined }) {
+const LearningRateChart = memo(function LearningRateChart(props: {
+  config: TrainConfig;
+  stepsPerEpoch: number;
+  step: number | null;
+  learningRate: number | undefined;
+}) {
   const { config, stepsPerEpoch, step } = props;
   const plan = useMemo(
     () => schedulePlan(config, Math.max(1, stepsPerEpoch)),
@@ -64,18 +85,40 @@ const LearningRateChart = memo(function LearningRateChart(props: { config: Train
   );
   const now = step === null ? undefined : props.learningRate;
   return (
-    <div className="chart-card small-chart" data-testid="lr-chart" data-current-lr={attrNumber(now)} data-points={plan.length}>
+    <div
+      className="chart-card small-chart"
+      data-testid="lr-chart"
+      data-current-lr={attrNumber(now)}
+      data-points={plan.length}
+    >
       <div className="chart-head">
         <h3>Learning rate</h3>
-        <span className="muted small">{now !== undefined ? `now ${fmtNumber(now, 3)} at step ${step!}` : 'planned for the next run'}</span>
+        <span className="muted small">
+          {now !== undefined ? `now ${fmtNumber(now, 3)} at step ${step!}` : 'planned for the next run'}
+        </span>
       </div>
       <div className="chart-box lr-box">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={plan} margin={{ top: 6, right: 8, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10, fill: 'var(--muted)' }} />
-            <YAxis dataKey="lr" domain={[0, 'auto']} tick={{ fontSize: 10, fill: 'var(--muted)' }} tickFormatter={(v: number) => fmtNumber(v, 2)} width={48} />
-            <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} labelFormatter={(x) => `step ${x}`} formatter={(v) => [fmtNumber(Number(v), 3), 'rate']} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              tick={{ fontSize: 10, fill: 'var(--muted)' }}
+            />
+            <YAxis
+              dataKey="lr"
+              domain={[0, 'auto']}
+              tick={{ fontSize: 10, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => fmtNumber(v, 2)}
+              width={48}
+            />
+            <Tooltip
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+              labelFormatter={(x) => `step ${x}`}
+              formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
+            />
             <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
             {now !== undefined && <ReferenceDot x={step!} y={now} r={4} fill="var(--series-val)" stroke="none" />}
           </LineChart>
@@ -90,11 +133,21 @@ function LayerList({ layers, epoch }: { layers: LayerInfo[]; epoch: number }) {
   return (
     <div className="layer-list" data-testid="layer-list" data-epoch={epoch}>
       <h3>
-        Layers <span className="muted small">· from epoch {epoch}: {training} of {layers.filter((l) => l.params > 0).length} with weights train</span>
+        Layers{' '}
+        <span className="muted small">
+          · from epoch {epoch}: {training} of {layers.filter((l) => l.params > 0).length} with weights train
+        </span>
       </h3>
       <ol>
         {layers.map((l) => (
-          <li key={l.name} data-testid="layer-item" data-name={l.name} data-trainable={String(l.trainable)} data-part={l.part} className={l.trainable ? 'trains' : l.params > 0 ? 'frozen' : 'plain'}>
+          <li
+            key={l.name}
+            data-testid="layer-item"
+            data-name={l.name}
+            data-trainable={String(l.trainable)}
+            data-part={l.part}
+            className={l.trainable ? 'trains' : l.params > 0 ? 'frozen' : 'plain'}
+          >
             <span className="layer-name">{l.name}</span>
             <span className="muted small">
               {l.className} · {l.part} · {l.params.toLocaleString('en-US')} params

@@ -12,7 +12,16 @@ const METRICS: { value: CompareMetric; label: string }[] = [
   { value: 'trainLoss', label: 'training loss' },
   { value: 'valAccuracy', label: 'validation accuracy' },
 ];
-const COLOURS = ['var(--accent)', 'var(--series-val)', 'var(--series-acc)', '#8e44ad', '#16a085', '#c0392b', '#7f8c8d', '#d35400'];
+const COLOURS = [
+  'var(--accent)',
+  'var(--series-val)',
+  'var(--series-acc)',
+  '#8e44ad',
+  '#16a085',
+  '#c0392b',
+  '#7f8c8d',
+  '#d35400',
+];
 
 function optimizerText(r: RunSummary): string {
   const o = r.config.optimizer;
@@ -30,25 +39,48 @@ export function RunList() {
   return (
     <Panel id="runs" step={6} title="Runs">
       {!runs.length ? (
-        <Empty>Every run you start is listed here with its settings. Tick two or more to compare their curves and test metrics.</Empty>
+        <Empty>
+          Every run you start is listed here with its settings. Tick two or more to compare their curves and test
+          metrics.
+        </Empty>
       ) : (
         <>
           <ul className="run-list" data-testid="run-list" data-count={runs.length}>
             {runs.map((r) => (
-              <li key={r.runKey} data-testid="run-item" data-run-key={r.runKey} data-stage={r.stage} data-status={r.status}>
+              <li
+                key={r.runKey}
+                data-testid="run-item"
+                data-run-key={r.runKey}
+                data-stage={r.stage}
+                data-status={r.status}
+              >
                 <label className="run-pick">
-                  <input type="checkbox" data-testid="run-compare" checked={compare.includes(r.runKey)} onChange={() => toggle(r.runKey)} aria-label={`Compare ${r.title}`} />
+                  <input
+                    type="checkbox"
+                    data-testid="run-compare"
+                    checked={compare.includes(r.runKey)}
+                    onChange={() => toggle(r.runKey)}
+                    aria-label={`Compare ${r.title}`}
+                  />
                   <span>
                     <strong>{r.title}</strong>
                     <span className="muted small">
                       {' '}
-                      · {r.status} · {r.epochs.length}/{r.config.epochs} epochs · {r.stage === 'finetune' ? `${r.trainRows.toLocaleString('en-US')} labelled rows · ${optimizerText(r)} · lr ${r.config.learningRate} · ` : ''}
+                      · {r.status} · {r.epochs.length}/{r.config.epochs} epochs ·{' '}
+                      {r.stage === 'finetune'
+                        ? `${r.trainRows.toLocaleString('en-US')} labelled rows · ${optimizerText(r)} · lr ${r.config.learningRate} · `
+                        : ''}
                       {new Date(r.startedAt).toLocaleString()}
                     </span>
                   </span>
                 </label>
                 <span className="run-metric small">{metricText(r)}</span>
-                <button data-testid="run-delete" disabled={r.status === 'running' && !['idle', 'done', 'stopped', 'error'].includes(runState)} onClick={() => void deleteRun(r.runKey)} aria-label={`Remove ${r.title} from the list`}>
+                <button
+                  data-testid="run-delete"
+                  disabled={r.status === 'running' && !['idle', 'done', 'stopped', 'error'].includes(runState)}
+                  onClick={() => void deleteRun(r.runKey)}
+                  aria-label={`Remove ${r.title} from the list`}
+                >
                   Remove
                 </button>
               </li>
@@ -85,7 +117,12 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
     <div className="compare" data-testid="compare-view" data-runs={runs.length}>
       <div className="chart-head">
         <h3>Compare</h3>
-        <select data-testid="compare-metric" value={metric} onChange={(e) => setMetric(e.target.value as CompareMetric)} aria-label="Curve to compare">
+        <select
+          data-testid="compare-metric"
+          value={metric}
+          onChange={(e) => setMetric(e.target.value as CompareMetric)}
+          aria-label="Curve to compare"
+        >
           {METRICS.map((m) => (
             <option key={m.value} value={m.value}>
               {m.label} by epoch
@@ -93,16 +130,45 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
           ))}
         </select>
       </div>
-      <div className="chart-box compare-box" data-testid="compare-chart" data-series={series.filter((s) => s.points.length).length}>
+      <div
+        className="chart-box compare-box"
+        data-testid="compare-chart"
+        data-series={series.filter((s) => s.points.length).length}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <LineChart margin={{ top: 8, right: 12, bottom: 16, left: 4 }}>
             <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} tick={{ fontSize: 11, fill: 'var(--muted)' }} label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }} />
-            <YAxis domain={metric === 'valAccuracy' ? [0, 1] : [0, 'auto']} tick={{ fontSize: 11, fill: 'var(--muted)' }} tickFormatter={(v: number) => (metric === 'valAccuracy' ? `${Math.round(v * 100)}%` : fmtNumber(v, 2))} width={48} />
-            <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} labelFormatter={(x) => `epoch ${x}`} formatter={(v) => fmtNumber(Number(v))} />
+            <XAxis
+              dataKey="epoch"
+              type="number"
+              domain={[1, 'dataMax']}
+              allowDecimals={false}
+              tick={{ fontSize: 11, fill: 'var(--muted)' }}
+              label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
+            />
+            <YAxis
+              domain={metric === 'valAccuracy' ? [0, 1] : [0, 'auto']}
+              tick={{ fontSize: 11, fill: 'var(--muted)' }}
+              tickFormatter={(v: number) => (metric === 'valAccuracy' ? `${Math.round(v * 100)}%` : fmtNumber(v, 2))}
+              width={48}
+            />
+            <Tooltip
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+              labelFormatter={(x) => `epoch ${x}`}
+              formatter={(v) => fmtNumber(Number(v))}
+            />
             <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
             {series.map((s, i) => (
-              <Line key={s.key} data={s.points} dataKey="y" name={s.name} stroke={COLOURS[i % COLOURS.length]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+              <Line
+                key={s.key}
+                data={s.points}
+                dataKey="y"
+                name={s.name}
+                stroke={COLOURS[i % COLOURS.length]}
+                strokeWidth={2}
+                dot={{ r: 3 }}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>
@@ -134,7 +200,13 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
           {runs.map((r) => {
             const best = Math.min(...r.epochs.map((e) => e.valLoss).filter(Number.isFinite));
             return (
-              <tr key={r.runKey} data-testid="compare-row" data-run-key={r.runKey} data-accuracy={attrNumber(r.metrics?.accuracy)} data-r2={attrNumber(r.metrics?.r2)}>
+              <tr
+                key={r.runKey}
+                data-testid="compare-row"
+                data-run-key={r.runKey}
+                data-accuracy={attrNumber(r.metrics?.accuracy)}
+                data-r2={attrNumber(r.metrics?.r2)}
+              >
                 <th scope="row">{r.title}</th>
                 <td>{r.stage === 'pretrain' ? `pretrain (${r.config.objective})` : r.from || 'scratch'}</td>
                 <td>{r.stage === 'finetune' ? r.trainRows.toLocaleString('en-US') : '–'}</td>

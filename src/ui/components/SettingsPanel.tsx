@@ -32,7 +32,8 @@ export function SettingsPanel() {
 
   const setObjective = (objective: PretrainObjective) => {
     const lr = config.learningRate;
-    const learningRate = objective === 'gan' && lr === DEFAULT_LR ? GAN_LR : objective !== 'gan' && lr === GAN_LR ? DEFAULT_LR : lr;
+    const learningRate =
+      objective === 'gan' && lr === DEFAULT_LR ? GAN_LR : objective !== 'gan' && lr === GAN_LR ? DEFAULT_LR : lr;
     setConfig({ objective, learningRate });
   };
 
@@ -47,7 +48,17 @@ export function SettingsPanel() {
             aria-selected={stage === s}
             className={stage === s ? 'tab active' : 'tab'}
             disabled={locked}
-            onClick={() => setConfig({ stage: s, learningRate: s === 'pretrain' && config.objective === 'gan' ? GAN_LR : config.learningRate === GAN_LR ? DEFAULT_LR : config.learningRate })}
+            onClick={() =>
+              setConfig({
+                stage: s,
+                learningRate:
+                  s === 'pretrain' && config.objective === 'gan'
+                    ? GAN_LR
+                    : config.learningRate === GAN_LR
+                      ? DEFAULT_LR
+                      : config.learningRate,
+              })
+            }
           >
             {s === 'pretrain' ? 'Pretrain (no labels)' : 'Fine-tune (labels)'}
           </button>
@@ -57,7 +68,12 @@ export function SettingsPanel() {
         <div className="stage-settings" role="tabpanel" aria-label="Pretraining">
           <label className="field">
             <span>Objective</span>
-            <select data-testid="pretrain-objective" value={config.objective} disabled={locked} onChange={(e) => setObjective(e.target.value as PretrainObjective)}>
+            <select
+              data-testid="pretrain-objective"
+              value={config.objective}
+              disabled={locked}
+              onChange={(e) => setObjective(e.target.value as PretrainObjective)}
+            >
               {OBJECTIVES.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
@@ -65,12 +81,29 @@ export function SettingsPanel() {
               ))}
             </select>
           </label>
-          <EncoderFields spec={config.encoder} images={ds?.kind === 'image'} disabled={locked} onChange={(encoder) => setConfig({ encoder })} />
+          <EncoderFields
+            spec={config.encoder}
+            images={ds?.kind === 'image'}
+            disabled={locked}
+            onChange={(encoder) => setConfig({ encoder })}
+          />
           {config.objective === 'denoising' && (
             <div className="grid-2">
               <label className="field">
                 <span>Corruption</span>
-                <select data-testid="noise-kind" value={config.noise.kind} disabled={locked} onChange={(e) => setConfig({ noise: { kind: e.target.value as 'mask' | 'gaussian', level: e.target.value === 'mask' ? 0.3 : 0.5 } })}>
+                <select
+                  data-testid="noise-kind"
+                  value={config.noise.kind}
+                  disabled={locked}
+                  onChange={(e) =>
+                    setConfig({
+                      noise: {
+                        kind: e.target.value as 'mask' | 'gaussian',
+                        level: e.target.value === 'mask' ? 0.3 : 0.5,
+                      },
+                    })
+                  }
+                >
                   <option value="mask">mask a fraction of inputs</option>
                   <option value="gaussian">Gaussian noise</option>
                 </select>
@@ -87,16 +120,44 @@ export function SettingsPanel() {
             </div>
           )}
           {config.objective === 'gan' && (
-            <NumberField testId="latent-size" label="Generator noise size" value={config.latentSize} min={1} max={1024} integer disabled={locked} onChange={(latentSize) => setConfig({ latentSize })} />
+            <NumberField
+              testId="latent-size"
+              label="Generator noise size"
+              value={config.latentSize}
+              min={1}
+              max={1024}
+              integer
+              disabled={locked}
+              onChange={(latentSize) => setConfig({ latentSize })}
+            />
           )}
-          <p className="hint">Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for fine-tuning.</p>
+          <p className="hint">
+            Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for
+            fine-tuning.
+          </p>
         </div>
       ) : (
         <FinetuneSettings locked={locked} />
       )}
       <div className="grid-2">
-        <NumberField testId="epochs" label="Epochs" value={config.epochs} min={1} max={1000} integer onChange={(epochs) => setConfig({ epochs })} />
-        <NumberField testId="batch-size" label="Batch size" value={config.batchSize} min={1} max={4096} integer onChange={(batchSize) => setConfig({ batchSize })} />
+        <NumberField
+          testId="epochs"
+          label="Epochs"
+          value={config.epochs}
+          min={1}
+          max={1000}
+          integer
+          onChange={(epochs) => setConfig({ epochs })}
+        />
+        <NumberField
+          testId="batch-size"
+          label="Batch size"
+          value={config.batchSize}
+          min={1}
+          max={4096}
+          integer
+          onChange={(batchSize) => setConfig({ batchSize })}
+        />
         <NumberField
           testId="learning-rate"
           label="Learning rate"
@@ -106,7 +167,16 @@ export function SettingsPanel() {
           hint={learningRateHint(config)}
           onChange={(learningRate) => setConfig({ learningRate })}
         />
-        <NumberField testId="seed" label="Seed" value={config.seed} min={0} max={2 ** 31 - 1} integer hint="Same seed, same start." onChange={(seed) => setConfig({ seed })} />
+        <NumberField
+          testId="seed"
+          label="Seed"
+          value={config.seed}
+          min={0}
+          max={2 ** 31 - 1}
+          integer
+          hint="Same seed, same start."
+          onChange={(seed) => setConfig({ seed })}
+        />
         <NumberField
           testId="checkpoint-every"
           label="Checkpoint every (epochs)"
@@ -117,25 +187,50 @@ export function SettingsPanel() {
           hint="And after the last epoch."
           onChange={(checkpointEvery) => setConfig({ checkpointEvery })}
         />
-        <NumberField testId="keep-last" label="Keep latest" value={config.keepLast} min={1} max={100} integer hint="Plus the best and the final one." onChange={(keepLast) => setConfig({ keepLast })} />
+        <NumberField
+          testId="keep-last"
+          label="Keep latest"
+          value={config.keepLast}
+          min={1}
+          max={100}
+          integer
+          hint="Plus the best and the final one."
+          onChange={(keepLast) => setConfig({ keepLast })}
+        />
       </div>
       <label className="field">
         <span>Backend</span>
-        <select data-testid="backend" value={config.backend} onChange={(e) => setConfig({ backend: e.target.value as BackendChoice })}>
+        <select
+          data-testid="backend"
+          value={config.backend}
+          onChange={(e) => setConfig({ backend: e.target.value as BackendChoice })}
+        >
           {BACKEND_OPTIONS.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>
           ))}
         </select>
-        <small className="hint">Applied on the next start. If a backend cannot start, the next one runs and you are told why.</small>
+        <small className="hint">
+          Applied on the next start. If a backend cannot start, the next one runs and you are told why.
+        </small>
       </label>
     </Panel>
   );
 }
 
 /** Encoder kind and widths ("128" or "256, 64": the last is the bottleneck). */
-function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec; images: boolean; disabled: boolean; onChange: (s: EncoderSpec) => void }) {
+function EncoderFields({
+  spec,
+  images,
+  disabled,
+  onChange,
+}: {
+  spec: EncoderSpec;
+  images: boolean;
+  disabled: boolean;
+  onChange: (s: EncoderSpec) => void;
+}) {
   const [text, setText] = useState(spec.widths.join(', '));
   const [shown, setShown] = useState(spec.widths.join(', '));
   const current = spec.widths.join(', ');
@@ -143,8 +238,12 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
     setShown(current);
     setText(current);
   }
-  const widths = text.split(/[,\s]+/).filter(Boolean).map(Number);
-  const valid = widths.length > 0 && widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 4096);
+  const widths = text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+  const valid =
+    widths.length > 0 && widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 4096);
   const setInvalid = useStudio((s) => s.setFieldInvalid);
   useEffect(() => {
     setInvalid('encoder-widths', !valid);
@@ -154,7 +253,17 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
     <div className="grid-2">
       <label className="field">
         <span>Encoder</span>
-        <select data-testid="encoder-kind" value={spec.kind} disabled={disabled || !images} onChange={(e) => onChange({ kind: e.target.value as EncoderSpec['kind'], widths: e.target.value === 'conv' ? [16, 8] : [128] })}>
+        <select
+          data-testid="encoder-kind"
+          value={spec.kind}
+          disabled={disabled || !images}
+          onChange={(e) =>
+            onChange({
+              kind: e.target.value as EncoderSpec['kind'],
+              widths: e.target.value === 'conv' ? [16, 8] : [128],
+            })
+          }
+        >
           <option value="dense">dense layers</option>
           <option value="conv">convolutional (images)</option>
         </select>
@@ -168,7 +277,10 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
           aria-invalid={!valid}
           onChange={(e) => {
             setText(e.target.value);
-            const w = e.target.value.split(/[,\s]+/).filter(Boolean).map(Number);
+            const w = e.target.value
+              .split(/[,\s]+/)
+              .filter(Boolean)
+              .map(Number);
             const ok = w.length > 0 && w.length <= 6 && w.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096);
             if (ok) {
               setShown(w.join(', '));
@@ -176,7 +288,9 @@ function EncoderFields({ spec, images, disabled, onChange }: { spec: EncoderSpec
             }
           }}
         />
-        <small className={valid ? 'hint' : 'hint invalid'}>{valid ? 'The last is the bottleneck.' : 'Give 1 to 6 whole numbers, such as "128" or "256, 64".'}</small>
+        <small className={valid ? 'hint' : 'hint invalid'}>
+          {valid ? 'The last is the bottleneck.' : 'Give 1 to 6 whole numbers, such as "128" or "256, 64".'}
+        </small>
       </label>
     </div>
   );

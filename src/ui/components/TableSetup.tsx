@@ -14,7 +14,12 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
       <div className="grid-2">
         <label className="field">
           <span>Label column</span>
-          <select data-testid="label-column" value={o.label} disabled={disabled} onChange={(e) => apply({ label: e.target.value, task: 'auto' })}>
+          <select
+            data-testid="label-column"
+            value={o.label}
+            disabled={disabled}
+            onChange={(e) => apply({ label: e.target.value, task: 'auto' })}
+          >
             <option value="">no label (unlabeled)</option>
             {table.columns.map((c) => (
               <option key={c.name} value={c.name}>
@@ -38,21 +43,53 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
         </label>
         <label className="field">
           <span>Missing values ({missingTotal.toLocaleString('en-US')})</span>
-          <select data-testid="missing-strategy" value={o.missing} disabled={disabled} onChange={(e) => apply({ missing: e.target.value as TableOptions['missing'] })}>
+          <select
+            data-testid="missing-strategy"
+            value={o.missing}
+            disabled={disabled}
+            onChange={(e) => apply({ missing: e.target.value as TableOptions['missing'] })}
+          >
             <option value="impute">fill in (mean / most frequent)</option>
             <option value="drop">drop those rows</option>
           </select>
         </label>
         <div className="grid-2 tight">
-          <NumberField testId="split-val" label="Val %" value={Math.round(o.valFraction * 100)} min={0} max={45} integer commit="blur" disabled={disabled} onChange={(v) => apply({ valFraction: v / 100 })} />
-          <NumberField testId="split-test" label="Test %" value={Math.round(o.testFraction * 100)} min={1} max={45} integer commit="blur" disabled={disabled} onChange={(v) => apply({ testFraction: v / 100 })} />
+          <NumberField
+            testId="split-val"
+            label="Val %"
+            value={Math.round(o.valFraction * 100)}
+            min={0}
+            max={45}
+            integer
+            commit="blur"
+            disabled={disabled}
+            onChange={(v) => apply({ valFraction: v / 100 })}
+          />
+          <NumberField
+            testId="split-test"
+            label="Test %"
+            value={Math.round(o.testFraction * 100)}
+            min={1}
+            max={45}
+            integer
+            commit="blur"
+            disabled={disabled}
+            onChange={(v) => apply({ testFraction: v / 100 })}
+          />
         </div>
       </div>
-      <p className="muted small" data-testid="table-rows" data-read={table.rowsRead} data-dropped={table.rowsDropped} data-malformed={table.malformedSkipped}>
+      <p
+        className="muted small"
+        data-testid="table-rows"
+        data-read={table.rowsRead}
+        data-dropped={table.rowsDropped}
+        data-malformed={table.malformedSkipped}
+      >
         {table.rowsRead.toLocaleString('en-US')} rows read
         {table.rowsDropped ? ` · ${table.rowsDropped.toLocaleString('en-US')} left out (missing values)` : ''}
-        {table.malformedSkipped ? ` · ${table.malformedSkipped.toLocaleString('en-US')} malformed rows skipped` : ''} · delimiter{' '}
-        <code>{table.delimiter === '\t' ? 'tab' : table.delimiter}</code> · {table.inputNames.length} model inputs
+        {table.malformedSkipped ? ` · ${table.malformedSkipped.toLocaleString('en-US')} malformed rows skipped` : ''} ·
+        delimiter <code>{table.delimiter === '\t' ? 'tab' : table.delimiter}</code> · {table.inputNames.length} model
+        inputs
       </p>
       <div className="table-wrap">
         <table className="columns-table" data-testid="columns-table">
@@ -67,7 +104,16 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
           </thead>
           <tbody>
             {table.columns.map((c) => (
-              <ColumnRow key={c.name} column={c} disabled={disabled} onRole={(role) => (role === 'label' ? apply({ label: c.name, task: 'auto' }) : apply({ roles: { ...o.roles, [c.name]: role }, label: c.role === 'label' ? '' : o.label }))} />
+              <ColumnRow
+                key={c.name}
+                column={c}
+                disabled={disabled}
+                onRole={(role) =>
+                  role === 'label'
+                    ? apply({ label: c.name, task: 'auto' })
+                    : apply({ roles: { ...o.roles, [c.name]: role }, label: c.role === 'label' ? '' : o.label })
+                }
+              />
             ))}
           </tbody>
         </table>
@@ -76,7 +122,15 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
   );
 }
 
-function ColumnRow({ column: c, disabled, onRole }: { column: ColumnSummary; disabled: boolean; onRole: (r: ColumnRole) => void }) {
+function ColumnRow({
+  column: c,
+  disabled,
+  onRole,
+}: {
+  column: ColumnSummary;
+  disabled: boolean;
+  onRole: (r: ColumnRole) => void;
+}) {
   return (
     <tr data-testid="column-row" data-column={c.name} data-kind={c.kind} data-role={c.role} data-missing={c.missing}>
       <th scope="row" className="col-name" title={c.name}>
@@ -84,7 +138,13 @@ function ColumnRow({ column: c, disabled, onRole }: { column: ColumnSummary; dis
       </th>
       <td>{c.kind}</td>
       <td>
-        <select aria-label={`Role of ${c.name}`} data-testid="column-role" value={c.role} disabled={disabled} onChange={(e) => onRole(e.target.value as ColumnRole)}>
+        <select
+          aria-label={`Role of ${c.name}`}
+          data-testid="column-role"
+          value={c.role}
+          disabled={disabled}
+          onChange={(e) => onRole(e.target.value as ColumnRole)}
+        >
           <option value="feature">feature</option>
           <option value="label">label</option>
           <option value="ignore">ignore</option>
@@ -105,7 +165,15 @@ function Distribution({ column: c }: { column: ColumnSummary }) {
       <span className="dist" title={`min ${fmtNumber(c.min)} · mean ${fmtNumber(c.mean)} · max ${fmtNumber(c.max)}`}>
         <svg width="72" height="18" viewBox="0 0 72 18" aria-hidden="true">
           {c.histogram.map((n, i) => (
-            <rect key={i} x={i * 6} y={18 - (n / max) * 18} width={5} height={(n / max) * 18} fill="var(--accent)" opacity={0.7} />
+            <rect
+              key={i}
+              x={i * 6}
+              y={18 - (n / max) * 18}
+              width={5}
+              height={(n / max) * 18}
+              fill="var(--accent)"
+              opacity={0.7}
+            />
           ))}
         </svg>
         <span className="muted small">

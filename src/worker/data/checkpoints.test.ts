@@ -6,7 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { captureModel } from '../../engine/checkpoint/serialize';
 import { buildModel } from '../../engine/models/build';
 import { DEFAULT_CONFIG, type CheckpointInfo } from '../../shared/types';
-import { applyRetention, deleteCheckpoint, injectCheckpointWriteFault, listCheckpoints, loadCheckpoint, saveCheckpoint, StorageFullError } from './checkpoints';
+import {
+  applyRetention,
+  deleteCheckpoint,
+  injectCheckpointWriteFault,
+  listCheckpoints,
+  loadCheckpoint,
+  saveCheckpoint,
+  StorageFullError,
+} from './checkpoints';
 import { openStudioDB } from './db';
 
 beforeAll(async () => {
@@ -37,7 +45,22 @@ async function checkpoint(runKey: string, epoch: number, valLoss: number) {
     classNames: ['a', 'b', 'c'],
     config: DEFAULT_CONFIG,
   };
-  return { info, data: { id: info.id, model: saved, preprocessing: { kind: 'image' as const, height: 2, width: 4, channels: 1 as const, scale: 1, classNames: ['a', 'b', 'c'] }, history: { series: ['loss'], steps: new Float32Array([1]), losses: [new Float32Array([1])], epochs: [] } } };
+  return {
+    info,
+    data: {
+      id: info.id,
+      model: saved,
+      preprocessing: {
+        kind: 'image' as const,
+        height: 2,
+        width: 4,
+        channels: 1 as const,
+        scale: 1,
+        classNames: ['a', 'b', 'c'],
+      },
+      history: { series: ['loss'], steps: new Float32Array([1]), losses: [new Float32Array([1])], epochs: [] },
+    },
+  };
 }
 
 describe('checkpoint store (IndexedDB)', () => {
@@ -54,7 +77,9 @@ describe('checkpoint store (IndexedDB)', () => {
   it('an aborted write leaves no listing and no data', async () => {
     const c = await checkpoint('r2', 1, 0.9);
     injectCheckpointWriteFault('abort');
-    await expect(saveCheckpoint(c.info, c.data)).rejects.toThrow(/could not be written .* the earlier checkpoints are intact/);
+    await expect(saveCheckpoint(c.info, c.data)).rejects.toThrow(
+      /could not be written .* the earlier checkpoints are intact/,
+    );
     const db = await openStudioDB();
     expect(await db.get('checkpointMeta', 'r2-e1')).toBeUndefined();
     expect(await db.get('checkpointData', 'r2-e1')).toBeUndefined();
@@ -74,7 +99,10 @@ describe('checkpoint store (IndexedDB)', () => {
     await saveCheckpoint(c.info, c.data);
     const db = await openStudioDB();
     const stored = (await db.get('checkpointData', 'r4-e1'))!;
-    await db.put('checkpointData', { ...stored, model: { ...stored.model, weightData: stored.model.weightData.slice(0, 64) } });
+    await db.put('checkpointData', {
+      ...stored,
+      model: { ...stored.model, weightData: stored.model.weightData.slice(0, 64) },
+    });
     await expect(loadCheckpoint('r4-e1')).rejects.toThrow(/is damaged/);
   });
 

@@ -55,8 +55,11 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
     } catch {
       // already aborted or finished
     }
-    if (e instanceof DOMException && e.name === 'QuotaExceededError') throw new StorageFullError(info.bytes, await freeBytes());
-    throw new CheckpointError(`The checkpoint of epoch ${info.epoch} could not be written (${e instanceof Error ? e.message : String(e)}); the earlier checkpoints are intact.`);
+    if (e instanceof DOMException && e.name === 'QuotaExceededError')
+      throw new StorageFullError(info.bytes, await freeBytes());
+    throw new CheckpointError(
+      `The checkpoint of epoch ${info.epoch} could not be written (${e instanceof Error ? e.message : String(e)}); the earlier checkpoints are intact.`,
+    );
   }
   // Read back: only a whole, consistent checkpoint may be listed.
   const back = await db.get('checkpointData', info.id);
@@ -65,7 +68,9 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
     verify(back.model, `The checkpoint of epoch ${info.epoch}`);
   } catch (e) {
     await deleteCheckpoint(info.id);
-    throw e instanceof CheckpointError ? e : new CheckpointError(`The checkpoint of epoch ${info.epoch} did not read back whole; it was removed.`);
+    throw e instanceof CheckpointError
+      ? e
+      : new CheckpointError(`The checkpoint of epoch ${info.epoch} did not read back whole; it was removed.`);
   }
 }
 
@@ -85,7 +90,11 @@ export async function loadCheckpoint(id: string): Promise<{ info: CheckpointInfo
 export async function deleteCheckpoint(id: string): Promise<void> {
   const db = await openStudioDB();
   const tx = db.transaction(['checkpointMeta', 'checkpointData'], 'readwrite');
-  await Promise.all([tx.objectStore('checkpointMeta').delete(id), tx.objectStore('checkpointData').delete(id), tx.done]);
+  await Promise.all([
+    tx.objectStore('checkpointMeta').delete(id),
+    tx.objectStore('checkpointData').delete(id),
+    tx.done,
+  ]);
 }
 
 export async function renameCheckpoint(id: string, name: string): Promise<void> {
@@ -135,7 +144,15 @@ export async function takeInterruptedRuns(): Promise<RunRecord[]> {
 export async function listRuns(): Promise<RunRecord[]> {
   const all = await (await openStudioDB()).getAll('runs');
   return all
-    .map((r) => ({ ...r, config: completeConfig(r.config), from: r.from ?? '', trainRows: r.trainRows ?? 0, epochs: r.epochs ?? [], metrics: r.metrics ?? null, startedAt: r.startedAt ?? r.updatedAt }))
+    .map((r) => ({
+      ...r,
+      config: completeConfig(r.config),
+      from: r.from ?? '',
+      trainRows: r.trainRows ?? 0,
+      epochs: r.epochs ?? [],
+      metrics: r.metrics ?? null,
+      startedAt: r.startedAt ?? r.updatedAt,
+    }))
     .sort((a, b) => b.startedAt - a.startedAt);
 }
 

@@ -19,7 +19,16 @@ import { classifyUpload } from './upload';
 type Source =
   | { kind: 'builtin'; name: BuiltinDatasetName }
   | { kind: 'table'; file: Blob; fileName: string; raw: RawTable | null; options: TableOptions }
-  | { kind: 'images'; name: string; files: Blob[]; paths: string[]; zip: boolean; entries: ImageEntry[] | null; ignored: string[]; options: ImageOptions };
+  | {
+      kind: 'images';
+      name: string;
+      files: Blob[];
+      paths: string[];
+      zip: boolean;
+      entries: ImageEntry[] | null;
+      ignored: string[];
+      options: ImageOptions;
+    };
 
 export interface DatasetHost {
   progress(phase: string, fraction: number): void;
@@ -51,7 +60,9 @@ export class DatasetManager {
         return saved.dataset;
       }
     } catch (e) {
-      this.host.warn(`The dataset of your last visit could not be read back (${e instanceof Error ? e.message : String(e)}); ${fallback} is loaded instead.`);
+      this.host.warn(
+        `The dataset of your last visit could not be read back (${e instanceof Error ? e.message : String(e)}); ${fallback} is loaded instead.`,
+      );
     }
     return this.loadBuiltin(fallback);
   }
@@ -60,24 +71,53 @@ export class DatasetManager {
     return this.commit(await this.host.loadBuiltin(name), { kind: 'builtin', name });
   }
 
-  async loadFiles(files: File[], paths: string[], tableOptions: Partial<TableOptions> = {}, imageOptions: ImageOptions = DEFAULT_IMAGE_OPTIONS): Promise<Dataset> {
+  async loadFiles(
+    files: File[],
+    paths: string[],
+    tableOptions: Partial<TableOptions> = {},
+    imageOptions: ImageOptions = DEFAULT_IMAGE_OPTIONS,
+  ): Promise<Dataset> {
     const upload = classifyUpload(files, paths);
     if (upload.kind === 'table') {
       const raw = await this.read(upload.file, upload.file.name, !!tableOptions.skipMalformed);
-      const options: TableOptions = { ...DEFAULT_TABLE_OPTIONS, ...tableOptions, label: withDefaultLabel(raw, tableOptions) };
-      return this.commit(this.buildTable(raw, options), { kind: 'table', file: upload.file, fileName: upload.file.name, raw, options });
+      const options: TableOptions = {
+        ...DEFAULT_TABLE_OPTIONS,
+        ...tableOptions,
+        label: withDefaultLabel(raw, tableOptions),
+      };
+      return this.commit(this.buildTable(raw, options), {
+        kind: 'table',
+        file: upload.file,
+        fileName: upload.file.name,
+        raw,
+        options,
+      });
     }
     const zip = upload.kind === 'zip';
     const name = zip ? upload.file.name.replace(/\.zip$/i, '') : upload.name;
-    const { entries, ignored } = zip ? await readZipImages(upload.file, upload.file.name, undefined, (f) => this.host.progress('Unpacking', f)) : upload;
+    const { entries, ignored } = zip
+      ? await readZipImages(upload.file, upload.file.name, undefined, (f) => this.host.progress('Unpacking', f))
+      : upload;
     const ds = await this.buildImages(name, entries, ignored, imageOptions);
-    return this.commit(ds, { kind: 'images', name, files: zip ? [upload.file] : files, paths: zip ? [upload.file.name] : paths, zip, entries, ignored, options: imageOptions });
+    return this.commit(ds, {
+      kind: 'images',
+      name,
+      files: zip ? [upload.file] : files,
+      paths: zip ? [upload.file.name] : paths,
+      zip,
+      entries,
+      ignored,
+      options: imageOptions,
+    });
   }
 
   async configureTable(options: TableOptions): Promise<Dataset> {
     const s = this.source;
     if (s?.kind !== 'table') throw new Error('The current dataset is not an uploaded table.');
-    const raw = s.raw && s.options.skipMalformed === options.skipMalformed ? s.raw : await this.read(s.file, s.fileName, options.skipMalformed);
+    const raw =
+      s.raw && s.options.skipMalformed === options.skipMalformed
+        ? s.raw
+        : await this.read(s.file, s.fileName, options.skipMalformed);
     return this.commit(this.buildTable(raw, options), { ...s, raw, options });
   }
 
@@ -104,7 +144,12 @@ export class DatasetManager {
     return buildTableDataset(raw, options);
   }
 
-  private async buildImages(name: string, entries: ImageEntry[], ignored: string[], options: ImageOptions): Promise<Dataset> {
+  private async buildImages(
+    name: string,
+    entries: ImageEntry[],
+    ignored: string[],
+    options: ImageOptions,
+  ): Promise<Dataset> {
     const decoded = await decodeImages(name, entries, options, (f) => this.host.progress('Decoding images', f));
     decoded.skipped.push(...ignored.map((p) => (p.includes('(') ? p : `${p} (not an image)`)));
     return buildImageDataset(decoded);
@@ -133,9 +178,16 @@ export class DatasetManager {
           ? { kind: 'table', file: source.file, fileName: source.fileName, options: source.options }
           : { kind: 'images', files: source.files, paths: source.paths, name: source.name, options: source.options };
     try {
-      await saveCurrentDataset({ version: 1, savedAt: Date.now(), source: saved, dataset: source.kind === 'builtin' ? undefined : ds });
+      await saveCurrentDataset({
+        version: 1,
+        savedAt: Date.now(),
+        source: saved,
+        dataset: source.kind === 'builtin' ? undefined : ds,
+      });
     } catch (e) {
-      this.host.warn(`${ds.name} is loaded, but could not be saved for your next visit (${e instanceof Error ? e.message : String(e)}). Free some browser storage to keep it across reloads.`);
+      this.host.warn(
+        `${ds.name} is loaded, but could not be saved for your next visit (${e instanceof Error ? e.message : String(e)}). Free some browser storage to keep it across reloads.`,
+      );
     }
   }
 }

@@ -5,7 +5,14 @@ import type { ImageEntry } from '../../engine/data/images/files';
 import { LIMITS } from '../../engine/data/errors';
 import type { ImageOptions } from '../../shared/types';
 
-const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp' };
+const MIME: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+};
 
 export async function decodeImages(
   name: string,
@@ -21,13 +28,17 @@ export async function decodeImages(
   const usable = entries.slice(0, LIMITS.images);
   const pixels = new Uint8Array(usable.length * size * size * channels);
   const labels: (string | null)[] = [];
-  const skipped: string[] = entries.length > LIMITS.images ? [`${entries.length - LIMITS.images} images over the limit of ${LIMITS.images}`] : [];
+  const skipped: string[] =
+    entries.length > LIMITS.images
+      ? [`${entries.length - LIMITS.images} images over the limit of ${LIMITS.images}`]
+      : [];
   let count = 0;
   for (let i = 0; i < usable.length; i++) {
     const entry = usable[i]!;
     try {
       const ext = entry.path.toLowerCase().split('.').pop() ?? '';
-      const blob = entry.data instanceof Blob ? entry.data : new Blob([entry.data as BlobPart], { type: MIME[ext] ?? '' });
+      const blob =
+        entry.data instanceof Blob ? entry.data : new Blob([entry.data as BlobPart], { type: MIME[ext] ?? '' });
       const bitmap = await createImageBitmap(blob);
       const side = Math.min(bitmap.width, bitmap.height);
       ctx.clearRect(0, 0, size, size);

@@ -3,19 +3,35 @@
 import { DataError, LIMITS } from '../../engine/data/errors';
 import { isImageName, isJunk, keepFiled, labelFromPaths, mb, type ImageEntry } from '../../engine/data/images/files';
 
-export type Upload = { kind: 'table'; file: File } | { kind: 'zip'; file: File } | { kind: 'images'; name: string; entries: ImageEntry[]; ignored: string[] };
+export type Upload =
+  | { kind: 'table'; file: File }
+  | { kind: 'zip'; file: File }
+  | { kind: 'images'; name: string; entries: ImageEntry[]; ignored: string[] };
 
 const TABLE = /\.(csv|tsv|txt)$/i;
 
 export function classifyUpload(files: File[], paths: string[]): Upload {
-  if (!files.length) throw new DataError('No file was chosen. Pick a .csv or .tsv table, a .zip of image folders, or image files.', 'empty');
+  if (!files.length)
+    throw new DataError(
+      'No file was chosen. Pick a .csv or .tsv table, a .zip of image folders, or image files.',
+      'empty',
+    );
   const only = files[0]!;
   const images = files.filter((f, i) => isImageName(f.name) && !isJunk(paths[i] || f.name));
   if (files.length > 1 && !images.length)
-    throw new DataError(`Choose one table or one zip at a time (you chose ${files.length} files: ${files.slice(0, 3).map((f) => f.name).join(', ')}…).`, 'unsupported');
+    throw new DataError(
+      `Choose one table or one zip at a time (you chose ${files.length} files: ${files
+        .slice(0, 3)
+        .map((f) => f.name)
+        .join(', ')}…).`,
+      'unsupported',
+    );
   if (files.length === 1 && TABLE.test(only.name)) {
     if (only.size > LIMITS.tableBytes)
-      throw new DataError(`${only.name} is ${mb(only.size)}; the limit for a table is ${mb(LIMITS.tableBytes)}. Use a sample of the rows.`, 'too-large');
+      throw new DataError(
+        `${only.name} is ${mb(only.size)}; the limit for a table is ${mb(LIMITS.tableBytes)}. Use a sample of the rows.`,
+        'too-large',
+      );
     return { kind: 'table', file: only };
   }
   if (files.length === 1 && /\.zip$/i.test(only.name)) return { kind: 'zip', file: only };

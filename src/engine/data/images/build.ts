@@ -16,7 +16,11 @@ export interface DecodedImages {
 }
 
 export function buildImageDataset(d: DecodedImages, seed = 42, fractions = { val: 0.15, test: 0.15 }): Dataset {
-  if (!d.count) throw new DataError(`None of the images in ${d.name} could be decoded (${d.skipped.slice(0, 3).join('; ')}). Use PNG, JPEG, WebP, GIF or BMP files.`, 'no-images');
+  if (!d.count)
+    throw new DataError(
+      `None of the images in ${d.name} could be decoded (${d.skipped.slice(0, 3).join('; ')}). Use PNG, JPEG, WebP, GIF or BMP files.`,
+      'no-images',
+    );
   const channels = d.options.color === 'rgb' ? 3 : 1;
   const size = d.options.size;
   const features = size * size * channels;

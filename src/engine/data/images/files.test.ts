@@ -9,7 +9,10 @@ const zipBlob = (files: Record<string, Uint8Array>) => new Blob([zipSync(files, 
 describe('image files and class folders', () => {
   it('takes class names from folders and skips a single top folder', () => {
     expect(labelFromPaths(['cat/1.png', 'dog/2.png']).labels).toEqual(['cat', 'dog']);
-    expect(labelFromPaths(['pets/cat/1.png', 'pets/dog/2.png'])).toEqual({ labels: ['cat', 'dog'], strippedTop: 'pets' });
+    expect(labelFromPaths(['pets/cat/1.png', 'pets/dog/2.png'])).toEqual({
+      labels: ['cat', 'dog'],
+      strippedTop: 'pets',
+    });
     expect(labelFromPaths(['1.png', '2.png']).labels).toEqual([null, null]);
     expect(labelFromPaths(['photos/1.png', 'photos/2.png']).labels).toEqual([null, null]); // a picked folder of loose images
   });
@@ -48,7 +51,11 @@ describe('image files and class folders', () => {
   it('stops a zip that expands past the cap while inflating (zip bomb)', async () => {
     const zip = zipBlob({ 'a/big.png': bytes(3_000_000, 0), 'b/big.png': bytes(3_000_000, 0) });
     expect(zip.size).toBeLessThan(50_000);
-    const err = await readZipImages(zip, 'bomb.zip', { zipBytes: 1e9, expandedBytes: 4_000_000, entryBytes: 1e9 }).catch((e: unknown) => e);
+    const err = await readZipImages(zip, 'bomb.zip', {
+      zipBytes: 1e9,
+      expandedBytes: 4_000_000,
+      entryBytes: 1e9,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as DataError).code).toBe('zip-bomb');
     expect((err as DataError).message).toMatch(/bomb\.zip would expand to more than 4 MB/);

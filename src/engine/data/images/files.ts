@@ -44,7 +44,11 @@ export interface ZipLimits {
   entryBytes: number;
 }
 
-const defaultZipLimits: ZipLimits = { zipBytes: LIMITS.zipBytes, expandedBytes: LIMITS.zipExpandedBytes, entryBytes: LIMITS.imageFileBytes };
+const defaultZipLimits: ZipLimits = {
+  zipBytes: LIMITS.zipBytes,
+  expandedBytes: LIMITS.zipExpandedBytes,
+  entryBytes: LIMITS.imageFileBytes,
+};
 
 /**
  * Reads the image entries of a zip with a streaming inflater that counts bytes as they come out,
@@ -57,10 +61,16 @@ export async function readZipImages(
   onProgress?: (fraction: number) => void,
 ): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
   if (zip.size > limits.zipBytes)
-    throw new DataError(`${zipName} is ${mb(zip.size)}; the limit for a zip is ${mb(limits.zipBytes)}. Split it, or use smaller images.`, 'too-large');
+    throw new DataError(
+      `${zipName} is ${mb(zip.size)}; the limit for a zip is ${mb(limits.zipBytes)}. Split it, or use smaller images.`,
+      'too-large',
+    );
   const head = new Uint8Array(await zip.slice(0, 4).arrayBuffer());
   if (head.length < 4 || head[0] !== 0x50 || head[1] !== 0x4b)
-    throw new DataError(`${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`, 'bad-zip');
+    throw new DataError(
+      `${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`,
+      'bad-zip',
+    );
 
   const files: { path: string; chunks: Uint8Array[]; data: Uint8Array | null }[] = [];
   const ignored: string[] = [];
@@ -82,7 +92,10 @@ export async function readZipImages(
     file.ondata = (err, chunk, final) => {
       if (failure) return;
       if (err) {
-        failure = new DataError(`${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`, 'bad-zip');
+        failure = new DataError(
+          `${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`,
+          'bad-zip',
+        );
         return;
       }
       size += chunk.length;
@@ -93,7 +106,10 @@ export async function readZipImages(
         return;
       }
       if (size > limits.entryBytes) {
-        failure = new DataError(`${zipName}: "${file.name}" is over ${mb(limits.entryBytes)}, the limit for one image. Remove or shrink it.`, 'too-large');
+        failure = new DataError(
+          `${zipName}: "${file.name}" is over ${mb(limits.entryBytes)}, the limit for one image. Remove or shrink it.`,
+          'too-large',
+        );
         file.terminate();
         return;
       }
@@ -113,13 +129,19 @@ export async function readZipImages(
     try {
       unzip.push(chunk, offset + step >= zip.size);
     } catch (e) {
-      throw new DataError(`${zipName} could not be read as a zip (${e instanceof Error ? e.message : String(e)}). Re-create it and try again.`, 'bad-zip');
+      throw new DataError(
+        `${zipName} could not be read as a zip (${e instanceof Error ? e.message : String(e)}). Re-create it and try again.`,
+        'bad-zip',
+      );
     }
     onProgress?.(Math.min(1, (offset + step) / zip.size));
   }
   if (failure) throw failure;
   const { labels } = labelFromPaths(files.map((f) => f.path));
-  const entries = keepFiled(files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })), ignored);
+  const entries = keepFiled(
+    files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })),
+    ignored,
+  );
   if (!entries.length)
     throw new DataError(
       `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,

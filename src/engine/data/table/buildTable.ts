@@ -24,7 +24,10 @@ export function describeColumns(raw: RawTable, opts: TableOptions): ColumnSummar
           : kind === 'numeric' || kind === 'categorical'
             ? 'feature'
             : 'ignore';
-    return { ...summarizeColumn(col, raw.rows, kind), role: role === 'label' && col.name !== opts.label ? 'ignore' : role };
+    return {
+      ...summarizeColumn(col, raw.rows, kind),
+      role: role === 'label' && col.name !== opts.label ? 'ignore' : role,
+    };
   });
 }
 
@@ -42,26 +45,44 @@ function naturalOrder(values: string[]): string[] {
 function resolveTask(col: RawColumn, kind: string, requested: TableOptions['task']): Exclude<Task, 'none'> {
   if (requested !== 'auto') return requested;
   if (kind === 'categorical' || col.nonNumeric > 0) return 'classification';
-  return col.allIntegers && col.codes !== null && col.dict.length <= MAX_INTEGER_CLASSES ? 'classification' : 'regression';
+  return col.allIntegers && col.codes !== null && col.dict.length <= MAX_INTEGER_CLASSES
+    ? 'classification'
+    : 'regression';
 }
 
 export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   const columns = describeColumns(raw, opts);
   const byName = new Map(raw.columns.map((c) => [c.name, c]));
   if (opts.label && !byName.has(opts.label))
-    throw new DataError(`There is no column named "${opts.label}" in ${raw.fileName}. Pick the label from the list.`, 'bad-option');
+    throw new DataError(
+      `There is no column named "${opts.label}" in ${raw.fileName}. Pick the label from the list.`,
+      'bad-option',
+    );
   if (!(opts.valFraction >= 0 && opts.testFraction > 0 && opts.valFraction + opts.testFraction < 0.9))
-    throw new DataError('Validation and test shares must leave at least 10% of the rows for training (and test must be above 0).', 'bad-option');
+    throw new DataError(
+      'Validation and test shares must leave at least 10% of the rows for training (and test must be above 0).',
+      'bad-option',
+    );
 
   const featureCols = columns.filter((c) => c.role === 'feature');
   for (const c of featureCols) {
     const rawCol = byName.get(c.name)!;
     if ((c.kind === 'text' || c.kind === 'identifier') && !rawCol.codes && rawCol.nonNumeric > 0)
-      throw new DataError(`Column "${c.name}" has too many distinct values (over ${rawCol.dict.length}) to be used as a feature. Set its role to "ignore".`, 'bad-option');
-    if (c.kind === 'empty') throw new DataError(`Column "${c.name}" is empty and cannot be a feature. Set its role to "ignore".`, 'bad-option');
+      throw new DataError(
+        `Column "${c.name}" has too many distinct values (over ${rawCol.dict.length}) to be used as a feature. Set its role to "ignore".`,
+        'bad-option',
+      );
+    if (c.kind === 'empty')
+      throw new DataError(
+        `Column "${c.name}" is empty and cannot be a feature. Set its role to "ignore".`,
+        'bad-option',
+      );
   }
   if (!featureCols.length) {
-    const why = columns.filter((c) => c.role !== 'label').map((c) => `"${c.name}" (${c.kind})`).join(', ');
+    const why = columns
+      .filter((c) => c.role !== 'label')
+      .map((c) => `"${c.name}" (${c.kind})`)
+      .join(', ');
     throw new DataError(
       `${raw.fileName} has no usable feature column${why ? `: ${why}` : ''}. A feature must be numeric or have few distinct values; set a column's role to "feature" if it should be used.`,
       'no-features',
@@ -72,9 +93,15 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   const labelKind = opts.label ? columns.find((c) => c.name === opts.label)!.kind : 'empty';
   const task: Task = labelCol ? resolveTask(labelCol, labelKind, opts.task) : 'none';
   if (labelCol && task === 'regression' && labelCol.nonNumeric > 0)
-    throw new DataError(`The label "${labelCol.name}" has values that are not numbers, so it cannot be a regression target. Choose classification.`, 'bad-label');
+    throw new DataError(
+      `The label "${labelCol.name}" has values that are not numbers, so it cannot be a regression target. Choose classification.`,
+      'bad-label',
+    );
   if (labelCol && task === 'classification' && !labelCol.codes)
-    throw new DataError(`The label "${labelCol.name}" has over ${labelCol.dict.length} distinct values: too many classes. Choose regression, or another label.`, 'bad-label');
+    throw new DataError(
+      `The label "${labelCol.name}" has over ${labelCol.dict.length} distinct values: too many classes. Choose regression, or another label.`,
+      'bad-label',
+    );
 
   // Rows kept: a label is never imputed; with "drop", neither are features.
   const used = featureCols.map((c) => byName.get(c.name)!);
@@ -85,7 +112,10 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     keep.push(r);
   }
   if (!keep.length)
-    throw new DataError(`No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`, 'no-rows');
+    throw new DataError(
+      `No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`,
+      'no-rows',
+    );
 
   // Labels.
   let classNames: string[] = [];
@@ -108,8 +138,17 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   }
 
   const strata = yClass ?? new Int32Array(keep.length);
-  const split = stratifiedSplit(strata, yClass ? classNames.length : 1, { val: opts.valFraction, test: opts.testFraction }, opts.seed);
-  if (!split.train.length) throw new DataError('Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.', 'no-rows');
+  const split = stratifiedSplit(
+    strata,
+    yClass ? classNames.length : 1,
+    { val: opts.valFraction, test: opts.testFraction },
+    opts.seed,
+  );
+  if (!split.train.length)
+    throw new DataError(
+      'Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.',
+      'no-rows',
+    );
 
   // Feature specs from the training rows only.
   const trainRows = Array.from(split.train, (i) => keep[i]!);
@@ -130,9 +169,18 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     }
     const counts = new Array<number>(col.dict.length).fill(0);
     for (const r of trainRows) if (col.codes![r]! >= 0) counts[col.codes![r]!]!++;
-    const ranked = counts.map((count, code) => ({ code, count })).filter((c) => c.count > 0).sort((a, b) => b.count - a.count || col.dict[a.code]!.localeCompare(col.dict[b.code]!));
+    const ranked = counts
+      .map((count, code) => ({ code, count }))
+      .filter((c) => c.count > 0)
+      .sort((a, b) => b.count - a.count || col.dict[a.code]!.localeCompare(col.dict[b.code]!));
     const categories = ranked.slice(0, opts.maxCategories).map((c) => col.dict[c.code]!);
-    return { column: col.name, type: 'onehot', categories, other: col.dict.length > categories.length, impute: categories[0] ?? '' };
+    return {
+      column: col.name,
+      type: 'onehot',
+      categories,
+      other: col.dict.length > categories.length,
+      impute: categories[0] ?? '',
+    };
   });
 
   const width = specs.reduce((s, f) => s + featureWidth(f), 0);
@@ -169,7 +217,13 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     for (let i = 0; i < yValue.length; i++) yValue[i] = (yValue[i]! - mean) / std;
     label = { column: labelCol.name, type: 'numeric', mean, std };
   }
-  const preprocessing: Preprocessing = { kind: 'table', features: specs, label, missing: opts.missing, missingTokens: MISSING_TOKENS };
+  const preprocessing: Preprocessing = {
+    kind: 'table',
+    features: specs,
+    label,
+    missing: opts.missing,
+    missingTokens: MISSING_TOKENS,
+  };
   const name = raw.fileName.replace(/\.(csv|tsv|txt)$/i, '');
 
   return {

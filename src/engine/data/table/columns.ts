@@ -15,15 +15,23 @@ export function inferKind(col: RawColumn, rows: number): ColumnKind {
     // Whole numbers counting up row by row (1, 2, 3 …), or increasing under an id-like name, are
     // row ids, not measurements.
     const idName = /(^|[_\s-])(id|idx|index|key|row|no)$|^#$/i.test(col.name);
-    if (col.allIntegers && col.strictlyIncreasing && col.missingCount === 0 && rows > 20 && (col.consecutive || idName)) return 'identifier';
+    if (col.allIntegers && col.strictlyIncreasing && col.missingCount === 0 && rows > 20 && (col.consecutive || idName))
+      return 'identifier';
     return 'numeric';
   }
-  if (col.codes && col.dict.length <= Math.max(CATEGORY_LIMIT, rows * 0.05) && col.dict.length < present) return 'categorical';
+  if (col.codes && col.dict.length <= Math.max(CATEGORY_LIMIT, rows * 0.05) && col.dict.length < present)
+    return 'categorical';
   return col.codes && col.dict.length === present && present > 20 ? 'identifier' : 'text';
 }
 
 export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind): Omit<ColumnSummary, 'role'> {
-  const base = { name: col.name, kind, missing: col.missingCount, distinct: col.dict.length, manyDistinct: col.codes === null };
+  const base = {
+    name: col.name,
+    kind,
+    missing: col.missingCount,
+    distinct: col.dict.length,
+    manyDistinct: col.codes === null,
+  };
   if (kind === 'numeric' || (kind === 'identifier' && col.nonNumeric === 0)) {
     let min = Infinity;
     let max = -Infinity;
@@ -57,7 +65,9 @@ export function guessLabel(cols: { name: string; kind: ColumnKind }[]): string {
   // A column named like a label is taken even when constant: loading then says it has one class,
   // rather than silently loading the table unlabeled.
   const named = cols.filter((c) => c.kind === 'numeric' || c.kind === 'categorical' || c.kind === 'constant');
-  const byName = named.find((c) => /^(label|labels|class|classes|target|y|species|outcome|category|diagnosis)$/i.test(c.name));
+  const byName = named.find((c) =>
+    /^(label|labels|class|classes|target|y|species|outcome|category|diagnosis)$/i.test(c.name),
+  );
   if (byName) return byName.name;
   const last = cols[cols.length - 1];
   return last && last.kind === 'categorical' ? last.name : '';

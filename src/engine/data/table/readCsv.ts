@@ -133,7 +133,8 @@ class ColumnBuilder {
 
   finish(rows: number): RawColumn {
     // Views when the estimate was close (no copy of a large table), copies when it was far off.
-    const fit = <T extends Float32Array | Uint8Array | Int32Array>(a: T): T => (a.length <= rows * 1.25 ? (a.subarray(0, rows) as T) : (a.slice(0, rows) as T));
+    const fit = <T extends Float32Array | Uint8Array | Int32Array>(a: T): T =>
+      a.length <= rows * 1.25 ? (a.subarray(0, rows) as T) : (a.slice(0, rows) as T);
     return {
       name: this.name,
       values: fit(this.values),
@@ -163,19 +164,33 @@ export function normalizeHeader(header: string[]): string[] {
 
 /** Refuses content that is not text (a binary file named .csv) before parsing it. */
 export function assertLooksLikeText(sample: Uint8Array, fileName: string): void {
-  if (!sample.length) throw new DataError(`${fileName} is empty. Choose a CSV file with a header row and at least one data row.`, 'empty');
+  if (!sample.length)
+    throw new DataError(
+      `${fileName} is empty. Choose a CSV file with a header row and at least one data row.`,
+      'empty',
+    );
   let control = 0;
   for (const b of sample) {
-    if (b === 0) throw new DataError(`${fileName} is not a text table (it contains binary data). Export it as CSV (comma or tab separated) and try again.`, 'binary');
+    if (b === 0)
+      throw new DataError(
+        `${fileName} is not a text table (it contains binary data). Export it as CSV (comma or tab separated) and try again.`,
+        'binary',
+      );
     if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
   }
   if (control / sample.length > 0.05)
-    throw new DataError(`${fileName} does not look like a text table (too many control characters). Export it as CSV and try again.`, 'binary');
+    throw new DataError(
+      `${fileName} does not look like a text table (too many control characters). Export it as CSV and try again.`,
+      'binary',
+    );
 }
 
 export async function readCsv(input: File | string, fileName: string, opts: ReadOptions): Promise<RawTable> {
   const bytes = typeof input === 'string' ? input.length : input.size;
-  const sample = typeof input === 'string' ? new TextEncoder().encode(input.slice(0, 65536)) : new Uint8Array(await input.slice(0, 65536).arrayBuffer());
+  const sample =
+    typeof input === 'string'
+      ? new TextEncoder().encode(input.slice(0, 65536))
+      : new Uint8Array(await input.slice(0, 65536).arrayBuffer());
   assertLooksLikeText(sample, fileName);
 
   let header: string[] | null = null;
@@ -231,7 +246,11 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
     });
   });
 
-  if (!header) throw new DataError(`${fileName} is empty. Choose a CSV file with a header row and at least one data row.`, 'empty');
+  if (!header)
+    throw new DataError(
+      `${fileName} is empty. Choose a CSV file with a header row and at least one data row.`,
+      'empty',
+    );
   if (malformedCount && !opts.skipMalformed) {
     const list = malformed.slice(0, 8).join(', ');
     throw new DataError(
@@ -239,7 +258,11 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       'malformed-rows',
     );
   }
-  if (rows === 0) throw new DataError(`${fileName} has a header but no data rows. Add rows below the header and try again.`, 'no-rows');
+  if (rows === 0)
+    throw new DataError(
+      `${fileName} has a header but no data rows. Add rows below the header and try again.`,
+      'no-rows',
+    );
   return {
     fileName,
     bytes,

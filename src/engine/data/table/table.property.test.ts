@@ -47,7 +47,9 @@ describe('the table pipeline on generated tables', () => {
     await fc.assert(
       fc.asyncProperty(table, async ({ shape, header, rows, label, missing, task }) => {
         const nl = shape.crlf ? '\r\n' : '\n';
-        const text = (shape.bom ? '\uFEFF' : '') + [header, ...rows].map((r) => r.map((v) => quote(v, shape.delimiter)).join(shape.delimiter)).join(nl);
+        const text =
+          (shape.bom ? '\uFEFF' : '') +
+          [header, ...rows].map((r) => r.map((v) => quote(v, shape.delimiter)).join(shape.delimiter)).join(nl);
         try {
           const raw = await readCsv(text, 'gen.csv', { skipMalformed: true });
           const labelName = label === undefined ? undefined : label === shape.columns ? '' : raw.columns[label]?.name;

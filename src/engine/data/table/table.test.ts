@@ -49,7 +49,11 @@ describe('reading CSV and TSV', () => {
 
   it('reports ragged rows by number, or skips them when asked', async () => {
     const text = 'a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n';
-    await expectDataError(read(text), 'malformed-rows', /2 rows have a different number of fields than the header's 3 \(data rows 2, 4\)/);
+    await expectDataError(
+      read(text),
+      'malformed-rows',
+      /2 rows have a different number of fields than the header's 3 \(data rows 2, 4\)/,
+    );
     const raw = await read(text, true);
     expect(raw.rows).toBe(2);
     expect(raw.malformedCount).toBe(2);
@@ -103,7 +107,8 @@ describe('building a dataset from a table', () => {
     const incomes = Array.from(ds.split.train, (r) => ds.x[r * 5 + 4]!);
     const mean = incomes.reduce((a, b) => a + b, 0) / incomes.length;
     expect(mean).toBeCloseTo(0, 5);
-    const testMean = Array.from(ds.split.test, (r) => ds.x[r * 5 + 4]!).reduce((a, b) => a + b, 0) / ds.split.test.length;
+    const testMean =
+      Array.from(ds.split.test, (r) => ds.x[r * 5 + 4]!).reduce((a, b) => a + b, 0) / ds.split.test.length;
     expect(Math.abs(testMean)).toBeGreaterThan(1e-3); // not re-centred on its own statistics
   });
 
@@ -143,8 +148,14 @@ describe('building a dataset from a table', () => {
 
   it('refuses a label with one class and a table with no usable feature', async () => {
     await expectDataError(build('a,b\n1,x\n2,x\n3,x\n', { label: 'b' }), 'one-class', /only one class \(x\)/);
-    const ids = ['id,text,label', ...Array.from({ length: 30 }, (_, i) => `${i + 1},words ${i} here,${i % 2}`)].join('\n');
-    await expectDataError(build(ids, { label: 'label' }), 'no-features', /no usable feature column: "id" \(identifier\), "text" \(identifier\)/);
+    const ids = ['id,text,label', ...Array.from({ length: 30 }, (_, i) => `${i + 1},words ${i} here,${i % 2}`)].join(
+      '\n',
+    );
+    await expectDataError(
+      build(ids, { label: 'label' }),
+      'no-features',
+      /no usable feature column: "id" \(identifier\), "text" \(identifier\)/,
+    );
   });
 
   it('reads the built-in iris table through the same pipeline', async () => {
