@@ -127,11 +127,9 @@ test('full storage: training goes on, the alert says what the checkpoint needed 
   await fault(page, 'quota', 1);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  const alert = page
-    .getByRole('alert')
-    .filter({
-      hasText: /Browser storage is full: the checkpoint of epoch 2 needs about \d+(\.\d)? (KB|MB).*Training goes on/,
-    });
+  const alert = page.getByRole('alert').filter({
+    hasText: /Browser storage is full: the checkpoint of epoch 2 needs about \d+(\.\d)? (KB|MB).*Training goes on/,
+  });
   await expect(alert).toBeVisible();
   await expect(items(page)).toHaveCount(2); // epochs 1 and 3
   const prunable = (await items(page).evaluateAll(

@@ -262,11 +262,9 @@ test('bad input ends in a clear alert and the previous dataset still trains', as
     ),
   ].join('\n');
   await upload(page, 'ragged.csv', strToU8(ragged), 'text/csv');
-  const alert = page
-    .getByRole('alert')
-    .filter({
-      hasText: /ragged\.csv: 2 rows have a different number of fields than the header's 3 \(data rows 5, 10\)/,
-    });
+  const alert = page.getByRole('alert').filter({
+    hasText: /ragged\.csv: 2 rows have a different number of fields than the header's 3 \(data rows 5, 10\)/,
+  });
   await expect(alert).toBeVisible();
   await stillIris();
   await alert.getByRole('button', { name: 'Skip those rows and load' }).click();

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { buildTableDataset } from '../src/engine/data/table/buildTable';
 import { readCsv } from '../src/engine/data/table/readCsv';
-import { DEFAULT_TABLE_OPTIONS } from '../src/shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../src/shared/defaults';
 import { configure, openStudio, watchErrors } from './helpers';
 
 const publicFile = (name: string) => readFileSync(fileURLToPath(new URL(`../public/data/${name}`, import.meta.url)));

@@ -1,4 +1,5 @@
-import type { BackendName, ModelKind } from '../shared/types';
+import type { BackendName } from '../shared/types/backends';
+import type { ModelKind } from '../shared/types/training';
 
 export interface BenchCase {
   backend: BackendName;

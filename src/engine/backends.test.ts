@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { BackendName } from '../shared/types';
+import type { BackendName } from '../shared/types/backends';
 import { chooseBackend, isSoftwareAdapter, type BackendHost } from './backends';
 
 // In Node only the cpu backend exists; the host decides what the others do, as a browser would.

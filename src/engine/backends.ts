@@ -10,7 +10,7 @@ import {
   type BackendInfo,
   type BackendName,
   type BackendProbe,
-} from '../shared/types';
+} from '../shared/types/backends';
 
 /** What the host (worker, Node test, benchmark) provides to start backends. */
 export interface BackendHost {

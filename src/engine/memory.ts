@@ -1,7 +1,7 @@
 // The engine's memory as the diagnostics panel shows it, and a check that a model and batch fit
 // the backend before the first step (a clear message instead of a GPU error half-way).
 import * as tf from '@tensorflow/tfjs';
-import type { MemoryInfo } from '../shared/types';
+import type { MemoryInfo } from '../shared/types/backends';
 
 /**
  * tf.memory() without its side effect: when no backend is active yet (or one is starting), it

@@ -1,6 +1,7 @@
 // What each model kind is, in plain data: shared by the engine (which builds it) and the UI
 // (which describes it). No tfjs here.
-import { DEFAULT_CONFIG, type EncoderSpec, type HeadSpec, type ModelKind, type TrainConfig } from './types';
+import { DEFAULT_CONFIG } from './defaults';
+import type { EncoderSpec, HeadSpec, ModelKind, TrainConfig } from './types/training';
 
 /** The shape one sample takes at the model's input: flat for the MLP, an image for the CNN. */
 export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[] {

@@ -1,27 +1,19 @@
 // The worker protocol: one discriminated union each way. Requests carry an id; the worker answers
 // each with `ok` or `failed` naming that id, and streams run events tagged with the run id.
+import type { BackendInfo, MemoryInfo } from './types/backends';
+import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
+import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
 import type {
-  BackendInfo,
-  BuiltinDatasetName,
-  DatasetSummary,
-  CheckpointInfo,
   EpochLog,
   Evaluation,
   PretrainSnapshot,
-  Stage,
-  ImageOptions,
-  TableOptions,
   LayerInfo,
   ProgressSnapshot,
   RunState,
   RunSummary,
-  TrainConfig,
-  ModelCard,
-  InferenceInput,
-  Prediction,
-  MemoryInfo,
-  RunFault,
-} from './types';
+} from './types/results';
+import type { Stage, TrainConfig } from './types/training';
+import type { RunFault } from './types/faults';
 
 /**
  * The worker says it is alive every `periodMs` (also while training: the loop yields between

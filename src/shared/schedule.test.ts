@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describePhases, learningRateAt, scheduleFactor, schedulePlan } from './schedule';
-import { DEFAULT_CONFIG, type TrainConfig } from './types';
+import { DEFAULT_CONFIG } from './defaults';
+import type { TrainConfig } from './types/training';
 
 const cfg = (patch: Partial<TrainConfig>): TrainConfig => ({
   ...DEFAULT_CONFIG,

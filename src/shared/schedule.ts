@@ -1,6 +1,6 @@
 // The fine-tuning learning rate as a pure function of the step, shared by the engine (which sets
 // it on the optimizer) and the UI (which plots the whole plan and the current point).
-import type { FreezeSpec, TrainConfig } from './types';
+import type { FreezeSpec, TrainConfig } from './types/training';
 
 type ScheduleConfig = Pick<TrainConfig, 'learningRate' | 'epochs' | 'schedule' | 'freeze'>;
 

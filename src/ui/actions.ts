@@ -1,13 +1,7 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type {
-  BuiltinDatasetName,
-  ImageOptions,
-  InferenceInput,
-  ModelCard,
-  Prediction,
-  RunFault,
-  TableOptions,
-} from '../shared/types';
+import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types/datasets';
+import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
+import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
 import { HEARTBEAT } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';

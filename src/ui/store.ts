@@ -1,28 +1,21 @@
 // The UI's single store. The worker owns tensors and the run; this holds what the UI shows.
 import { create } from 'zustand';
 import type { WorkerEvent } from '../shared/protocol';
-import {
-  DEFAULT_CONFIG,
-  completeConfig,
-  DEFAULT_IMAGE_OPTIONS,
-  type BackendInfo,
-  type CheckpointInfo,
-  type EncoderSpec,
-  type ImageOptions,
-  type PretrainSnapshot,
-  type Stage,
-  type DatasetSummary,
-  type EpochLog,
-  type Evaluation,
-  type LayerInfo,
-  type RunSummary,
-  type ProgressSnapshot,
-  type RunState,
-  type TrainConfig,
-  type ModelCard,
-  type MemoryInfo,
-  type RunFault,
-} from '../shared/types';
+import { DEFAULT_CONFIG, completeConfig, DEFAULT_IMAGE_OPTIONS } from '../shared/defaults';
+import type { BackendInfo, MemoryInfo } from '../shared/types/backends';
+import type { CheckpointInfo, ModelCard } from '../shared/types/models';
+import type { EncoderSpec, Stage, TrainConfig } from '../shared/types/training';
+import type { ImageOptions, DatasetSummary } from '../shared/types/datasets';
+import type {
+  PretrainSnapshot,
+  EpochLog,
+  Evaluation,
+  LayerInfo,
+  RunSummary,
+  ProgressSnapshot,
+  RunState,
+} from '../shared/types/results';
+import type { RunFault } from '../shared/types/faults';
 
 export interface AlertAction {
   label: string;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendHost, DeviceFault, DeviceWatch } from '../engine/backends';
 import type { DeviceLimits } from '../engine/memory';
-import type { AdapterInfo, BackendName } from '../shared/types';
+import type { AdapterInfo, BackendName } from '../shared/types/backends';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';

@@ -2,7 +2,8 @@ import type { Dataset } from '../engine/data/dataset';
 import { parseImageAsset } from '../engine/data/imageAsset';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
-import { DEFAULT_TABLE_OPTIONS, type BuiltinDatasetName } from '../shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
+import type { BuiltinDatasetName } from '../shared/types/datasets';
 
 /** Built-in datasets are static files of the app's own origin (made by scripts/build-datasets.mjs). */
 function assetUrl(file: string): string {

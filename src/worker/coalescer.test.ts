@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressSnapshot } from '../shared/types';
+import type { ProgressSnapshot } from '../shared/types/results';
 import { ProgressCoalescer, type CoalescedProgress } from './coalescer';
 
 const snap = (step: number): ProgressSnapshot => ({

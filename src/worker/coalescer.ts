@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../shared/types';
+import type { ProgressSnapshot } from '../shared/types/results';
 
 export interface CoalescedProgress {
   progress: ProgressSnapshot;

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
 import { buildModel } from '../engine/models/build';
-import { DEFAULT_TABLE_OPTIONS } from '../shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import { listCheckpoints } from './data/checkpoints';
 import { ModelService, parseRow, type CurrentModel } from './models';
 

@@ -33,15 +33,10 @@ import { signatureOf } from '../engine/pretrain/encoders';
 import { LIMITS, MODEL_LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { Reply } from '../shared/protocol';
-import {
-  DEFAULT_CONFIG,
-  type CheckpointInfo,
-  type InferenceInput,
-  type ModelCard,
-  type Prediction,
-  type Stage,
-  type Task,
-} from '../shared/types';
+import { DEFAULT_CONFIG } from '../shared/defaults';
+import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
+import type { Stage } from '../shared/types/training';
+import type { Task } from '../shared/types/datasets';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
 import { decodeImages } from './data/decodeImages';
 

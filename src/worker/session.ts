@@ -9,14 +9,11 @@ import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
 import type { Command, WorkerEvent } from '../shared/protocol';
-import {
-  completeConfig,
-  type BuiltinDatasetName,
-  type EpochLog,
-  type Evaluation,
-  type RunFault,
-  type TrainConfig,
-} from '../shared/types';
+import { completeConfig } from '../shared/defaults';
+import type { BuiltinDatasetName } from '../shared/types/datasets';
+import type { EpochLog, Evaluation } from '../shared/types/results';
+import type { RunFault } from '../shared/types/faults';
+import type { TrainConfig } from '../shared/types/training';
 import { restoreModel } from '../engine/checkpoint/serialize';
 import { inputSignature } from '../engine/pretrain/encoders';
 import { evaluateTest } from '../engine/train/loop';

@@ -14,13 +14,11 @@ import { defaultReadEvery, measureAutoencoder, measureThroughput } from '../engi
 import type { Preprocessing } from '../shared/preprocessing';
 import { learningRateAt } from '../shared/schedule';
 import { TooBigError, checkFits, isOutOfMemory, readMemory } from '../engine/memory';
-import {
-  completeConfig,
-  type BackendName,
-  type CheckpointInfo,
-  type RunFault,
-  type TrainConfig,
-} from '../shared/types';
+import { completeConfig } from '../shared/defaults';
+import type { BackendName } from '../shared/types/backends';
+import type { CheckpointInfo } from '../shared/types/models';
+import type { RunFault } from '../shared/types/faults';
+import type { TrainConfig } from '../shared/types/training';
 import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';

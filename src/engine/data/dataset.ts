@@ -1,5 +1,5 @@
 import type { Preprocessing } from '../../shared/preprocessing';
-import type { DatasetPreview, DatasetSummary, ImageOptions, TableSummary, Task } from '../../shared/types';
+import type { DatasetPreview, DatasetSummary, ImageOptions, TableSummary, Task } from '../../shared/types/datasets';
 
 /**
  * A labelled dataset in typed arrays: one row per sample, `features` values per row.

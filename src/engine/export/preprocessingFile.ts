@@ -4,7 +4,7 @@
 // No tfjs here: this runs in the worker, in Node, anywhere.
 import type { FeatureSpec, LabelSpec, Preprocessing } from '../../shared/preprocessing';
 import { featureWidth, inputNames } from '../../shared/preprocessing';
-import type { Task } from '../../shared/types';
+import type { Task } from '../../shared/types/datasets';
 import { ModelFileError, parseJsonSafely } from './safeJson';
 import { cleanCell, isMissingCell } from '../data/table/readCsv';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CONFIG, type HeadSpec, type ModelKind } from '../../shared/types';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
+import type { HeadSpec, ModelKind } from '../../shared/types/training';
 import { modelInputShape } from '../../shared/modelSpec';
 
 /** Kernels a model needs for training that not every backend has (wasm lacks conv gradients). */

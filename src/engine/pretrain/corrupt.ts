@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { NoiseSpec } from '../../shared/types';
+import type { NoiseSpec } from '../../shared/types/training';
 
 /** The denoising autoencoder's input corruption. Masking zeroes a `level` fraction of the values. */
 export function corrupt(x: tf.Tensor, noise: NoiseSpec): tf.Tensor {

@@ -2,7 +2,8 @@
 // copied in, then Dropout and a new head), or a fine-tuned model (all of it, to keep training).
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../../shared/preprocessing';
-import { DEFAULT_CONFIG, type EncoderSpec, type HeadSpec } from '../../shared/types';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
+import type { EncoderSpec, HeadSpec } from '../../shared/types/training';
 import { addHead } from '../models/build';
 import type { SavedModel } from '../checkpoint/serialize';
 import type { Dataset } from '../data/dataset';

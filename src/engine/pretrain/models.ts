@@ -2,7 +2,7 @@
 // GAN's generator and discriminator head. Kept as separate models and chained with apply(), so
 // the encoder's weights can be saved alone and each network's variables updated alone.
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderSpec } from '../../shared/types';
+import type { EncoderSpec } from '../../shared/types/training';
 
 const init = (seed: number, k: number) => tf.initializers.glorotUniform({ seed: seed * 131 + k });
 

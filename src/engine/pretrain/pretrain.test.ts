@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../test/fixtures';
-import { DEFAULT_TABLE_OPTIONS, type PretrainObjective } from '../../shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
+import type { PretrainObjective } from '../../shared/types/training';
 import { buildTableDataset } from '../data/table/buildTable';
 import { readCsv } from '../data/table/readCsv';
 import { RunControl } from '../train/control';

@@ -3,7 +3,8 @@
 // row except the test split is used, labelled or not; labels are ignored. The encoder is the
 // product: it is returned to the caller, every other network is disposed here.
 import * as tf from '@tensorflow/tfjs';
-import type { EpochLog, NoiseSpec, PretrainObjective, PretrainSnapshot, EncoderSpec } from '../../shared/types';
+import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
+import type { NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { RunControl } from '../train/control';

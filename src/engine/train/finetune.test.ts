@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { learningRateAt } from '../../shared/schedule';
-import { DEFAULT_CONFIG, type EpochLog } from '../../shared/types';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
+import type { EpochLog } from '../../shared/types/results';
 import type { Dataset } from '../data/dataset';
 import { loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';

@@ -2,7 +2,8 @@
 // turns the encoder's layers off for the head-only epochs, then on again (all, or the last K).
 import type * as tf from '@tensorflow/tfjs';
 import { headOnly } from '../../shared/schedule';
-import type { FreezeSpec, LayerInfo } from '../../shared/types';
+import type { FreezeSpec } from '../../shared/types/training';
+import type { LayerInfo } from '../../shared/types/results';
 
 export const HEAD_PREFIX = 'head_';
 

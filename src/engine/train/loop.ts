@@ -7,14 +7,9 @@ import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import { headOnly, learningRateAt } from '../../shared/schedule';
-import {
-  DEFAULT_CONFIG,
-  type EpochLog,
-  type Evaluation,
-  type LayerInfo,
-  type TrainConfig,
-  type WrongExample,
-} from '../../shared/types';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
+import type { EpochLog, Evaluation, LayerInfo, WrongExample } from '../../shared/types/results';
+import type { TrainConfig } from '../../shared/types/training';
 import { applyFreeze } from './freeze';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import { RunControl } from './control';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { EncoderSpec } from '../../shared/types';
+import type { EncoderSpec } from '../../shared/types/training';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { buildDecoder, buildEncoder, encoderInputShape } from '../pretrain/models';

@@ -1,6 +1,6 @@
 // The fine-tuning optimizers and a way to change their rate between steps (schedules).
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerSpec } from '../../shared/types';
+import type { OptimizerSpec } from '../../shared/types/training';
 
 export function createOptimizer(spec: OptimizerSpec, learningRate: number): tf.Optimizer {
   switch (spec.kind) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CheckpointInfo } from '../../shared/types';
+import type { CheckpointInfo } from '../../shared/types/models';
 import { deleteCheckpoint, downloadModel, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
 import { fmtBytes, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';

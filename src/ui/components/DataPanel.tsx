@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { BuiltinDatasetName, DatasetPreview } from '../../shared/types';
+import type { BuiltinDatasetName, DatasetPreview } from '../../shared/types/datasets';
 import { LIMITS_TEXT } from '../../shared/limits';
 import { loadBuiltin, loadFiles } from '../actions';
 import { fmtBytes } from '../format';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { describePhases } from '../../shared/schedule';
-import type { LabelBudget, OptimizerKind, ScheduleSpec, TrainConfig } from '../../shared/types';
+import type { LabelBudget, OptimizerKind, ScheduleSpec, TrainConfig } from '../../shared/types/training';
 import { useStudio } from '../store';
 import { NumberField } from './NumberField';
 

@@ -1,4 +1,4 @@
-import type { ImageOptions } from '../../shared/types';
+import type { ImageOptions } from '../../shared/types/datasets';
 import { configureImages } from '../actions';
 import { useStudio } from '../store';
 

@@ -34,12 +34,10 @@ export function LossChart() {
   // Further series (the GAN's generator loss), smoothed only.
   const extra = useMemo(
     () =>
-      all
-        .slice(1)
-        .map((values, k) => ({
-          name: names[k + 1] ?? `series ${k + 2}`,
-          points: lossSeries(steps, values, SMOOTHING).smoothed,
-        })),
+      all.slice(1).map((values, k) => ({
+        name: names[k + 1] ?? `series ${k + 2}`,
+        points: lossSeries(steps, values, SMOOTHING).smoothed,
+      })),
     [all, names, steps, drawnVersion],
   ); // eslint-disable-line react-hooks/exhaustive-deps
   const val = useMemo(

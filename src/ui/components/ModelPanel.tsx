@@ -1,5 +1,5 @@
 import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
-import type { ModelKind } from '../../shared/types';
+import type { ModelKind } from '../../shared/types/training';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
 

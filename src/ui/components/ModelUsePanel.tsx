@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MODEL_LIMITS_TEXT } from '../../shared/limits';
-import type { CheckpointInfo, ModelCard, Prediction } from '../../shared/types';
+import type { CheckpointInfo, ModelCard, Prediction } from '../../shared/types/models';
 import { describeModel, downloadModel, importModel, predict } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';

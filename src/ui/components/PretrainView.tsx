@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { PretrainSnapshot } from '../../shared/types';
+import type { PretrainSnapshot } from '../../shared/types/results';
 import { fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { ImageThumb } from './ImageThumb';

@@ -9,7 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { Evaluation } from '../../shared/types';
+import type { Evaluation } from '../../shared/types/results';
 import { evaluateOnDemand } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';

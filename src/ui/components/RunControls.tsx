@@ -1,7 +1,7 @@
 import { controlRun, startRun } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber } from '../format';
 import { useStudio } from '../store';
-import type { RunState } from '../../shared/types';
+import type { RunState } from '../../shared/types/results';
 
 /** The contract's data-state: "starting" is part of running for outside observers. */
 function contractState(state: RunState): string {

@@ -1,7 +1,9 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { schedulePlan } from '../../shared/schedule';
-import type { DatasetSummary, LayerInfo, TrainConfig } from '../../shared/types';
+import type { DatasetSummary } from '../../shared/types/datasets';
+import type { LayerInfo } from '../../shared/types/results';
+import type { TrainConfig } from '../../shared/types/training';
 import { attrNumber, fmtNumber } from '../format';
 import { useThrottled } from '../hooks/useThrottled';
 import { useStudio } from '../store';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { BackendChoice, EncoderSpec, PretrainObjective, Stage } from '../../shared/types';
+import type { BackendChoice } from '../../shared/types/backends';
+import type { EncoderSpec, PretrainObjective, Stage } from '../../shared/types/training';
 import { useStudio } from '../store';
 import { FinetuneSettings, learningRateHint } from './FinetuneSettings';
 import { NumberField } from './NumberField';

@@ -1,4 +1,4 @@
-import type { ColumnRole, ColumnSummary, TableOptions, TableSummary, Task } from '../../shared/types';
+import type { ColumnRole, ColumnSummary, TableOptions, TableSummary, Task } from '../../shared/types/datasets';
 import { configureTable } from '../actions';
 import { fmtNumber } from '../format';
 import { NumberField } from './NumberField';

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureModel } from '../../engine/checkpoint/serialize';
 import { buildModel } from '../../engine/models/build';
-import { DEFAULT_CONFIG, type CheckpointInfo } from '../../shared/types';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
+import type { CheckpointInfo } from '../../shared/types/models';
 import {
   applyRetention,
   deleteCheckpoint,

@@ -2,7 +2,8 @@
 // data, then read back and verified before it is reported: a write that is interrupted (tab
 // closed, quota hit, a forced fault) leaves no partial entry and the earlier checkpoints intact.
 import { CheckpointError, verify } from '../../engine/checkpoint/serialize';
-import { completeConfig, type CheckpointInfo } from '../../shared/types';
+import { completeConfig } from '../../shared/defaults';
+import type { CheckpointInfo } from '../../shared/types/models';
 import { openStudioDB, type CheckpointData, type RunRecord } from './db';
 
 /**

@@ -5,13 +5,8 @@ import { buildImageDataset } from '../../engine/data/images/build';
 import { readZipImages, type ImageEntry } from '../../engine/data/images/files';
 import { buildTableDataset, withDefaultLabel } from '../../engine/data/table/buildTable';
 import { readCsv, type RawTable } from '../../engine/data/table/readCsv';
-import {
-  DEFAULT_IMAGE_OPTIONS,
-  DEFAULT_TABLE_OPTIONS,
-  type BuiltinDatasetName,
-  type ImageOptions,
-  type TableOptions,
-} from '../../shared/types';
+import { DEFAULT_IMAGE_OPTIONS, DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
+import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../shared/types/datasets';
 import { decodeImages } from './decodeImages';
 import { loadCurrentDataset, saveCurrentDataset, type SavedSource } from './persist';
 import { classifyUpload } from './upload';

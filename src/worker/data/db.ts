@@ -3,7 +3,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModel } from '../../engine/checkpoint/serialize';
 import type { Preprocessing } from '../../shared/preprocessing';
-import type { CheckpointInfo, EpochLog, RunSummary } from '../../shared/types';
+import type { CheckpointInfo } from '../../shared/types/models';
+import type { EpochLog, RunSummary } from '../../shared/types/results';
 import type { SavedDataset } from './persist';
 
 export interface CheckpointData {

@@ -3,7 +3,7 @@
 import type { DecodedImages } from '../../engine/data/images/build';
 import type { ImageEntry } from '../../engine/data/images/files';
 import { LIMITS } from '../../engine/data/errors';
-import type { ImageOptions } from '../../shared/types';
+import type { ImageOptions } from '../../shared/types/datasets';
 
 const MIME: Record<string, string> = {
   png: 'image/png',

@@ -2,7 +2,7 @@
 // (so the user can still change the label or image size) are kept in IndexedDB.
 import type { Dataset } from '../../engine/data/dataset';
 import { openStudioDB } from './db';
-import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../shared/types';
+import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../shared/types/datasets';
 
 export type SavedSource =
   | { kind: 'builtin'; name: BuiltinDatasetName }

@@ -1,6 +1,6 @@
 // An image dataset from decoded pixels: classes from folder names (sorted), a seeded stratified
 // split, a preview with a few samples per class.
-import type { ImageOptions } from '../../../shared/types';
+import type { ImageOptions } from '../../../shared/types/datasets';
 import type { Dataset } from '../dataset';
 import { DataError } from '../errors';
 import { stratifiedSplit } from '../split';

@@ -3,7 +3,7 @@
 // (stratified for classification), and the preprocessing recorded as data.
 import type { FeatureSpec, LabelSpec, Preprocessing } from '../../../shared/preprocessing';
 import { featureWidth, inputNames } from '../../../shared/preprocessing';
-import type { ColumnRole, ColumnSummary, TableOptions, Task } from '../../../shared/types';
+import type { ColumnRole, ColumnSummary, TableOptions, Task } from '../../../shared/types/datasets';
 import type { Dataset } from '../dataset';
 import { DataError } from '../errors';
 import { stratifiedSplit } from '../split';

@@ -1,6 +1,6 @@
 // What each column of a table is (numeric, categorical, text, identifier, constant, empty) and
 // its summary for the preview: missing count, range and histogram, or its top values.
-import type { ColumnKind, ColumnSummary } from '../../../shared/types';
+import type { ColumnKind, ColumnSummary } from '../../../shared/types/datasets';
 import type { RawColumn } from './readCsv';
 
 /** Up to this many distinct values (or this share of the rows) a text column is categorical. */

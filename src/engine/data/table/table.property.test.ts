@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TABLE_OPTIONS } from '../../../shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
 import { DataError } from '../errors';
 import { buildTableDataset, withDefaultLabel } from './buildTable';
 import { readCsv } from './readCsv';

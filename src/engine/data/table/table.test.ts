@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPublic } from '../../../test/fixtures';
-import { DEFAULT_TABLE_OPTIONS, type TableOptions } from '../../../shared/types';
+import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import type { TableOptions } from '../../../shared/types/datasets';
 import { classCounts } from '../dataset';
 import { DataError } from '../errors';
 import { buildTableDataset, withDefaultLabel } from './buildTable';

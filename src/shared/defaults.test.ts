@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, completeConfig, type TrainConfig } from './types';
+import { DEFAULT_CONFIG, completeConfig } from './defaults';
+import type { TrainConfig } from './types/training';
 
 describe('stored configs of older versions', () => {
   it('keep their label budget: labelsPerClass > 0 meant N per class, 0 meant all', () => {

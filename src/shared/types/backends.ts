@@ -1,0 +1,43 @@
+// Where training runs: the backends, the adapter, and the worker memory they report.
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+
+export type BackendName = (typeof BACKENDS)[number];
+
+export type BackendChoice = 'auto' | BackendName;
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+/** One backend's outcome while choosing where to train. */
+export interface BackendProbe {
+  backend: BackendName;
+  /** Samples per second measured on a few real steps (auto only). */
+  samplesPerSec?: number;
+  /** Why this backend could not be used, when it could not. */
+  error?: string;
+}
+
+export interface BackendInfo {
+  requested: BackendChoice;
+  active: BackendName;
+  /** Human sentence: why `active` runs (fallback reason, software adapter, auto's measurement). */
+  reason: string;
+  /** Set when something the user should know went wrong (a fallback happened). */
+  fellBack: boolean;
+  adapter?: AdapterInfo;
+  probes: BackendProbe[];
+}
+
+/** Memory of the worker's tfjs engine: tensors alive, their bytes, and the GPU's share (webgpu/webgl). */
+export interface MemoryInfo {
+  tensors: number;
+  bytes: number;
+  /** Bytes held on the GPU (webgpu, webgl); absent on wasm/cpu. */
+  gpuBytes?: number;
+  backend: string;
+}

@@ -1,0 +1,125 @@
+// What a run reports while and after it trains: progress, epochs, snapshots, evaluations, the run list.
+import type { Stage, TrainConfig } from './training';
+
+export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+
+/** What pretraining shows after each epoch. */
+export interface PretrainSnapshot {
+  epoch: number;
+  /** Images: inputs beside reconstructions, or GAN samples from a fixed noise vector. */
+  images?: {
+    kind: 'reconstruction' | 'samples';
+    height: number;
+    width: number;
+    channels: number;
+    inputs: Uint8Array[];
+    outputs: Uint8Array[];
+  };
+  /** Tables: mean squared reconstruction error per original column (standardized units). */
+  columnErrors?: { column: string; mse: number }[];
+  /** The encoder's outputs of a sample of rows, projected to 2-D by PCA. */
+  embedding?: { x: number[]; y: number[]; labels: number[] | null; classNames: string[]; explained: number[] };
+}
+
+export interface EpochLog {
+  epoch: number;
+  /** Global step at the end of this epoch, to place it on the batch axis. */
+  step: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+  /** Fine-tuning: the learning rate at the epoch's last step. */
+  learningRate?: number;
+}
+
+/** One layer of the network being trained, for the layer list (which ones train right now). */
+export interface LayerInfo {
+  name: string;
+  className: string;
+  params: number;
+  trainable: boolean;
+  part: 'encoder' | 'head';
+}
+
+/** A most confidently wrong test example. */
+export interface WrongExample {
+  row: number;
+  actual: string;
+  predicted: string;
+  confidence: number;
+  image?: { height: number; width: number; channels: number; pixels: Uint8Array };
+  values?: { column: string; value: string }[];
+}
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export type Evaluation =
+  | {
+      task: 'classification';
+      split: 'test';
+      samples: number;
+      loss: number;
+      accuracy: number;
+      macroF1: number;
+      weightedF1: number;
+      perClass: ClassMetrics[];
+      /** confusion[actual][predicted] */
+      confusion: number[][];
+      classNames: string[];
+      wrong: WrongExample[];
+      /** What was evaluated when not the run just finished (a checkpoint, on demand). */
+      title?: string;
+    }
+  | {
+      task: 'regression';
+      split: 'test';
+      samples: number;
+      loss: number;
+      /** In the label's own units (standardization undone). */
+      mse: number;
+      mae: number;
+      r2: number;
+      /** Up to 500 test rows, label units, for the predicted-versus-actual plot. */
+      scatter: { actual: number[]; predicted: number[] };
+      title?: string;
+    };
+
+/** A run as the run list and the compare view show it (kept in IndexedDB). */
+export interface RunSummary {
+  runKey: string;
+  title: string;
+  stage: Stage;
+  status: 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
+  config: TrainConfig;
+  datasetName: string;
+  /** Where fine-tuning started: "scratch", or the checkpoint's description. */
+  from: string;
+  /** Training rows used (after the label budget). */
+  trainRows: number;
+  epochs: EpochLog[];
+  /** Metrics on the test split, without the example lists. */
+  metrics: { accuracy?: number; macroF1?: number; weightedF1?: number; r2?: number; mse?: number; mae?: number } | null;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface ProgressSnapshot {
+  epoch: number; // 1-based epoch in progress
+  batch: number; // batches done in this epoch
+  step: number; // batches done in the run
+  stepsPerEpoch: number;
+  totalEpochs: number;
+  samplesPerSec: number;
+  etaSeconds: number;
+  /** tf.memory() in the worker: tensors alive and their bytes. */
+  tensors: number;
+  bytes: number;
+  /** Fine-tuning: the learning rate of the last step. */
+  learningRate?: number;
+}

@@ -1,0 +1,103 @@
+// The settings of a training run (pretraining and fine-tuning).
+import type { BackendChoice } from './backends';
+
+export type ModelKind = 'mlp' | 'cnn';
+
+export type Stage = 'pretrain' | 'finetune';
+
+export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan';
+
+/**
+ * The encoder that pretraining learns and fine-tuning starts from. Dense: units per layer (the
+ * last is the bottleneck). Conv: filters per Conv2D + MaxPool block (images only).
+ */
+export interface EncoderSpec {
+  kind: 'dense' | 'conv';
+  widths: number[];
+}
+
+export interface NoiseSpec {
+  /** mask: zero a fraction of the inputs; gaussian: add noise of this standard deviation. */
+  kind: 'mask' | 'gaussian';
+  level: number;
+}
+
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
+
+/** Fine-tuning's optimizer. Pretraining always uses Adam (beta1 0.5 for GANs). */
+export interface OptimizerSpec {
+  kind: OptimizerKind;
+  /** SGD with momentum. */
+  momentum: number;
+  /** Adam. */
+  beta1: number;
+  beta2: number;
+}
+
+/** Learning rate over the run: constant, step decay or cosine, after an optional linear warm-up. */
+export interface ScheduleSpec {
+  kind: 'constant' | 'step' | 'cosine';
+  /** Epochs of linear warm-up from 0 to the rate (may be fractional; 0: none). */
+  warmupEpochs: number;
+  /** Step decay: multiply by `stepFactor` every `stepEvery` epochs. */
+  stepEvery: number;
+  stepFactor: number;
+  /** Cosine: the rate falls to this fraction of itself at the last step. */
+  minFactor: number;
+}
+
+/**
+ * Freezing: the encoder's layers do not train for the first `headEpochs` epochs (0: no freezing);
+ * then all of them (or the last `lastK` with weights) train at the rate times `lrFactor`.
+ */
+export interface FreezeSpec {
+  headEpochs: number;
+  unfreeze: 'all' | 'last';
+  lastK: number;
+  lrFactor: number;
+}
+
+/** The task head: hidden Dense(relu) layers, dropout before the output, then the output layer. */
+export interface HeadSpec {
+  hidden: number[];
+  dropout: number;
+}
+
+export interface EarlyStoppingSpec {
+  enabled: boolean;
+  /** Epochs without a lower validation loss before stopping; the best weights are restored. */
+  patience: number;
+}
+
+export type LabelBudget = 'all' | 'fraction' | 'perClass';
+
+export interface TrainConfig {
+  stage: Stage;
+  model: ModelKind;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  backend: BackendChoice;
+  seed: number;
+  /** Fine-tuning: which labels train: all, a fraction of each class, or N per class. */
+  labelBudget: LabelBudget;
+  labelFraction: number;
+  /** Training rows per class when `labelBudget` is perClass. */
+  labelsPerClass: number;
+  optimizer: OptimizerSpec;
+  schedule: ScheduleSpec;
+  freeze: FreezeSpec;
+  head: HeadSpec;
+  earlyStopping: EarlyStoppingSpec;
+  /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
+  initFrom: string;
+  objective: PretrainObjective;
+  encoder: EncoderSpec;
+  noise: NoiseSpec;
+  /** GAN: size of the generator's random input. */
+  latentSize: number;
+  /** Save a checkpoint every this many epochs (and at the end). */
+  checkpointEvery: number;
+  /** Keep this many of a run's latest checkpoints (plus its best and its final one). */
+  keepLast: number;
+}
