@@ -10,7 +10,7 @@ import type { EpochLog, Evaluation, RunSummary } from '../shared/types/results';
 import type { Stage, TrainConfig } from '../shared/types/training';
 import { StorageFullError, applyRetention, getRun, listCheckpoints, putRun, saveCheckpoint } from './data/checkpoints';
 import type { RunRecord } from './data/db';
-import type { Post } from './session';
+import type { Post } from './post';
 
 export interface RunHistory {
   series: string[];

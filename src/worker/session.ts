@@ -3,12 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendHost } from '../engine/backends';
 import type { Dataset } from '../engine/data/dataset';
-import { summarize } from '../engine/data/dataset';
 import { DataError } from '../engine/data/errors';
 import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
 import { RunControl } from '../engine/train/control';
-import type { Command, WorkerEvent } from '../shared/protocol';
+import type { Command } from '../shared/protocol';
 import { completeConfig } from '../shared/defaults';
 import type { BuiltinDatasetName } from '../shared/types/datasets';
 import type { EpochLog, Evaluation } from '../shared/types/results';
@@ -32,8 +31,7 @@ import {
 } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { checkpointMismatch, executeRun, type RunRequest } from './training';
-
-export type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
+import type { Post } from './post';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -62,24 +60,13 @@ export class StudioSession {
   /** The last run that ended on a fault (device lost, out of memory): recoverRun goes on from it. */
   private lastFault: { config: TrainConfig; fault: RunFault } | null = null;
   private runCounter = 0;
-  private loading: string | null = null;
-  private lastProgress = { phase: '', fraction: -1 };
 
   constructor(
     private readonly post: Post,
     private readonly host: BackendHost,
     loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
   ) {
-    this.data = new DatasetManager({
-      loadBuiltin,
-      warn: (message) => post({ type: 'warning', message }),
-      progress: (phase, fraction) => {
-        // At most one message per percent.
-        if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
-        this.lastProgress = { phase, fraction };
-        post({ type: 'datasetProgress', phase, fraction });
-      },
-    });
+    this.data = new DatasetManager(post, loadBuiltin);
   }
 
   async handle(cmd: Command): Promise<void> {
@@ -235,20 +222,9 @@ export class StudioSession {
     return this.run.control;
   }
 
-  /** The previous dataset stays until the new one has loaded, so a failure loses nothing. */
   private async changeDataset(name: string, load: () => Promise<Dataset>): Promise<void> {
     if (this.run) throw new Error('Stop the current run before changing the dataset.');
-    if (this.loading) throw new Error(`${this.loading} is still loading; wait for it to finish, then try again.`);
-    this.loading = name;
-    this.lastProgress = { phase: '', fraction: -1 };
-    this.post({ type: 'datasetLoading', name });
-    try {
-      const ds = await load();
-      this.post({ type: 'datasetLoaded', summary: summarize(ds) });
-    } finally {
-      this.loading = null;
-      this.post({ type: 'datasetLoading', name: '' });
-    }
+    await this.data.change(name, load);
   }
 
   /** Resolves once the current dataset is in IndexedDB (tests and benchmarks wait on it). */
@@ -260,7 +236,7 @@ export class StudioSession {
     const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.run) throw new Error('A run is already in progress: stop it first.');
-    if (this.loading) throw new Error(`${this.loading} is still loading; start when it is ready.`);
+    if (this.data.loading) throw new Error(`${this.data.loading} is still loading; start when it is ready.`);
     validateConfig(
       resume
         ? { ...completeConfig(resume.info.config), backend: config.backend, ...(learningRate ? { learningRate } : {}) }

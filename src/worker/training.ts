@@ -23,7 +23,7 @@ import { RunCheckpointer, type RunHistory } from './checkpointing';
 import { ProgressCoalescer } from './coalescer';
 import type { CheckpointData } from './data/db';
 import { deleteCheckpoint, listCheckpoints, loadCheckpoint } from './data/checkpoints';
-import type { Post } from './session';
+import type { Post } from './post';
 
 export interface RunRequest {
   runId: number;

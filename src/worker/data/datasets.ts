@@ -1,6 +1,7 @@
 // The worker's current dataset and where it came from. A new dataset replaces the current one
 // only once it has fully loaded, so a bad file never loses what was there.
-import type { Dataset } from '../../engine/data/dataset';
+import { summarize, type Dataset } from '../../engine/data/dataset';
+import type { Post } from '../post';
 import { buildImageDataset } from '../../engine/data/images/build';
 import { readZipImages, type ImageEntry } from '../../engine/data/images/files';
 import { buildTableDataset, withDefaultLabel } from '../../engine/data/table/buildTable';
@@ -25,17 +26,51 @@ type Source =
       options: ImageOptions;
     };
 
-export interface DatasetHost {
+interface DatasetHost {
   progress(phase: string, fraction: number): void;
   warn(message: string): void;
   loadBuiltin(name: BuiltinDatasetName): Promise<Dataset>;
 }
 
+/** The worker's dataset holder: the current dataset, the load in progress, and their events. */
 export class DatasetManager {
   dataset: Dataset | null = null;
+  /** What is loading now (shown to the user), or null. */
+  loading: string | null = null;
   private source: Source | null = null;
+  private readonly host: DatasetHost;
+  private lastProgress = { phase: '', fraction: -1 };
 
-  constructor(private readonly host: DatasetHost) {}
+  constructor(
+    private readonly post: Post,
+    loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
+  ) {
+    this.host = {
+      loadBuiltin,
+      warn: (message) => post({ type: 'warning', message }),
+      progress: (phase, fraction) => {
+        // At most one message per percent.
+        if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
+        this.lastProgress = { phase, fraction };
+        post({ type: 'datasetProgress', phase, fraction });
+      },
+    };
+  }
+
+  /** The previous dataset stays until the new one has loaded, so a failure loses nothing. */
+  async change(name: string, load: () => Promise<Dataset>): Promise<void> {
+    if (this.loading) throw new Error(`${this.loading} is still loading; wait for it to finish, then try again.`);
+    this.loading = name;
+    this.lastProgress = { phase: '', fraction: -1 };
+    this.post({ type: 'datasetLoading', name });
+    try {
+      const ds = await load();
+      this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+    } finally {
+      this.loading = null;
+      this.post({ type: 'datasetLoading', name: '' });
+    }
+  }
 
   /** The dataset of the last visit, or `fallback` when there is none (or it cannot be read). */
   async restore(fallback: BuiltinDatasetName): Promise<Dataset> {
