@@ -9,7 +9,7 @@ import { parseImageAsset } from '../engine/data/imageAsset';
 import { range } from '../engine/data/random';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { RunControl } from '../engine/train/control';
-import { trainClassifier } from '../engine/train/loop';
+import { trainSupervised } from '../engine/train/loop';
 import { defaultReadEvery, measureThroughput } from '../engine/train/measure';
 import { workerBackendHost } from '../worker/backendHost';
 import type { BenchCase, BenchReply, BenchRequest, BenchRow } from './protocol';
@@ -26,7 +26,7 @@ function subset(ds: Dataset, n: number): Dataset {
 // one-time set-up that both pay (fit's data is uploaded before it starts; the studio uploads its
 // training set at the start of a run).
 async function timeLoop(model: tf.LayersModel, ds: Dataset, c: BenchCase, backend: string): Promise<number> {
-  const gen = trainClassifier(
+  const gen = trainSupervised(
     model,
     ds,
     { epochs: 2, batchSize: c.batchSize, learningRate: 1e-3, seed: 1, readEvery: defaultReadEvery(backend) },

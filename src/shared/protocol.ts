@@ -1,5 +1,6 @@
 // The worker protocol: one discriminated union each way. Requests carry an id; the worker answers
-// each with `ok` or `failed` naming that id, and streams run events tagged with the run id.
+// each with `ok` (with the command's reply, see ReplyOf) or `failed` naming that id, and streams
+// run events tagged with the run id.
 import type { BackendInfo, MemoryInfo } from './types/backends';
 import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
 import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
@@ -74,16 +75,35 @@ export type Command =
 /** Commands without their id, as the UI writes them. */
 export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C, 'id'> : never) : never;
 
-/** Data a request answers with (sent just before its `ok`). */
-export type Reply =
-  | { kind: 'modelCard'; card: ModelCard }
-  | { kind: 'files'; files: { name: string; data: ArrayBuffer; mime: string }[] }
-  | { kind: 'imported'; card: ModelCard }
-  | { kind: 'prediction'; prediction: Prediction };
+export type CommandType = Command['type'];
+
+/** A file the worker built for the page to save (its bytes are transferred, not copied). */
+export interface ExportedFile {
+  name: string;
+  data: ArrayBuffer;
+  mime: string;
+}
+
+/** What each command answers with, besides `ok`; commands not listed answer with nothing. */
+export interface Replies {
+  describeModel: ModelCard;
+  /** One zip, or model.json and its weights. */
+  exportModel: ExportedFile[];
+  /** The imported model as it is now listed. */
+  importModel: ModelCard;
+  predict: Prediction;
+}
+
+/** The reply of command type `T` (void for commands that only succeed or fail). */
+export type ReplyOf<T extends CommandType> = T extends keyof Replies ? Replies[T] : void;
+
+type WithoutRunId<E> = E extends unknown ? Omit<E, 'runId'> : never;
+
+/** A run's event as the run writes it; the run adds its id. */
+export type RunEventBody = WithoutRunId<Extract<WorkerEvent, { runId: number }>>;
 
 export type WorkerEvent =
   | { type: 'ready' }
-  | { type: 'reply'; id: number; reply: Reply }
   /** The model of the last finished run (null while none, or while a run trains it). */
   | { type: 'currentModel'; card: ModelCard | null }
   /** Sign of life, with the engine's memory (see HEARTBEAT). */
@@ -92,7 +112,8 @@ export type WorkerEvent =
   | { type: 'epochMemory'; runId: number; epoch: number; memory: MemoryInfo }
   /** Why a run was paused or stopped, with what can be resumed. */
   | { type: 'runFault'; runId: number; fault: RunFault }
-  | { type: 'ok'; id: number }
+  /** The command `id` succeeded; `reply` is its ReplyOf (absent for void). */
+  | { type: 'ok'; id: number; reply?: Replies[keyof Replies] }
   /** `code` names a data problem the UI can offer a fix for (e.g. "malformed-rows"). */
   | { type: 'failed'; id: number; message: string; code?: string }
   | { type: 'warning'; message: string; code?: 'storage-full' }

@@ -3,7 +3,7 @@ import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/t
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
-import { HEARTBEAT } from '../shared/protocol';
+import { HEARTBEAT, type ExportedFile } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
 
 const client = new WorkerClient(
@@ -220,15 +220,14 @@ export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort'
  */
 export async function describeModel(source: string): Promise<ModelCard | null> {
   try {
-    const reply = await client.request({ type: 'describeModel', source });
-    return reply?.kind === 'modelCard' ? reply.card : null;
+    return await client.request({ type: 'describeModel', source });
   } catch {
     return null;
   }
 }
 
 /** Saves the files the worker built (ENVIRONMENT.md: a worker cannot use downloads://). */
-function saveFiles(files: { name: string; data: ArrayBuffer; mime: string }[]): void {
+function saveFiles(files: ExportedFile[]): void {
   for (const f of files) {
     const url = URL.createObjectURL(new Blob([f.data], { type: f.mime }));
     const a = document.createElement('a');
@@ -245,8 +244,7 @@ function saveFiles(files: { name: string; data: ArrayBuffer; mime: string }[]): 
 /** Downloads a model: one zip (model.json, weights, preprocessing.json), or the two tfjs files. */
 export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zip'): Promise<void> {
   try {
-    const reply = await client.request({ type: 'exportModel', source, format });
-    if (reply?.kind === 'files') saveFiles(reply.files);
+    saveFiles(await client.request({ type: 'exportModel', source, format }));
   } catch (e) {
     alertOn(new Error(`The model could not be downloaded: ${e instanceof Error ? e.message : String(e)}`));
   }
@@ -255,8 +253,7 @@ export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zi
 /** Brings a downloaded model back; it becomes a checkpoint. Returns its card, or null (alerted). */
 export async function importModel(files: File[]): Promise<ModelCard | null> {
   try {
-    const reply = await client.request({ type: 'importModel', files });
-    return reply?.kind === 'imported' ? reply.card : null;
+    return await client.request({ type: 'importModel', files });
   } catch (e) {
     alertOn(new Error(`The model was not imported: ${e instanceof Error ? e.message : String(e)}`));
     return null;
@@ -265,8 +262,7 @@ export async function importModel(files: File[]): Promise<ModelCard | null> {
 
 export async function predict(source: string, input: InferenceInput): Promise<Prediction | null> {
   try {
-    const reply = await client.request({ type: 'predict', source, input });
-    return reply?.kind === 'prediction' ? reply.prediction : null;
+    return await client.request({ type: 'predict', source, input });
   } catch (e) {
     alertOn(e);
     return null;

@@ -205,7 +205,6 @@ export const useStudio = create<StudioState>()((set, get) => ({
         set({ workerReady: true });
         return;
       case 'ok':
-      case 'reply':
         return; // answered through the client's promises
       case 'currentModel':
         set({ currentModel: e.card });

@@ -1,9 +1,9 @@
 // The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
 // other event handed to the store. The worker starts on first use. A worker that crashes, or that
 // stays silent longer than HEARTBEAT.timeoutMs (hung), is replaced by a new one at once.
-import { HEARTBEAT, type Command, type CommandBody, type Reply, type WorkerEvent } from '../shared/protocol';
+import { HEARTBEAT, type Command, type CommandBody, type ReplyOf, type WorkerEvent } from '../shared/protocol';
 
-type Pending = { resolve: (reply: Reply | undefined) => void; reject: (e: Error) => void; reply?: Reply };
+type Pending = { resolve: (reply: unknown) => void; reject: (e: Error) => void };
 
 /** A request the worker refused; `code` names a data problem the UI may offer a fix for. */
 export interface RequestError extends Error {
@@ -81,26 +81,21 @@ export class WorkerClient {
     this.worker?.terminate();
   }
 
-  /** Resolves with the request's reply data, if it has any. */
-  request(body: CommandBody): Promise<Reply | undefined> {
+  /** Resolves with the command's reply (see ReplyOf), or rejects with the worker's refusal. */
+  request<C extends CommandBody>(body: C): Promise<ReplyOf<C['type']>> {
     const id = this.nextId++;
     const cmd = { ...body, id } as Command;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: resolve as (reply: unknown) => void, reject });
       this.ensure().postMessage(cmd);
     });
   }
 
   private receive(e: WorkerEvent): void {
-    if (e.type === 'reply') {
-      const p = this.pending.get(e.id);
-      if (p) p.reply = e.reply;
-      return;
-    }
     if (e.type === 'ok' || e.type === 'failed') {
       const p = this.pending.get(e.id);
       this.pending.delete(e.id);
-      if (e.type === 'ok') p?.resolve(p.reply);
+      if (e.type === 'ok') p?.resolve(e.reply);
       else p?.reject(Object.assign(new Error(e.message), { code: e.code }) as RequestError);
     }
     this.onEvent(e);

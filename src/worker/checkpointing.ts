@@ -8,8 +8,10 @@ import { inputSignature } from '../engine/pretrain/encoders';
 import type { CheckpointInfo } from '../shared/types/models';
 import type { EpochLog, Evaluation, RunSummary } from '../shared/types/results';
 import type { Stage, TrainConfig } from '../shared/types/training';
+import { errorMessage, formatBytes } from '../shared/format';
 import { StorageFullError, applyRetention, getRun, listCheckpoints, putRun, saveCheckpoint } from './data/checkpoints';
-import type { RunRecord } from './data/db';
+import type { CheckpointData, RunRecord } from './data/db';
+import { storageFull } from './messages';
 import type { Post } from './post';
 
 export interface RunHistory {
@@ -19,29 +21,65 @@ export interface RunHistory {
   epochs: EpochLog[];
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/** A run's curve as a checkpoint stores it (typed arrays: a run can have a million steps). */
+export function encodeHistory(h: RunHistory): CheckpointData['history'] {
+  return {
+    series: h.series,
+    steps: Float32Array.from(h.steps),
+    losses: h.losses.map((l) => Float32Array.from(l)),
+    epochs: [...h.epochs],
+  };
+}
+
+/** A stored curve as plain arrays again (to draw it, or to go on appending to it). */
+export function decodeHistory(h: CheckpointData['history']): RunHistory {
+  return {
+    series: h.series,
+    steps: Array.from(h.steps),
+    losses: h.losses.map((l) => Array.from(l)),
+    epochs: [...h.epochs],
+  };
+}
+
+export interface CheckpointerOptions {
+  post: Post;
+  runKey: string;
+  title: string;
+  config: TrainConfig;
+  ds: Dataset;
+  /** The curve so far (a resumed run), or a fresh one with these series. */
+  history: RunHistory;
+  /** Where fine-tuning started, and the training rows it uses (for the run list). */
+  from: string;
+  trainRows: number;
 }
 
 export class RunCheckpointer {
+  readonly runKey: string;
   readonly history: RunHistory;
+  private readonly post: Post;
+  private readonly title: string;
+  private readonly stage: Stage;
+  private readonly config: TrainConfig;
+  private readonly ds: Dataset;
+  private meta: { from: string; trainRows: number };
   private failedOnce = false;
   private status: RunRecord['status'] = 'running';
   private metrics: RunSummary['metrics'] = null;
   private startedAt = Date.now();
   private loadedStart = false;
 
-  constructor(
-    private readonly post: Post,
-    readonly runKey: string,
-    private readonly title: string,
-    private readonly stage: Stage,
-    private readonly config: TrainConfig,
-    private readonly ds: Dataset,
-    history?: RunHistory,
-    private meta: { from: string; trainRows: number } = { from: '', trainRows: 0 },
-  ) {
-    this.history = history ?? { series: [], steps: [], losses: [], epochs: [] };
+  constructor(o: CheckpointerOptions) {
+    ({
+      post: this.post,
+      runKey: this.runKey,
+      title: this.title,
+      config: this.config,
+      ds: this.ds,
+      history: this.history,
+    } = o);
+    this.stage = o.config.stage;
+    this.meta = { from: o.from, trainRows: o.trainRows };
   }
 
   addLosses(steps: number[], losses: number[][]): void {
@@ -129,18 +167,12 @@ export class RunCheckpointer {
       classNames: this.ds.classNames,
       config: this.config,
     };
-    const h = this.history;
     try {
       await saveCheckpoint(info, {
         id: info.id,
         model: saved,
         preprocessing: this.ds.preprocessing,
-        history: {
-          series: h.series,
-          steps: Float32Array.from(h.steps),
-          losses: h.losses.map((l) => Float32Array.from(l)),
-          epochs: [...h.epochs],
-        },
+        history: encodeHistory(this.history),
       });
       await applyRetention(this.runKey, Math.max(1, this.config.keepLast));
     } catch (e) {
@@ -151,9 +183,13 @@ export class RunCheckpointer {
           this.post({
             type: 'warning',
             code: 'storage-full',
-            message: `Browser storage is full: the checkpoint of epoch ${log.epoch} needs about ${mb(e.neededBytes)}${e.freeBytes !== null ? ` and ${mb(e.freeBytes)} is free` : ''}. Training goes on without it; delete old checkpoints to make room.`,
+            message: storageFull(
+              log.epoch,
+              formatBytes(e.neededBytes),
+              e.freeBytes !== null ? formatBytes(e.freeBytes) : null,
+            ),
           });
-        else this.post({ type: 'warning', message: message(e) });
+        else this.post({ type: 'warning', message: errorMessage(e) });
       }
     }
     await this.publish();
@@ -163,11 +199,7 @@ export class RunCheckpointer {
     try {
       this.post({ type: 'checkpoints', checkpoints: await listCheckpoints() });
     } catch (e) {
-      this.post({ type: 'warning', message: `The checkpoint list could not be read: ${message(e)}` });
+      this.post({ type: 'warning', message: `The checkpoint list could not be read: ${errorMessage(e)}` });
     }
   }
-}
-
-function mb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }

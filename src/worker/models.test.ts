@@ -46,23 +46,20 @@ describe('ModelService', () => {
     const row = { kind: 'row' as const, text: 'size_m2,rooms,age_years,district\n120,4,30,hills' };
     const direct = await service.predict('current', row);
     const exported = await service.export('current', 'zip');
-    if (exported.kind !== 'files') throw new Error('files expected');
-    const zip = exported.files[0]!;
+    const zip = exported[0]!;
     expect(zip.name).toBe('houses-run.zip');
     const imported = await service.import([new File([zip.data], zip.name)]);
-    if (imported.kind !== 'imported') throw new Error('imported expected');
-    expect(imported.card).toMatchObject({
+    expect(imported).toMatchObject({
       kind: 'table',
       task: 'regression',
       columns: ['size_m2', 'rooms', 'age_years', 'district'],
       stage: 'finetune',
     });
-    expect((await listCheckpoints()).map((c) => c.id)).toContain(imported.card.source);
-    const back = await service.predict(imported.card.source, row);
-    if (direct.kind !== 'prediction' || back.kind !== 'prediction') throw new Error('prediction expected');
-    expect(back.prediction.value).toBeCloseTo(direct.prediction.value!, 5);
+    expect((await listCheckpoints()).map((c) => c.id)).toContain(imported.source);
+    const back = await service.predict(imported.source, row);
+    expect(back.value).toBeCloseTo(direct.value!, 5);
     // The value is in the label's units (thousands), not standardized.
-    expect(Math.abs(direct.prediction.value! - 500)).toBeLessThan(2000);
+    expect(Math.abs(direct.value! - 500)).toBeLessThan(2000);
     service.forget();
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
@@ -89,8 +86,7 @@ describe('ModelService', () => {
       () => false,
     );
     const exported = await service.export('current', 'zip');
-    if (exported.kind !== 'files') throw new Error('files expected');
-    const files = unzipSync(new Uint8Array(exported.files[0]!.data));
+    const files = unzipSync(new Uint8Array(exported[0]!.data));
     const pre = JSON.parse(strFromU8(files['preprocessing.json']!)) as { model: { stage: string } };
     expect(pre.model.stage).toBe('finetune');
     const asEncoder = zipSync({
@@ -113,7 +109,7 @@ describe('ModelService', () => {
 
 describe('imported models and the current dataset', () => {
   it('names the column whose scaling differs', async () => {
-    const { scalingMismatch } = await import('./training');
+    const { scalingMismatch } = await import('./compatibility');
     const a = buildTableDataset(await readCsv(csv, 'houses.csv', { skipMalformed: false }), {
       ...DEFAULT_TABLE_OPTIONS,
       label: 'price_k',

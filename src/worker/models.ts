@@ -32,7 +32,7 @@ import {
 import { signatureOf } from '../engine/pretrain/encoders';
 import { LIMITS, MODEL_LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
-import type { Reply } from '../shared/protocol';
+import type { ExportedFile } from '../shared/protocol';
 import { DEFAULT_CONFIG } from '../shared/defaults';
 import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { Stage } from '../shared/types/training';
@@ -152,8 +152,8 @@ export class ModelService {
     };
   }
 
-  async describe(source: string): Promise<Reply> {
-    return { kind: 'modelCard', card: this.card(await this.resolve(source)) };
+  async describe(source: string): Promise<ModelCard> {
+    return this.card(await this.resolve(source));
   }
 
   /** The currently kept run model as a card (for the page to offer it). */
@@ -161,22 +161,15 @@ export class ModelService {
     return this.current() ? this.card(await this.resolve('current')) : null;
   }
 
-  async export(source: string, format: 'zip' | 'tfjs'): Promise<Reply> {
+  async export(source: string, format: 'zip' | 'tfjs'): Promise<ExportedFile[]> {
     const r = await this.resolve(source);
     const topology = modelJson(r.saved.modelTopology, r.saved.weightSpecs);
     const weights = r.saved.weightData.slice(0);
     if (format === 'tfjs')
-      return {
-        kind: 'files',
-        files: [
-          {
-            name: 'model.json',
-            data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer,
-            mime: 'application/json',
-          },
-          { name: WEIGHTS_FILE, data: weights, mime: 'application/octet-stream' },
-        ],
-      };
+      return [
+        { name: 'model.json', data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer, mime: 'application/json' },
+        { name: WEIGHTS_FILE, data: weights, mime: 'application/octet-stream' },
+      ];
     const meta: ModelMeta = {
       name: r.name,
       dataset: r.datasetName,
@@ -187,14 +180,11 @@ export class ModelService {
       metrics: r.metrics,
     };
     const zip = modelZip(topology, weights, toPreprocessingFile(r.preprocessing, meta));
-    return {
-      kind: 'files',
-      files: [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }],
-    };
+    return [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }];
   }
 
   /** Validates everything before anything is stored: a refused file changes nothing. */
-  async import(files: File[]): Promise<Reply> {
+  async import(files: File[]): Promise<ModelCard> {
     if (!files.length)
       throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
     const total = files.reduce((s, f) => s + f.size, 0);
@@ -317,10 +307,10 @@ export class ModelService {
       preprocessing,
       history: { series: ['loss'], steps: new Float32Array(0), losses: [new Float32Array(0)], epochs: [] },
     });
-    return { kind: 'imported', card: this.card(await this.resolve(id)) };
+    return this.card(await this.resolve(id));
   }
 
-  async predict(source: string, input: InferenceInput): Promise<Reply> {
+  async predict(source: string, input: InferenceInput): Promise<Prediction> {
     const r = await this.resolve(source);
     if (r.task === 'none')
       throw new InputError(
@@ -353,7 +343,7 @@ export class ModelService {
     }
     const read = readOutput(r.preprocessing, r.task, values);
     const prediction: Prediction = { source, task: r.task, classNames: classNamesOf(r.preprocessing), ...read };
-    return { kind: 'prediction', prediction };
+    return prediction;
   }
 
   private async encode(p: Preprocessing, input: InferenceInput): Promise<Float32Array> {

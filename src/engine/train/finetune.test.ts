@@ -10,7 +10,7 @@ import { loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
 import { layerParts } from './freeze';
-import { labelBudget, trainClassifier, type LoopConfig, type TrainEvent } from './loop';
+import { budgetedRows, trainSupervised, type LoopConfig, type TrainEvent } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,7 +25,7 @@ async function run(
   afterEpoch?: (log: EpochLog, m: tf.LayersModel) => void,
 ) {
   const events: TrainEvent[] = [];
-  const gen = trainClassifier(model, ds, cfg, new RunControl(), { afterEpoch: async (log, m) => afterEpoch?.(log, m) });
+  const gen = trainSupervised(model, ds, cfg, new RunControl(), { afterEpoch: async (log, m) => afterEpoch?.(log, m) });
   let next = await gen.next();
   while (!next.done) {
     events.push(next.value);
@@ -169,16 +169,16 @@ describe('label budgets', () => {
     return counts;
   };
   it('takes N per class, a fraction of each class, or everything', () => {
-    expect(perClass(labelBudget(ds, { labelBudget: 'perClass', labelsPerClass: 7, labelFraction: 1 }, 1))).toEqual(
+    expect(perClass(budgetedRows(ds, { labelBudget: 'perClass', labelsPerClass: 7, labelFraction: 1 }, 1))).toEqual(
       new Array(10).fill(7),
     );
     const all = perClass(ds.split.train);
-    const tenth = perClass(labelBudget(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1));
+    const tenth = perClass(budgetedRows(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1));
     tenth.forEach((n, c) => expect(n).toBe(Math.max(1, Math.round(all[c]! * 0.1))));
-    expect(labelBudget(ds, { labelBudget: 'all', labelFraction: 0.1, labelsPerClass: 7 }, 1)).toBe(ds.split.train);
+    expect(budgetedRows(ds, { labelBudget: 'all', labelFraction: 0.1, labelsPerClass: 7 }, 1)).toBe(ds.split.train);
     // Seeded: the same seed takes the same rows, another seed others.
-    const a = labelBudget(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1);
-    expect(labelBudget(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1)).toEqual(a);
-    expect(labelBudget(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 2)).not.toEqual(a);
+    const a = budgetedRows(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1);
+    expect(budgetedRows(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 1)).toEqual(a);
+    expect(budgetedRows(ds, { labelBudget: 'fraction', labelFraction: 0.1, labelsPerClass: 0 }, 2)).not.toEqual(a);
   });
 });

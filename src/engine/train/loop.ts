@@ -91,7 +91,7 @@ export function batchLoss(
  * optimizer when the trainable layers change), early stopping with the best weights restored.
  * The caller owns the model; optimizers are created and disposed here.
  */
-export async function* trainClassifier(
+export async function* trainSupervised(
   model: tf.LayersModel,
   ds: Dataset,
   config: LoopConfig,
@@ -100,7 +100,7 @@ export async function* trainClassifier(
 ): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const cfg = { ...DEFAULT_CONFIG, ...config };
-  const rows = labelBudget(ds, cfg, cfg.seed);
+  const rows = budgetedRows(ds, cfg, cfg.seed);
   const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
   // The optimizer of the current freezing phase, its variables, and whether it is head-only.
   const phase = { optimizer: null as tf.Optimizer | null, vars: [] as tf.Variable[], headOnly: null as boolean | null };
@@ -217,7 +217,7 @@ function lastEpochRun(steps: number, stepsPerEpoch: number): number {
  * row per class), or the first `labelsPerClass` of each class in a seeded order. Regression takes
  * the fraction of all rows (a per-class budget does not apply to it).
  */
-export function labelBudget(
+export function budgetedRows(
   ds: Dataset,
   b: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>,
   seed: number,

@@ -80,7 +80,13 @@ export async function listCheckpoints(): Promise<CheckpointInfo[]> {
   return all.sort((a, b) => b.createdAt - a.createdAt);
 }
 
-export async function loadCheckpoint(id: string): Promise<{ info: CheckpointInfo; data: CheckpointData }> {
+/** A checkpoint read back whole: its listing and its network, optimizer state and curve. */
+export interface SavedCheckpoint {
+  info: CheckpointInfo;
+  data: CheckpointData;
+}
+
+export async function loadCheckpoint(id: string): Promise<SavedCheckpoint> {
   const db = await openStudioDB();
   const [info, data] = await Promise.all([db.get('checkpointMeta', id), db.get('checkpointData', id)]);
   if (!info || !data) throw new CheckpointError(`The checkpoint "${id}" is not in this browser's storage any more.`);

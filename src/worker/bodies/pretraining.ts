@@ -1,0 +1,42 @@
+// Pretraining's body: an encoder learned without labels (autoencoder, denoising, GAN); its
+// checkpoints hold the encoder, which fine-tuning can start from.
+import type { Dataset } from '../../engine/data/dataset';
+import { TRAINING_KERNELS } from '../../engine/models/build';
+import { checkFits } from '../../engine/memory';
+import { buildDecoder, buildEncoder } from '../../engine/pretrain/models';
+import { SERIES, pretrain, pretrainRows } from '../../engine/pretrain/pretrain';
+import { measureAutoencoder } from '../../engine/train/measure';
+import type { TrainConfig } from '../../shared/types/training';
+import type { RunBody, TrainContext } from './body';
+
+export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
+  return {
+    model: null,
+    plan: async () => ({
+      title: `Pretrain ${config.objective}, ${ds.name}`,
+      from: '',
+      series: SERIES[config.objective],
+      trainRows: pretrainRows(ds).length,
+      requiredKernels: config.encoder.kind === 'conv' ? TRAINING_KERNELS.cnn : [],
+      measure: () => measureAutoencoder(config.encoder, ds, config.batchSize),
+    }),
+    async *train({ control, checkpointer, readEvery, limits }: TrainContext) {
+      if (limits) {
+        // Too big for this backend: said before the first step, with the limit (encoder and decoder).
+        const probes = [buildEncoder(config.encoder, ds.inputShape, config.seed)];
+        try {
+          if (config.objective !== 'gan')
+            probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
+          for (const m of probes) checkFits(m, config.batchSize, limits);
+        } finally {
+          probes.forEach((m) => m.dispose());
+        }
+      }
+      const result = yield* pretrain(ds, { ...config, readEvery }, control, (log, encoder) =>
+        checkpointer.afterEpoch(log, encoder, null),
+      );
+      result.encoder.dispose();
+      return { state: result.state, steps: result.steps };
+    },
+  };
+}

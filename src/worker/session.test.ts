@@ -1,0 +1,247 @@
+// The worker's session and its runs in Node (tfjs cpu, fake-indexeddb), driven by the same
+// commands the page sends: start, pause, resume, stop, a fault and its recovery, going on from
+// a checkpoint. What only the slow browser tests reached before.
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BackendHost, DeviceFault } from '../engine/backends';
+import { DEFAULT_CONFIG } from '../shared/defaults';
+import type { Command, CommandBody, WorkerEvent } from '../shared/protocol';
+import type { TrainConfig } from '../shared/types/training';
+import { loadMnist, sliceSplits } from '../test/fixtures';
+import { listCheckpoints, listRuns } from './data/checkpoints';
+import { openStudioDB } from './data/db';
+import { StudioSession } from './session';
+
+const mnist = loadMnist();
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+beforeEach(async () => {
+  const db = await openStudioDB();
+  for (const store of ['checkpointMeta', 'checkpointData', 'runs', 'datasets'] as const) await db.clear(store);
+});
+
+/**
+ * A session with the digits (300 train, 100 val, 100 test) on the cpu backend, and what it posts.
+ * `lose`: the first run's device fails when it resolves (later runs get a sound device).
+ */
+function open(lose?: Promise<DeviceFault>) {
+  const events: WorkerEvent[] = [];
+  const waiters: { match: (e: WorkerEvent) => boolean; resolve: (e: WorkerEvent) => void }[] = [];
+  const host: BackendHost = {
+    async prepare(name) {
+      if (name !== 'cpu') throw new Error(`no ${name} in Node`);
+    },
+    watchDevice: () => {
+      const fault = lose ?? new Promise<DeviceFault>(() => undefined);
+      lose = undefined;
+      return { fault, happened: null, dispose: () => undefined };
+    },
+    resetBackend: () => undefined,
+  };
+  const session = new StudioSession(
+    (e) => {
+      events.push(e);
+      for (const w of waiters.filter((w) => w.match(e))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    },
+    host,
+    async () => ({ ...sliceSplits(mnist, 300, 100, 100), name: 'mnist' }),
+  );
+  let id = 0;
+  /** Sends a command; resolves with its `ok` (reply included) or rejects with its `failed` message. */
+  const send = async (body: CommandBody) => {
+    const cmd = { ...body, id: ++id } as Command;
+    const answered = next((e) => (e.type === 'ok' || e.type === 'failed') && e.id === cmd.id);
+    await session.handle(cmd);
+    const e = await answered;
+    if (e.type === 'failed') throw new Error(e.message);
+    return e as Extract<WorkerEvent, { type: 'ok' }>;
+  };
+  /** The next event matching `match` (from now on). */
+  const next = (match: (e: WorkerEvent) => boolean) =>
+    new Promise<WorkerEvent>((resolve) => waiters.push({ match, resolve }));
+  const ended = (runId?: number) =>
+    next((e) => e.type === 'runEnded' && (runId === undefined || e.runId === runId)) as Promise<
+      Extract<WorkerEvent, { type: 'runEnded' }>
+    >;
+  const of = <T extends WorkerEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<WorkerEvent, { type: T }> => e.type === type);
+  return { session, events, send, next, ended, of };
+}
+
+const config = (patch: Partial<TrainConfig> = {}): TrainConfig => ({
+  ...DEFAULT_CONFIG,
+  backend: 'cpu',
+  epochs: 2,
+  batchSize: 32,
+  ...patch,
+});
+
+async function withDigits(s: ReturnType<typeof open>) {
+  await s.send({ type: 'loadBuiltin', name: 'mnist' });
+  expect(s.of('datasetLoaded')[0]!.summary.split).toEqual({ train: 300, val: 100, test: 100 });
+}
+
+describe('a run in the worker session', () => {
+  it('starts, trains every epoch, evaluates, saves its checkpoints and offers its model', async () => {
+    const s = open();
+    await withDigits(s);
+    const done = s.ended();
+    const offered = s.next((e) => e.type === 'currentModel' && e.card !== null);
+    await s.send({ type: 'start', config: config() });
+    expect((await done).state).toBe('done');
+    const order = s.events
+      .map((e) => e.type)
+      .filter((t) => ['runPhase', 'backend', 'runStarted', 'epoch', 'evaluation', 'runEnded'].includes(t));
+    expect(order).toEqual([
+      'runPhase',
+      'backend',
+      'runStarted',
+      'runPhase',
+      'epoch',
+      'epoch',
+      'evaluation',
+      'runEnded',
+    ]);
+    expect(s.of('backend')[0]!.info.active).toBe('cpu');
+    expect(s.of('progress').length).toBeGreaterThan(0);
+    const evaluation = s.of('evaluation')[0]!.evaluation;
+    if (evaluation.task !== 'classification') throw new Error('classification expected');
+    expect(evaluation.samples).toBe(100);
+    expect(evaluation.accuracy).toBeGreaterThan(0.3); // 10 classes: chance is 0.1
+    const saved = await listCheckpoints();
+    expect(saved.map((c) => c.epoch).sort()).toEqual([1, 2]);
+    expect(saved.find((c) => c.epoch === 2)!.tags).toContain('final');
+    const runs = await listRuns();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'done', trainRows: 300, metrics: { accuracy: evaluation.accuracy } });
+    // The finished run's model is offered, and the page can describe, export and evaluate it.
+    expect(await offered).toMatchObject({ card: { source: 'current', stage: 'finetune', task: 'classification' } });
+    const described = await s.send({ type: 'describeModel', source: 'current' });
+    expect(described.reply).toMatchObject({ params: 784 * 128 + 128 + 128 * 10 + 10 });
+    await s.send({ type: 'evaluateCurrent' });
+    expect(s.of('evaluated')[0]!.evaluation).toMatchObject({ accuracy: evaluation.accuracy, samples: 100 });
+  });
+
+  it('pauses at the next batch, holds still, resumes, and stops when asked', async () => {
+    const s = open();
+    await withDigits(s);
+    const ended = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 50, batchSize: 8 }) });
+    await s.next((e) => e.type === 'progress');
+    const paused = s.next((e) => e.type === 'runPhase' && e.state === 'paused');
+    await s.send({ type: 'pause' });
+    await paused;
+    const stepsAtPause = s.of('progress').at(-1)!.progress.step;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.of('progress').at(-1)!.progress.step).toBe(stepsAtPause);
+    const running = s.next((e) => e.type === 'runPhase' && e.state === 'running');
+    await s.send({ type: 'resume' });
+    await running;
+    await s.next((e) => e.type === 'progress' && e.progress.step > stepsAtPause);
+    await s.send({ type: 'stop' });
+    expect((await ended).state).toBe('stopped');
+    expect((await listRuns())[0]!.status).toBe('stopped');
+    // Nothing is left to control.
+    await expect(s.send({ type: 'stop' })).rejects.toThrow('Nothing to stop: no run is in progress.');
+  });
+
+  it('a diverging loss pauses the run with a fault; resuming recovers from its start with the rate divided by 10', async () => {
+    const s = open();
+    await withDigits(s);
+    const fault = s.next((e) => e.type === 'runFault');
+    const firstEnded = s.ended();
+    await s.send({ type: 'start', config: config({ learningRate: 1000, epochs: 1 }) });
+    const f = (await fault) as Extract<WorkerEvent, { type: 'runFault' }>;
+    expect(f.fault).toMatchObject({ kind: 'diverged', checkpointId: null, learningRate: 100 });
+    expect(f.fault.message).toMatch(/Training diverged at step \d+.*Training is paused; no checkpoint/);
+    await s.next((e) => e.type === 'runPhase' && e.state === 'paused' && e.runId === f.runId);
+    // Nothing of the diverged epoch was saved; the page may not change the dataset meanwhile.
+    expect(await listCheckpoints()).toEqual([]);
+    await expect(s.send({ type: 'loadBuiltin', name: 'mnist' })).rejects.toThrow('Stop the current run');
+    const restarted = s.next((e) => e.type === 'runStarted' && e.runId !== f.runId);
+    await s.send({ type: 'resume' });
+    expect((await firstEnded).state).toBe('stopped');
+    const second = (await restarted) as Extract<WorkerEvent, { type: 'runStarted' }>;
+    expect(second.config.learningRate).toBe(100);
+    const secondEnded = s.ended(second.runId);
+    await s.send({ type: 'stop' }).catch(() => undefined); // it may have diverged again and be paused
+    expect(['stopped', 'done']).toContain((await secondEnded).state);
+  });
+
+  it('a lost device stops the run; recovering goes on from its last checkpoint on the chosen backend', async () => {
+    let lose!: (f: DeviceFault) => void;
+    const s = open(new Promise<DeviceFault>((r) => (lose = r)));
+    await withDigits(s);
+    const ended = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 4 }) });
+    // After the first checkpoint is listed, the device goes.
+    await s.next((e) => e.type === 'checkpoints' && e.checkpoints.length > 0);
+    lose({ kind: 'device-lost', detail: 'test' });
+    expect((await ended).state).toBe('error');
+    const fault = s.of('runFault')[0]!.fault;
+    expect(fault.kind).toBe('device-lost');
+    expect(fault.checkpointEpoch).toBeGreaterThanOrEqual(1);
+    expect(fault.message).toMatch(/The GPU device was lost \(test\)\. The run stopped; the checkpoint of epoch \d/);
+    expect(s.of('currentModel').filter((e) => e.card)).toEqual([]); // a lost device's model is not offered
+
+    const history = s.next((e) => e.type === 'runHistory');
+    const done = s.next((e) => e.type === 'runEnded' && e.state === 'done');
+    await s.send({ type: 'recoverRun', backend: 'cpu' });
+    const curve = (await history) as Extract<WorkerEvent, { type: 'runHistory' }>;
+    expect(curve.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: fault.checkpointEpoch! }, (_, i) => i + 1));
+    await done;
+    // One run: the recovered part went on under the same key to its last epoch.
+    const runs = await listRuns();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    expect((await listCheckpoints()).find((c) => c.tags.includes('final'))!.epoch).toBe(4);
+  });
+
+  it('resumes a stopped run from its checkpoint with its curve, and refuses to resume a finished one', async () => {
+    const s = open();
+    await withDigits(s);
+    const ended = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 3 }) });
+    await s.next((e) => e.type === 'checkpoints' && e.checkpoints.some((c) => c.epoch === 1));
+    await s.send({ type: 'stop' });
+    expect((await ended).state).toBe('stopped');
+    const first = (await listCheckpoints()).sort((a, b) => a.epoch - b.epoch)[0]!;
+    expect(first.epoch).toBe(1);
+    // Later checkpoints of the stopped run (if the stop came after epoch 2) are abandoned on resume.
+    const history = s.next((e) => e.type === 'runHistory');
+    const done = s.next((e) => e.type === 'runEnded' && e.state === 'done');
+    await s.send({ type: 'resumeCheckpoint', checkpointId: first.id, config: config({ epochs: 99 }) });
+    expect(((await history) as Extract<WorkerEvent, { type: 'runHistory' }>).epochs.map((e) => e.epoch)).toEqual([1]);
+    await done;
+    const started = s.of('runStarted').at(-1)!;
+    expect(started.config.epochs).toBe(3); // the checkpoint's settings, not the page's
+    const runs = await listRuns();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    const final = (await listCheckpoints()).find((c) => c.tags.includes('final'))!;
+    await expect(s.send({ type: 'resumeCheckpoint', checkpointId: final.id, config: config() })).rejects.toThrow(
+      /is the end of its run \(epoch 3 of 3\)/,
+    );
+  });
+
+  it('refuses a start without a dataset, a bad setting (naming the field) and a second start', async () => {
+    const s = open();
+    await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(
+      'Choose a dataset before starting a run.',
+    );
+    await withDigits(s);
+    await expect(s.send({ type: 'start', config: config({ epochs: 0 }) })).rejects.toThrow(/^Epochs: /);
+    const ended = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 20 }) });
+    await expect(s.send({ type: 'start', config: config() })).rejects.toThrow('A run is already in progress');
+    await s.send({ type: 'stop' });
+    await ended;
+  });
+});
