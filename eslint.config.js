@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.js';
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results'] },
@@ -17,6 +18,12 @@ export default tseslint.config(
       // The UI never imports tfjs: the engine runs in the worker (see README, Architecture).
       'no-restricted-imports': 'off',
     },
+  },
+  {
+    // Imports go one way (ui -> shared, worker -> engine -> shared): no cycles, type-only ones included.
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { studio: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'studio/no-import-cycle': ['error', { root: 'src' }] },
   },
   {
     files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'],
