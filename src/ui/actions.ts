@@ -226,7 +226,7 @@ export async function describeModel(source: string): Promise<ModelCard | null> {
   }
 }
 
-/** Saves the files the worker built (ENVIRONMENT.md: a worker cannot use downloads://). */
+/** Saves the files the worker built (a worker cannot use downloads://; docs/architecture.md). */
 function saveFiles(files: ExportedFile[]): void {
   for (const f of files) {
     const url = URL.createObjectURL(new Blob([f.data], { type: f.mime }));

@@ -62,7 +62,7 @@ export const workerBackendHost: BackendHost = {
       case 'wasm': {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         if (!wasmConfigured) {
-          // All three files must be mapped before the backend starts (see shared ENVIRONMENT.md).
+          // All three files must be mapped before the backend starts (docs/architecture.md, Platform facts).
           wasm.setWasmPaths({
             'tfjs-backend-wasm.wasm': wasmPlain,
             'tfjs-backend-wasm-simd.wasm': wasmSimd,

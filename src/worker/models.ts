@@ -1,7 +1,8 @@
 // Models leaving and entering the studio, and trying them on new inputs. A model is the last
 // run's (kept by the session) or a checkpoint's (IndexedDB, imported ones included). Downloads
 // are built here: the network captured with a save handler, model.json, weights and
-// preprocessing.json zipped with fflate, and the bytes handed to the page (ENVIRONMENT.md).
+// preprocessing.json zipped with fflate, and the bytes handed to the page (a worker cannot use
+// downloads://; see docs/architecture.md, Platform facts).
 import * as tf from '@tensorflow/tfjs';
 import Papa from 'papaparse';
 import { strToU8 } from 'fflate';
