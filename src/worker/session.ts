@@ -22,7 +22,6 @@ import { ModelService, taskOf, type CurrentModel } from './models';
 import {
   deleteCheckpoint,
   deleteRun,
-  injectCheckpointWriteFault,
   listCheckpoints,
   listRuns,
   loadCheckpoint,
@@ -32,6 +31,7 @@ import {
 import { DatasetManager } from './data/datasets';
 import { checkpointMismatch, executeRun, type RunRequest } from './training';
 import type { Post } from './post';
+import { runTestHook } from './testHooks';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -96,9 +96,6 @@ export class StudioSession {
           break;
         case 'pruneCheckpoints':
           await this.prune();
-          break;
-        case 'faultNextCheckpointWrite':
-          injectCheckpointWriteFault(cmd.kind, cmd.skip);
           break;
         case 'resumeCheckpoint': {
           const saved = await loadCheckpoint(cmd.checkpointId);
@@ -171,16 +168,9 @@ export class StudioSession {
         case 'recoverRun':
           await this.recover(cmd.type, cmd.backend);
           break;
-        case 'testFault':
-          if (cmd.kind === 'device-lost') {
-            if (!this.host.loseDeviceForTest) throw new Error('This host cannot lose its device.');
-            this.host.loseDeviceForTest();
-          } else {
-            const until = Date.now() + (cmd.ms ?? 60_000);
-            while (Date.now() < until) {
-              // blocks the worker: no heartbeat, no answers (the page must notice)
-            }
-          }
+        case 'test':
+          if (__TEST_HOOKS__) runTestHook(cmd.hook);
+          else throw new Error('Test hooks are not in this build (they are in a build made with STUDIO_TEST_HOOKS=1).');
           break;
         case 'stop':
           this.requireRun('stop').stop();
