@@ -2,10 +2,17 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { CSP_HEADER, contentSecurityPolicy } from './csp.config';
 
+// STUDIO_TEST_HOOKS=1 builds the app with its test hooks (src/shared/testHooks.ts: forced faults,
+// globalThis.__studioTest) into dist-test/, for the end-to-end tests that need them. Without it
+// __TEST_HOOKS__ is false, the bundler drops the hooks, and dist/ is the app as users get it.
+const testHooks = process.env.STUDIO_TEST_HOOKS === '1';
+
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
+  define: { __TEST_HOOKS__: JSON.stringify(testHooks) },
   worker: { format: 'es' },
   build: {
+    outDir: testHooks ? 'dist-test' : 'dist',
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
     rollupOptions: {

@@ -24,8 +24,6 @@ export interface BackendHost {
   watchDevice?(name: BackendName): DeviceWatch | null;
   /** After a lost device: a fresh backend instance is created on its next use. */
   resetBackend?(name: BackendName): void;
-  /** Test hook: destroys the WebGPU device, as a driver reset would. */
-  loseDeviceForTest?(): void;
 }
 
 export interface DeviceFault {

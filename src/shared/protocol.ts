@@ -4,6 +4,7 @@
 import type { BackendInfo, MemoryInfo } from './types/backends';
 import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
 import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
+import type { TestHook } from './testHooks';
 import type {
   EpochLog,
   Evaluation,
@@ -46,8 +47,6 @@ export type Command =
   | { type: 'resumeCheckpoint'; id: number; checkpointId: string; config: TrainConfig }
   /** Frees space: deletes every checkpoint that is neither a run's best nor its final one. */
   | { type: 'pruneCheckpoints'; id: number }
-  /** Test hook: the next checkpoint write is aborted half-way (atomicity can be observed). */
-  | { type: 'faultNextCheckpointWrite'; id: number; kind: 'abort' | 'quota'; skip: number }
   | { type: 'listRuns'; id: number }
   | { type: 'deleteRun'; id: number; runKey: string }
   /** Test metrics of a fine-tuned checkpoint on the current dataset, on demand. */
@@ -66,8 +65,8 @@ export type Command =
    * its start), with the learning rate divided by 10 when the loss diverged.
    */
   | { type: 'recoverRun'; id: number; backend: TrainConfig['backend'] }
-  /** Test hook: destroys the WebGPU device (as a GPU reset would), or blocks the worker. */
-  | { type: 'testFault'; id: number; kind: 'device-lost' | 'hang'; ms?: number }
+  /** Test builds only (STUDIO_TEST_HOOKS=1): forces a fault, see src/shared/testHooks.ts. */
+  | { type: 'test'; id: number; hook: TestHook }
   | { type: 'pause'; id: number }
   | { type: 'resume'; id: number }
   | { type: 'stop'; id: number };

@@ -5,6 +5,7 @@ import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
 import { HEARTBEAT, type ExportedFile } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
+import { installTestHooks } from './testHooks';
 
 const client = new WorkerClient(
   (e) => useStudio.getState().applyEvent(e),
@@ -198,22 +199,6 @@ export async function recoverRun(fault: RunFault): Promise<void> {
   }
 }
 
-/** Test hooks (see e2e/faults.spec.ts): a lost WebGPU device, a hung or a killed worker. */
-async function loseDevice(): Promise<void> {
-  await client.request({ type: 'testFault', kind: 'device-lost' });
-}
-function hangWorker(ms: number): void {
-  void client.request({ type: 'testFault', kind: 'hang', ms }).catch(() => undefined);
-}
-function killWorker(): void {
-  client.killForTest();
-}
-
-/** Test hook (see e2e/checkpoints.spec.ts): the next checkpoint write is aborted half-way. */
-export async function faultNextCheckpointWrite(kind: 'abort' | 'quota' = 'abort', skip = 0): Promise<void> {
-  await client.request({ type: 'faultNextCheckpointWrite', kind, skip });
-}
-
 /**
  * What the worker knows about a model source ("current" or a checkpoint id). Quiet on failure:
  * a checkpoint that retention just deleted simply has no card (the list updates right after).
@@ -274,4 +259,5 @@ useStudio.setState({
   onRecover: (f) => void recoverRun(f),
   onResumeCheckpoint: (id) => void resumeCheckpoint(id),
 });
-Object.assign(globalThis, { __studioTest: { faultNextCheckpointWrite, loseDevice, hangWorker, killWorker } });
+// Test builds only (STUDIO_TEST_HOOKS=1): globalThis.__studioTest for the end-to-end tests.
+if (__TEST_HOOKS__) installTestHooks(client);

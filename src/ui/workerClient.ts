@@ -18,6 +18,11 @@ export class WorkerClient {
   private lastCheck = 0;
   private heard = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  /**
+   * Test builds only (src/ui/testHooks.ts): terminates the worker without a word, as a crash of
+   * its process would. Absent from `npm run build`.
+   */
+  declare readonly killForTest?: () => void;
 
   constructor(
     private readonly onEvent: (e: WorkerEvent) => void,
@@ -25,7 +30,9 @@ export class WorkerClient {
     private readonly onRestart: () => void = () => undefined,
     /** How long a silent worker is waited for now (longer while a dataset loads). */
     private readonly timeoutMs: () => number = () => HEARTBEAT.timeoutMs,
-  ) {}
+  ) {
+    if (__TEST_HOOKS__) this.killForTest = () => this.worker?.terminate();
+  }
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
@@ -74,11 +81,6 @@ export class WorkerClient {
 
   start(): void {
     this.ensure();
-  }
-
-  /** Test hook: the worker is terminated without a word, as a crash of its process would. */
-  killForTest(): void {
-    this.worker?.terminate();
   }
 
   /** Resolves with the command's reply (see ReplyOf), or rejects with the worker's refusal. */

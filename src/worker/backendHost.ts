@@ -11,7 +11,7 @@ import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wa
 let wasmConfigured = false;
 
 /** The GPUDevice of the active tfjs webgpu backend, if that is what runs. */
-function webgpuDevice(): GPUDevice | null {
+export function webgpuDevice(): GPUDevice | null {
   try {
     return tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as { device?: GPUDevice }).device ?? null) : null;
   } catch {
@@ -173,11 +173,6 @@ export const workerBackendHost: BackendHost = {
       // not registered
     }
     tf.registerBackend(name, factory, priority);
-  },
-  loseDeviceForTest() {
-    const device = webgpuDevice();
-    if (!device) throw new Error('device loss can only be forced while the webgpu backend runs');
-    device.destroy();
   },
   async webgpuAdapter(): Promise<AdapterInfo | null> {
     if (!('gpu' in navigator)) return null;

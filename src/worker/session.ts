@@ -11,7 +11,6 @@ import type { TrainConfig } from '../shared/types/training';
 import {
   deleteCheckpoint,
   deleteRun,
-  injectCheckpointWriteFault,
   loadCheckpoint,
   renameCheckpoint,
   type SavedCheckpoint,
@@ -21,6 +20,7 @@ import { Library } from './library';
 import { endOfRun } from './messages';
 import { ModelService } from './models';
 import type { Post } from './post';
+import { runTestHook } from './testHooks';
 import { Trainer } from './trainer';
 
 type Handlers = { [K in CommandType]: (cmd: Extract<Command, { type: K }>) => Promise<ReplyOf<K>> };
@@ -109,17 +109,10 @@ export class StudioSession {
     },
     predict: (cmd) => this.models.predict(cmd.source, cmd.input),
 
-    faultNextCheckpointWrite: async (cmd) => injectCheckpointWriteFault(cmd.kind, cmd.skip),
-    testFault: async (cmd) => {
-      if (cmd.kind === 'device-lost') {
-        if (!this.host.loseDeviceForTest) throw new Error('This host cannot lose its device.');
-        this.host.loseDeviceForTest();
-      } else {
-        const until = Date.now() + (cmd.ms ?? 60_000);
-        while (Date.now() < until) {
-          // blocks the worker: no heartbeat, no answers (the page must notice)
-        }
-      }
+    test: async (cmd) => {
+      // Compiled in only for the end-to-end tests' build (see src/shared/testHooks.ts).
+      if (__TEST_HOOKS__) runTestHook(cmd.hook);
+      else throw new Error('Test hooks are not in this build (they are in a build made with STUDIO_TEST_HOOKS=1).');
     },
   };
 

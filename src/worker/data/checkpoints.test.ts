@@ -10,13 +10,13 @@ import type { CheckpointInfo } from '../../shared/types/models';
 import {
   applyRetention,
   deleteCheckpoint,
-  injectCheckpointWriteFault,
   listCheckpoints,
   loadCheckpoint,
   saveCheckpoint,
   StorageFullError,
 } from './checkpoints';
 import { openStudioDB } from './db';
+import { runTestHook } from '../testHooks';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -77,7 +77,7 @@ describe('checkpoint store (IndexedDB)', () => {
 
   it('an aborted write leaves no listing and no data', async () => {
     const c = await checkpoint('r2', 1, 0.9);
-    injectCheckpointWriteFault('abort');
+    runTestHook({ kind: 'failCheckpointWrite', fault: 'abort', skip: 0 });
     await expect(saveCheckpoint(c.info, c.data)).rejects.toThrow(
       /could not be written .* the earlier checkpoints are intact/,
     );
@@ -88,7 +88,7 @@ describe('checkpoint store (IndexedDB)', () => {
 
   it('a full storage is reported with the bytes the checkpoint needed', async () => {
     const c = await checkpoint('r3', 1, 0.9);
-    injectCheckpointWriteFault('quota');
+    runTestHook({ kind: 'failCheckpointWrite', fault: 'quota', skip: 0 });
     const err = await saveCheckpoint(c.info, c.data).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageFullError);
     expect((err as StorageFullError).neededBytes).toBe(c.info.bytes);

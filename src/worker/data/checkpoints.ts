@@ -7,12 +7,12 @@ import type { CheckpointInfo } from '../../shared/types/models';
 import { openStudioDB, type CheckpointData, type RunRecord } from './db';
 
 /**
- * Test-only fault for a coming checkpoint write (after `skip` good ones): its transaction is
- * aborted after the listing was put ("abort"), or as if the quota were exceeded ("quota").
+ * Test builds only (__TEST_HOOKS__; set by src/worker/testHooks.ts): called in a checkpoint write
+ * after its listing was put, it may abort the transaction and throw, as a failing write would.
  */
-let nextFault: { kind: 'abort' | 'quota'; skip: number } | null = null;
-export function injectCheckpointWriteFault(kind: 'abort' | 'quota', skip = 0): void {
-  nextFault = { kind, skip };
+let afterListingHook: ((tx: { abort(): void }) => void) | null = null;
+export function setCheckpointWriteHook(hook: typeof afterListingHook): void {
+  afterListingHook = hook;
 }
 
 export class StorageFullError extends Error {
@@ -42,12 +42,7 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
   done.catch(() => undefined);
   try {
     await tx.objectStore('checkpointMeta').put(info);
-    if (nextFault && nextFault.skip-- <= 0) {
-      const fault = nextFault.kind;
-      nextFault = null;
-      tx.abort();
-      if (fault === 'quota') throw new DOMException('The quota has been exceeded (simulated).', 'QuotaExceededError');
-    }
+    if (__TEST_HOOKS__) afterListingHook?.(tx);
     await tx.objectStore('checkpointData').put(data);
     await done;
   } catch (e) {
