@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { CSP_HEADER, contentSecurityPolicy } from './csp.config';
+import { CSP_HEADER, contentSecurityPolicy } from './csp.config.ts';
 
 // STUDIO_TEST_HOOKS=1 builds the app with its test hooks (src/shared/testHooks.ts: forced faults,
 // globalThis.__studioTest) into dist-test/, for the end-to-end tests that need them. Without it
