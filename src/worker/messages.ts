@@ -2,6 +2,7 @@
 // and what to do next.
 import type { Dataset } from '../engine/data/dataset';
 import type { CheckpointInfo } from '../shared/types/models';
+import type { Stage } from '../shared/types/training';
 
 const listOrNumber = (names: readonly string[]) => names.join(', ') || 'a number';
 
@@ -83,3 +84,16 @@ export const nothingToFinetune = (dsName: string) =>
 export const earlyStoppingWithoutValidation = (dsName: string) =>
   `it watches the validation loss, and ${dsName} has no validation rows; raise the validation share or turn ` +
   'early stopping off.';
+
+export const noPreprocessingFile = (width: number, ds: { name: string; width: number } | null) =>
+  `There is no preprocessing.json, and the model takes ${width} inputs` +
+  `${ds ? `, while ${ds.name} gives ${ds.width}` : ''}. ` +
+  "Import the studio's .zip (it holds preprocessing.json), or load the data the model was trained on first.";
+
+export const nothingToPredict = (name: string, stage: Stage) =>
+  `"${name}" is ${stage === 'pretrain' ? 'a pretrained encoder' : 'a model without a label'}: ` +
+  'it has no prediction to show. Fine-tune from it, then try the fine-tuned model.';
+
+export const rowLength = (values: number, columns: readonly string[]) =>
+  `The row has ${values} value${values === 1 ? '' : 's'}; the model needs ${columns.length}, ` +
+  `in this order: ${columns.join(', ')}. Or paste a header line above the row.`;

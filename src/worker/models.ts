@@ -40,6 +40,7 @@ import type { Stage } from '../shared/types/training';
 import type { Task } from '../shared/types/datasets';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
 import { decodeImages } from './data/decodeImages';
+import { noPreprocessingFile, nothingToPredict, rowLength } from './messages';
 
 /** The model of the last finished fine-tuning run in this session, with what it was trained on. */
 export interface CurrentModel {
@@ -210,7 +211,7 @@ export class ModelService {
       const ds = this.dataset();
       if (!ds || inputWidth(ds.preprocessing) !== width)
         throw new ModelFileError(
-          `There is no preprocessing.json, and the model takes ${width} inputs${ds ? `, while ${ds.name} gives ${inputWidth(ds.preprocessing)}` : ''}. Import the studio's .zip (it holds preprocessing.json), or load the data the model was trained on first.`,
+          noPreprocessingFile(width, ds && { name: ds.name, width: inputWidth(ds.preprocessing) }),
         );
       preprocessing = ds.preprocessing;
       meta = {
@@ -313,10 +314,7 @@ export class ModelService {
 
   async predict(source: string, input: InferenceInput): Promise<Prediction> {
     const r = await this.resolve(source);
-    if (r.task === 'none')
-      throw new InputError(
-        `"${r.name}" is ${r.stage === 'pretrain' ? 'a pretrained encoder' : 'a model without a label'}: it has no prediction to show. Fine-tune from it, then try the fine-tuned model.`,
-      );
+    if (r.task === 'none') throw new InputError(nothingToPredict(r.name, r.stage));
     const x = await this.encode(r.preprocessing, input);
     let model = r.live;
     if (!model) {
@@ -405,10 +403,7 @@ export function parseRow(text: string, columns: string[]): (column: string) => s
     return (c) => values[at.get(c)!];
   }
   const values = rows[0]!;
-  if (values.length !== columns.length)
-    throw new InputError(
-      `The row has ${values.length} value${values.length === 1 ? '' : 's'}; the model needs ${columns.length}, in this order: ${columns.join(', ')}. Or paste a header line above the row.`,
-    );
+  if (values.length !== columns.length) throw new InputError(rowLength(values.length, columns));
   const at = new Map(columns.map((c, i) => [c, i]));
   return (c) => values[at.get(c)!];
 }
