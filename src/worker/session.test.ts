@@ -231,6 +231,27 @@ describe('a run in the worker session', () => {
     );
   });
 
+  it('pretrains an encoder (a body of its own), then fine-tunes from its checkpoint', async () => {
+    const s = open();
+    await withDigits(s);
+    const pretrained = s.ended();
+    await s.send({ type: 'start', config: config({ stage: 'pretrain', objective: 'autoencoder', epochs: 1 }) });
+    expect((await pretrained).state).toBe('done');
+    expect(s.of('runStarted')[0]).toMatchObject({ stage: 'pretrain', series: ['reconstruction'] });
+    expect(s.of('snapshot').length).toBe(1);
+    expect(s.of('evaluation')).toEqual([]); // an encoder has no head to evaluate
+    const encoder = (await listCheckpoints())[0]!;
+    expect(encoder).toMatchObject({ stage: 'pretrain', epoch: 1 });
+    expect(encoder.tags).toContain('final');
+
+    const finetuned = s.ended();
+    await s.send({ type: 'start', config: config({ initFrom: encoder.id, epochs: 1 }) });
+    expect((await finetuned).state).toBe('done');
+    expect(s.of('runStarted')[1]!.title).toBe(`Fine-tune mnist from autoencoder encoder (${encoder.name})`);
+    expect(s.of('evaluation')).toHaveLength(1);
+    expect((await listRuns()).find((r) => r.stage === 'finetune')!.from).toBe(`autoencoder encoder (${encoder.name})`);
+  });
+
   it('refuses a start without a dataset, a bad setting (naming the field) and a second start', async () => {
     const s = open();
     await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(
