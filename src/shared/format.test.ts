@@ -55,7 +55,7 @@ describe('formatBytes', () => {
     expect(formatBytes(1.01 * KB)).toBe('1.0 KB');
   });
 
-  it('states the upload limits as before', () => {
+  it('states the upload limits as the messages that enforce them cite them', () => {
     expect(LIMITS_TEXT).toBe(
       'Tables up to 512 MB · zips up to 256 MB (1.0 GB unpacked) · images up to 32 MB each, 50,000 in all',
     );
