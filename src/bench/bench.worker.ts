@@ -3,6 +3,7 @@
 // batch size and data, in paired runs interleaved in one worker (order alternates each round).
 import * as tf from '@tensorflow/tfjs';
 import { activate } from '../engine/backends';
+import { errorMessage } from '../shared/format';
 import type { Dataset } from '../engine/data/dataset';
 import { gatherBatch } from '../engine/data/dataset';
 import { parseImageAsset } from '../engine/data/imageAsset';
@@ -133,7 +134,7 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
         firstBatchSeconds: NaN,
         loopSamplesPerSec: [],
         fitSamplesPerSec: [],
-        error: err instanceof Error ? err.message : String(err),
+        error: errorMessage(err),
       },
     });
   }

@@ -2,6 +2,7 @@
 // reason the user can read. `auto` measures real training steps on every usable backend, because
 // the fastest one depends on the machine (on a software WebGPU adapter, WebGPU is the slowest).
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../shared/format';
 import type { DeviceLimits } from './memory';
 import {
   BACKENDS,
@@ -48,10 +49,6 @@ export interface ChooseOptions {
   order?: readonly BackendName[];
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 export function isSoftwareAdapter(a: AdapterInfo): boolean {
   return (
     a.isFallbackAdapter ||
@@ -75,7 +72,7 @@ export async function activate(
     }
     await host.prepare(name);
   } catch (e) {
-    return { error: message(e) };
+    return { error: errorMessage(e) };
   }
   const missing = requiredKernels.filter((k) => !tf.getKernel(k, name));
   if (missing.length)
@@ -85,7 +82,7 @@ export async function activate(
   try {
     if (!(await tf.setBackend(name))) return { error: `the ${name} backend failed to initialize` };
   } catch (e) {
-    return { error: `the ${name} backend failed to initialize: ${message(e)}` };
+    return { error: `the ${name} backend failed to initialize: ${errorMessage(e)}` };
   }
   if (tf.getBackend() !== name) return { error: `tfjs kept ${tf.getBackend()} instead of ${name}` };
   return { error: null, adapter };
@@ -140,7 +137,7 @@ export async function chooseBackend(
     try {
       probes.push({ backend: name, samplesPerSec: opts.measure ? await opts.measure(name) : 0 });
     } catch (e) {
-      probes.push({ backend: name, error: `failed while measuring: ${message(e)}` });
+      probes.push({ backend: name, error: `failed while measuring: ${errorMessage(e)}` });
     }
   }
   const usable = probes.filter((p) => p.samplesPerSec !== undefined);

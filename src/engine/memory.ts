@@ -1,6 +1,7 @@
 // The engine's memory as the diagnostics panel shows it, and a check that a model and batch fit
 // the backend before the first step (a clear message instead of a GPU error half-way).
 import * as tf from '@tensorflow/tfjs';
+import { formatBytes, type BytesFormat } from '../shared/format';
 import type { MemoryInfo } from '../shared/types/backends';
 
 /**
@@ -39,8 +40,8 @@ export class TooBigError extends Error {
   override name = 'TooBigError';
 }
 
-const MB = 1024 * 1024;
-const mb = (b: number) => (b >= 1024 * MB ? `${(b / 1024 / MB).toFixed(1)} GB` : `${Math.ceil(b / MB)} MB`);
+/** Sizes in messages: whole megabytes (gigabytes with one decimal), rounded up: a need is never understated. */
+const IN_MB: BytesFormat = { precision: 'megabytes', round: 'up' };
 
 /**
  * Estimates a training step's memory from the model's layers (float32): every weight four times
@@ -80,7 +81,7 @@ export function checkFits(
         ? `Lower the batch size to ${Math.max(1, Math.floor(limits.maxBufferBytes / largest.perSample))} or less, or use a smaller model.`
         : 'Use a smaller model (fewer units or filters).';
     throw new TooBigError(
-      `Too big for ${limits.backend}: with a batch of ${batchSize}, ${largest.what} needs ${mb(largest.bytes)} in one buffer, over the ${limits.backend} limit of ${mb(limits.maxBufferBytes)} (${limits.bufferLimitName}). ${fix}`,
+      `Too big for ${limits.backend}: with a batch of ${batchSize}, ${largest.what} needs ${formatBytes(largest.bytes, IN_MB)} in one buffer, over the ${limits.backend} limit of ${formatBytes(limits.maxBufferBytes, IN_MB)} (${limits.bufferLimitName}). ${fix}`,
     );
   }
   if (limits.totalBytes !== undefined && totalBytes > limits.totalBytes) {
@@ -91,7 +92,7 @@ export function checkFits(
         ? `Lower the batch size to ${Math.floor(room / perSample)} or less.`
         : 'Use a smaller model (fewer units or filters).';
     throw new TooBigError(
-      `Too big for ${limits.backend}: a training step with a batch of ${batchSize} needs about ${mb(totalBytes)}, over the ${mb(limits.totalBytes)} that ${limits.backend} can hold in all. ${fix}`,
+      `Too big for ${limits.backend}: a training step with a batch of ${batchSize} needs about ${formatBytes(totalBytes, IN_MB)}, over the ${formatBytes(limits.totalBytes, IN_MB)} that ${limits.backend} can hold in all. ${fix}`,
     );
   }
   return { largestBytes: largest.bytes, totalBytes };

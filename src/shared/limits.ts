@@ -1,3 +1,5 @@
+import { formatBytes } from './format';
+
 /** Size caps for uploads: enforced in the worker, stated in the UI. One place for both. */
 export const LIMITS = {
   tableBytes: 512 * 1024 * 1024,
@@ -8,7 +10,8 @@ export const LIMITS = {
   images: 50_000,
 } as const;
 
-const size = (b: number) => (b >= 1024 ** 3 ? `${b / 1024 ** 3} GB` : `${b / 1024 ** 2} MB`);
+/** A limit as the texts state it (and as the messages that enforce it cite it): "512 MB", "1.0 GB". */
+const size = (bytes: number) => formatBytes(bytes, { precision: 'megabytes' });
 
 export const LIMITS_TEXT =
   `Tables up to ${size(LIMITS.tableBytes)} · zips up to ${size(LIMITS.zipBytes)} (${size(LIMITS.zipExpandedBytes)} unpacked) · ` +

@@ -1,4 +1,5 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { isRunActive } from '../shared/runState';
 import { loadFiles, openStudio } from './actions';
 import { filesFromDrop } from './dropFiles';
 import { Alerts } from './components/Alerts';
@@ -38,7 +39,7 @@ export function App() {
   }, []);
   const runState = useStudio((s) => s.run.state);
   const [dragging, setDragging] = useState(false);
-  const canDrop = !['starting', 'running', 'paused'].includes(runState);
+  const canDrop = !isRunActive(runState);
 
   const onDrop = (e: DragEvent) => {
     // A panel below took the drop (an image for the inference panel): nothing to load.

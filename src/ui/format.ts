@@ -1,4 +1,4 @@
-/** Display helpers: one place for how numbers look. */
+/** Display helpers: one place for how numbers look (byte counts: formatBytes in shared/format.ts). */
 export function fmtNumber(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(digits).replace(/\.?0+$/, '');
@@ -15,18 +15,6 @@ export function fmtDuration(seconds: number | null | undefined): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
-export function fmtBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v >= 10 || u === 0 ? 0 : 1)} ${units[u]}`;
 }
 
 /** Plain decimal strings for data-* attributes (the UI contract); undefined drops the attribute. */

@@ -185,7 +185,7 @@ export class RunCheckpointer {
             code: 'storage-full',
             message: storageFull(
               log.epoch,
-              formatBytes(e.neededBytes),
+              formatBytes(e.neededBytes, { round: 'up' }),
               e.freeBytes !== null ? formatBytes(e.freeBytes) : null,
             ),
           });

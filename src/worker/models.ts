@@ -3,6 +3,7 @@
 // are built here: the network captured with a save handler, model.json, weights and
 // preprocessing.json zipped with fflate, and the bytes handed to the page (a worker cannot use
 // downloads://; see docs/architecture.md, Platform facts).
+import { errorMessage, formatBytes } from '../shared/format';
 import * as tf from '@tensorflow/tfjs';
 import Papa from 'papaparse';
 import { strToU8 } from 'fflate';
@@ -192,7 +193,7 @@ export class ModelService {
     const total = files.reduce((s, f) => s + f.size, 0);
     if (total > MODEL_LIMITS.uploadBytes)
       throw new ModelFileError(
-        `The model files are ${(total / 1024 / 1024).toFixed(1)} MB; the limit is ${MODEL_LIMITS.uploadBytes / 1024 / 1024} MB.`,
+        `The model files are ${formatBytes(total, { precision: 'megabytes', round: 'up' })}; the limit is ${formatBytes(MODEL_LIMITS.uploadBytes, { precision: 'megabytes' })}.`,
       );
     const label = files.length === 1 ? files[0]!.name : files.map((f) => f.name).join(' + ');
     const map = unpackModelUpload(
@@ -249,9 +250,7 @@ export class ModelService {
         tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }),
       );
     } catch (e) {
-      throw new ModelFileError(
-        `TensorFlow.js could not build the model from ${label}: ${e instanceof Error ? e.message : String(e)}.`,
-      );
+      throw new ModelFileError(`TensorFlow.js could not build the model from ${label}: ${errorMessage(e)}.`);
     }
     try {
       const out = tf.tidy(() => model.predict(tf.zeros([1, ...parsed.inputShape])) as tf.Tensor);
@@ -359,7 +358,9 @@ export class ModelService {
     if (input.kind !== 'image') throw new InputError('This model reads images: draw one or drop an image file.');
     if (p.height !== p.width) throw new InputError('Only square images are supported.');
     if (input.image.size > LIMITS.imageFileBytes)
-      throw new InputError(`The image is over ${LIMITS.imageFileBytes / 1024 / 1024} MB, the limit for one image.`);
+      throw new InputError(
+        `The image is over ${formatBytes(LIMITS.imageFileBytes, { precision: 'megabytes' })}, the limit for one image.`,
+      );
     const decoded = await decodeImages('input', [{ path: 'input.png', label: null, data: input.image }], {
       size: p.height as 28,
       color: p.channels === 3 ? 'rgb' : 'grayscale',

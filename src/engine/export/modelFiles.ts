@@ -3,6 +3,7 @@
 // brings back before tfjs ever sees it (JSON shape, known layer classes, sizes implied by the
 // layers against the weights manifest and the bytes present, caps on everything).
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { errorMessage, formatBytes, type BytesFormat } from '../../shared/format';
 import { MODEL_LIMITS } from '../../shared/limits';
 import { ModelFileError, parseJsonSafely } from './safeJson';
 
@@ -63,6 +64,9 @@ export const KNOWN_LAYERS = [
 ] as const;
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 
+/** Sizes in messages: whole megabytes, as the limits are stated. */
+const IN_MB: BytesFormat = { precision: 'megabytes' };
+
 function fail(why: string): never {
   throw new ModelFileError(
     `model.json is not a model the studio can load: ${why}. Import the .zip the studio downloaded, or a TensorFlow.js layers model.json with its weight file.`,
@@ -105,7 +109,7 @@ export interface ModelFiles {
  * weights come from the file), so loading it never runs an expensive or unknown initializer.
  */
 export function readModelJson(text: string): ModelFiles {
-  if (text.length > MODEL_LIMITS.jsonBytes) fail(`it is over ${MODEL_LIMITS.jsonBytes / 1024 / 1024} MB`);
+  if (text.length > MODEL_LIMITS.jsonBytes) fail(`it is over ${formatBytes(MODEL_LIMITS.jsonBytes, IN_MB)}`);
   const o = parseJsonSafely(text, 'model.json');
   if (!isObj(o)) fail('it is not a JSON object');
   if (o.format !== undefined && o.format !== 'layers-model')
@@ -298,7 +302,7 @@ export function unpackModelUpload(files: { name: string; data: Uint8Array }[]): 
   const total = files.reduce((s, f) => s + f.data.length, 0);
   if (total > MODEL_LIMITS.uploadBytes)
     throw new ModelFileError(
-      `The model files are ${(total / 1024 / 1024).toFixed(1)} MB; the limit is ${MODEL_LIMITS.uploadBytes / 1024 / 1024} MB.`,
+      `The model files are ${formatBytes(total, { ...IN_MB, round: 'up' })}; the limit is ${formatBytes(MODEL_LIMITS.uploadBytes, IN_MB)}.`,
     );
   const out = new Map<string, Uint8Array>();
   if (files.length === 1 && /\.zip$/i.test(files[0]!.name)) {
@@ -317,7 +321,7 @@ export function unpackModelUpload(files: { name: string; data: Uint8Array }[]): 
           declared += f.originalSize;
           if (declared > MODEL_LIMITS.expandedBytes)
             throw new ModelFileError(
-              `${zip.name} would unpack to more than ${MODEL_LIMITS.expandedBytes / 1024 / 1024} MB; it was not unpacked.`,
+              `${zip.name} would unpack to more than ${formatBytes(MODEL_LIMITS.expandedBytes, IN_MB)}; it was not unpacked.`,
             );
           return true;
         },
@@ -325,7 +329,7 @@ export function unpackModelUpload(files: { name: string; data: Uint8Array }[]): 
     } catch (e) {
       if (e instanceof ModelFileError) throw e;
       throw new ModelFileError(
-        `${zip.name} could not be read as a zip (${e instanceof Error ? e.message : String(e)}). Download the model again.`,
+        `${zip.name} could not be read as a zip (${errorMessage(e)}). Download the model again.`,
       );
     }
     for (const [name, data] of Object.entries(entries)) out.set(base(name), data);
@@ -351,7 +355,7 @@ export function jsonText(files: Map<string, Uint8Array>, name: string): string {
   const data = files.get(name)!;
   if (data.length > MODEL_LIMITS.jsonBytes)
     throw new ModelFileError(
-      `${name} is over ${MODEL_LIMITS.jsonBytes / 1024 / 1024} MB; that is not a model description.`,
+      `${name} is over ${formatBytes(MODEL_LIMITS.jsonBytes, IN_MB)}; that is not a model description.`,
     );
   return strFromU8(data);
 }

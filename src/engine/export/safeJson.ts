@@ -1,5 +1,6 @@
 // JSON from a file the user brought: parsed with prototype-polluting keys refused and nesting
 // bounded, so nothing later that spreads or merges it can be steered by the file.
+import { errorMessage } from '../../shared/format';
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
@@ -21,7 +22,7 @@ export function parseJsonSafely(text: string, label: string): unknown {
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
     throw new ModelFileError(
-      `${label} is not valid JSON (${e instanceof Error ? e.message : String(e)}). The file may be damaged; download it again.`,
+      `${label} is not valid JSON (${errorMessage(e)}). The file may be damaged; download it again.`,
     );
   }
   const walk = (v: unknown, depth: number): void => {

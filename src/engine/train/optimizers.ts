@@ -1,5 +1,6 @@
 // The fine-tuning optimizers and a way to change their rate between steps (schedules).
 import * as tf from '@tensorflow/tfjs';
+import { assertNever } from '../../shared/assertNever';
 import type { OptimizerSpec } from '../../shared/types/training';
 
 export function createOptimizer(spec: OptimizerSpec, learningRate: number): tf.Optimizer {
@@ -10,6 +11,8 @@ export function createOptimizer(spec: OptimizerSpec, learningRate: number): tf.O
       return tf.train.momentum(learningRate, spec.momentum);
     case 'adam':
       return tf.train.adam(learningRate, spec.beta1, spec.beta2);
+    default:
+      return assertNever(spec.kind);
   }
 }
 

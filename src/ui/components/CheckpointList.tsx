@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import { isRunActive } from '../../shared/runState';
 import type { CheckpointInfo } from '../../shared/types/models';
 import { deleteCheckpoint, downloadModel, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
-import { fmtBytes, fmtNumber, fmtPercent } from '../format';
+import { formatBytes } from '../../shared/format';
+import { fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
 
@@ -9,9 +11,7 @@ import { Empty, Panel } from './Panel';
 export function CheckpointList() {
   const checkpoints = useStudio((s) => s.checkpoints);
   const interrupted = useStudio((s) => s.interrupted);
-  const busy = useStudio(
-    (s) => ['starting', 'running', 'paused'].includes(s.run.state) || s.starting || s.datasetLoading !== null,
-  );
+  const busy = useStudio((s) => isRunActive(s.run.state) || s.starting || s.datasetLoading !== null);
   const setConfig = useStudio((s) => s.setConfig);
   return (
     <Panel id="checkpoints" title="Checkpoints" aside={<StorageLine count={checkpoints.length} />}>
@@ -92,7 +92,7 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
             : `${c.stage} · epoch ${c.epoch}/${c.totalEpochs} · `}
           {c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
           {Number.isFinite(c.valLoss) ? `val loss ${fmtNumber(c.valLoss, 3)} · ` : ''}
-          {fmtBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
+          {formatBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
           {c.tags.length ? ` · ${c.tags.join(', ')}` : ''}
         </span>
       </div>
@@ -158,26 +158,26 @@ let askedPersist = false;
 function StorageLine({ count }: { count: number }) {
   const [info, setInfo] = useState<{ usage: number; quota: number; persisted: boolean | null } | null>(null);
   useEffect(() => {
-    let live = true;
+    let cancelled = false;
     const read = async () => {
-      const e = await navigator.storage?.estimate();
+      const estimate = await navigator.storage?.estimate();
       let persisted = (await navigator.storage?.persisted?.()) ?? null;
       // Once there are checkpoints worth keeping, ask the browser once not to evict them.
       if (count > 0 && persisted === false && !askedPersist) {
         askedPersist = true;
         persisted = await navigator.storage.persist().catch(() => false);
       }
-      if (live && e) setInfo({ usage: e.usage ?? 0, quota: e.quota ?? 0, persisted });
+      if (!cancelled && estimate) setInfo({ usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted });
     };
     void read();
     return () => {
-      live = false;
+      cancelled = true;
     };
   }, [count]);
   if (!info) return null;
   return (
     <span className="muted small storage" data-testid="storage-info" data-persisted={String(info.persisted)}>
-      {fmtBytes(info.usage)} of {fmtBytes(info.quota)} used ·{' '}
+      {formatBytes(info.usage)} of {formatBytes(info.quota)} used ·{' '}
       {info.persisted ? (
         'persistent'
       ) : (

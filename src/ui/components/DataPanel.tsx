@@ -1,8 +1,9 @@
 import { useRef } from 'react';
 import type { BuiltinDatasetName, DatasetPreview } from '../../shared/types/datasets';
 import { LIMITS_TEXT } from '../../shared/limits';
+import { isRunActive } from '../../shared/runState';
 import { loadBuiltin, loadFiles } from '../actions';
-import { fmtBytes } from '../format';
+import { formatBytes } from '../../shared/format';
 import { useStudio } from '../store';
 import { ImageSetup } from './ImageSetup';
 import { ImageThumb } from './ImageThumb';
@@ -18,7 +19,7 @@ export function DataPanel() {
   const loading = useStudio((s) => s.datasetLoading);
   const progress = useStudio((s) => s.datasetProgress);
   const ds = useStudio((s) => s.dataset);
-  const runActive = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
+  const runActive = useStudio((s) => isRunActive(s.run.state));
   const folderInput = useRef<HTMLInputElement>(null);
   const builtinValue = ds?.source === 'builtin' ? ds.name : '';
 
@@ -146,7 +147,7 @@ export function DataPanel() {
             {ds.table && (
               <div>
                 <dt>File</dt>
-                <dd>{fmtBytes(ds.table.bytes)}</dd>
+                <dd>{formatBytes(ds.table.bytes)}</dd>
               </div>
             )}
           </dl>

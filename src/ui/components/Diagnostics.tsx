@@ -1,5 +1,5 @@
 import { HEARTBEAT } from '../../shared/protocol';
-import { fmtBytes } from '../format';
+import { formatBytes } from '../../shared/format';
 import { useStudio } from '../store';
 import { Panel } from './Panel';
 
@@ -33,11 +33,11 @@ export function Diagnostics() {
         </div>
         <div>
           <dt>Tensor memory</dt>
-          <dd>{memory ? fmtBytes(memory.bytes) : '–'}</dd>
+          <dd>{formatBytes(memory?.bytes)}</dd>
         </div>
         <div>
           <dt>On the GPU</dt>
-          <dd title="webgpu and webgl only">{memory?.gpuBytes !== undefined ? fmtBytes(memory.gpuBytes) : 'n/a'}</dd>
+          <dd title="webgpu and webgl only">{memory?.gpuBytes !== undefined ? formatBytes(memory.gpuBytes) : 'n/a'}</dd>
         </div>
         <div>
           <dt>Worker</dt>

@@ -15,31 +15,33 @@ const REDRAW_MS = 1000;
  */
 export function LossChart() {
   const steps = useStudio((s) => s.run.steps);
-  const all = useStudio((s) => s.run.losses);
-  const names = useStudio((s) => s.run.series);
-  const losses = all[0] ?? EMPTY;
-  const version = useStudio((s) => s.run.lossVersion);
+  const allLosses = useStudio((s) => s.run.losses);
+  const seriesNames = useStudio((s) => s.run.series);
+  const losses = allLosses[0] ?? EMPTY;
+  const lossVersion = useStudio((s) => s.run.lossVersion);
   const epochs = useStudio((s) => s.run.epochs);
-  const live = useStudio((s) => s.run.state === 'running' || s.run.state === 'starting');
+  // New points are coming (not isRunActive: a paused run's curve stands still, and is drawn at once).
+  const curveMoving = useStudio((s) => s.run.state === 'running' || s.run.state === 'starting');
   const stage = useStudio((s) => s.run.stage);
   const [logScale, setLogScale] = useState(false);
 
   // The chart redraws at low priority (time-sliced by React), so a progress message never blocks
-  // the main thread for a whole chart render. `steps`/`losses` grow in place; `version` says when.
+  // the main thread for a whole chart render. `steps`/`losses` grow in place; `lossVersion` says when.
   // It also redraws at most once a second: recharts re-renders fully on each change.
   // Once the run is over, the last points are drawn at once.
-  const drawnVersion = useDeferredValue(useThrottled(version, live ? REDRAW_MS : 0));
-  const drawnEpochs = useDeferredValue(useThrottled(epochs, live ? REDRAW_MS : 0));
-  const series = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  const drawnVersion = useDeferredValue(useThrottled(lossVersion, curveMoving ? REDRAW_MS : 0));
+  const drawnEpochs = useDeferredValue(useThrottled(epochs, curveMoving ? REDRAW_MS : 0));
+  const primaryPoints = useMemo(() => lossSeries(steps, losses, SMOOTHING), [steps, losses, drawnVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   // Further series (the GAN's generator loss), smoothed only.
   const extra = useMemo(
     () =>
-      all.slice(1).map((values, k) => ({
-        name: names[k + 1] ?? `series ${k + 2}`,
+      allLosses.slice(1).map((values, k) => ({
+        name: seriesNames[k + 1] ?? `series ${k + 2}`,
         points: lossSeries(steps, values, SMOOTHING).smoothed,
       })),
-    [all, names, steps, drawnVersion],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+    // drawnVersion: the arrays grow in place, so their identity does not say when to recompute.
+    [allLosses, seriesNames, steps, drawnVersion], // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const val = useMemo(
     () => drawnEpochs.filter((e) => Number.isFinite(e.valLoss)).map((e) => ({ x: e.step, y: e.valLoss })),
     [drawnEpochs],
@@ -72,9 +74,9 @@ export function LossChart() {
       {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
       <div className="chart-frame">
         <ChartBody
-          raw={series.raw}
-          smoothed={series.smoothed}
-          primary={names[0] ?? 'loss'}
+          raw={primaryPoints.raw}
+          smoothed={primaryPoints.smoothed}
+          primaryName={seriesNames[0] ?? 'loss'}
           extra={extra}
           val={val}
           valName={valName}
@@ -99,7 +101,7 @@ const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 const ChartBody = memo(function ChartBody(props: {
   raw: Pts;
   smoothed: Pts;
-  primary: string;
+  primaryName: string;
   extra: { name: string; points: Pts }[];
   val: Pts;
   valName: string;
@@ -150,7 +152,7 @@ const ChartBody = memo(function ChartBody(props: {
             yAxisId="loss"
             data={props.raw}
             dataKey="y"
-            name={`${props.primary} (batch)`}
+            name={`${props.primaryName} (batch)`}
             stroke="var(--series-raw)"
             dot={false}
             strokeWidth={1}
@@ -160,7 +162,7 @@ const ChartBody = memo(function ChartBody(props: {
             yAxisId="loss"
             data={props.smoothed}
             dataKey="y"
-            name={`${props.primary} (smoothed)`}
+            name={`${props.primaryName} (smoothed)`}
             stroke="var(--accent)"
             dot={false}
             strokeWidth={2}

@@ -1,4 +1,5 @@
 import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
+import { isRunActive } from '../../shared/runState';
 import type { ModelKind } from '../../shared/types/training';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
@@ -7,11 +8,12 @@ export function ModelPanel() {
   const ds = useStudio((s) => s.dataset);
   const config = useStudio((s) => s.config);
   const model = config.model;
-  const initFrom = useStudio((s) => s.checkpoints.find((c) => c.id === s.config.initFrom) ?? null);
+  // The checkpoint fine-tuning starts from (config.initFrom is its id), or null from scratch.
+  const startCheckpoint = useStudio((s) => s.checkpoints.find((c) => c.id === s.config.initFrom) ?? null);
   // A pretrained encoder is shown as its layers; a fine-tuned checkpoint has its own architecture.
-  const initEncoder = initFrom ? initFrom.config.encoder : null;
+  const startEncoder = startCheckpoint ? startCheckpoint.config.encoder : null;
   const setConfig = useStudio((s) => s.setConfig);
-  const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
+  const locked = useStudio((s) => isRunActive(s.run.state));
   const kinds: ModelKind[] = ds?.kind === 'image' ? ['mlp', 'cnn'] : ['mlp'];
 
   return (
@@ -34,9 +36,14 @@ export function ModelPanel() {
       </label>
       {ds ? (
         <ol className="layers" aria-label="Layers">
-          {(initFrom?.stage === 'finetune'
-            ? [`${initFrom.name}: its network, all of it (from ${initFrom.datasetName})`]
-            : describeStage(config, ds.inputShape, ds.task === 'classification' ? ds.classNames.length : 0, initEncoder)
+          {(startCheckpoint?.stage === 'finetune'
+            ? [`${startCheckpoint.name}: its network, all of it (from ${startCheckpoint.datasetName})`]
+            : describeStage(
+                config,
+                ds.inputShape,
+                ds.task === 'classification' ? ds.classNames.length : 0,
+                startEncoder,
+              )
           ).map((layer, i) => (
             <li key={i}>{layer}</li>
           ))}

@@ -30,10 +30,11 @@ export function ModelUsePanel() {
   const checkpointStamp = checkpoints.find((c) => c.id === source)?.createdAt ?? 0;
   const key = `${source}@${checkpointStamp}`;
   useEffect(() => {
-    let live = true;
-    if (source && source !== 'current') void describeModel(source).then((c) => live && setFetched({ key, card: c }));
+    let cancelled = false;
+    if (source && source !== 'current')
+      void describeModel(source).then((c) => !cancelled && setFetched({ key, card: c }));
     return () => {
-      live = false;
+      cancelled = true;
     };
   }, [source, key]);
   const card = !source ? null : source === 'current' ? current : fetched?.key === key ? fetched.card : null;
@@ -189,7 +190,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
     ctx.fillRect(0, 0, CANVAS, CANVAS);
   }, [digits]);
 
-  const run = async (input: Parameters<typeof predict>[1]) => {
+  const predictOn = async (input: Parameters<typeof predict>[1]) => {
     setPending(true);
     const p = await predict(card.source, input);
     setPending(false);
@@ -206,7 +207,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
     });
   const predictCanvas = async () => {
     const blob = await canvasBlob();
-    if (blob) await run({ kind: 'image', image: blob });
+    if (blob) await predictOn({ kind: 'image', image: blob });
   };
 
   const point = (e: PointerEvent<HTMLCanvasElement>) => {
@@ -274,7 +275,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
             const f = Array.from(e.dataTransfer.files).find(
               (x) => x.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp)$/i.test(x.name),
             );
-            if (f) void run({ kind: 'image', image: f });
+            if (f) void predictOn({ kind: 'image', image: f });
             else
               useStudio
                 .getState()
@@ -324,7 +325,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
               onChange={(e) => {
                 const f = e.target.files?.[0];
                 e.target.value = '';
-                if (f) void run({ kind: 'image', image: f });
+                if (f) void predictOn({ kind: 'image', image: f });
               }}
             />
           </label>
@@ -335,7 +336,7 @@ function InferencePanel({ card }: { card: ModelCard }) {
           className="primary"
           data-testid="inference-predict"
           disabled={pending || (card.kind === 'table' ? !row.trim() : !digits || !drawn)}
-          onClick={() => void (card.kind === 'table' ? run({ kind: 'row', text: row }) : predictCanvas())}
+          onClick={() => void (card.kind === 'table' ? predictOn({ kind: 'row', text: row }) : predictCanvas())}
         >
           {pending ? 'Predicting…' : 'Predict'}
         </button>

@@ -9,6 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { isRunActive } from '../../shared/runState';
 import type { Evaluation } from '../../shared/types/results';
 import { evaluateOnDemand } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
@@ -22,7 +23,7 @@ type Regression = Extract<Evaluation, { task: 'regression' }>;
 export function ResultsPanel() {
   const evaluation = useStudio((s) => s.evaluation);
   const epochs = useStudio((s) => s.run.epochs);
-  const idle = useStudio((s) => !['starting', 'running', 'paused'].includes(s.run.state));
+  const runActive = useStudio((s) => isRunActive(s.run.state));
   const lastEpoch = epochs[epochs.length - 1];
   return (
     <Panel id="evaluate" step={4} title="Evaluate">
@@ -32,7 +33,7 @@ export function ResultsPanel() {
         </span>
         <button
           data-testid="evaluate-now"
-          disabled={!idle}
+          disabled={runActive}
           onClick={() => void evaluateOnDemand(null)}
           title="Evaluate the last run's model on the test split again"
         >

@@ -1,6 +1,7 @@
 import { controlRun, startRun } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber } from '../format';
 import { useStudio } from '../store';
+import { isRunActive } from '../../shared/runState';
 import type { RunState } from '../../shared/types/results';
 
 /** The contract's data-state: "starting" is part of running for outside observers. */
@@ -23,7 +24,7 @@ export function RunControls() {
   const hasData = useStudio((s) => s.dataset !== null);
   const invalid = useStudio((s) => s.invalidFields.length > 0);
   const busy = useStudio((s) => s.datasetLoading !== null || s.starting);
-  const active = run.state === 'starting' || run.state === 'running' || run.state === 'paused';
+  const active = isRunActive(run.state);
   const p = run.progress;
   const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
   const fraction = p && total ? p.step / total : 0;

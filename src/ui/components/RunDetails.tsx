@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { isRunActive } from '../../shared/runState';
 import { schedulePlan } from '../../shared/schedule';
 import type { DatasetSummary } from '../../shared/types/datasets';
 import type { LayerInfo } from '../../shared/types/results';
@@ -41,25 +42,27 @@ export function RunDetails() {
   const config = useStudio((s) => s.config);
   const ds = useStudio((s) => s.dataset);
   const run = useStudio((s) => s.run);
-  const live = ['starting', 'running', 'paused'].includes(run.state);
+  const runActive = isRunActive(run.state);
   // Progress arrives a few times a second; the chart (a full recharts render) follows once a second.
-  const progress = useThrottled(run.progress, live ? REDRAW_MS : 0);
-  const active = run.state !== 'idle' && run.stage === 'finetune';
-  if (!ds || (config.stage !== 'finetune' && !active)) return null;
+  const progress = useThrottled(run.progress, runActive ? REDRAW_MS : 0);
+  // A fine-tuning run is shown (going, or ended): its plan and layers rather than the settings'.
+  const finetuneRunShown = run.state !== 'idle' && run.stage === 'finetune';
+  if (!ds || (config.stage !== 'finetune' && !finetuneRunShown)) return null;
   // The run's own plan (a resumed run keeps its checkpoint's settings) with its current step,
   // while it trains and after, until the settings change: then the plan for the next run.
-  const showRun = active && run.config !== null && progress !== null && (live || sameSchedule(run.config, config));
-  const shown = showRun ? run.config! : config;
-  const stepsPerEpoch = showRun ? progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
+  const showRunPlan =
+    finetuneRunShown && run.config !== null && progress !== null && (runActive || sameSchedule(run.config, config));
+  const shown = showRunPlan ? run.config! : config;
+  const stepsPerEpoch = showRunPlan ? progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
   return (
     <div className="run-details">
       <LearningRateChart
         config={shown}
         stepsPerEpoch={stepsPerEpoch}
-        step={showRun ? progress!.step : null}
-        learningRate={showRun ? progress!.learningRate : undefined}
+        step={showRunPlan ? progress!.step : null}
+        learningRate={showRunPlan ? progress!.learningRate : undefined}
       />
-      {active && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
+      {finetuneRunShown && run.layers.length > 0 && <LayerList layers={run.layers} epoch={run.layersEpoch} />}
       {run.notices.length > 0 && (
         <ul className="notices" role="status" data-testid="run-notices">
           {run.notices.map((n) => (

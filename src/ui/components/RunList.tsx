@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { isRunActive } from '../../shared/runState';
 import type { RunSummary } from '../../shared/types/results';
 import { deleteRun } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
@@ -32,10 +33,10 @@ function optimizerText(r: RunSummary): string {
 /** Every kept run with its configuration; ticked runs are compared below (curves and metrics). */
 export function RunList() {
   const runs = useStudio((s) => s.runs);
-  const compare = useStudio((s) => s.compare);
-  const toggle = useStudio((s) => s.toggleCompare);
-  const runState = useStudio((s) => s.run.state);
-  const picked = runs.filter((r) => compare.includes(r.runKey));
+  const comparedRunKeys = useStudio((s) => s.comparedRunKeys);
+  const toggleCompare = useStudio((s) => s.toggleCompare);
+  const runActive = useStudio((s) => isRunActive(s.run.state));
+  const picked = runs.filter((r) => comparedRunKeys.includes(r.runKey));
   return (
     <Panel id="runs" step={6} title="Runs">
       {!runs.length ? (
@@ -58,8 +59,8 @@ export function RunList() {
                   <input
                     type="checkbox"
                     data-testid="run-compare"
-                    checked={compare.includes(r.runKey)}
-                    onChange={() => toggle(r.runKey)}
+                    checked={comparedRunKeys.includes(r.runKey)}
+                    onChange={() => toggleCompare(r.runKey)}
                     aria-label={`Compare ${r.title}`}
                   />
                   <span>
@@ -77,7 +78,7 @@ export function RunList() {
                 <span className="run-metric small">{metricText(r)}</span>
                 <button
                   data-testid="run-delete"
-                  disabled={r.status === 'running' && !['idle', 'done', 'stopped', 'error'].includes(runState)}
+                  disabled={r.status === 'running' && runActive}
                   onClick={() => void deleteRun(r.runKey)}
                   aria-label={`Remove ${r.title} from the list`}
                 >

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { isRunActive } from '../../shared/runState';
 import type { BackendChoice } from '../../shared/types/backends';
 import type { EncoderSpec, PretrainObjective, Stage } from '../../shared/types/training';
 import { useStudio } from '../store';
@@ -28,7 +29,7 @@ export function SettingsPanel() {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
   const ds = useStudio((s) => s.dataset);
-  const locked = useStudio((s) => ['starting', 'running', 'paused'].includes(s.run.state));
+  const locked = useStudio((s) => isRunActive(s.run.state));
   const stage = config.stage;
 
   const setObjective = (objective: PretrainObjective) => {

@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'react';
-import { fmtBytes } from '../format';
+import { formatBytes } from '../../shared/format';
 import { useStudio } from '../store';
 
 /** The status line: backend really running, adapter, worker memory and browser storage. */
 export function StatusBar() {
-  const info = useStudio((s) => s.run.backend);
+  const backend = useStudio((s) => s.run.backend);
   const progress = useStudio((s) => s.run.progress);
   const ready = useStudio((s) => s.workerReady);
   const storage = useStorageEstimate();
-  const adapter = info?.adapter;
+  const adapter = backend?.adapter;
   return (
     <div className="statusbar" aria-label="Status">
-      <span data-testid="backend-active" data-backend={info?.active} title={info?.reason}>
-        backend <strong>{info ? info.active : ready ? 'not started' : 'loading…'}</strong>
+      <span data-testid="backend-active" data-backend={backend?.active} title={backend?.reason}>
+        backend <strong>{backend ? backend.active : ready ? 'not started' : 'loading…'}</strong>
       </span>
       {adapter && (
         <span title={adapter.description}>
@@ -22,12 +22,12 @@ export function StatusBar() {
       )}
       {progress && (
         <span data-testid="memory" data-tensors={progress.tensors}>
-          tensors <strong>{progress.tensors}</strong> · {fmtBytes(progress.bytes)}
+          tensors <strong>{progress.tensors}</strong> · {formatBytes(progress.bytes)}
         </span>
       )}
       {storage && (
         <span>
-          storage {fmtBytes(storage.usage)} of {fmtBytes(storage.quota)}
+          storage {formatBytes(storage.usage)} of {formatBytes(storage.quota)}
         </span>
       )}
     </div>
@@ -40,13 +40,13 @@ function useStorageEstimate(): { usage: number; quota: number } | null {
   const checkpoints = useStudio((s) => s.checkpoints);
   const dataset = useStudio((s) => s.dataset);
   useEffect(() => {
-    let live = true;
+    let cancelled = false;
     navigator.storage
       ?.estimate()
-      .then((e) => live && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }))
+      .then((e) => !cancelled && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }))
       .catch(() => undefined);
     return () => {
-      live = false;
+      cancelled = true;
     };
   }, [checkpoints, dataset]);
   return estimate;

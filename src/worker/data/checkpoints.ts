@@ -1,6 +1,7 @@
 // Checkpoints in IndexedDB. A checkpoint is written in one transaction over its listing and its
 // data, then read back and verified before it is reported: a write that is interrupted (tab
 // closed, quota hit, a forced fault) leaves no partial entry and the earlier checkpoints intact.
+import { errorMessage } from '../../shared/format';
 import { CheckpointError, verify } from '../../engine/checkpoint/serialize';
 import { completeConfig } from '../../shared/defaults';
 import type { CheckpointInfo } from '../../shared/types/models';
@@ -54,7 +55,7 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
     if (e instanceof DOMException && e.name === 'QuotaExceededError')
       throw new StorageFullError(info.bytes, await freeBytes());
     throw new CheckpointError(
-      `The checkpoint of epoch ${info.epoch} could not be written (${e instanceof Error ? e.message : String(e)}); the earlier checkpoints are intact.`,
+      `The checkpoint of epoch ${info.epoch} could not be written (${errorMessage(e)}); the earlier checkpoints are intact.`,
     );
   }
   // Read back: only a whole, consistent checkpoint may be listed.

@@ -1,7 +1,11 @@
 // Image files from a zip (class folders), a picked folder, or loose files: which entries are
 // images, what class each belongs to, and caps against zip bombs. No decoding here (see worker).
 import { Unzip, UnzipInflate } from 'fflate';
+import { errorMessage, formatBytes, type BytesFormat } from '../../../shared/format';
 import { DataError, LIMITS } from '../errors';
+
+/** Sizes in messages: whole megabytes (gigabytes with one decimal), as the limits are stated. */
+const IN_MB: BytesFormat = { precision: 'megabytes' };
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'];
 
@@ -62,7 +66,7 @@ export async function readZipImages(
 ): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
   if (zip.size > limits.zipBytes)
     throw new DataError(
-      `${zipName} is ${mb(zip.size)}; the limit for a zip is ${mb(limits.zipBytes)}. Split it, or use smaller images.`,
+      `${zipName} is ${formatBytes(zip.size, IN_MB)}; the limit for a zip is ${formatBytes(limits.zipBytes, IN_MB)}. Split it, or use smaller images.`,
       'too-large',
     );
   const head = new Uint8Array(await zip.slice(0, 4).arrayBuffer());
@@ -107,7 +111,7 @@ export async function readZipImages(
       }
       if (size > limits.entryBytes) {
         failure = new DataError(
-          `${zipName}: "${file.name}" is over ${mb(limits.entryBytes)}, the limit for one image. Remove or shrink it.`,
+          `${zipName}: "${file.name}" is over ${formatBytes(limits.entryBytes, IN_MB)}, the limit for one image. Remove or shrink it.`,
           'too-large',
         );
         file.terminate();
@@ -130,7 +134,7 @@ export async function readZipImages(
       unzip.push(chunk, offset + step >= zip.size);
     } catch (e) {
       throw new DataError(
-        `${zipName} could not be read as a zip (${e instanceof Error ? e.message : String(e)}). Re-create it and try again.`,
+        `${zipName} could not be read as a zip (${errorMessage(e)}). Re-create it and try again.`,
         'bad-zip',
       );
     }
@@ -152,7 +156,7 @@ export async function readZipImages(
 
 function bomb(zipName: string, limits: ZipLimits): DataError {
   return new DataError(
-    `${zipName} would expand to more than ${mb(limits.expandedBytes)} once unpacked, the limit for an image archive. This can be a "zip bomb"; if the archive is genuine, split it into smaller zips.`,
+    `${zipName} would expand to more than ${formatBytes(limits.expandedBytes, IN_MB)} once unpacked, the limit for an image archive. This can be a "zip bomb"; if the archive is genuine, split it into smaller zips.`,
     'zip-bomb',
   );
 }
@@ -168,8 +172,9 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** @deprecated Kept for src/worker/data/upload.ts; call formatBytes(bytes, { precision: 'megabytes' }). */
 export function mb(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
+  return formatBytes(bytes, IN_MB);
 }
 
 /** When some images are in class folders, the ones outside any folder are left out (and named). */

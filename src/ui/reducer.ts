@@ -1,0 +1,367 @@
+// The UI's state as a function of the worker's events: `reduce(state, event)` gives the next state
+// and the alerts to raise, as data. No React, no worker, no callbacks: the store (store.ts) applies
+// the state and turns the alerts' actions into buttons.
+import type { WorkerEvent } from '../shared/protocol';
+import { assertNever } from '../shared/assertNever';
+import { isRunActive } from '../shared/runState';
+import type { BackendInfo, MemoryInfo } from '../shared/types/backends';
+import type { ImageOptions, DatasetSummary } from '../shared/types/datasets';
+import type { RunFault } from '../shared/types/faults';
+import type { CheckpointInfo, ModelCard } from '../shared/types/models';
+import type {
+  EpochLog,
+  Evaluation,
+  LayerInfo,
+  PretrainSnapshot,
+  ProgressSnapshot,
+  RunState,
+  RunSummary,
+} from '../shared/types/results';
+import type { EncoderSpec, Stage, TrainConfig } from '../shared/types/training';
+
+export interface RunView {
+  id: number | null;
+  state: RunState;
+  message: string | null;
+  stage: Stage;
+  title: string;
+  progress: ProgressSnapshot | null;
+  /** Names of the loss series: ["loss"], or ["discriminator", "generator"] for a GAN. */
+  series: string[];
+  /**
+   * Every batch loss of the run, per series (losses[k][i] belongs to steps[i]). Appended in place
+   * (a run can have a million steps) and signalled by `lossVersion`, so an update never copies
+   * the whole history (see the `progress` case of `reduce`).
+   */
+  steps: number[];
+  losses: number[][];
+  lossVersion: number;
+  snapshot: PretrainSnapshot | null;
+  epochs: EpochLog[];
+  backend: BackendInfo | null;
+  /** The settings the run really uses (a resumed run's are its checkpoint's). */
+  config: TrainConfig | null;
+  /** Fine-tuning: the layers and which of them train now (changes when freezing ends). */
+  layers: LayerInfo[];
+  layersEpoch: number;
+  /** Things to know that are not faults (early stopping, best weights restored). */
+  notices: string[];
+  /** Why the run was paused or stopped (diverged, device lost, …), with what can be resumed. */
+  fault: RunFault | null;
+  /** Worker memory at the end of each epoch (a leak shows as growth). */
+  epochMemory: { epoch: number; tensors: number }[];
+}
+
+/** What the store holds besides its alerts and its functions: everything `reduce` reads and writes. */
+export interface StudioData {
+  workerReady: boolean;
+  datasetLoading: string | null;
+  datasetProgress: { phase: string; fraction: number } | null;
+  /** Size and colour for uploaded images, applied to the next upload and to the current images. */
+  imageOptions: ImageOptions;
+  dataset: DatasetSummary | null;
+  config: TrainConfig;
+  run: RunView;
+  /** Settings fields whose text is not a valid value: Start waits until they are fixed. */
+  invalidFields: string[];
+  /** A start request is on its way (Start stays disabled until the worker answers). */
+  starting: boolean;
+  /** Checkpoints in IndexedDB, newest first. */
+  checkpoints: CheckpointInfo[];
+  /** Every kept run (IndexedDB), newest first. */
+  runs: RunSummary[];
+  /** The run keys of the runs ticked for comparing. */
+  comparedRunKeys: string[];
+  /** The results panel: the last run's evaluation, or one asked for on demand. */
+  evaluation: Evaluation | null;
+  /** The last finished fine-tuning run's model (download, inference), while the worker keeps it. */
+  currentModel: ModelCard | null;
+  /** Runs a reload interrupted, offered for resuming. */
+  interrupted: { runKey: string; title: string; checkpoint: CheckpointInfo | null }[];
+  /** The worker's memory, from its heartbeat. */
+  memory: MemoryInfo | null;
+  /** The worker was replaced after a crash or hang: offer its interrupted run once it is back. */
+  recovering: boolean;
+}
+
+/** What an alert is about, for styling and tests (its data-kind): a run fault's kind, or the worker. */
+export type AlertKind = RunFault['kind'] | 'worker' | 'worker-resume';
+
+/** What an alert's button does, as data; the store binds it to the callbacks actions.ts provides. */
+export type AlertActionSpec =
+  /** Goes on after a run fault (actions.ts: recoverRun). */
+  | { type: 'recover'; label: string; fault: RunFault }
+  /** Frees storage (actions.ts: pruneCheckpoints). */
+  | { type: 'prune'; label: string }
+  /** Continues a checkpoint's run (actions.ts: resumeCheckpoint). */
+  | { type: 'resumeCheckpoint'; label: string; checkpointId: string };
+
+export interface AlertSpec {
+  message: string;
+  kind?: AlertKind;
+  action?: AlertActionSpec;
+}
+
+export interface Reduction {
+  /** The next state; the very object passed in when the event changes nothing. */
+  state: StudioData;
+  /** Alerts to raise, in this order. */
+  alerts: AlertSpec[];
+  /** Kinds of the alerts already shown that the event makes moot: they are taken down. */
+  withdraw: AlertKind[];
+}
+
+/** Alerts whose "Resume" belongs to the worker that ran the run; a restarted worker offers its own. */
+const FAULT_ALERTS: AlertKind[] = ['diverged', 'device-lost', 'out-of-memory'];
+
+export const emptyRun = (): RunView => ({
+  id: null,
+  state: 'idle',
+  message: null,
+  stage: 'finetune',
+  title: '',
+  progress: null,
+  series: ['loss'],
+  steps: [],
+  losses: [[]],
+  lossVersion: 0,
+  snapshot: null,
+  epochs: [],
+  backend: null,
+  config: null,
+  layers: [],
+  layersEpoch: 0,
+  notices: [],
+  fault: null,
+  epochMemory: [],
+});
+
+/** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
+export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
+  return {
+    kind: 'dense',
+    widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))],
+  };
+}
+
+/** The button an alert about a run fault offers: none for a run too big to start. */
+function faultAction(f: RunFault): AlertActionSpec | undefined {
+  switch (f.kind) {
+    case 'too-big':
+      return undefined;
+    case 'diverged':
+      return {
+        type: 'recover',
+        label: `Resume from last good checkpoint with learning rate ${f.learningRate}`,
+        fault: f,
+      };
+    case 'device-lost':
+    case 'out-of-memory':
+      return {
+        type: 'recover',
+        label: `Resume ${f.checkpointEpoch !== null ? `from epoch ${f.checkpointEpoch}` : 'from the start'}`,
+        fault: f,
+      };
+    default:
+      return assertNever(f.kind);
+  }
+}
+
+/**
+ * The next state after a worker event, and the alerts it raises. Pure but for one deliberate
+ * exception: `progress` appends its batch losses to the shown run's `steps` and `losses` arrays in
+ * place (and bumps `lossVersion`). A run can have a million steps and progress arrives a few times
+ * a second: copying the whole history on every message would cost more than everything else the
+ * UI does. Those arrays belong to the run alone (a new run, a restored curve or a resumed run's
+ * history brings new arrays), and readers take `lossVersion`, not the arrays' identity, as the sign
+ * of change.
+ */
+export function reduce(state: StudioData, event: WorkerEvent): Reduction {
+  const run = state.run;
+  const unchanged: Reduction = { state, alerts: [], withdraw: [] };
+  const next = (patch: Partial<StudioData>, alerts: AlertSpec[] = [], withdraw: AlertKind[] = []): Reduction => ({
+    state: { ...state, ...patch },
+    alerts,
+    withdraw,
+  });
+  /** Events of a run other than the one shown (an earlier run's last words) change nothing. */
+  const ofShownRun = (runId: number) => run.id === null || runId === run.id;
+  const e = event;
+
+  switch (e.type) {
+    case 'ready':
+      return next({ workerReady: true });
+    case 'ok':
+      return unchanged; // answered through the client's promises
+    case 'currentModel':
+      return next({ currentModel: e.card });
+    case 'heartbeat':
+      return next({ memory: e.memory });
+    case 'epochMemory':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({
+        memory: e.memory,
+        run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] },
+      });
+    case 'runFault': {
+      if (!ofShownRun(e.runId)) return unchanged;
+      const f = e.fault;
+      return next({ run: { ...run, fault: f } }, [{ message: f.message, action: faultAction(f), kind: f.kind }]);
+    }
+    case 'failed': {
+      // Failed requests are answered through the client's promises; id -1 is the worker itself.
+      if (e.id >= 0) return unchanged;
+      // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
+      const active = isRunActive(run.state);
+      return next(
+        {
+          datasetLoading: null,
+          workerReady: false,
+          currentModel: null, // it lived in the worker that stopped
+          recovering: active,
+          run: active ? { ...run, state: 'error', message: e.message, fault: null } : { ...run, fault: null },
+        },
+        [{ message: e.message, kind: 'worker' }],
+        FAULT_ALERTS,
+      );
+    }
+    case 'warning':
+      return next({}, [
+        {
+          message: e.message,
+          action: e.code === 'storage-full' ? { type: 'prune', label: 'Delete old checkpoints' } : undefined,
+        },
+      ]);
+    case 'datasetLoading':
+      return next({ datasetLoading: e.name || null, datasetProgress: null });
+    case 'datasetProgress':
+      return next({ datasetProgress: { phase: e.phase, fraction: e.fraction } });
+    case 'datasetLoaded': {
+      const ds = e.summary;
+      const model = ds.kind === 'image' ? state.config.model : 'mlp';
+      const previous = state.dataset;
+      // A different dataset gets its default encoder; a re-derived one keeps the user's.
+      const fresh = !previous || previous.name !== ds.name || previous.kind !== ds.kind;
+      return next({
+        dataset: ds,
+        config: { ...state.config, model, ...(fresh ? { encoder: defaultEncoder(ds) } : {}) },
+        imageOptions: ds.imageOptions ?? state.imageOptions,
+        // A new dataset makes the last run's results stale.
+        run: run.state === 'idle' ? run : emptyRun(),
+        evaluation: null, // its labels or scaling may have changed
+      });
+    }
+    case 'runPhase':
+      // "starting" opens a new run, whatever was shown before.
+      if (e.state === 'starting')
+        return next({
+          run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null },
+          evaluation: null,
+        });
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, state: e.state, message: e.message ?? null } });
+    case 'backend':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, backend: e.info } }, e.info.fellBack ? [{ message: e.info.reason }] : []);
+    case 'runStarted':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({
+        run: {
+          ...run,
+          stage: e.stage,
+          series: e.series,
+          title: e.title,
+          config: e.config,
+          losses: e.series.map(() => []),
+        },
+      });
+    case 'progress':
+      if (!ofShownRun(e.runId)) return unchanged;
+      // The one mutation (see above): the run's loss history grows in place.
+      run.steps.push(...e.steps);
+      e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
+      return next({ run: { ...run, progress: e.progress, lossVersion: run.lossVersion + 1 } });
+    case 'snapshot':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, snapshot: e.snapshot } });
+    case 'checkpoints': {
+      const config = state.config;
+      // A start point that was deleted falls back to scratch.
+      const startPointGone = config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === config.initFrom);
+      return next({ checkpoints: e.checkpoints, config: startPointGone ? { ...config, initFrom: 'scratch' } : config });
+    }
+    case 'interrupted': {
+      const alerts: AlertSpec[] = [];
+      // After a worker restart, the run it was training is offered right in the alert.
+      const resumable = e.runs.find(
+        (r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs,
+      );
+      if (state.recovering && resumable) {
+        const c = resumable.checkpoint!;
+        alerts.push({
+          message: `“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`,
+          action: { type: 'resumeCheckpoint', label: `Resume from epoch ${c.epoch}`, checkpointId: c.id },
+          kind: 'worker-resume',
+        });
+      }
+      // The interrupted run's curve is shown as it was at its last checkpoint.
+      const h = e.history;
+      return next(
+        {
+          recovering: false,
+          interrupted: e.runs,
+          run:
+            h && run.state === 'idle'
+              ? {
+                  ...emptyRun(),
+                  state: 'stopped',
+                  message: 'Interrupted by a reload',
+                  title: h.title,
+                  series: h.series,
+                  steps: h.steps,
+                  losses: h.losses,
+                  epochs: h.epochs,
+                  lossVersion: 1,
+                }
+              : run,
+        },
+        alerts,
+      );
+    }
+    case 'runHistory':
+      // Arrives right after runStarted, before any progress: the history is the curve so far.
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({
+        run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 },
+      });
+    case 'epoch':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, epochs: [...run.epochs, e.log] } });
+    case 'evaluation':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ evaluation: e.evaluation });
+    case 'evaluated':
+      return next({ evaluation: e.evaluation });
+    case 'layers':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, layers: e.layers, layersEpoch: e.epoch } });
+    case 'bestRestored':
+      return unchanged; // the notice that comes with it says so
+    case 'notice':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next({ run: { ...run, notices: [...run.notices, e.message] } });
+    case 'runs':
+      return next({
+        runs: e.runs,
+        comparedRunKeys: state.comparedRunKeys.filter((k) => e.runs.some((r) => r.runKey === k)),
+      });
+    case 'runEnded':
+      if (!ofShownRun(e.runId)) return unchanged;
+      return next(
+        { run: { ...run, state: e.state, message: e.message ?? null } },
+        e.state === 'error' && e.message ? [{ message: e.message }] : [],
+      );
+    default:
+      return assertNever(e);
+  }
+}
