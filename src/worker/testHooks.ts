@@ -1,5 +1,6 @@
 // The worker's side of the test hooks (src/shared/testHooks.ts). Only a build with __TEST_HOOKS__
 // (STUDIO_TEST_HOOKS=1) calls into this module; `npm run build` drops it whole.
+import { assertNever } from '../shared/assertNever';
 import type { TestHook } from '../shared/testHooks';
 import { webgpuDevice } from './backendHost';
 import { setCheckpointWriteHook } from './data/checkpoints';
@@ -32,5 +33,7 @@ export function runTestHook(hook: TestHook): void {
     case 'failCheckpointWrite':
       failCheckpointWrite(hook.fault, hook.skip);
       break;
+    default:
+      assertNever(hook);
   }
 }
