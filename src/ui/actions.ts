@@ -3,6 +3,7 @@ import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/t
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
+import { errorMessage } from '../shared/format';
 import { HEARTBEAT, type ExportedFile } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
 import { installTestHooks } from './testHooks';
@@ -13,9 +14,43 @@ const client = new WorkerClient(
   () => (useStudio.getState().datasetLoading ? HEARTBEAT.loadingTimeoutMs : HEARTBEAT.timeoutMs),
 );
 
-function alertOn(e: unknown, action?: AlertAction): void {
-  if ((e as RequestError).code === 'worker-crashed') return; // already announced once
-  useStudio.getState().pushAlert(e instanceof Error ? e.message : String(e), action);
+interface AttemptOptions {
+  /** What failed, put before the worker's reason ("The model could not be downloaded"). */
+  what?: string;
+  /** A button the alert offers to fix it (e.g. load again without the malformed rows). */
+  fix?: (e: RequestError) => AlertAction | undefined;
+  /** No alert: the caller shows the absence itself. */
+  quiet?: boolean;
+}
+
+/**
+ * One UI action: resolves to its reply, or to null when the worker refused it, after an alert that
+ * says why (the store keeps what it had). A crashed worker's requests fail quietly: the crash itself
+ * was announced once.
+ */
+async function attempt<T>(work: () => Promise<T>, o: AttemptOptions = {}): Promise<T | null> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = e as RequestError;
+    if (!o.quiet && error.code !== 'worker-crashed') {
+      const why = errorMessage(e);
+      useStudio.getState().pushAlert(o.what ? `${o.what}: ${why}` : why, o.fix?.(error));
+    }
+    return null;
+  }
+}
+
+/** A request that starts a run (start, resume, recover): one at a time, Start disabled meanwhile. */
+async function startingRun(prepare: () => void, work: () => Promise<void>): Promise<void> {
+  if (useStudio.getState().startRequested) return; // a double click sends one start
+  prepare();
+  useStudio.setState({ startRequested: true });
+  try {
+    await attempt(work);
+  } finally {
+    useStudio.setState({ startRequested: false });
+  }
 }
 
 let opened = false;
@@ -40,9 +75,7 @@ async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Pro
   const busy = 'your last dataset';
   useStudio.setState({ datasetLoading: busy });
   try {
-    await client.request({ type: 'restore', fallback });
-  } catch (e) {
-    alertOn(e);
+    await attempt(() => client.request({ type: 'restore', fallback }));
   } finally {
     // The worker says when it is done; this covers a refusal before it said anything.
     if (useStudio.getState().datasetLoading === busy) useStudio.setState({ datasetLoading: null });
@@ -50,11 +83,7 @@ async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Pro
 }
 
 export async function loadBuiltin(name: BuiltinDatasetName): Promise<void> {
-  try {
-    await client.request({ type: 'loadBuiltin', name });
-  } catch (e) {
-    alertOn(new Error(`Could not load "${name}": ${e instanceof Error ? e.message : String(e)}`));
-  }
+  await attempt(() => client.request({ type: 'loadBuiltin', name }), { what: `Could not load "${name}"` });
 }
 
 /** Files from the file input, a picked folder or a drop. Paths keep folder names (class labels). */
@@ -65,120 +94,80 @@ export async function loadFiles(
 ): Promise<void> {
   const paths = givenPaths ?? files.map((f) => f.webkitRelativePath || f.name);
   const imageOptions = useStudio.getState().imageOptions;
-  try {
-    await client.request({ type: 'loadFiles', files, paths, tableOptions, imageOptions });
-  } catch (e) {
-    const code = (e as RequestError).code;
+  await attempt(() => client.request({ type: 'loadFiles', files, paths, tableOptions, imageOptions }), {
     // Ragged rows: offer to load again without them.
-    const action =
-      code === 'malformed-rows'
+    fix: (e) =>
+      e.code === 'malformed-rows'
         ? {
             label: 'Skip those rows and load',
-            run: () => void loadFiles(files, { ...tableOptions, skipMalformed: true }, paths),
+            perform: () => void loadFiles(files, { ...tableOptions, skipMalformed: true }, paths),
           }
-        : undefined;
-    alertOn(e, action);
-  }
+        : undefined,
+  });
 }
 
 export async function configureTable(options: TableOptions): Promise<void> {
-  try {
-    await client.request({ type: 'configureTable', options });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: 'configureTable', options }));
 }
 
 export async function configureImages(options: ImageOptions): Promise<void> {
   const previous = useStudio.getState().imageOptions;
   useStudio.setState({ imageOptions: options });
   if (useStudio.getState().dataset?.source !== 'upload' || useStudio.getState().dataset?.kind !== 'image') return;
-  try {
+  const applied = await attempt(async () => {
     await client.request({ type: 'configureImages', options });
-  } catch (e) {
-    useStudio.setState({ imageOptions: previous }); // the selects show what is really applied
-    alertOn(e);
-  }
+    return true;
+  });
+  if (!applied) useStudio.setState({ imageOptions: previous }); // the selects show what is really applied
 }
 
 export async function startRun(): Promise<void> {
-  const s = useStudio.getState();
-  if (s.starting) return; // a double click sends one start
-  useStudio.setState({ starting: true });
-  try {
-    await client.request({ type: 'start', config: s.config });
-  } catch (e) {
-    alertOn(e);
-  } finally {
-    useStudio.setState({ starting: false });
-  }
+  const { config } = useStudio.getState();
+  await startingRun(
+    () => undefined,
+    () => client.request({ type: 'start', config }),
+  );
 }
 
 export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<void> {
   const fault = useStudio.getState().run.fault;
   // Resuming a diverged run goes on from its last good state with the lowered learning rate.
   if (action === 'resume' && fault?.kind === 'diverged') return recoverRun(fault);
-  try {
-    await client.request({ type: action });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: action }));
 }
 
 export async function deleteCheckpoint(checkpointId: string): Promise<void> {
-  try {
-    await client.request({ type: 'deleteCheckpoint', checkpointId });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: 'deleteCheckpoint', checkpointId }));
 }
 
 export async function renameCheckpoint(checkpointId: string, name: string): Promise<void> {
-  try {
-    await client.request({ type: 'renameCheckpoint', checkpointId, name });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: 'renameCheckpoint', checkpointId, name }));
 }
 
 /** Continues a checkpoint's run (curve, epoch count and optimizer state come back). */
 export async function resumeCheckpoint(checkpointId: string): Promise<void> {
   const s = useStudio.getState();
-  if (s.starting) return;
-  useStudio.setState({ starting: true, interrupted: s.interrupted.filter((r) => r.checkpoint?.id !== checkpointId) });
-  try {
-    await client.request({ type: 'resumeCheckpoint', checkpointId, config: s.config });
-  } catch (e) {
-    alertOn(e);
-  } finally {
-    useStudio.setState({ starting: false });
-  }
+  await startingRun(
+    () => useStudio.setState({ interrupted: s.interrupted.filter((r) => r.checkpoint?.id !== checkpointId) }),
+    () => client.request({ type: 'resumeCheckpoint', checkpointId, config: s.config }),
+  );
 }
 
 export async function pruneCheckpoints(): Promise<void> {
-  try {
-    await client.request({ type: 'pruneCheckpoints' });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: 'pruneCheckpoints' }));
 }
 
 /** Test metrics of a fine-tuned checkpoint, or of the last run's model, on the current dataset. */
 export async function evaluateOnDemand(checkpointId: string | null): Promise<void> {
-  try {
+  const evaluated = await attempt(async () => {
     await client.request(checkpointId ? { type: 'evaluateCheckpoint', checkpointId } : { type: 'evaluateCurrent' });
-    document.getElementById('evaluate')?.scrollIntoView({ block: 'start' });
-  } catch (e) {
-    alertOn(e);
-  }
+    return true;
+  });
+  if (evaluated) document.getElementById('evaluate')?.scrollIntoView({ block: 'start' });
 }
 
 export async function deleteRun(runKey: string): Promise<void> {
-  try {
-    await client.request({ type: 'deleteRun', runKey });
-  } catch (e) {
-    alertOn(e);
-  }
+  await attempt(() => client.request({ type: 'deleteRun', runKey }));
 }
 
 /**
@@ -187,16 +176,12 @@ export async function deleteRun(runKey: string): Promise<void> {
  */
 export async function recoverRun(fault: RunFault): Promise<void> {
   const s = useStudio.getState();
-  if (s.starting) return;
-  if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate });
-  useStudio.setState({ starting: true });
-  try {
-    await client.request({ type: 'recoverRun', backend: s.config.backend });
-  } catch (e) {
-    alertOn(e);
-  } finally {
-    useStudio.setState({ starting: false });
-  }
+  await startingRun(
+    () => {
+      if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate });
+    },
+    () => client.request({ type: 'recoverRun', backend: s.config.backend }),
+  );
 }
 
 /**
@@ -204,11 +189,7 @@ export async function recoverRun(fault: RunFault): Promise<void> {
  * a checkpoint that retention just deleted simply has no card (the list updates right after).
  */
 export async function describeModel(source: string): Promise<ModelCard | null> {
-  try {
-    return await client.request({ type: 'describeModel', source });
-  } catch {
-    return null;
-  }
+  return attempt(() => client.request({ type: 'describeModel', source }), { quiet: true });
 }
 
 /** Saves the files the worker built (a worker cannot use downloads://; docs/architecture.md). */
@@ -228,30 +209,19 @@ function saveFiles(files: ExportedFile[]): void {
 
 /** Downloads a model: one zip (model.json, weights, preprocessing.json), or the two tfjs files. */
 export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zip'): Promise<void> {
-  try {
-    saveFiles(await client.request({ type: 'exportModel', source, format }));
-  } catch (e) {
-    alertOn(new Error(`The model could not be downloaded: ${e instanceof Error ? e.message : String(e)}`));
-  }
+  const files = await attempt(() => client.request({ type: 'exportModel', source, format }), {
+    what: 'The model could not be downloaded',
+  });
+  if (files) saveFiles(files);
 }
 
 /** Brings a downloaded model back; it becomes a checkpoint. Returns its card, or null (alerted). */
 export async function importModel(files: File[]): Promise<ModelCard | null> {
-  try {
-    return await client.request({ type: 'importModel', files });
-  } catch (e) {
-    alertOn(new Error(`The model was not imported: ${e instanceof Error ? e.message : String(e)}`));
-    return null;
-  }
+  return attempt(() => client.request({ type: 'importModel', files }), { what: 'The model was not imported' });
 }
 
 export async function predict(source: string, input: InferenceInput): Promise<Prediction | null> {
-  try {
-    return await client.request({ type: 'predict', source, input });
-  } catch (e) {
-    alertOn(e);
-    return null;
-  }
+  return attempt(() => client.request({ type: 'predict', source, input }));
 }
 
 useStudio.setState({

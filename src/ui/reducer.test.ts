@@ -17,7 +17,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     config: { ...DEFAULT_CONFIG },
     run: emptyRun(),
     invalidFields: [],
-    starting: false,
+    startRequested: false,
     checkpoints: [],
     runs: [],
     comparedRunKeys: [],

@@ -65,7 +65,7 @@ export interface StudioData {
   /** Settings fields whose text is not a valid value: Start waits until they are fixed. */
   invalidFields: string[];
   /** A start request is on its way (Start stays disabled until the worker answers). */
-  starting: boolean;
+  startRequested: boolean;
   /** Checkpoints in IndexedDB, newest first. */
   checkpoints: CheckpointInfo[];
   /** Every kept run (IndexedDB), newest first. */

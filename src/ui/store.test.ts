@@ -30,7 +30,7 @@ describe('useStudio.applyEvent', () => {
     const [alert] = useStudio.getState().alerts;
     expect(alert?.kind).toBe('diverged');
     expect(alert?.action?.label).toBe('Resume from last good checkpoint with learning rate 0.0001');
-    alert!.action!.run();
+    alert!.action!.perform();
     expect(onRecover).toHaveBeenCalledWith(diverged);
   });
 

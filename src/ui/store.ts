@@ -12,7 +12,7 @@ export type { RunView, StudioData } from './reducer';
 
 export interface AlertAction {
   label: string;
-  run: () => void;
+  perform: () => void;
 }
 
 export interface Alert {
@@ -76,7 +76,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   currentModel: null,
   memory: null,
   recovering: false,
-  starting: false,
+  startRequested: false,
   runs: [],
   comparedRunKeys: [],
   evaluation: null,
@@ -125,11 +125,11 @@ function bindAction(action: AlertActionSpec): AlertAction {
   const studio = () => useStudio.getState();
   switch (action.type) {
     case 'recover':
-      return { label: action.label, run: () => studio().onRecover?.(action.fault) };
+      return { label: action.label, perform: () => studio().onRecover?.(action.fault) };
     case 'prune':
-      return { label: action.label, run: () => studio().onPrune?.() };
+      return { label: action.label, perform: () => studio().onPrune?.() };
     case 'resumeCheckpoint':
-      return { label: action.label, run: () => studio().onResumeCheckpoint?.(action.checkpointId) };
+      return { label: action.label, perform: () => studio().onResumeCheckpoint?.(action.checkpointId) };
     default:
       return assertNever(action);
   }

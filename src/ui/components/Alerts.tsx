@@ -15,7 +15,7 @@ export function Alerts() {
               className="alert-action"
               onClick={() => {
                 dismiss(a.id);
-                a.action!.run();
+                a.action!.perform();
               }}
             >
               {a.action.label}

@@ -11,7 +11,7 @@ import { Empty, Panel } from './Panel';
 export function CheckpointList() {
   const checkpoints = useStudio((s) => s.checkpoints);
   const interrupted = useStudio((s) => s.interrupted);
-  const busy = useStudio((s) => isRunActive(s.run.state) || s.starting || s.datasetLoading !== null);
+  const busy = useStudio((s) => isRunActive(s.run.state) || s.startRequested || s.datasetLoading !== null);
   const setConfig = useStudio((s) => s.setConfig);
   return (
     <Panel id="checkpoints" title="Checkpoints" aside={<StorageLine count={checkpoints.length} />}>

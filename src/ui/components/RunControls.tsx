@@ -23,7 +23,7 @@ export function RunControls() {
   const run = useStudio((s) => s.run);
   const hasData = useStudio((s) => s.dataset !== null);
   const invalid = useStudio((s) => s.invalidFields.length > 0);
-  const busy = useStudio((s) => s.datasetLoading !== null || s.starting);
+  const busy = useStudio((s) => s.datasetLoading !== null || s.startRequested);
   const active = isRunActive(run.state);
   const p = run.progress;
   const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
