@@ -11,7 +11,7 @@ export function modelInputShape(kind: ModelKind, sampleShape: number[]): number[
 }
 
 /** One line per layer, for the model panel. Keep in step with engine/models/build.ts. */
-export function describeModel(
+export function describeLayers(
   kind: ModelKind,
   sampleShape: number[],
   numClasses: number,
@@ -70,5 +70,5 @@ export function describeStage(
       ...(initEncoder.kind === 'conv' ? ['Flatten'] : []),
       ...describeHead(c.head, numClasses),
     ];
-  return describeModel(c.model, sampleShape, numClasses, c.head);
+  return describeLayers(c.model, sampleShape, numClasses, c.head);
 }
