@@ -336,14 +336,18 @@ async function recordSummaryNames(page: Page): Promise<() => Promise<string[]>> 
 test('an upload right after the page opens supersedes the start-up restore, with no alert', async ({ page }) => {
   const errors = watchErrors(page);
   // The built-in digits come late, so the start-up restore is still loading when the file is chosen.
+  let requested!: () => void;
   let served!: () => void;
+  const asked = new Promise<void>((resolve) => (requested = resolve));
   const routed = new Promise<void>((resolve) => (served = resolve));
   await page.context().route('**/data/mnist.bin', async (route) => {
+    requested();
     await new Promise((r) => setTimeout(r, 4000));
     served();
     await route.continue().catch(() => undefined); // the worker has cancelled the request
   });
   await page.goto('/');
+  await asked; // the restore is downloading the digits
   await expect(page.getByTestId('dataset-progress')).toBeVisible();
   const names = await recordSummaryNames(page);
   await page.getByTestId('dataset-file').setInputFiles(fixture('houses.csv'));

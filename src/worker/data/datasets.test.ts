@@ -191,6 +191,29 @@ describe('DatasetManager: the newest choice wins', () => {
     expect((await savedRecord())?.source).toEqual({ kind: 'builtin', name: 'iris' });
   });
 
+  it('when the choice that cut the start-up restore short fails, the restore goes on', async () => {
+    const { dm, gate, names } = setup();
+    const mnist = gate('mnist');
+    const restoring = dm.change('your last dataset', () => dm.restore('mnist'));
+    await new Promise((r) => setTimeout(r, 20));
+    const bad = new File(['a,b,label\n1,2,x\n3,4,x\n'], 'one-class.csv');
+    await expect(dm.change('one-class.csv', () => dm.loadFiles([bad], ['one-class.csv']))).rejects.toThrow(/one class/);
+    await restoring;
+    mnist.resolve();
+    await vi.waitFor(() => expect(dm.loading).toBeNull());
+    await dm.flushed();
+    expect(dm.dataset?.name).toBe('mnist');
+    expect(names()).toEqual([
+      'loading:your last dataset',
+      'loading:one-class.csv',
+      'loading:',
+      'loading:your last dataset',
+      'loaded:mnist',
+      'loading:',
+    ]);
+    expect((await savedRecord())?.source).toEqual({ kind: 'builtin', name: 'mnist' });
+  });
+
   it('when the newest load fails, the dataset before it stays current and saved', async () => {
     const { dm, gate, names } = setup();
     await dm.change('iris', () => dm.loadBuiltin('iris'));

@@ -61,6 +61,8 @@ export class DatasetManager {
   /** Counts commits: a queued write of a dataset that is no longer the newest is skipped. */
   private commits = 0;
   private saving: Promise<void> = Promise.resolve();
+  /** The fallback of a start-up restore that a newer choice cancelled (see `change`). */
+  private cutRestore: BuiltinDatasetName | null = null;
 
   constructor(
     private readonly post: Post,
@@ -106,7 +108,15 @@ export class DatasetManager {
       // Superseded after it became current (the newer load has not replaced it yet): still the truth.
       if (!signal.aborted || this.dataset === ds) this.post({ type: 'datasetLoaded', summary: summarize(ds) });
     } catch (e) {
-      if (!signal.aborted) throw e; // superseded: whatever it ran into no longer matters
+      if (signal.aborted) return; // superseded: whatever it ran into no longer matters
+      // The choice that cut the start-up restore short failed, and there is no dataset at all:
+      // the restore goes on (after this load's events), so the studio is not left empty.
+      const fallback = this.cutRestore;
+      if (fallback && !this.dataset)
+        queueMicrotask(
+          () => void this.change('your last dataset', () => this.restore(fallback)).catch(() => undefined),
+        );
+      throw e;
     } finally {
       this.running--;
       ended();
@@ -136,6 +146,8 @@ export class DatasetManager {
 
   /** The dataset of the last visit, or `fallback` when there is none (or it cannot be read). */
   async restore(fallback: BuiltinDatasetName, signal = this.signal()): Promise<Dataset> {
+    this.cutRestore = null;
+    signal.addEventListener('abort', () => (this.cutRestore = fallback), { once: true });
     try {
       const saved = await loadCurrentDataset();
       signal.throwIfAborted();
