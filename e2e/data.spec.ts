@@ -317,3 +317,83 @@ test('the loaded dataset comes back after a reload, and can still be re-labelled
   await page.getByTestId('label-column').selectOption('price_k');
   await expect(summary).toHaveAttribute('data-task', 'regression');
 });
+
+/** Every dataset name the summary shows from now on, in order (a stale summary would show up here). */
+async function recordSummaryNames(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    const note = () => {
+      const name = document.querySelector('[data-testid="dataset-summary"]')?.getAttribute('data-name');
+      if (name && seen[seen.length - 1] !== name) seen.push(name);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+    Object.assign(window, { __summaryNames: seen });
+  });
+  return () => page.evaluate(() => (window as unknown as { __summaryNames: string[] }).__summaryNames);
+}
+
+test('an upload right after the page opens supersedes the start-up restore, with no alert', async ({ page }) => {
+  const errors = watchErrors(page);
+  // The built-in digits come late, so the start-up restore is still loading when the file is chosen.
+  let requested!: () => void;
+  let served!: () => void;
+  const asked = new Promise<void>((resolve) => (requested = resolve));
+  const routed = new Promise<void>((resolve) => (served = resolve));
+  await page.context().route('**/data/mnist.bin', async (route) => {
+    requested();
+    await new Promise((r) => setTimeout(r, 4000));
+    served();
+    await route.continue().catch(() => undefined); // the worker has cancelled the request
+  });
+  await page.goto('/');
+  await asked; // the restore is downloading the digits
+  await expect(page.getByTestId('dataset-progress')).toBeVisible();
+  const names = await recordSummaryNames(page);
+  await page.getByTestId('dataset-file').setInputFiles(fixture('houses.csv'));
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(page.getByTestId('dataset-progress')).toBeHidden();
+  // The cancelled restore's file arrives, and changes nothing.
+  await routed;
+  await page.waitForTimeout(1000);
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(page.getByTestId('dataset-progress')).toBeHidden();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await names()).toEqual(['houses']);
+  // Start is offered (nothing is left "loading").
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await page.context().unroute('**/data/mnist.bin');
+  await page.reload();
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  expect(errors).toEqual([]);
+});
+
+test('two uploads in quick succession: the second one is loaded, and still after a reload', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openStudio(page);
+  // A table large enough to take a few seconds to read here (several 4 MB chunks).
+  const dir = mkdtempSync(join(tmpdir(), 'studio-slow-'));
+  const slow = join(dir, 'slow.csv');
+  const rows = ['a,b,c,d,label'];
+  for (let i = 0; i < 600_000; i++)
+    rows.push(`${i % 97},${(i * 7) % 89},${(i * 13) % 83}.5,${i % 5},${i % 3 ? 'x' : 'y'}`);
+  writeFileSync(slow, rows.join('\n'));
+  const names = await recordSummaryNames(page);
+  await page.getByTestId('dataset-file').setInputFiles(slow);
+  await expect(page.getByTestId('dataset-progress')).toContainText('slow.csv');
+  await page.getByTestId('dataset-file').setInputFiles(fixture('houses.csv'));
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(page.getByTestId('dataset-progress')).toBeHidden();
+  await page.waitForTimeout(3000); // long enough for the first table to have finished, had it gone on
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(page.getByTestId('dataset-progress')).toBeHidden();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await names()).toEqual(['mnist', 'houses']);
+  await page.waitForTimeout(500); // the write to IndexedDB follows the load
+  await page.reload();
+  await expect(summary).toHaveAttribute('data-name', 'houses');
+  await expect(summary).toHaveAttribute('data-rows', /\d+/);
+  expect(errors).toEqual([]);
+});

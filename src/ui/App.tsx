@@ -51,12 +51,7 @@ export function App() {
       useStudio.getState().pushAlert('Stop the current run before loading other data.');
       return;
     }
-    if (useStudio.getState().datasetLoading) {
-      useStudio
-        .getState()
-        .pushAlert(`${useStudio.getState().datasetLoading} is still loading; drop the files again when it is ready.`);
-      return;
-    }
+    // A load in flight is superseded: the newest choice wins.
     void filesFromDrop(e.dataTransfer).then(({ files, paths }) => {
       if (files.length) void loadFiles(files, {}, paths);
     });

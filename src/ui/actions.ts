@@ -58,7 +58,7 @@ let opened = false;
 /**
  * Once per page: starts the worker and brings back the last visit's dataset (or `fallback`;
  * `force` loads the built-in `fallback` instead). Idempotent: React's StrictMode runs mount
- * effects twice in development, and a second restore would be refused as "still loading".
+ * effects twice in development, and a second restore would cancel and redo the first.
  */
 export function openStudio(fallback: BuiltinDatasetName, force: boolean): void {
   if (opened) return;
@@ -67,7 +67,10 @@ export function openStudio(fallback: BuiltinDatasetName, force: boolean): void {
   void restoreDataset(fallback, force);
 }
 
-/** At start: the last visit's dataset, or `fallback`; `?dataset=` in the URL forces a built-in. */
+/**
+ * At start: the last visit's dataset, or `fallback`; `?dataset=` in the URL forces a built-in.
+ * A dataset chosen while it loads supersedes it (the worker cancels the restore, which answers ok).
+ */
 async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
   if (force) return loadBuiltin(fallback);
   // Busy from now, not from the worker's first message: a Start pressed in between (e.g. right

@@ -11,8 +11,8 @@ function assetUrl(file: string): string {
   return new URL(`${import.meta.env.BASE_URL}data/${file}`, self.location.origin).href;
 }
 
-async function fetchOk(file: string): Promise<Response> {
-  const res = await fetch(assetUrl(file));
+async function fetchOk(file: string, signal?: AbortSignal): Promise<Response> {
+  const res = await fetch(assetUrl(file), { signal });
   if (!res.ok)
     throw new Error(
       `Could not load the built-in file ${file} (HTTP ${res.status}). Run "npm run datasets" and reload.`,
@@ -20,12 +20,16 @@ async function fetchOk(file: string): Promise<Response> {
   return res;
 }
 
-export async function loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
+/** `signal`: a newer choice superseded this load; the download stops and the promise rejects. */
+export async function loadBuiltin(name: BuiltinDatasetName, signal?: AbortSignal): Promise<Dataset> {
   switch (name) {
     case 'mnist':
-      return parseImageAsset(await (await fetchOk('mnist.bin')).arrayBuffer());
+      return parseImageAsset(await (await fetchOk('mnist.bin', signal)).arrayBuffer());
     case 'iris': {
-      const raw = await readCsv(await (await fetchOk('iris.csv')).text(), 'iris.csv', { skipMalformed: false });
+      const raw = await readCsv(await (await fetchOk('iris.csv', signal)).text(), 'iris.csv', {
+        skipMalformed: false,
+        signal,
+      });
       const ds = buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
       return {
         ...ds,

@@ -31,7 +31,7 @@ export function DataPanel() {
           <select
             data-testid="dataset-builtin"
             value={builtinValue}
-            disabled={runActive || !!loading}
+            disabled={runActive}
             onChange={(e) => void loadBuiltin(e.target.value as BuiltinDatasetName)}
           >
             <option value="" disabled>
@@ -47,7 +47,7 @@ export function DataPanel() {
         <div className="field">
           <span>Your data</span>
           <div className="upload-row">
-            <label className={`button-like${runActive || loading ? ' disabled' : ''}`}>
+            <label className={`button-like${runActive ? ' disabled' : ''}`}>
               Files…
               <input
                 data-testid="dataset-file"
@@ -55,7 +55,7 @@ export function DataPanel() {
                 type="file"
                 multiple
                 accept=".csv,.tsv,.txt,.zip,image/png,image/jpeg,image/webp,image/gif,image/bmp"
-                disabled={runActive || !!loading}
+                disabled={runActive}
                 onChange={(e) => {
                   const files = Array.from(e.target.files ?? []);
                   e.target.value = ''; // choosing the same file again still loads it
@@ -63,7 +63,7 @@ export function DataPanel() {
                 }}
               />
             </label>
-            <button type="button" disabled={runActive || !!loading} onClick={() => folderInput.current?.click()}>
+            <button type="button" disabled={runActive} onClick={() => folderInput.current?.click()}>
               Folder…
             </button>
             <input

@@ -1,5 +1,6 @@
 // The worker's current dataset and where it came from. A new dataset replaces the current one
-// only once it has fully loaded, so a bad file never loses what was there.
+// only once it has fully loaded, so a bad file never loses what was there; a newer choice cancels
+// a load in flight.
 import { summarize, type Dataset } from '../../engine/data/dataset';
 import type { Post } from '../post';
 import { buildImageDataset } from '../../engine/data/images/build';
@@ -26,57 +27,131 @@ type Source =
       options: ImageOptions;
     };
 
-interface DatasetHost {
-  progress(phase: string, fraction: number): void;
-  warn(message: string): void;
-  loadBuiltin(name: BuiltinDatasetName): Promise<Dataset>;
+/** Settles when `p` does, or as soon as `signal` aborts. */
+function settledOrAborted(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    void p.then(resolve);
+  });
 }
 
-/** The worker's dataset holder: the current dataset, the load in progress, and their events. */
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * The worker's dataset holder: the current dataset, the load in progress, and their events.
+ *
+ * The newest choice wins: `change()` cancels the load in flight (its AbortSignal aborts), waits for
+ * it to stop (at most one load runs), then runs the new one. A superseded load ends quietly: no
+ * summary, progress or "done loading" event of it arrives later, its request answers as done, and
+ * it never becomes current or reaches IndexedDB.
+ */
 export class DatasetManager {
   dataset: Dataset | null = null;
-  /** What is loading now (shown to the user), or null. */
-  loading: string | null = null;
   private source: Source | null = null;
-  private readonly host: DatasetHost;
+  /** The newest load (shown to the user), until it ends. */
+  private active: { name: string; controller: AbortController } | null = null;
+  /** Settles when every load started so far has ended, cancelled ones included. */
+  private settled: Promise<void> = Promise.resolve();
+  /** Loads started and not ended yet (cancelled ones included). */
+  private running = 0;
+  /** The signal of the load whose callback `change()` is calling: the loaders pick it up. */
+  private calling: AbortSignal | null = null;
   private lastProgress = { phase: '', fraction: -1 };
+  /** Counts commits: a queued write of a dataset that is no longer the newest is skipped. */
+  private commits = 0;
+  private saving: Promise<void> = Promise.resolve();
+  /** The fallback of a start-up restore that a newer choice cancelled (see `change`). */
+  private cutRestore: BuiltinDatasetName | null = null;
 
   constructor(
     private readonly post: Post,
-    loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
-  ) {
-    this.host = {
-      loadBuiltin,
-      warn: (message) => post({ type: 'warning', message }),
-      progress: (phase, fraction) => {
-        // At most one message per percent.
-        if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
-        this.lastProgress = { phase, fraction };
-        post({ type: 'datasetProgress', phase, fraction });
-      },
-    };
+    /** Fetches a built-in dataset; stops (rejects) when `signal` aborts. */
+    private readonly fetchBuiltin: (name: BuiltinDatasetName, signal?: AbortSignal) => Promise<Dataset>,
+  ) {}
+
+  /** What is loading now (shown to the user), or null. */
+  get loading(): string | null {
+    return this.active?.name ?? null;
   }
 
-  /** The previous dataset stays until the new one has loaded, so a failure loses nothing. */
-  async change(name: string, load: () => Promise<Dataset>): Promise<void> {
-    if (this.loading) throw new Error(`${this.loading} is still loading; wait for it to finish, then try again.`);
-    this.loading = name;
+  /**
+   * Loads a dataset with `load` (typically one of the loaders below, which pick up the load's
+   * signal when called from `load`; it is also passed as the argument) and makes it current.
+   * Supersedes a load in flight. The previous dataset stays until the new one has loaded, so a
+   * failure loses nothing; a failure rejects, a superseded load resolves.
+   */
+  async change(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
+    this.active?.controller.abort(new DOMException(`${this.active.name} was superseded by ${name}.`, 'AbortError'));
+    const mine = { name, controller: new AbortController() };
+    const signal = mine.controller.signal;
+    this.active = mine;
     this.lastProgress = { phase: '', fraction: -1 };
     this.post({ type: 'datasetLoading', name });
+    const previous = this.running ? this.settled : null;
+    let ended!: () => void;
+    const own = new Promise<void>((resolve) => (ended = resolve));
+    this.settled = previous ? Promise.all([previous, own]).then(() => undefined) : own;
+    this.running++;
     try {
-      const ds = await load();
-      this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+      // The superseded load stops at its next check; only then does this one start.
+      if (previous) await settledOrAborted(previous, signal);
+      signal.throwIfAborted();
+      let loading: Promise<Dataset>;
+      this.calling = signal;
+      try {
+        loading = load(signal);
+      } finally {
+        this.calling = null;
+      }
+      const ds = await loading;
+      // Superseded after it became current (the newer load has not replaced it yet): still the truth.
+      if (!signal.aborted || this.dataset === ds) this.post({ type: 'datasetLoaded', summary: summarize(ds) });
+    } catch (e) {
+      if (signal.aborted) return; // superseded: whatever it ran into no longer matters
+      // The choice that cut the start-up restore short failed, and there is no dataset at all:
+      // the restore goes on (after this load's events), so the studio is not left empty.
+      const fallback = this.cutRestore;
+      if (fallback && !this.dataset)
+        queueMicrotask(
+          () => void this.change('your last dataset', () => this.restore(fallback)).catch(() => undefined),
+        );
+      throw e;
     } finally {
-      this.loading = null;
-      this.post({ type: 'datasetLoading', name: '' });
+      this.running--;
+      ended();
+      if (this.active === mine) {
+        this.active = null;
+        this.post({ type: 'datasetLoading', name: '' });
+      }
     }
   }
 
+  /** The signal for a loader: the load `change()` is running, or none (a direct call). */
+  private signal(): AbortSignal {
+    return this.calling ?? NEVER_ABORTED;
+  }
+
+  private progress(signal: AbortSignal, phase: string, fraction: number): void {
+    if (signal.aborted) return; // a superseded load reports nothing
+    // At most one message per percent.
+    if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
+    this.lastProgress = { phase, fraction };
+    this.post({ type: 'datasetProgress', phase, fraction });
+  }
+
+  private warn(message: string): void {
+    this.post({ type: 'warning', message });
+  }
+
   /** The dataset of the last visit, or `fallback` when there is none (or it cannot be read). */
-  async restore(fallback: BuiltinDatasetName): Promise<Dataset> {
+  async restore(fallback: BuiltinDatasetName, signal = this.signal()): Promise<Dataset> {
+    this.cutRestore = null;
+    signal.addEventListener('abort', () => (this.cutRestore = fallback), { once: true });
     try {
       const saved = await loadCurrentDataset();
-      if (saved?.source.kind === 'builtin') return await this.loadBuiltin(saved.source.name);
+      signal.throwIfAborted();
+      if (saved?.source.kind === 'builtin') return await this.loadBuiltin(saved.source.name, signal);
       if (saved?.dataset) {
         const s = saved.source;
         const source: Source =
@@ -85,20 +160,21 @@ export class DatasetManager {
             : s.kind === 'images'
               ? { ...s, zip: s.files.length === 1 && /\.zip$/i.test(s.paths[0] ?? ''), entries: null, ignored: [] }
               : s;
-        this.dataset = saved.dataset;
-        this.source = source;
-        return saved.dataset;
+        // Already in IndexedDB: current again without a write.
+        return this.commit(saved.dataset, source, signal, false);
       }
     } catch (e) {
-      this.host.warn(
+      if (signal.aborted) throw e;
+      this.warn(
         `The dataset of your last visit could not be read back (${e instanceof Error ? e.message : String(e)}); ${fallback} is loaded instead.`,
       );
     }
-    return this.loadBuiltin(fallback);
+    return this.loadBuiltin(fallback, signal);
   }
 
-  async loadBuiltin(name: BuiltinDatasetName): Promise<Dataset> {
-    return this.commit(await this.host.loadBuiltin(name), { kind: 'builtin', name });
+  async loadBuiltin(name: BuiltinDatasetName, signal = this.signal()): Promise<Dataset> {
+    const ds = await this.fetchBuiltin(name, signal);
+    return this.commit(ds, { kind: 'builtin', name }, signal);
   }
 
   async loadFiles(
@@ -106,71 +182,85 @@ export class DatasetManager {
     paths: string[],
     tableOptions: Partial<TableOptions> = {},
     imageOptions: ImageOptions = DEFAULT_IMAGE_OPTIONS,
+    signal = this.signal(),
   ): Promise<Dataset> {
     const upload = classifyUpload(files, paths);
     if (upload.kind === 'table') {
-      const raw = await this.read(upload.file, upload.file.name, !!tableOptions.skipMalformed);
+      const raw = await this.read(upload.file, upload.file.name, !!tableOptions.skipMalformed, signal);
       const options: TableOptions = {
         ...DEFAULT_TABLE_OPTIONS,
         ...tableOptions,
         label: withDefaultLabel(raw, tableOptions),
       };
-      return this.commit(this.buildTable(raw, options), {
-        kind: 'table',
-        file: upload.file,
-        fileName: upload.file.name,
-        raw,
-        options,
-      });
+      const ds = this.buildTable(raw, options, signal);
+      return this.commit(ds, { kind: 'table', file: upload.file, fileName: upload.file.name, raw, options }, signal);
     }
     const zip = upload.kind === 'zip';
     const name = zip ? upload.file.name.replace(/\.zip$/i, '') : upload.name;
     const { entries, ignored } = zip
-      ? await readZipImages(upload.file, upload.file.name, undefined, (f) => this.host.progress('Unpacking', f))
+      ? await readZipImages(
+          upload.file,
+          upload.file.name,
+          undefined,
+          (f) => this.progress(signal, 'Unpacking', f),
+          signal,
+        )
       : upload;
-    const ds = await this.buildImages(name, entries, ignored, imageOptions);
-    return this.commit(ds, {
-      kind: 'images',
-      name,
-      files: zip ? [upload.file] : files,
-      paths: zip ? [upload.file.name] : paths,
-      zip,
-      entries,
-      ignored,
-      options: imageOptions,
-    });
+    const ds = await this.buildImages(name, entries, ignored, imageOptions, signal);
+    return this.commit(
+      ds,
+      {
+        kind: 'images',
+        name,
+        files: zip ? [upload.file] : files,
+        paths: zip ? [upload.file.name] : paths,
+        zip,
+        entries,
+        ignored,
+        options: imageOptions,
+      },
+      signal,
+    );
   }
 
-  async configureTable(options: TableOptions): Promise<Dataset> {
+  async configureTable(options: TableOptions, signal = this.signal()): Promise<Dataset> {
     const s = this.source;
     if (s?.kind !== 'table') throw new Error('The current dataset is not an uploaded table.');
     const raw =
       s.raw && s.options.skipMalformed === options.skipMalformed
         ? s.raw
-        : await this.read(s.file, s.fileName, options.skipMalformed);
-    return this.commit(this.buildTable(raw, options), { ...s, raw, options });
+        : await this.read(s.file, s.fileName, options.skipMalformed, signal);
+    return this.commit(this.buildTable(raw, options, signal), { ...s, raw, options }, signal);
   }
 
-  async configureImages(options: ImageOptions): Promise<Dataset> {
+  async configureImages(options: ImageOptions, signal = this.signal()): Promise<Dataset> {
     const s = this.source;
     if (s?.kind !== 'images') throw new Error('The current dataset is not an uploaded set of images.');
     let { entries, ignored } = s;
     if (!entries) {
       // After a reload only the source files are at hand: read them again.
-      const again = s.zip ? await readZipImages(s.files[0]!, s.paths[0]!) : classifyUpload(s.files as File[], s.paths);
+      const again = s.zip
+        ? await readZipImages(s.files[0]!, s.paths[0]!, undefined, (f) => this.progress(signal, 'Unpacking', f), signal)
+        : classifyUpload(s.files as File[], s.paths);
       if (!('entries' in again)) throw new Error('The saved images could not be read again; load them anew.');
       ({ entries, ignored } = again);
     }
-    return this.commit(await this.buildImages(s.name, entries, ignored, options), { ...s, entries, ignored, options });
+    const ds = await this.buildImages(s.name, entries, ignored, options, signal);
+    return this.commit(ds, { ...s, entries, ignored, options }, signal);
   }
 
-  private async read(file: Blob, fileName: string, skipMalformed: boolean): Promise<RawTable> {
-    this.host.progress('Reading', 0);
-    return readCsv(file as File, fileName, { skipMalformed, onProgress: (f) => this.host.progress('Reading', f) });
+  private async read(file: Blob, fileName: string, skipMalformed: boolean, signal: AbortSignal): Promise<RawTable> {
+    this.progress(signal, 'Reading', 0);
+    return readCsv(file as File, fileName, {
+      skipMalformed,
+      onProgress: (f) => this.progress(signal, 'Reading', f),
+      signal,
+    });
   }
 
-  private buildTable(raw: RawTable, options: TableOptions): Dataset {
-    this.host.progress('Preparing features', 1);
+  private buildTable(raw: RawTable, options: TableOptions, signal: AbortSignal): Dataset {
+    signal.throwIfAborted();
+    this.progress(signal, 'Preparing features', 1);
     return buildTableDataset(raw, options);
   }
 
@@ -179,19 +269,32 @@ export class DatasetManager {
     entries: ImageEntry[],
     ignored: string[],
     options: ImageOptions,
+    signal: AbortSignal,
   ): Promise<Dataset> {
-    const decoded = await decodeImages(name, entries, options, (f) => this.host.progress('Decoding images', f));
+    signal.throwIfAborted();
+    const decoded = await decodeImages(
+      name,
+      entries,
+      options,
+      (f) => this.progress(signal, 'Decoding images', f),
+      signal,
+    );
     decoded.skipped.push(...ignored.map((p) => (p.includes('(') ? p : `${p} (not an image)`)));
+    signal.throwIfAborted();
     return buildImageDataset(decoded);
   }
 
-  private saving: Promise<void> = Promise.resolve();
-
-  private commit(ds: Dataset, source: Source): Dataset {
+  /**
+   * Makes a loaded dataset current, unless its load was superseded meanwhile (then it rejects with
+   * the signal's reason and nothing changes). Writes are chained, and a write still queued when a
+   * newer dataset is committed is skipped: IndexedDB ends with the newest.
+   */
+  private commit(ds: Dataset, source: Source, signal: AbortSignal, save = true): Dataset {
+    signal.throwIfAborted();
     this.dataset = ds;
     this.source = source;
-    // Writes are chained so that the last dataset loaded is the one saved.
-    this.saving = this.saving.then(() => this.persist(ds, source));
+    const commit = ++this.commits;
+    if (save) this.saving = this.saving.then(() => (commit === this.commits ? this.persist(ds, source) : undefined));
     return ds;
   }
 
@@ -215,7 +318,7 @@ export class DatasetManager {
         dataset: source.kind === 'builtin' ? undefined : ds,
       });
     } catch (e) {
-      this.host.warn(
+      this.warn(
         `${ds.name} is loaded, but could not be saved for your next visit (${e instanceof Error ? e.message : String(e)}). Free some browser storage to keep it across reloads.`,
       );
     }

@@ -2,10 +2,26 @@
 // weights, both written in one transaction), and runs (to notice a run a reload interrupted).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModel } from '../../engine/checkpoint/serialize';
+import type { Dataset } from '../../engine/data/dataset';
 import type { Preprocessing } from '../../shared/preprocessing';
+import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../shared/types/datasets';
 import type { CheckpointInfo } from '../../shared/types/models';
 import type { EpochLog, RunSummary } from '../../shared/types/results';
-import type { SavedDataset } from './persist';
+
+/** Where the current dataset came from: enough to derive it again (new label, image size). */
+export type SavedSource =
+  | { kind: 'builtin'; name: BuiltinDatasetName }
+  | { kind: 'table'; file: Blob; fileName: string; options: TableOptions }
+  | { kind: 'images'; files: Blob[]; paths: string[]; name: string; options: ImageOptions };
+
+/** The current dataset's record (see persist.ts). */
+export interface SavedDataset {
+  version: 1;
+  savedAt: number;
+  source: SavedSource;
+  /** Absent for built-ins, which are files of the app itself. */
+  dataset?: Dataset;
+}
 
 export interface CheckpointData {
   id: string;

@@ -19,6 +19,8 @@ export async function decodeImages(
   entries: ImageEntry[],
   options: ImageOptions,
   onProgress?: (fraction: number) => void,
+  /** Checked before every image: a superseded load stops there, rejecting with the signal's reason. */
+  signal?: AbortSignal,
 ): Promise<DecodedImages> {
   const size = options.size;
   const channels = options.color === 'rgb' ? 3 : 1;
@@ -34,6 +36,7 @@ export async function decodeImages(
       : [];
   let count = 0;
   for (let i = 0; i < usable.length; i++) {
+    signal?.throwIfAborted();
     const entry = usable[i]!;
     try {
       const ext = entry.path.toLowerCase().split('.').pop() ?? '';
@@ -60,5 +63,6 @@ export async function decodeImages(
     }
     if (i % 32 === 0) onProgress?.(i / usable.length);
   }
+  signal?.throwIfAborted();
   return { name, options, pixels: pixels.slice(0, count * size * size * channels), count, labels, skipped };
 }

@@ -63,7 +63,10 @@ export async function readZipImages(
   zipName: string,
   limits: ZipLimits = defaultZipLimits,
   onProgress?: (fraction: number) => void,
+  /** Stops unpacking at the next megabyte (a newer choice superseded this load); rejects with its reason. */
+  signal?: AbortSignal,
 ): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
+  signal?.throwIfAborted();
   if (zip.size > limits.zipBytes)
     throw new DataError(
       `${zipName} is ${formatBytes(zip.size, IN_MB)}; the limit for a zip is ${formatBytes(limits.zipBytes, IN_MB)}. Split it, or use smaller images.`,
@@ -130,6 +133,7 @@ export async function readZipImages(
   const step = 1 << 20;
   for (let offset = 0; offset < zip.size && !failure; offset += step) {
     const chunk = new Uint8Array(await zip.slice(offset, offset + step).arrayBuffer());
+    signal?.throwIfAborted();
     try {
       unzip.push(chunk, offset + step >= zip.size);
     } catch (e) {

@@ -51,6 +51,8 @@ export interface RawTable {
 export interface ReadOptions {
   skipMalformed: boolean;
   onProgress?: (fraction: number) => void;
+  /** Stops reading at the next chunk (a newer choice superseded this load); rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 class ColumnBuilder {
@@ -192,6 +194,7 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       ? new TextEncoder().encode(input.slice(0, 65536))
       : new Uint8Array(await input.slice(0, 65536).arrayBuffer());
   assertLooksLikeText(sample, fileName);
+  opts.signal?.throwIfAborted();
 
   let header: string[] | null = null;
   let builders: ColumnBuilder[] = [];
@@ -236,7 +239,11 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       header: false,
       skipEmptyLines: 'greedy',
       chunkSize: 4 * 1024 * 1024,
-      chunk: (results) => {
+      chunk: (results, parser) => {
+        if (opts.signal?.aborted) {
+          parser.abort(); // calls complete; the rejection follows below
+          return;
+        }
         if (results.meta.delimiter) delimiter = results.meta.delimiter;
         onRows(results.data, results.meta.cursor);
         opts.onProgress?.(Math.min(1, results.meta.cursor / Math.max(1, bytes)));
@@ -245,6 +252,7 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       error: (err: Error) => reject(new DataError(`${fileName} could not be read: ${err.message}`, 'unsupported')),
     });
   });
+  opts.signal?.throwIfAborted();
 
   if (!header)
     throw new DataError(
