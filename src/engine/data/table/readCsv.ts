@@ -260,9 +260,8 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       'empty',
     );
   if (malformedCount && !opts.skipMalformed) {
-    const list = malformed.slice(0, 8).join(', ');
     throw new DataError(
-      `${fileName}: ${malformedCount} row${malformedCount > 1 ? 's have' : ' has'} a different number of fields than the header's ${(header as string[]).length} (data row${malformedCount > 1 ? 's' : ''} ${list}${malformedCount > 8 ? ', …' : ''}). Fix ${malformedCount > 1 ? 'them' : 'it'} in the file, or load again skipping malformed rows.`,
+      malformedRows(fileName, malformed, malformedCount, (header as string[]).length),
       'malformed-rows',
     );
   }
@@ -281,4 +280,15 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
     malformedRows: malformed,
     malformedCount,
   };
+}
+
+/** Rows whose field count differs from the header's: which ones (the first 8) and what to do. */
+function malformedRows(fileName: string, rows: number[], count: number, headerFields: number): string {
+  const many = count > 1;
+  const list = `${rows.slice(0, 8).join(', ')}${count > 8 ? ', …' : ''}`;
+  return (
+    `${fileName}: ${count} row${many ? 's have' : ' has'} a different number of fields than the header's ` +
+    `${headerFields} (data row${many ? 's' : ''} ${list}). Fix ${many ? 'them' : 'it'} in the file, ` +
+    'or load again skipping malformed rows.'
+  );
 }
