@@ -49,7 +49,7 @@ export class StudioSession {
   private readonly handlers: Handlers = {
     restore: async (cmd) => {
       try {
-        await this.changeDataset('your last dataset', () => this.data.restore(cmd.fallback));
+        await this.changeDataset('your last dataset', (signal) => this.data.restore(cmd.fallback, signal));
       } finally {
         // Checkpoints do not depend on the dataset: list them even if it failed to load.
         await this.library.publishCheckpoints();
@@ -57,13 +57,14 @@ export class StudioSession {
         await this.library.publishRuns();
       }
     },
-    loadBuiltin: (cmd) => this.changeDataset(cmd.name, () => this.data.loadBuiltin(cmd.name)),
+    loadBuiltin: (cmd) => this.changeDataset(cmd.name, (signal) => this.data.loadBuiltin(cmd.name, signal)),
     loadFiles: (cmd) =>
-      this.changeDataset(cmd.files.length === 1 ? cmd.files[0]!.name : `${cmd.files.length} files`, () =>
-        this.data.loadFiles(cmd.files, cmd.paths, cmd.tableOptions, cmd.imageOptions),
+      this.changeDataset(cmd.files.length === 1 ? cmd.files[0]!.name : `${cmd.files.length} files`, (signal) =>
+        this.data.loadFiles(cmd.files, cmd.paths, cmd.tableOptions, cmd.imageOptions, signal),
       ),
-    configureTable: (cmd) => this.changeDataset('the table', () => this.data.configureTable(cmd.options)),
-    configureImages: (cmd) => this.changeDataset('the images', () => this.data.configureImages(cmd.options)),
+    configureTable: (cmd) => this.changeDataset('the table', (signal) => this.data.configureTable(cmd.options, signal)),
+    configureImages: (cmd) =>
+      this.changeDataset('the images', (signal) => this.data.configureImages(cmd.options, signal)),
 
     start: async (cmd) => this.start(cmd.config),
     resumeCheckpoint: async (cmd) => {
@@ -143,7 +144,7 @@ export class StudioSession {
     return this.data.flushed();
   }
 
-  private async changeDataset(name: string, load: () => Promise<Dataset>): Promise<void> {
+  private async changeDataset(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
     if (this.trainer.busy) throw new Error('Stop the current run before changing the dataset.');
     await this.data.change(name, load);
   }

@@ -111,9 +111,9 @@ describe('DatasetManager: the newest choice wins', () => {
   it('a slow load superseded by a fast one ends with the fast one current and persisted; no stale events', async () => {
     const { dm, gate, names, events } = setup();
     const mnist = gate('mnist');
-    const slow = dm.change('mnist', () => dm.loadBuiltin('mnist'));
+    const slow = dm.change('mnist', (signal) => dm.loadBuiltin('mnist', signal));
     expect(dm.loading).toBe('mnist');
-    const fast = dm.change('iris', () => dm.loadBuiltin('iris'));
+    const fast = dm.change('iris', (signal) => dm.loadBuiltin('iris', signal));
     expect(dm.loading).toBe('iris');
     await expect(slow).resolves.toBeUndefined(); // superseded: quiet, not a failure
     await fast;
@@ -130,8 +130,8 @@ describe('DatasetManager: the newest choice wins', () => {
   it('a loader that ignores the signal still never becomes current, and the next load waits for it to stop', async () => {
     const { dm, gate, names, started } = setup({ honourSignal: false });
     const mnist = gate('mnist');
-    const slow = dm.change('mnist', () => dm.loadBuiltin('mnist'));
-    const fast = dm.change('iris', () => dm.loadBuiltin('iris'));
+    const slow = dm.change('mnist', (signal) => dm.loadBuiltin('mnist', signal));
+    const fast = dm.change('iris', (signal) => dm.loadBuiltin('iris', signal));
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toEqual(['mnist']); // at most one load runs
     mnist.resolve();
@@ -158,11 +158,11 @@ describe('DatasetManager: the newest choice wins', () => {
         post(e);
         if (!second && e.type === 'datasetProgress' && e.fraction > 0) {
           progressBefore = events.filter((x) => x.type === 'datasetProgress').length;
-          second = dm.change('small.csv', () => dm.loadFiles([small], ['small.csv']));
+          second = dm.change('small.csv', (signal) => dm.loadFiles([small], ['small.csv'], {}, undefined, signal));
         }
       },
     });
-    const first = dm.change('big.csv', () => dm.loadFiles([big], ['big.csv']));
+    const first = dm.change('big.csv', (signal) => dm.loadFiles([big], ['big.csv'], {}, undefined, signal));
     await vi.waitFor(() => expect(second).not.toBeNull(), { timeout: 20_000 });
     await Promise.all([first, second]);
     await dm.flushed();
@@ -181,9 +181,9 @@ describe('DatasetManager: the newest choice wins', () => {
   it('the start-up restore is superseded by a pick made while it loads', async () => {
     const { dm, gate, names } = setup();
     gate('mnist'); // the fallback built-in never comes on its own
-    const restoring = dm.change('your last dataset', () => dm.restore('mnist'));
+    const restoring = dm.change('your last dataset', (signal) => dm.restore('mnist', signal));
     await new Promise((r) => setTimeout(r, 20)); // the restore is waiting for its download
-    await dm.change('iris', () => dm.loadBuiltin('iris'));
+    await dm.change('iris', (signal) => dm.loadBuiltin('iris', signal));
     await restoring;
     await dm.flushed();
     expect(dm.dataset?.name).toBe('iris');
@@ -194,10 +194,12 @@ describe('DatasetManager: the newest choice wins', () => {
   it('when the choice that cut the start-up restore short fails, the restore goes on', async () => {
     const { dm, gate, names } = setup();
     const mnist = gate('mnist');
-    const restoring = dm.change('your last dataset', () => dm.restore('mnist'));
+    const restoring = dm.change('your last dataset', (signal) => dm.restore('mnist', signal));
     await new Promise((r) => setTimeout(r, 20));
     const bad = new File(['a,b,label\n1,2,x\n3,4,x\n'], 'one-class.csv');
-    await expect(dm.change('one-class.csv', () => dm.loadFiles([bad], ['one-class.csv']))).rejects.toThrow(/one class/);
+    await expect(
+      dm.change('one-class.csv', (signal) => dm.loadFiles([bad], ['one-class.csv'], {}, undefined, signal)),
+    ).rejects.toThrow(/one class/);
     await restoring;
     mnist.resolve();
     await vi.waitFor(() => expect(dm.loading).toBeNull());
@@ -216,11 +218,13 @@ describe('DatasetManager: the newest choice wins', () => {
 
   it('when the newest load fails, the dataset before it stays current and saved', async () => {
     const { dm, gate, names } = setup();
-    await dm.change('iris', () => dm.loadBuiltin('iris'));
+    await dm.change('iris', (signal) => dm.loadBuiltin('iris', signal));
     gate('mnist');
-    const superseded = dm.change('mnist', () => dm.loadBuiltin('mnist'));
+    const superseded = dm.change('mnist', (signal) => dm.loadBuiltin('mnist', signal));
     const bad = new File(['a,b,label\n1,2,x\n3,4,x\n'], 'one-class.csv');
-    await expect(dm.change('one-class.csv', () => dm.loadFiles([bad], ['one-class.csv']))).rejects.toThrow(/one class/);
+    await expect(
+      dm.change('one-class.csv', (signal) => dm.loadFiles([bad], ['one-class.csv'], {}, undefined, signal)),
+    ).rejects.toThrow(/one class/);
     await superseded;
     await dm.flushed();
     expect(dm.dataset?.name).toBe('iris');
@@ -245,10 +249,10 @@ describe('DatasetManager: the newest choice wins', () => {
       await write.promise;
       return real(r);
     });
-    await dm.change('iris', () => dm.loadBuiltin('iris'));
-    await dm.change('mnist', () => dm.loadBuiltin('mnist'));
+    await dm.change('iris', (signal) => dm.loadBuiltin('iris', signal));
+    await dm.change('mnist', (signal) => dm.loadBuiltin('mnist', signal));
     const table = new File([csv(30)], 't.csv');
-    await dm.change('t.csv', () => dm.loadFiles([table], ['t.csv']));
+    await dm.change('t.csv', (signal) => dm.loadFiles([table], ['t.csv'], {}, undefined, signal));
     write.resolve();
     await dm.flushed();
     const written = vi.mocked(persist.saveCurrentDataset).mock.calls.map(([r]) => r.source.kind);

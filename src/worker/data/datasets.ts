@@ -36,8 +36,6 @@ function settledOrAborted(p: Promise<void>, signal: AbortSignal): Promise<void> 
   });
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
 /**
  * The worker's dataset holder: the current dataset, the load in progress, and their events.
  *
@@ -55,8 +53,6 @@ export class DatasetManager {
   private settled: Promise<void> = Promise.resolve();
   /** Loads started and not ended yet (cancelled ones included). */
   private running = 0;
-  /** The signal of the load whose callback `change()` is calling: the loaders pick it up. */
-  private calling: AbortSignal | null = null;
   private lastProgress = { phase: '', fraction: -1 };
   /** Counts commits: a queued write of a dataset that is no longer the newest is skipped. */
   private commits = 0;
@@ -76,8 +72,8 @@ export class DatasetManager {
   }
 
   /**
-   * Loads a dataset with `load` (typically one of the loaders below, which pick up the load's
-   * signal when called from `load`; it is also passed as the argument) and makes it current.
+   * Loads a dataset with `load` (one of the loaders below, given this load's signal) and makes it
+   * current.
    * Supersedes a load in flight. The previous dataset stays until the new one has loaded, so a
    * failure loses nothing; a failure rejects, a superseded load resolves.
    */
@@ -97,14 +93,7 @@ export class DatasetManager {
       // The superseded load stops at its next check; only then does this one start.
       if (previous) await settledOrAborted(previous, signal);
       signal.throwIfAborted();
-      let loading: Promise<Dataset>;
-      this.calling = signal;
-      try {
-        loading = load(signal);
-      } finally {
-        this.calling = null;
-      }
-      const ds = await loading;
+      const ds = await load(signal);
       // Superseded after it became current (the newer load has not replaced it yet): still the truth.
       if (!signal.aborted || this.dataset === ds) this.post({ type: 'datasetLoaded', summary: summarize(ds) });
     } catch (e) {
@@ -114,7 +103,7 @@ export class DatasetManager {
       const fallback = this.cutRestore;
       if (fallback && !this.dataset)
         queueMicrotask(
-          () => void this.change('your last dataset', () => this.restore(fallback)).catch(() => undefined),
+          () => void this.change('your last dataset', (s) => this.restore(fallback, s)).catch(() => undefined),
         );
       throw e;
     } finally {
@@ -125,11 +114,6 @@ export class DatasetManager {
         this.post({ type: 'datasetLoading', name: '' });
       }
     }
-  }
-
-  /** The signal for a loader: the load `change()` is running, or none (a direct call). */
-  private signal(): AbortSignal {
-    return this.calling ?? NEVER_ABORTED;
   }
 
   private progress(signal: AbortSignal, phase: string, fraction: number): void {
@@ -145,7 +129,7 @@ export class DatasetManager {
   }
 
   /** The dataset of the last visit, or `fallback` when there is none (or it cannot be read). */
-  async restore(fallback: BuiltinDatasetName, signal = this.signal()): Promise<Dataset> {
+  async restore(fallback: BuiltinDatasetName, signal: AbortSignal): Promise<Dataset> {
     this.cutRestore = null;
     signal.addEventListener('abort', () => (this.cutRestore = fallback), { once: true });
     try {
@@ -172,7 +156,7 @@ export class DatasetManager {
     return this.loadBuiltin(fallback, signal);
   }
 
-  async loadBuiltin(name: BuiltinDatasetName, signal = this.signal()): Promise<Dataset> {
+  async loadBuiltin(name: BuiltinDatasetName, signal: AbortSignal): Promise<Dataset> {
     const ds = await this.fetchBuiltin(name, signal);
     return this.commit(ds, { kind: 'builtin', name }, signal);
   }
@@ -182,7 +166,7 @@ export class DatasetManager {
     paths: string[],
     tableOptions: Partial<TableOptions> = {},
     imageOptions: ImageOptions = DEFAULT_IMAGE_OPTIONS,
-    signal = this.signal(),
+    signal: AbortSignal,
   ): Promise<Dataset> {
     const upload = classifyUpload(files, paths);
     if (upload.kind === 'table') {
@@ -223,7 +207,7 @@ export class DatasetManager {
     );
   }
 
-  async configureTable(options: TableOptions, signal = this.signal()): Promise<Dataset> {
+  async configureTable(options: TableOptions, signal: AbortSignal): Promise<Dataset> {
     const s = this.source;
     if (s?.kind !== 'table') throw new Error('The current dataset is not an uploaded table.');
     const raw =
@@ -233,7 +217,7 @@ export class DatasetManager {
     return this.commit(this.buildTable(raw, options, signal), { ...s, raw, options }, signal);
   }
 
-  async configureImages(options: ImageOptions, signal = this.signal()): Promise<Dataset> {
+  async configureImages(options: ImageOptions, signal: AbortSignal): Promise<Dataset> {
     const s = this.source;
     if (s?.kind !== 'images') throw new Error('The current dataset is not an uploaded set of images.');
     let { entries, ignored } = s;
