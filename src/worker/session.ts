@@ -33,8 +33,9 @@ export class StudioSession {
 
   constructor(
     private readonly post: Post,
-    private readonly host: BackendHost,
-    loadBuiltin: (name: BuiltinDatasetName) => Promise<Dataset>,
+    host: BackendHost,
+    /** Fetches a built-in dataset; stops when the signal aborts (a newer choice). */
+    loadBuiltin: (name: BuiltinDatasetName, signal?: AbortSignal) => Promise<Dataset>,
   ) {
     this.data = new DatasetManager(post, loadBuiltin);
     this.library = new Library(post);

@@ -111,7 +111,12 @@ export class Trainer {
       post: this.post,
       runKey: resume?.info.runKey,
     });
-    this.active = { run, requested, settled: run.finished.then((outcome) => this.settle(run, ds, outcome)) };
+    const settled = run.finished
+      .then((outcome) => this.settle(run, ds, outcome))
+      .catch((e: unknown) =>
+        this.post({ type: 'warning', message: `The run's end was not recorded: ${errorMessage(e)}` }),
+      );
+    this.active = { run, requested, settled };
   }
 
   /** Takes a finished run's outcome: its model, its fault (for recovery), the model to offer. */
