@@ -2,6 +2,7 @@
 // downloads, written and read without tfjs: building the files, and validating what a user
 // brings back before tfjs ever sees it (JSON shape, known layer classes, sizes implied by the
 // layers against the weights manifest and the bytes present, caps on everything).
+import { assertNever } from '../../shared/assertNever';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { errorMessage, formatBytes, type BytesFormat } from '../../shared/format';
 import { MODEL_LIMITS } from '../../shared/limits';
@@ -176,7 +177,7 @@ export function readModelJson(text: string): ModelFiles {
     // Initializers never run: the weights come from the file.
     const c = { ...l.config };
     for (const k of ['kernel_initializer', 'bias_initializer']) if (k in c) c[k] = { class_name: 'Zeros', config: {} };
-    return { ...l, config: c } as { class_name: string; config: Record<string, unknown> };
+    return { ...l, config: c } as { class_name: (typeof KNOWN_LAYERS)[number]; config: Record<string, unknown> };
   });
   for (const [i, { class_name: cls, config: c }] of layers.entries()) {
     const what = `layer ${i + 1} (${cls})`;
@@ -276,6 +277,8 @@ export function readModelJson(text: string): ModelFiles {
         lines.push(`UpSampling(${uh})`);
         break;
       }
+      default:
+        assertNever(cls);
     }
     const out: number[] = shape!;
     if (out.some((d) => !(d >= 1)) || prod(out) > MODEL_LIMITS.activation)
