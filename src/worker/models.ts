@@ -22,6 +22,7 @@ import {
 } from '../engine/export/preprocessingFile';
 import {
   ModelFileError,
+  checkUploadSize,
   WEIGHTS_FILE,
   findModelJson,
   joinWeights,
@@ -32,7 +33,7 @@ import {
   unpackModelUpload,
 } from '../engine/export/modelFiles';
 import { signatureOf } from '../engine/pretrain/encoders';
-import { LIMITS, MODEL_LIMITS } from '../shared/limits';
+import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { ExportedFile } from '../shared/protocol';
 import { DEFAULT_CONFIG } from '../shared/defaults';
@@ -190,11 +191,7 @@ export class ModelService {
   async import(files: File[]): Promise<ModelCard> {
     if (!files.length)
       throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
-    const total = files.reduce((s, f) => s + f.size, 0);
-    if (total > MODEL_LIMITS.uploadBytes)
-      throw new ModelFileError(
-        `The model files are ${formatBytes(total, { precision: 'megabytes', round: 'up' })}; the limit is ${formatBytes(MODEL_LIMITS.uploadBytes, { precision: 'megabytes' })}.`,
-      );
+    checkUploadSize(files.reduce((s, f) => s + f.size, 0)); // before any file is read into memory
     const label = files.length === 1 ? files[0]!.name : files.map((f) => f.name).join(' + ');
     const map = unpackModelUpload(
       await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))),

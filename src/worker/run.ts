@@ -119,9 +119,16 @@ export class Run {
     try {
       state = await this.train();
     } catch (e) {
-      state = await this.failed(e).catch(() => 'error' as const);
-    } finally {
+      state = await this.failed(e).catch((again: unknown) => {
+        // Telling the fault failed too (storage gone?): the page must still see the run end.
+        this.emit({ type: 'runEnded', state: 'error', message: `Training failed: ${errorMessage(again)}` });
+        return 'error' as const;
+      });
+    }
+    try {
       this.watch?.dispose();
+    } catch {
+      // a watch on a lost device has nothing left to release
     }
     let model = this.o.body.model;
     if (model && this.currentFault?.kind === 'device-lost') {

@@ -29,6 +29,8 @@ beforeEach(async () => {
  * `lose`: the first run's device fails when it resolves (later runs get a sound device).
  */
 function open(lose?: Promise<DeviceFault>) {
+  /** While set, built-in loads wait for it (a dataset still loading). */
+  let gate: Promise<void> | null = null;
   const events: WorkerEvent[] = [];
   const waiters: { match: (e: WorkerEvent) => boolean; resolve: (e: WorkerEvent) => void }[] = [];
   const host: BackendHost = {
@@ -51,7 +53,10 @@ function open(lose?: Promise<DeviceFault>) {
       }
     },
     host,
-    async () => ({ ...sliceSplits(mnist, 300, 100, 100), name: 'mnist' }),
+    async () => {
+      await gate;
+      return { ...sliceSplits(mnist, 300, 100, 100), name: 'mnist' };
+    },
   );
   let id = 0;
   /** Sends a command; resolves with its `ok` (reply included) or rejects with its `failed` message. */
@@ -72,7 +77,16 @@ function open(lose?: Promise<DeviceFault>) {
     >;
   const of = <T extends WorkerEvent['type']>(type: T) =>
     events.filter((e): e is Extract<WorkerEvent, { type: T }> => e.type === type);
-  return { session, events, send, next, ended, of };
+  /** Built-in loads from now on wait until the returned function is called. */
+  const holdLoads = () => {
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    return () => {
+      gate = null;
+      release();
+    };
+  };
+  return { session, events, send, next, ended, of, holdLoads };
 }
 
 const config = (patch: Partial<TrainConfig> = {}): TrainConfig => ({
@@ -202,6 +216,40 @@ describe('a run in the worker session', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]!.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     expect((await listCheckpoints()).find((c) => c.tags.includes('final'))!.epoch).toBe(4);
+  });
+
+  it("recovering waits for a dataset that is still loading, and the next run frees the last run's network", async () => {
+    let lose!: (f: DeviceFault) => void;
+    const s = open(new Promise<DeviceFault>((r) => (lose = r)));
+    await withDigits(s);
+    const first = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 3 }) });
+    await s.next((e) => e.type === 'checkpoints' && e.checkpoints.length > 0);
+    const settled = s.next((e) => e.type === 'runs'); // the session has taken the run's outcome
+    lose({ kind: 'device-lost', detail: 'test' });
+    await first;
+    await settled;
+    // A dataset load in flight: recovering is refused like a start, not run on the old data.
+    const release = s.holdLoads();
+    const loading = s.send({ type: 'loadBuiltin', name: 'mnist' });
+    await expect(s.send({ type: 'recoverRun', backend: 'cpu' })).rejects.toThrow('mnist is still loading');
+    release();
+    await loading;
+    // Two fine-tuning runs one after the other: the second frees the first's network.
+    // (the run list is published once the session has taken a run's outcome)
+    const recovered = s.next((e) => e.type === 'runs');
+    await s.send({ type: 'recoverRun', backend: 'cpu' });
+    await recovered;
+    const tensors = tf.memory().numTensors;
+    const again = s.next((e) => e.type === 'runs');
+    await s.send({ type: 'start', config: config({ epochs: 1 }) });
+    await again;
+    expect(s.of('runEnded').map((e) => e.state)).toEqual(['error', 'done', 'done']);
+    expect(tf.memory().numTensors).toBe(tensors);
+    // While the third run trained, the second's network was already gone (no extra weights).
+    const [, second, third] = s.of('runStarted').map((r) => r.runId);
+    const during = (runId: number) => s.of('epochMemory').find((e) => e.runId === runId)!.memory.tensors;
+    expect(during(third!)).toBe(during(second!));
   });
 
   it('resumes a stopped run from its checkpoint with its curve, and refuses to resume a finished one', async () => {

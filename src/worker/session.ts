@@ -7,14 +7,7 @@ import { DataError } from '../engine/data/errors';
 import { errorMessage } from '../shared/format';
 import type { Command, CommandType, Replies, ReplyOf } from '../shared/protocol';
 import type { BuiltinDatasetName } from '../shared/types/datasets';
-import type { TrainConfig } from '../shared/types/training';
-import {
-  deleteCheckpoint,
-  deleteRun,
-  loadCheckpoint,
-  renameCheckpoint,
-  type SavedCheckpoint,
-} from './data/checkpoints';
+import { deleteCheckpoint, deleteRun, loadCheckpoint, renameCheckpoint } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { Library } from './library';
 import { endOfRun } from './messages';
@@ -39,7 +32,7 @@ export class StudioSession {
   ) {
     this.data = new DatasetManager(post, loadBuiltin);
     this.library = new Library(post);
-    this.trainer = new Trainer(post, host, this.library, () => this.models);
+    this.trainer = new Trainer(post, host, this.data, this.library, () => this.models);
     this.models = new ModelService(
       () => this.trainer.offered,
       () => this.data.dataset,
@@ -67,19 +60,19 @@ export class StudioSession {
     configureImages: (cmd) =>
       this.changeDataset('the images', (signal) => this.data.configureImages(cmd.options, signal)),
 
-    start: async (cmd) => this.start(cmd.config),
+    start: async (cmd) => this.trainer.start(cmd.config),
     resumeCheckpoint: async (cmd) => {
       const saved = await loadCheckpoint(cmd.checkpointId);
       if (saved.info.stage !== 'finetune')
         throw new Error('Only fine-tuning runs can be resumed; use a pretraining checkpoint as "Start from" instead.');
       if (saved.info.epoch >= saved.info.totalEpochs || saved.info.tags.includes('final'))
         throw new Error(endOfRun(saved.info));
-      this.start(cmd.config, saved);
+      this.trainer.start(cmd.config, saved);
     },
     pause: async () => this.trainer.pause(),
-    resume: () => this.trainer.resume(this.data.dataset),
+    resume: () => this.trainer.resume(),
     stop: async () => this.trainer.stop(),
-    recoverRun: (cmd) => this.trainer.recover('recover', this.data.dataset, cmd.backend),
+    recoverRun: (cmd) => this.trainer.recover('recover', cmd.backend),
 
     listCheckpoints: () => this.library.publishCheckpoints(),
     deleteCheckpoint: async (cmd) => {
@@ -100,8 +93,8 @@ export class StudioSession {
       await this.library.publishRuns();
     },
 
-    evaluateCheckpoint: (cmd) => this.trainer.evaluate(this.data.dataset, cmd.checkpointId),
-    evaluateCurrent: () => this.trainer.evaluate(this.data.dataset, null),
+    evaluateCheckpoint: (cmd) => this.trainer.evaluate(cmd.checkpointId),
+    evaluateCurrent: () => this.trainer.evaluate(null),
     describeModel: (cmd) => this.models.describe(cmd.source),
     exportModel: (cmd) => this.models.export(cmd.source, cmd.format),
     importModel: async (cmd) => {
@@ -148,10 +141,5 @@ export class StudioSession {
   private async changeDataset(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
     if (this.trainer.busy) throw new Error('Stop the current run before changing the dataset.');
     await this.data.change(name, load);
-  }
-
-  private start(config: TrainConfig, resume?: SavedCheckpoint): void {
-    if (this.data.loading) throw new Error(`${this.data.loading} is still loading; start when it is ready.`);
-    this.trainer.start(this.data.dataset, config, resume);
   }
 }

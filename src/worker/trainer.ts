@@ -30,6 +30,12 @@ interface ActiveRun {
   settled: Promise<void>;
 }
 
+/** Where the trainer finds the current dataset, and whether another one is loading. */
+export interface DatasetSource {
+  readonly dataset: Dataset | null;
+  readonly loading: string | null;
+}
+
 /** The network the last run left, and what it was trained on (evaluating it on other data is refused). */
 interface TrainedModel {
   model: tf.LayersModel;
@@ -45,11 +51,14 @@ export class Trainer {
   private current: CurrentModel | null = null;
   /** The last run that ended on a fault: recover() goes on from it. */
   private lastFault: { config: TrainConfig; fault: RunFault } | null = null;
+  /** The offered model's card was taken down while a fine-tuning run trains (put back if it builds none). */
+  private cardHidden = false;
   private runCounter = 0;
 
   constructor(
     private readonly post: Post,
     private readonly host: BackendHost,
+    private readonly data: DatasetSource,
     private readonly library: Library,
     private readonly models: () => ModelService,
   ) {}
@@ -74,8 +83,8 @@ export class Trainer {
   }
 
   /** A diverged run's weights are not worth continuing: resuming it means recovering. */
-  async resume(ds: Dataset | null): Promise<void> {
-    if (this.active?.run.fault) await this.recover('resume', ds);
+  async resume(): Promise<void> {
+    if (this.active?.run.fault) await this.recover('resume');
     else this.require('resume').resume();
   }
 
@@ -88,25 +97,30 @@ export class Trainer {
     return this.active.run;
   }
 
-  /** `resume`: the checkpoint whose run goes on; `learningRate`: a recovery's lowered rate. */
-  start(
-    ds: Dataset | null,
-    requested: TrainConfig,
-    resume: SavedCheckpoint | null = null,
-    learningRate?: number,
-  ): void {
+  /**
+   * A run on the current dataset. `resume`: the checkpoint whose run goes on; `learningRate`: a
+   * recovery's lowered rate.
+   */
+  start(requested: TrainConfig, resume: SavedCheckpoint | null = null, learningRate?: number): void {
+    const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.active) throw new Error('A run is already in progress: stop it first.');
+    if (this.data.loading) throw new Error(`${this.data.loading} is still loading; start when it is ready.`);
     const config = runConfig(requested, resume, learningRate);
     validateConfig(config, ds);
     this.lastFault = null;
     // The page offers no model while a fine-tuning run trains the next one.
-    if (config.stage === 'finetune' && this.current) this.post({ type: 'currentModel', card: null });
+    this.cardHidden = config.stage === 'finetune' && this.current !== null;
+    if (this.cardHidden) this.post({ type: 'currentModel', card: null });
     const run = new Run({
       id: ++this.runCounter,
       ds,
       config,
-      body: config.stage === 'pretrain' ? pretrainingBody(ds, config) : finetuningBody(ds, config, resume),
+      body:
+        config.stage === 'pretrain'
+          ? pretrainingBody(ds, config)
+          : // The last run's network makes room just before the new one is built.
+            finetuningBody(ds, config, resume, () => this.dropTrained()),
       host: this.host,
       post: this.post,
       runKey: resume?.info.runKey,
@@ -115,7 +129,10 @@ export class Trainer {
       .then((outcome) => this.settle(run, ds, outcome))
       .catch((e: unknown) =>
         this.post({ type: 'warning', message: `The run's end was not recorded: ${errorMessage(e)}` }),
-      );
+      )
+      .finally(() => {
+        if (this.active?.run === run) this.active = null; // whatever happened, the next run may start
+      });
     this.active = { run, requested, settled };
   }
 
@@ -153,7 +170,9 @@ export class Trainer {
         metrics: modelMetrics(outcome),
       };
     }
-    if (!usable && !this.current) return;
+    // Unchanged and still shown: nothing to tell the page.
+    if (!usable && !(this.current && this.cardHidden)) return;
+    this.cardHidden = false;
     try {
       this.post({ type: 'currentModel', card: await this.models().currentCard() });
     } catch (e) {
@@ -177,7 +196,7 @@ export class Trainer {
    * none, with the lowered learning rate when the loss diverged. A paused (diverged) run is ended
    * first. `backend`: the backend to use now (undefined: the run's own).
    */
-  async recover(action: 'resume' | 'recover', ds: Dataset | null, backend?: BackendChoice): Promise<void> {
+  async recover(action: 'resume' | 'recover', backend?: BackendChoice): Promise<void> {
     let from = this.lastFault;
     if (this.active) {
       const { run, requested, settled } = this.active;
@@ -187,15 +206,16 @@ export class Trainer {
       await settled;
     }
     if (!from) throw new Error('There is no failed run to go on from.');
-    this.lastFault = null;
+    // start() forgets the fault once the new run is under way; a refused start keeps it for a retry.
     const config = { ...from.config, backend: backend ?? from.config.backend };
     const learningRate = from.fault.learningRate;
-    if (from.fault.checkpointId) this.start(ds, config, await loadCheckpoint(from.fault.checkpointId), learningRate);
-    else this.start(ds, learningRate ? { ...config, learningRate } : config);
+    if (from.fault.checkpointId) this.start(config, await loadCheckpoint(from.fault.checkpointId), learningRate);
+    else this.start(learningRate ? { ...config, learningRate } : config);
   }
 
   /** Test metrics of a fine-tuned checkpoint (or the last run's model) on the current dataset. */
-  async evaluate(ds: Dataset | null, checkpointId: string | null): Promise<void> {
+  async evaluate(checkpointId: string | null): Promise<void> {
+    const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before evaluating.');
     if (this.active) throw new Error('A run is in progress: evaluate when it has ended.');
     if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no labels to evaluate against.`);

@@ -297,16 +297,21 @@ export function readModelJson(text: string): ModelFiles {
 
 const base = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
+/** Refuses model files over the upload cap (before they are read, when the caller can). */
+export function checkUploadSize(totalBytes: number): void {
+  if (totalBytes > MODEL_LIMITS.uploadBytes)
+    throw new ModelFileError(
+      `The model files are ${formatBytes(totalBytes, { ...IN_MB, round: 'up' })}; ` +
+        `the limit is ${formatBytes(MODEL_LIMITS.uploadBytes, IN_MB)}.`,
+    );
+}
+
 /**
  * The files of a model upload by their base name: the entries of one zip (declared sizes capped
  * before anything is inflated), or the files chosen together.
  */
 export function unpackModelUpload(files: { name: string; data: Uint8Array }[]): Map<string, Uint8Array> {
-  const total = files.reduce((s, f) => s + f.data.length, 0);
-  if (total > MODEL_LIMITS.uploadBytes)
-    throw new ModelFileError(
-      `The model files are ${formatBytes(total, { ...IN_MB, round: 'up' })}; the limit is ${formatBytes(MODEL_LIMITS.uploadBytes, IN_MB)}.`,
-    );
+  checkUploadSize(files.reduce((s, f) => s + f.data.length, 0));
   const out = new Map<string, Uint8Array>();
   if (files.length === 1 && /\.zip$/i.test(files[0]!.name)) {
     const zip = files[0]!;

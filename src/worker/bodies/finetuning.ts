@@ -68,8 +68,16 @@ async function resumePoint(resume: SavedCheckpoint, ds: Dataset): Promise<Start>
   };
 }
 
-/** `resume`: the checkpoint this run continues (its config is already the run's, see runConfig). */
-export function finetuningBody(ds: Dataset, config: TrainConfig, resume: SavedCheckpoint | null): RunBody {
+/**
+ * `resume`: the checkpoint this run continues (its config is already the run's, see runConfig).
+ * `makeRoom`: called just before the network is built (the last run's network goes then).
+ */
+export function finetuningBody(
+  ds: Dataset,
+  config: TrainConfig,
+  resume: SavedCheckpoint | null,
+  makeRoom: () => void = () => undefined,
+): RunBody {
   const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
   let start: Start | null = null;
   const body: RunBody & { model: tf.LayersModel | null } = {
@@ -90,6 +98,7 @@ export function finetuningBody(ds: Dataset, config: TrainConfig, resume: SavedCh
       };
     },
     async *train({ control, checkpointer, readEvery, limits }: TrainContext) {
+      makeRoom();
       const model = await start!.build();
       body.model = model;
       // Too big for this backend: said before the first step, with the limit.

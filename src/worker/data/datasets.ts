@@ -3,6 +3,7 @@
 // a load in flight.
 import { summarize, type Dataset } from '../../engine/data/dataset';
 import type { Post } from '../post';
+import { errorMessage } from '../../shared/format';
 import { buildImageDataset } from '../../engine/data/images/build';
 import { readZipImages, type ImageEntry } from '../../engine/data/images/files';
 import { buildTableDataset, withDefaultLabel } from '../../engine/data/table/buildTable';
@@ -150,7 +151,7 @@ export class DatasetManager {
     } catch (e) {
       if (signal.aborted) throw e;
       this.warn(
-        `The dataset of your last visit could not be read back (${e instanceof Error ? e.message : String(e)}); ${fallback} is loaded instead.`,
+        `The dataset of your last visit could not be read back (${errorMessage(e)}); ${fallback} is loaded instead.`,
       );
     }
     return this.loadBuiltin(fallback, signal);
@@ -303,7 +304,7 @@ export class DatasetManager {
       });
     } catch (e) {
       this.warn(
-        `${ds.name} is loaded, but could not be saved for your next visit (${e instanceof Error ? e.message : String(e)}). Free some browser storage to keep it across reloads.`,
+        `${ds.name} is loaded, but could not be saved for your next visit (${errorMessage(e)}). Free some browser storage to keep it across reloads.`,
       );
     }
   }
