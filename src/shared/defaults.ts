@@ -1,6 +1,7 @@
 // Default settings, and stored settings of older versions completed with them.
 import type { TableOptions, ImageOptions } from './types/datasets';
 import type { TrainConfig } from './types/training';
+import { AUGMENT_PRESETS } from './augmentation';
 
 export const DEFAULT_TABLE_OPTIONS: TableOptions = {
   label: '',
@@ -39,6 +40,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   latentSize: 32,
   checkpointEvery: 1,
   keepLast: 3,
+  augmentation: AUGMENT_PRESETS.off,
 };
 
 /**

@@ -2,6 +2,7 @@
 // each with `ok` (with the command's reply, see ReplyOf) or `failed` naming that id, and streams
 // run events tagged with the run id.
 import type { BackendInfo, MemoryInfo } from './types/backends';
+import type { AugmentPreview } from './types/datasets';
 import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
 import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
 import type { TestHook } from './testHooks';
@@ -14,7 +15,7 @@ import type {
   RunState,
   RunSummary,
 } from './types/results';
-import type { Stage, TrainConfig } from './types/training';
+import type { AugmentSpec, Stage, TrainConfig } from './types/training';
 import type { RunFault } from './types/faults';
 
 /**
@@ -60,6 +61,8 @@ export type Command =
   /** A model zip, or model.json with its weights (and preprocessing.json): becomes a checkpoint. */
   | { type: 'importModel'; id: number; files: File[] }
   | { type: 'predict'; id: number; source: string; input: InferenceInput }
+  /** A few training samples of the current dataset as augmentation `spec` changes them. */
+  | { type: 'previewAugmentation'; id: number; spec: AugmentSpec; seed: number }
   /**
    * After a fault: ends the paused or stopped run and goes on from its last good checkpoint (or
    * its start), with the learning rate divided by 10 when the loss diverged.
@@ -91,6 +94,7 @@ export interface Replies {
   /** The imported model as it is now listed. */
   importModel: ModelCard;
   predict: Prediction;
+  previewAugmentation: AugmentPreview;
 }
 
 /** The reply of command type `T` (void for commands that only succeed or fail). */

@@ -1,5 +1,6 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
-import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types/datasets';
+import type { AugmentPreview, BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types/datasets';
+import type { AugmentSpec } from '../shared/types/training';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
@@ -221,6 +222,11 @@ export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zi
 /** Brings a downloaded model back; it becomes a checkpoint. Returns its card, or null (alerted). */
 export async function importModel(files: File[]): Promise<ModelCard | null> {
   return attempt(() => client.request({ type: 'importModel', files }), { what: 'The model was not imported' });
+}
+
+/** A few training samples as `spec` augments them; null when there is nothing to show (quiet). */
+export async function previewAugmentation(spec: AugmentSpec, seed: number): Promise<AugmentPreview | null> {
+  return attempt(() => client.request({ type: 'previewAugmentation', spec, seed }), { quiet: true });
 }
 
 export async function predict(source: string, input: InferenceInput): Promise<Prediction | null> {

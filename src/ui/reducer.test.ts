@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AUGMENT_PRESETS } from '../shared/augmentation';
 import { DEFAULT_CONFIG, DEFAULT_IMAGE_OPTIONS } from '../shared/defaults';
 import type { WorkerEvent } from '../shared/protocol';
 import type { DatasetSummary } from '../shared/types/datasets';
@@ -357,6 +358,27 @@ describe('reduce: datasets', () => {
     const s = after(before, { type: 'datasetLoaded', summary: dataset() });
     expect(s.config.model).toBe('mlp');
     expect(s.run).toBe(before.run);
+  });
+
+  it('switching to uploaded pictures turns light augmentation on; the digits and tables start without', () => {
+    const digits = after(initial(), {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
+    });
+    const photos = after(digits, {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'shapes', kind: 'image', source: 'upload', features: 784, inputShape: [28, 28, 1] }),
+    });
+    expect(photos.config.augmentation).toEqual(AUGMENT_PRESETS.light);
+    expect(after(photos, { type: 'datasetLoaded', summary: dataset() }).config.augmentation).toEqual(
+      AUGMENT_PRESETS.off,
+    );
+  });
+
+  it('the dataset restored at start-up keeps the saved augmentation', () => {
+    const saved = initial({ config: { ...DEFAULT_CONFIG, augmentation: AUGMENT_PRESETS.strong } });
+    const s = after(saved, { type: 'datasetLoaded', summary: dataset({ kind: 'image', source: 'upload' }) });
+    expect(s.config.augmentation).toEqual(AUGMENT_PRESETS.strong);
   });
 
   it('image options come from the dataset when it has them', () => {

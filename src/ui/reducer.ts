@@ -17,7 +17,8 @@ import type {
   RunState,
   RunSummary,
 } from '../shared/types/results';
-import type { EncoderSpec, Stage, TrainConfig } from '../shared/types/training';
+import type { AugmentSpec, EncoderSpec, Stage, TrainConfig } from '../shared/types/training';
+import { AUGMENT_PRESETS } from '../shared/augmentation';
 
 export interface RunView {
   id: number | null;
@@ -137,6 +138,14 @@ export const emptyRun = (): RunView => ({
 });
 
 /** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
+/**
+ * Uploaded pictures: the light preset (a small image set needs it to generalize). The built-in
+ * digits keep the source material's reference setup (none), and tables start without.
+ */
+export function defaultAugmentation(ds: DatasetSummary): AugmentSpec {
+  return ds.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off;
+}
+
 export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
   return {
     kind: 'dense',
@@ -242,9 +251,16 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       const previous = state.dataset;
       // A different dataset gets its default encoder; a re-derived one keeps the user's.
       const fresh = !previous || previous.name !== ds.name || previous.kind !== ds.kind;
+      // Augmentation follows a change of dataset; at start-up the saved settings stand.
+      const switched = previous !== null && fresh;
       return next({
         dataset: ds,
-        config: { ...state.config, model, ...(fresh ? { encoder: defaultEncoder(ds) } : {}) },
+        config: {
+          ...state.config,
+          model,
+          ...(fresh ? { encoder: defaultEncoder(ds) } : {}),
+          ...(switched ? { augmentation: defaultAugmentation(ds) } : {}),
+        },
         imageOptions: ds.imageOptions ?? state.imageOptions,
         // A new dataset makes the last run's results stale.
         run: run.state === 'idle' ? run : emptyRun(),

@@ -36,9 +36,9 @@ import { signatureOf } from '../engine/pretrain/encoders';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { ExportedFile } from '../shared/protocol';
-import { DEFAULT_CONFIG } from '../shared/defaults';
+import { DEFAULT_CONFIG, completeConfig } from '../shared/defaults';
 import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
-import type { Stage } from '../shared/types/training';
+import type { AugmentSpec, Stage } from '../shared/types/training';
 import type { Task } from '../shared/types/datasets';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
 import { decodeImages } from './data/decodeImages';
@@ -53,6 +53,8 @@ export interface CurrentModel {
   task: Task;
   epoch: number;
   metrics: Record<string, number>;
+  /** How its run augmented training batches (recorded in preprocessing.json as training-only). */
+  augmentation?: AugmentSpec;
 }
 
 interface Resolved {
@@ -65,6 +67,7 @@ interface Resolved {
   metrics: Record<string, number>;
   preprocessing: Preprocessing;
   saved: Pick<SavedModel, 'modelTopology' | 'weightSpecs' | 'weightData'>;
+  augmentation?: AugmentSpec;
   /** The loaded network, when there is one already (the current model). */
   live?: tf.LayersModel;
   createdAt: number;
@@ -115,6 +118,7 @@ export class ModelService {
         metrics: c.metrics,
         preprocessing: c.preprocessing,
         saved,
+        augmentation: c.augmentation,
         live: c.model,
         createdAt: 0,
       };
@@ -133,6 +137,8 @@ export class ModelService {
       metrics,
       preprocessing: data.preprocessing,
       saved: data.model,
+      // Imported models carry no run settings.
+      augmentation: info.origin === 'import' ? undefined : completeConfig(info.config).augmentation,
       createdAt: info.createdAt,
     };
   }
@@ -182,6 +188,7 @@ export class ModelService {
       task: r.task,
       modelInputShape: readModelJson(JSON.stringify(topology)).inputShape,
       metrics: r.metrics,
+      augmentation: r.augmentation,
     };
     const zip = modelZip(topology, weights, toPreprocessingFile(r.preprocessing, meta));
     return [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }];

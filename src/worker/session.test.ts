@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendHost, DeviceFault } from '../engine/backends';
 import { DEFAULT_CONFIG } from '../shared/defaults';
-import type { Command, CommandBody, WorkerEvent } from '../shared/protocol';
+import { strFromU8, unzipSync } from 'fflate';
+import { AUGMENT_PRESETS } from '../shared/augmentation';
+import type { Command, CommandBody, ExportedFile, WorkerEvent } from '../shared/protocol';
 import type { TrainConfig } from '../shared/types/training';
 import { loadMnist, sliceSplits } from '../test/fixtures';
 import { listCheckpoints, listRuns } from './data/checkpoints';
@@ -108,7 +110,7 @@ describe('a run in the worker session', () => {
     await withDigits(s);
     const done = s.ended();
     const offered = s.next((e) => e.type === 'currentModel' && e.card !== null);
-    await s.send({ type: 'start', config: config() });
+    await s.send({ type: 'start', config: config({ augmentation: AUGMENT_PRESETS.light }) });
     expect((await done).state).toBe('done');
     const order = s.events
       .map((e) => e.type)
@@ -139,6 +141,12 @@ describe('a run in the worker session', () => {
     expect(await offered).toMatchObject({ card: { source: 'current', stage: 'finetune', task: 'classification' } });
     const described = await s.send({ type: 'describeModel', source: 'current' });
     expect(described.reply).toMatchObject({ params: 784 * 128 + 128 + 128 * 10 + 10 });
+    // Its download records the augmentation as training-only.
+    const [zip] = (await s.send({ type: 'exportModel', source: 'current', format: 'zip' })).reply as ExportedFile[];
+    const pre = JSON.parse(strFromU8(unzipSync(new Uint8Array(zip!.data))['preprocessing.json']!)) as {
+      training: { augmentation: { preset: string; trainingOnly: boolean } };
+    };
+    expect(pre.training.augmentation).toMatchObject({ preset: 'light', trainingOnly: true });
     await s.send({ type: 'evaluateCurrent' });
     expect(s.of('evaluated')[0]!.evaluation).toMatchObject({ accuracy: evaluation.accuracy, samples: 100 });
   });

@@ -9,6 +9,7 @@ import type { Command, CommandType, Replies, ReplyOf } from '../shared/protocol'
 import type { BuiltinDatasetName } from '../shared/types/datasets';
 import { deleteCheckpoint, deleteRun, loadCheckpoint, renameCheckpoint } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
+import { previewAugmentation } from './augmentPreview';
 import { Library } from './library';
 import { endOfRun } from './messages';
 import { ModelService } from './models';
@@ -103,6 +104,11 @@ export class StudioSession {
       return card;
     },
     predict: (cmd) => this.models.predict(cmd.source, cmd.input),
+    previewAugmentation: async (cmd) => {
+      const ds = this.data.dataset;
+      if (!ds) throw new Error('Choose a dataset to preview its augmentation.');
+      return previewAugmentation(ds, cmd.spec, cmd.seed, !this.trainer.busy);
+    },
 
     test: async (cmd) => {
       // Compiled in only for the end-to-end tests' build (see src/shared/testHooks.ts).

@@ -168,6 +168,7 @@ export class Trainer {
         task: taskOf('finetune', ds.preprocessing),
         epoch: log.epoch,
         metrics: modelMetrics(outcome),
+        augmentation: run.config.augmentation,
       };
     }
     // Unchanged and still shown: nothing to tell the page.

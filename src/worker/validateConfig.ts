@@ -1,5 +1,6 @@
 // The settings of a run checked against the dataset before anything starts: each refusal names
 // the field and a value that works.
+import { validateAugment } from '../engine/augment/batch';
 import type { Dataset } from '../engine/data/dataset';
 import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
@@ -21,6 +22,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (!Number.isInteger(c.checkpointEvery) || c.checkpointEvery < 1)
     bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
   if (!Number.isInteger(c.keepLast) || c.keepLast < 1) bad('Keep latest', 'use a whole number, 1 or more.');
+  validateAugment(c.augmentation);
   if (c.model === 'cnn' && ds.kind !== 'image')
     bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
   if (c.stage === 'pretrain') {

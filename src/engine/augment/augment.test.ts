@@ -5,7 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AUGMENT_PRESETS, augments } from '../../shared/augmentation';
 import type { FeatureSpec } from '../../shared/preprocessing';
 import type { AugmentSpec } from '../../shared/types/training';
-import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
+import { buildModel } from '../models/build';
+import { pretrain } from '../pretrain/pretrain';
+import { RunControl } from '../train/control';
+import { trainSupervised } from '../train/loop';
 import { gatherBatch } from '../data/dataset';
 import { affineRow, augmentImages } from './images';
 import { augmentRows, featureSlots } from './tables';
@@ -133,5 +137,87 @@ describe('table augmentation', () => {
       expect(y.subarray(r * 5 + 1, r * 5 + 4)).toEqual(x.subarray(r * 5 + 1, r * 5 + 4));
       expect(y[r * 5]).not.toBe(r);
     }
+  });
+});
+
+describe('augmentation in the training loops', () => {
+  const ds = sliceSplits(loadMnist(), 200, 50, 50);
+  const losses = async (spec: AugmentSpec) => {
+    // No dropout: then the only randomness left is the (seeded) augmentation.
+    const model = buildModel('mlp', ds.inputShape, 10, 1, { hidden: [], dropout: 0 });
+    const { events } = await collect(
+      trainSupervised(
+        model,
+        ds,
+        { epochs: 2, batchSize: 25, learningRate: 1e-3, seed: 1, readEvery: 1, augmentation: spec },
+        new RunControl(),
+      ),
+    );
+    model.dispose();
+    return events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));
+  };
+
+  it('fine-tuning trains on augmented batches (other losses than without), repeatably', async () => {
+    const plain = await losses(off);
+    const strong = await losses(AUGMENT_PRESETS.strong);
+    expect(strong).toHaveLength(plain.length);
+    expect(await losses(off)).toEqual(plain);
+    expect(strong).not.toEqual(plain);
+    expect(await losses(AUGMENT_PRESETS.strong)).toEqual(strong);
+  });
+
+  it('keeps the tensor count flat across epochs with augmentation on', async () => {
+    const model = buildModel('mlp', ds.inputShape, 10, 1);
+    const counts: number[] = [];
+    await collect(
+      trainSupervised(
+        model,
+        ds,
+        { epochs: 3, batchSize: 25, learningRate: 1e-3, seed: 1, readEvery: 1, augmentation: AUGMENT_PRESETS.strong },
+        new RunControl(),
+        { afterEpoch: async () => void counts.push(tf.memory().numTensors) },
+      ),
+    );
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(counts[2]).toBe(counts[1]);
+    model.dispose();
+  });
+
+  it('pretraining trains on augmented batches too', async () => {
+    const run = async (spec: AugmentSpec) => {
+      const { events, result } = await collect(
+        pretrain(
+          ds,
+          {
+            objective: 'autoencoder',
+            encoder: { kind: 'dense', widths: [32] },
+            noise: { kind: 'mask', level: 0.3 },
+            learningRate: 1e-3,
+            latentSize: 8,
+            epochs: 1,
+            batchSize: 25,
+            seed: 1,
+            readEvery: 1,
+            augmentation: spec,
+          },
+          new RunControl(),
+        ),
+      );
+      result.encoder.dispose();
+      return events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));
+    };
+    expect(await run(AUGMENT_PRESETS.light)).not.toEqual(await run(off));
+  });
+});
+
+describe('the affine map over a batch', () => {
+  it('moves every image of the batch, not only the first (tfjs cpu kernel bug worked around)', async () => {
+    const x = digits(4);
+    const y = augmentImages(x, only({ shift: 0.1 }), 1);
+    const sums = await tf.tidy(() => y.sum([1, 2, 3])).data();
+    const before = await tf.tidy(() => x.sum([1, 2, 3])).data();
+    // A shift of up to 3 pixels keeps most of each digit in view.
+    for (let i = 0; i < 4; i++) expect(sums[i]).toBeGreaterThan(before[i]! * 0.7);
+    tf.dispose([x, y]);
   });
 });

@@ -60,8 +60,7 @@ export function augmentImages(images: tf.Tensor4D, spec: AugmentSpec, seed: numb
           }),
           i * 8,
         );
-      // Pixels brought in from outside the image repeat its edge (a digit's background stays black).
-      x = tf.image.transform(x, tf.tensor2d(rows, [n, 8]), 'bilinear', 'nearest');
+      x = transformEach(x, rows);
     }
     if (spec.contrast > 0) {
       const factor = tf.tensor4d(
@@ -83,6 +82,26 @@ export function augmentImages(images: tf.Tensor4D, spec: AugmentSpec, seed: numb
     if (spec.cutout > 0) x = x.mul(cutoutMask(n, height, width, spec.cutout, rand));
     return x === images ? images.clone() : (x.clipByValue(0, 1) as tf.Tensor4D);
   });
+}
+
+/**
+ * tf.image.transform over a batch, one transform per image. Pixels brought in from outside an
+ * image repeat its edge (a digit's background stays black). tfjs 4.22's cpu kernel returns after
+ * the first image of a batch (the rest come out as zeros), so on cpu each image goes alone; the
+ * GPU and wasm kernels take the batch at once.
+ */
+function transformEach(images: tf.Tensor4D, rows: Float32Array): tf.Tensor4D {
+  const n = images.shape[0];
+  if (tf.getBackend() !== 'cpu' || n === 1)
+    return tf.image.transform(images, tf.tensor2d(rows, [n, 8]), 'bilinear', 'nearest');
+  const one = (i: number) =>
+    tf.image.transform(
+      images.slice([i, 0, 0, 0], [1, -1, -1, -1]),
+      tf.tensor2d(rows.subarray(i * 8, i * 8 + 8), [1, 8]),
+      'bilinear',
+      'nearest',
+    );
+  return tf.concat(Array.from({ length: n }, (_, i) => one(i)));
 }
 
 /** 1 everywhere but a square of side `fraction` × the image side, at a random place, in half the images. */

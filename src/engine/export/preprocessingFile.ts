@@ -5,6 +5,7 @@
 import type { FeatureSpec, LabelSpec, Preprocessing } from '../../shared/preprocessing';
 import { featureWidth, inputNames } from '../../shared/preprocessing';
 import type { Task } from '../../shared/types/datasets';
+import type { AugmentSpec } from '../../shared/types/training';
 import { ModelFileError, parseJsonSafely } from './safeJson';
 import { cleanCell, isMissingCell } from '../data/table/readCsv';
 
@@ -20,6 +21,8 @@ export interface ModelMeta {
   /** The shape the network takes for one sample (flat for an MLP on images). */
   modelInputShape: number[];
   metrics: Record<string, number>;
+  /** How its training batches were augmented (recorded as training-only; absent when unknown). */
+  augmentation?: AugmentSpec;
 }
 
 export interface PreprocessingFile {
@@ -36,6 +39,8 @@ export interface PreprocessingFile {
   label: LabelSpec | null;
   classNames: string[];
   metrics: Record<string, number>;
+  /** The augmentation of its training batches: training only, never applied to inputs to predict. */
+  training?: { augmentation: AugmentSpec & { trainingOnly: true } };
   model: {
     name: string;
     dataset: string;
@@ -72,6 +77,7 @@ export function toPreprocessingFile(p: Preprocessing, meta: ModelMeta): Preproce
     task: meta.task,
     classNames: classNamesOf(p),
     metrics,
+    ...(meta.augmentation ? { training: { augmentation: { ...meta.augmentation, trainingOnly: true as const } } } : {}),
     model,
   };
   if (p.kind === 'image')

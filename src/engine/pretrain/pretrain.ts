@@ -4,7 +4,8 @@
 // product: it is returned to the caller, every other network is disposed here.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
-import type { NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
+import type { AugmentSpec, NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
+import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { RunControl } from '../train/control';
@@ -27,6 +28,8 @@ export interface PretrainConfig extends RunnerConfig {
   noise: NoiseSpec;
   learningRate: number;
   latentSize: number;
+  /** Changes made to training batches (none when absent). */
+  augmentation?: AugmentSpec;
 }
 
 export type PretrainEvent =
@@ -60,9 +63,17 @@ function showRows(ds: Dataset, n: number): Int32Array {
   return pool.subarray(0, Math.min(n, pool.length));
 }
 
-function inputs(ds: Dataset, shape: number[], rows: Int32Array, start: number, end: number): tf.Tensor {
+/** A batch of inputs shaped for the encoder; augmented when `augment` is given (training batches). */
+function inputs(
+  ds: Dataset,
+  shape: number[],
+  rows: Int32Array,
+  start: number,
+  end: number,
+  augment?: { spec: AugmentSpec | undefined; seed: number },
+): tf.Tensor {
   const { x, size } = gatherBatch(ds, rows, start, end);
-  return tf.tensor(x, [size, ...shape]);
+  return inputBatch(ds, x, size, shape, augment?.spec, augment?.seed ?? 0);
 }
 
 function toPixels(t: Float32Array | Int32Array | Uint8Array, n: number, features: number): Uint8Array[] {
@@ -106,8 +117,8 @@ export async function* pretrain(
       const task: StepTask = {
         series: SERIES.gan,
         rows,
-        step: (r, start, end) => {
-          const real = inputs(ds, shape, r, start, end);
+        step: (r, start, end, step) => {
+          const real = inputs(ds, shape, r, start, end, { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) });
           try {
             const d = steps.discriminator(real);
             return [d, steps.generator(real.shape[0])];
@@ -156,8 +167,9 @@ export async function* pretrain(
       const task: StepTask = {
         series: SERIES[cfg.objective],
         rows,
-        step: (r, start, end) => {
-          const clean = inputs(ds, shape, r, start, end);
+        step: (r, start, end, step) => {
+          // An augmented view is both the input and the target: the encoder learns what survives it.
+          const clean = inputs(ds, shape, r, start, end, { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) });
           const input = noise ? corrupt(clean, noise) : clean;
           try {
             return [

@@ -9,7 +9,8 @@ import { classificationMetrics, regressionMetrics } from '../metrics';
 import { headOnly, learningRateAt } from '../../shared/schedule';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EpochLog, Evaluation, LayerInfo, WrongExample } from '../../shared/types/results';
-import type { TrainConfig } from '../../shared/types/training';
+import type { AugmentSpec, TrainConfig } from '../../shared/types/training';
+import { inputBatch, stepSeed } from '../augment/batch';
 import { applyFreeze } from './freeze';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import { RunControl } from './control';
@@ -24,7 +25,14 @@ import {
 
 type FinetuneOptions = Pick<
   TrainConfig,
-  'optimizer' | 'schedule' | 'freeze' | 'earlyStopping' | 'labelBudget' | 'labelFraction' | 'labelsPerClass'
+  | 'optimizer'
+  | 'schedule'
+  | 'freeze'
+  | 'earlyStopping'
+  | 'labelBudget'
+  | 'labelFraction'
+  | 'labelsPerClass'
+  | 'augmentation'
 >;
 
 export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions> {
@@ -58,11 +66,22 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
-export function batchTensors(model: tf.LayersModel, ds: Dataset, rows: Int32Array, start: number, end: number) {
+/**
+ * A batch as tensors for `model`: inputs (augmented when `augment` is given: training batches
+ * only) and targets (one-hot classes, or the standardized value).
+ */
+export function batchTensors(
+  model: tf.LayersModel,
+  ds: Dataset,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  augment?: { spec: AugmentSpec; seed: number },
+) {
   const { x, y, size } = gatherBatch(ds, rows, start, end);
   const inShape = model.inputs[0]!.shape.slice(1) as number[];
   return tf.tidy(() => ({
-    xs: tf.tensor(x, [size, ...inShape]),
+    xs: inputBatch(ds, x, size, inShape, augment?.spec, augment?.seed ?? 0),
     ys:
       ds.task === 'regression'
         ? tf.tensor2d(y, [size, 1])
@@ -131,7 +150,8 @@ export async function* trainSupervised(
     step: (rows, start, end, step) => {
       // Each batch is assembled on the CPU and uploaded: measured faster here than keeping the
       // training set on the device and gathering (5x slower on WebGL, see README, Benchmark).
-      const { xs, ys } = batchTensors(model, ds, rows, start, end);
+      const augment = cfg.augmentation && { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) };
+      const { xs, ys } = batchTensors(model, ds, rows, start, end, augment);
       try {
         const optimizer = phase.optimizer!;
         setLearningRate(optimizer, learningRateAt(cfg, step, stepsPerEpoch));

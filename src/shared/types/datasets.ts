@@ -85,3 +85,8 @@ export interface ImageOptions {
 export type DatasetPreview =
   | { kind: 'image'; height: number; width: number; channels: number; images: { pixels: Uint8Array; label: string }[] }
   | { kind: 'table'; columns: string[]; rows: string[][] };
+
+/** Training samples before and after augmentation (the preview under the augmentation settings). */
+export type AugmentPreview =
+  | { kind: 'image'; height: number; width: number; channels: number; originals: Uint8Array[]; views: Uint8Array[] }
+  | { kind: 'table'; columns: string[]; originals: string[][]; views: string[][] };

@@ -100,6 +100,8 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** Keep this many of a run's latest checkpoints (plus its best and its final one). */
   keepLast: number;
+  /** Changes made to training batches only (both stages); see AugmentSpec. */
+  augmentation: AugmentSpec;
 }
 
 /**

@@ -3,6 +3,7 @@ import { isRunActive } from '../../shared/runState';
 import type { BackendChoice } from '../../shared/types/backends';
 import type { EncoderSpec, PretrainObjective, Stage } from '../../shared/types/training';
 import { useStudio } from '../store';
+import { AugmentationSettings } from './AugmentationSettings';
 import { FinetuneSettings, learningRateHint } from './FinetuneSettings';
 import { NumberField } from './NumberField';
 import { Panel } from './Panel';
@@ -141,6 +142,7 @@ export function SettingsPanel() {
       ) : (
         <FinetuneSettings locked={locked} />
       )}
+      <AugmentationSettings locked={locked} />
       <div className="grid-2">
         <NumberField
           testId="epochs"

@@ -1,0 +1,64 @@
+// The augmentation preview: the first training samples of the dataset, and the same samples as
+// the training loop would see them with `spec` (the engine's own augmentation, on the active
+// backend; on the cpu one when no run has started a backend yet).
+import * as tf from '@tensorflow/tfjs';
+import { augmentImages } from '../engine/augment/images';
+import { augmentRows, featureSlots } from '../engine/augment/tables';
+import { gatherBatch, type Dataset } from '../engine/data/dataset';
+import { readMemory } from '../engine/memory';
+import type { FeatureSpec } from '../shared/preprocessing';
+import type { AugmentPreview } from '../shared/types/datasets';
+import type { AugmentSpec } from '../shared/types/training';
+
+const IMAGES = 8;
+const ROWS = 4;
+
+/** `mayStartBackend`: no run is choosing a backend right now (the preview must not start one then). */
+export async function previewAugmentation(
+  ds: Dataset,
+  spec: AugmentSpec,
+  seed: number,
+  mayStartBackend: boolean,
+): Promise<AugmentPreview> {
+  const rows = ds.split.train.subarray(0, ds.preprocessing.kind === 'image' ? IMAGES : ROWS);
+  const { x, size } = gatherBatch(ds, rows, 0, rows.length);
+  const p = ds.preprocessing;
+  if (p.kind === 'table') {
+    const views = augmentRows(x, size, featureSlots(p.features), spec, seed);
+    const width = x.length / Math.max(1, size);
+    const show = (v: Float32Array) =>
+      Array.from({ length: size }, (_, r) => rawValues(p.features, v.subarray(r * width, (r + 1) * width)));
+    return { kind: 'table', columns: p.features.map((f) => f.column), originals: show(x), views: show(views) };
+  }
+  if (!readMemory().backend) {
+    if (!mayStartBackend) throw new Error('The preview comes back once the run has started its backend.');
+    await tf.setBackend('cpu'); // no backend yet: the preview starts none of the GPU ones
+  }
+  const [height, width, channels] = ds.inputShape as [number, number, number];
+  const images = tf.tensor4d(x, [size, height, width, channels]);
+  const augmented = augmentImages(images, spec, seed);
+  try {
+    const values = await augmented.data();
+    const per = height * width * channels;
+    const pixels = (v: ArrayLike<number>) =>
+      Array.from({ length: size }, (_, i) =>
+        Uint8Array.from({ length: per }, (_, k) => Math.round(Math.min(1, Math.max(0, v[i * per + k]!)) * 255)),
+      );
+    return { kind: 'image', height, width, channels, originals: pixels(x), views: pixels(values) };
+  } finally {
+    tf.dispose([images, augmented]);
+  }
+}
+
+/** A row of model inputs back in the table's terms: numbers unstandardized, one-hot as its category. */
+function rawValues(features: FeatureSpec[], v: Float32Array): string[] {
+  let at = 0;
+  return features.map((f) => {
+    if (f.type === 'numeric') return String(Number((v[at++]! * f.std + f.mean).toPrecision(4)));
+    const width = f.categories.length + (f.other ? 1 : 0);
+    const slots = Array.from(v.subarray(at, at + width));
+    at += width;
+    const hot = slots.indexOf(Math.max(...slots));
+    return hot < f.categories.length ? f.categories[hot]! : '(other)';
+  });
+}
