@@ -165,6 +165,10 @@ test('a zip of class folders: counts, previews, training; an undecodable image i
   await expect(summary).toHaveAttribute('data-features', String(28 * 28));
   await expect(page.getByTestId('class-balance').locator('[data-class="circle"]')).toHaveAttribute('data-count', '22');
   await expect(page.getByTestId('image-preview').getByRole('img')).toHaveCount(16);
+  // Uploaded pictures get the defaults that work on small image sets: the CNN and light augmentation.
+  await expect(page.getByTestId('model-kind')).toHaveValue('cnn');
+  await expect(page.getByTestId('conv-blocks')).toHaveValue('16, 32, 64');
+  await expect(page.getByTestId('augmentation')).toHaveValue('light');
   const skipped = page.getByTestId('skipped-files');
   await expect(skipped).toHaveAttribute('data-count', '2');
   await expect(skipped).toContainText('shapes/circle/broken.png (could not be decoded as an image)');

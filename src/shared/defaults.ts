@@ -32,6 +32,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   schedule: { kind: 'constant', warmupEpochs: 0, stepEvery: 10, stepFactor: 0.5, minFactor: 0 },
   freeze: { headEpochs: 0, unfreeze: 'all', lastK: 1, lrFactor: 0.1 },
   head: { hidden: [], dropout: 0.5 },
+  convBlocks: [16, 32, 64],
   earlyStopping: { enabled: false, patience: 3 },
   initFrom: 'scratch',
   objective: 'autoencoder',

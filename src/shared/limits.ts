@@ -36,4 +36,4 @@ export const MODEL_LIMITS = {
 export const MODEL_LIMITS_TEXT =
   `A .zip up to ${size(MODEL_LIMITS.uploadBytes)} (${size(MODEL_LIMITS.expandedBytes)} unpacked), or model.json with its .bin weights · ` +
   `up to ${(MODEL_LIMITS.params / 1024 / 1024).toFixed(0)} million weights and ${MODEL_LIMITS.layers} layers · ` +
-  'Dense, Dropout, Conv2D, MaxPooling2D, Conv2DTranspose, UpSampling2D, Flatten, Reshape, Activation layers';
+  'Dense, Dropout, Conv2D, MaxPooling2D, GlobalMaxPooling2D, Conv2DTranspose, UpSampling2D, Flatten, Reshape, Activation layers';

@@ -16,16 +16,14 @@ export function describeLayers(
   sampleShape: number[],
   numClasses: number,
   head: HeadSpec = DEFAULT_CONFIG.head,
+  convBlocks: number[] = DEFAULT_CONFIG.convBlocks,
 ): string[] {
   const input = `Input(${modelInputShape(kind, sampleShape).join('×')})`;
   if (kind === 'mlp') return [input, 'Dense(128, relu)', ...describeHead(head, numClasses)];
   return [
     input,
-    'Conv2D(8, 3×3, relu)',
-    'MaxPool(2)',
-    'Conv2D(16, 3×3, relu)',
-    'MaxPool(2)',
-    'Flatten',
+    ...convBlocks.flatMap((f) => [`Conv2D(${f}, 3×3, relu)`, 'MaxPool(2)']),
+    'GlobalMaxPool',
     ...describeHead(head, numClasses),
   ];
 }
@@ -41,7 +39,7 @@ export function describeHead(head: HeadSpec, numClasses: number): string[] {
 
 export const MODEL_LABELS: Record<ModelKind, string> = {
   mlp: 'Reference MLP (Keras MNIST example)',
-  cnn: 'Small CNN (images only)',
+  cnn: 'CNN: conv blocks, global max pooling (images)',
 };
 
 /** The encoder's layers, one line each. */
@@ -53,7 +51,7 @@ export function describeEncoder(spec: EncoderSpec, sampleShape: number[]): strin
 
 /** What a stage trains, for the model panel. */
 export function describeStage(
-  c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head'>,
+  c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head' | 'convBlocks'>,
   sampleShape: number[],
   numClasses: number,
   initEncoder: EncoderSpec | null,
@@ -70,5 +68,5 @@ export function describeStage(
       ...(initEncoder.kind === 'conv' ? ['Flatten'] : []),
       ...describeHead(c.head, numClasses),
     ];
-  return describeLayers(c.model, sampleShape, numClasses, c.head);
+  return describeLayers(c.model, sampleShape, numClasses, c.head, c.convBlocks);
 }

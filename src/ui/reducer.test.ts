@@ -360,7 +360,7 @@ describe('reduce: datasets', () => {
     expect(s.run).toBe(before.run);
   });
 
-  it('switching to uploaded pictures turns light augmentation on; the digits and tables start without', () => {
+  it('switching to uploaded pictures picks the CNN with light augmentation; the digits and tables start without', () => {
     const digits = after(initial(), {
       type: 'datasetLoaded',
       summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
@@ -370,6 +370,8 @@ describe('reduce: datasets', () => {
       summary: dataset({ name: 'shapes', kind: 'image', source: 'upload', features: 784, inputShape: [28, 28, 1] }),
     });
     expect(photos.config.augmentation).toEqual(AUGMENT_PRESETS.light);
+    expect(digits.config.model).toBe('mlp');
+    expect(photos.config.model).toBe('cnn');
     expect(after(photos, { type: 'datasetLoaded', summary: dataset() }).config.augmentation).toEqual(
       AUGMENT_PRESETS.off,
     );

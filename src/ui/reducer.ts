@@ -17,7 +17,7 @@ import type {
   RunState,
   RunSummary,
 } from '../shared/types/results';
-import type { AugmentSpec, EncoderSpec, Stage, TrainConfig } from '../shared/types/training';
+import type { AugmentSpec, EncoderSpec, ModelKind, Stage, TrainConfig } from '../shared/types/training';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
 
 export interface RunView {
@@ -138,6 +138,11 @@ export const emptyRun = (): RunView => ({
 });
 
 /** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
+/** Uploaded pictures: the CNN (translation-tolerant); the built-in digits: the reference MLP. */
+export function defaultModel(ds: DatasetSummary): ModelKind {
+  return ds.kind === 'image' && ds.source === 'upload' ? 'cnn' : 'mlp';
+}
+
 /**
  * Uploaded pictures: the light preset (a small image set needs it to generalize). The built-in
  * digits keep the source material's reference setup (none), and tables start without.
@@ -247,12 +252,12 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       return next({ datasetProgress: { phase: e.phase, fraction: e.fraction } });
     case 'datasetLoaded': {
       const ds = e.summary;
-      const model = ds.kind === 'image' ? state.config.model : 'mlp';
       const previous = state.dataset;
       // A different dataset gets its default encoder; a re-derived one keeps the user's.
       const fresh = !previous || previous.name !== ds.name || previous.kind !== ds.kind;
-      // Augmentation follows a change of dataset; at start-up the saved settings stand.
+      // The model and augmentation follow a change of dataset; at start-up the saved settings stand.
       const switched = previous !== null && fresh;
+      const model = ds.kind !== 'image' ? 'mlp' : switched ? defaultModel(ds) : state.config.model;
       return next({
         dataset: ds,
         config: {

@@ -23,6 +23,8 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     bad('Checkpoint every', 'use a whole number of epochs, 1 or more.');
   if (!Number.isInteger(c.keepLast) || c.keepLast < 1) bad('Keep latest', 'use a whole number, 1 or more.');
   validateAugment(c.augmentation);
+  if (c.stage === 'finetune' && c.model === 'cnn' && ds.kind === 'image')
+    validateConvBlocks(c.convBlocks, ds.inputShape);
   if (c.model === 'cnn' && ds.kind !== 'image')
     bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
   if (c.stage === 'pretrain') {
@@ -59,4 +61,15 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (c.labelBudget === 'perClass' && ds.task !== 'classification')
     bad('Label budget', '"N per class" needs classes; for regression use all labels or a fraction.');
   if (ds.split.train.length === 0) bad('Data', 'the training split is empty; lower the validation and test shares.');
+}
+
+/** 1 to 5 blocks of 1 to 512 filters, no more halvings than the picture's side allows. */
+function validateConvBlocks(blocks: number[], [height, width]: number[]): void {
+  const side = Math.min(height!, width!);
+  const most = Math.min(5, Math.floor(Math.log2(side)));
+  if (!blocks.length || blocks.length > most || blocks.some((f) => !Number.isInteger(f) || f < 1 || f > 512))
+    throw new Error(
+      `Conv blocks: give 1 to ${most} whole numbers of filters from 1 to 512, such as "16, 32, 64" ` +
+        `(each block halves the ${side}-pixel side).`,
+    );
 }

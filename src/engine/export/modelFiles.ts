@@ -59,6 +59,7 @@ export const KNOWN_LAYERS = [
   'Conv2D',
   'Conv2DTranspose',
   'MaxPooling2D',
+  'GlobalMaxPooling2D',
   'UpSampling2D',
   'Flatten',
   'Reshape',
@@ -268,6 +269,12 @@ export function readModelJson(text: string): ModelFiles {
         if (padding !== 'valid' && padding !== 'same') fail(`${what} padding must be "valid" or "same"`);
         shape = [convLength(h, ph, padding, sh), convLength(w, pw, padding, sw), ch];
         lines.push(`MaxPool(${ph})`);
+        break;
+      }
+      case 'GlobalMaxPooling2D': {
+        const [, , ch] = image();
+        shape = [ch];
+        lines.push('GlobalMaxPool');
         break;
       }
       case 'UpSampling2D': {

@@ -72,7 +72,7 @@ describe('freezing', () => {
 
   it('unfreezes only the last K encoder layers with weights', async () => {
     const ds = sliceSplits(mnist, 128, 32, 32);
-    const model = buildModel('cnn', ds.inputShape, 10, 1);
+    const model = buildModel('cnn', ds.inputShape, 10, 1, undefined, [4, 8]);
     const { events } = await run(model, ds, {
       ...base,
       batchSize: 64,

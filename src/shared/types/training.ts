@@ -88,6 +88,11 @@ export interface TrainConfig {
   schedule: ScheduleSpec;
   freeze: FreezeSpec;
   head: HeadSpec;
+  /**
+   * The CNN (model "cnn"): filters of each Conv2D(3×3, same padding, relu) + MaxPool(2) block;
+   * global max pooling follows, so an object counts wherever it is in the picture.
+   */
+  convBlocks: number[];
   earlyStopping: EarlyStoppingSpec;
   /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
   initFrom: string;

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { describePhases } from '../../shared/schedule';
 import type { LabelBudget, OptimizerKind, ScheduleSpec, TrainConfig } from '../../shared/types/training';
 import { useStudio } from '../store';
+import { ListField } from './ListField';
 import { NumberField } from './NumberField';
 
 const OPTIMIZERS: { value: OptimizerKind; label: string }[] = [
@@ -98,9 +98,16 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
       <fieldset className="group">
         <legend>Task head</legend>
         <div className="grid-2">
-          <WidthsField
+          <ListField
+            testId="head-hidden"
+            label="Hidden layers"
             value={head.hidden}
             disabled={locked}
+            count={[0, 4]}
+            maxValue={4096}
+            placeholder="none"
+            hint="Units of Dense(relu) layers before the output; empty for none."
+            invalidHint='Up to 4 whole numbers from 1 to 4096, such as "64".'
             onChange={(hidden) => setConfig({ head: { ...head, hidden } })}
           />
           <NumberField
@@ -316,53 +323,6 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
         </div>
       </fieldset>
     </div>
-  );
-}
-
-/** Hidden head layers as "64" or "128, 32"; empty for none. */
-function WidthsField({
-  value,
-  disabled,
-  onChange,
-}: {
-  value: number[];
-  disabled: boolean;
-  onChange: (w: number[]) => void;
-}) {
-  const [text, setText] = useState(value.join(', '));
-  const parse = (t: string) =>
-    t
-      .split(/[,\s]+/)
-      .filter(Boolean)
-      .map(Number);
-  const ok = (w: number[]) => w.length <= 4 && w.every((v) => Number.isInteger(v) && v >= 1 && v <= 4096);
-  const valid = ok(parse(text));
-  const setInvalid = useStudio((s) => s.setFieldInvalid);
-  useEffect(() => {
-    setInvalid('head-hidden', !valid);
-    return () => setInvalid('head-hidden', false);
-  }, [setInvalid, valid]);
-  return (
-    <label className="field">
-      <span>Hidden layers</span>
-      <input
-        data-testid="head-hidden"
-        value={text}
-        placeholder="none"
-        disabled={disabled}
-        aria-invalid={!valid}
-        onChange={(e) => {
-          setText(e.target.value);
-          const w = parse(e.target.value);
-          if (ok(w)) onChange(w);
-        }}
-      />
-      <small className={valid ? 'hint' : 'hint invalid'}>
-        {valid
-          ? 'Units of Dense(relu) layers before the output; empty for none.'
-          : 'Up to 4 whole numbers from 1 to 4096, such as "64".'}
-      </small>
-    </label>
   );
 }
 

@@ -2,6 +2,7 @@ import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
 import { isRunActive } from '../../shared/runState';
 import type { ModelKind } from '../../shared/types/training';
 import { useStudio } from '../store';
+import { ListField } from './ListField';
 import { Empty, Panel } from './Panel';
 
 export function ModelPanel() {
@@ -34,6 +35,19 @@ export function ModelPanel() {
           ))}
         </select>
       </label>
+      {model === 'cnn' && ds?.kind === 'image' && config.stage === 'finetune' && config.initFrom === 'scratch' && (
+        <ListField
+          testId="conv-blocks"
+          label="Conv blocks (filters each)"
+          value={config.convBlocks}
+          disabled={locked}
+          count={[1, 5]}
+          maxValue={512}
+          hint="Each block: Conv2D(3×3, relu) and MaxPool(2), halving the picture; then global max pooling."
+          invalidHint='1 to 5 whole numbers from 1 to 512, such as "16, 32, 64".'
+          onChange={(convBlocks) => setConfig({ convBlocks })}
+        />
+      )}
       {ds ? (
         <ol className="layers" aria-label="Layers">
           {(startCheckpoint?.stage === 'finetune'

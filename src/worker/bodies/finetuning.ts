@@ -29,7 +29,7 @@ interface Start {
 async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number): Promise<Start> {
   if (config.initFrom === 'scratch')
     return {
-      build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head),
+      build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head, config.convBlocks),
       conv: config.model === 'cnn',
       from: 'scratch',
     };
@@ -92,7 +92,11 @@ export function finetuningBody(
         trainRows: budgetedRows(ds, config, config.seed).length,
         requiredKernels: point.conv ? TRAINING_KERNELS.cnn : [],
         measure: () =>
-          measureThroughput(() => buildModel(config.model, ds.inputShape, outputs, config.seed), ds, config.batchSize),
+          measureThroughput(
+            () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head, config.convBlocks),
+            ds,
+            config.batchSize,
+          ),
         history: point.history,
         rateAt: (step, stepsPerEpoch) => learningRateAt(config, step - 1, stepsPerEpoch),
       };
