@@ -32,3 +32,19 @@ export function inputNames(features: FeatureSpec[]): string[] {
       : [...f.categories.map((c) => `${f.column}=${c}`), ...(f.other ? [`${f.column}=(other)`] : [])],
   );
 }
+
+/**
+ * One row of model inputs back in the table's own terms: numbers with their standardization
+ * undone (6 significant digits), a one-hot feature as its category ("(other)", or "" when none).
+ */
+export function decodeRow(features: FeatureSpec[], x: ArrayLike<number>): string[] {
+  let offset = 0;
+  return features.map((spec) => {
+    if (spec.type === 'numeric') return String(Number((x[offset++]! * spec.std + spec.mean).toPrecision(6)));
+    const width = featureWidth(spec);
+    let hot = -1;
+    for (let k = 0; k < width; k++) if (x[offset + k]! > 0.5) hot = k;
+    offset += width;
+    return hot < 0 ? '' : hot < spec.categories.length ? spec.categories[hot]! : '(other)';
+  });
+}

@@ -4,9 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentImages } from '../engine/augment/images';
 import { augmentRows, featureSlots } from '../engine/augment/tables';
-import { gatherBatch, type Dataset } from '../engine/data/dataset';
+import { gatherBatch, toPixels, type Dataset } from '../engine/data/dataset';
 import { readMemory } from '../engine/memory';
-import type { FeatureSpec } from '../shared/preprocessing';
+import { decodeRow } from '../shared/preprocessing';
 import type { AugmentPreview } from '../shared/types/datasets';
 import type { AugmentSpec } from '../shared/types/training';
 
@@ -27,7 +27,7 @@ export async function previewAugmentation(
     const views = augmentRows(x, size, featureSlots(p.features), spec, seed);
     const width = x.length / Math.max(1, size);
     const show = (v: Float32Array) =>
-      Array.from({ length: size }, (_, r) => rawValues(p.features, v.subarray(r * width, (r + 1) * width)));
+      Array.from({ length: size }, (_, r) => decodeRow(p.features, v.subarray(r * width, (r + 1) * width)));
     return { kind: 'table', columns: p.features.map((f) => f.column), originals: show(x), views: show(views) };
   }
   if (!readMemory().backend) {
@@ -38,27 +38,17 @@ export async function previewAugmentation(
   const images = tf.tensor4d(x, [size, height, width, channels]);
   const augmented = augmentImages(images, spec, seed);
   try {
-    const values = await augmented.data();
+    const views = (await augmented.data()) as Float32Array;
     const per = height * width * channels;
-    const pixels = (v: ArrayLike<number>) =>
-      Array.from({ length: size }, (_, i) =>
-        Uint8Array.from({ length: per }, (_, k) => Math.round(Math.min(1, Math.max(0, v[i * per + k]!)) * 255)),
-      );
-    return { kind: 'image', height, width, channels, originals: pixels(x), views: pixels(values) };
+    return {
+      kind: 'image',
+      height,
+      width,
+      channels,
+      originals: toPixels(x, size, per),
+      views: toPixels(views, size, per),
+    };
   } finally {
     tf.dispose([images, augmented]);
   }
-}
-
-/** A row of model inputs back in the table's terms: numbers unstandardized, one-hot as its category. */
-function rawValues(features: FeatureSpec[], v: Float32Array): string[] {
-  let at = 0;
-  return features.map((f) => {
-    if (f.type === 'numeric') return String(Number((v[at++]! * f.std + f.mean).toPrecision(4)));
-    const width = f.categories.length + (f.other ? 1 : 0);
-    const slots = Array.from(v.subarray(at, at + width));
-    at += width;
-    const hot = slots.indexOf(Math.max(...slots));
-    return hot < f.categories.length ? f.categories[hot]! : '(other)';
-  });
 }

@@ -139,11 +139,6 @@ export class StudioSession {
     }
   }
 
-  /** Resolves once the current dataset is in IndexedDB (tests and benchmarks wait on it). */
-  saved(): Promise<void> {
-    return this.data.flushed();
-  }
-
   private async changeDataset(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
     if (this.trainer.busy) throw new Error('Stop the current run before changing the dataset.');
     await this.data.change(name, load);

@@ -83,3 +83,12 @@ export function classCounts(ds: Dataset, indices: Int32Array): number[] {
   if (ds.y) for (const row of indices) counts[ds.y[row]!]! += 1;
   return counts;
 }
+
+/** `n` pictures of `features` values each, scaled 0..1, as uint8 pixels (clipped). */
+export function toPixels(t: Float32Array, n: number, features: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) =>
+    Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) =>
+      Math.max(0, Math.min(255, Math.round(v * 255))),
+    ),
+  );
+}

@@ -7,7 +7,7 @@ import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
 import type { AugmentSpec, NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
 import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
-import { gatherBatch } from '../data/dataset';
+import { gatherBatch, toPixels } from '../data/dataset';
 import { RunControl } from '../train/control';
 import { trainableVariables } from '../train/loop';
 import {
@@ -74,14 +74,6 @@ function inputs(
 ): tf.Tensor {
   const { x, size } = gatherBatch(ds, rows, start, end);
   return inputBatch(ds, x, size, shape, augment?.spec, augment?.seed ?? 0);
-}
-
-function toPixels(t: Float32Array | Int32Array | Uint8Array, n: number, features: number): Uint8Array[] {
-  return Array.from({ length: n }, (_, i) =>
-    Uint8Array.from(t.subarray(i * features, (i + 1) * features), (v) =>
-      Math.max(0, Math.min(255, Math.round(v * 255))),
-    ),
-  );
 }
 
 export async function* pretrain(

@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
+import { decodeRow } from '../../shared/preprocessing';
 import { headOnly, learningRateAt } from '../../shared/schedule';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EpochLog, Evaluation, LayerInfo, WrongExample } from '../../shared/types/results';
@@ -387,23 +388,6 @@ export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image
         : Uint8Array.from(ds.x.subarray(row * f, (row + 1) * f), (v) => Math.round(v * 255));
     return { image: { height: p.height, width: p.width, channels: p.channels, pixels } };
   }
-  const x = ds.x.subarray(row * f, (row + 1) * f);
-  const values: { column: string; value: string }[] = [];
-  let offset = 0;
-  for (const spec of p.features) {
-    if (spec.type === 'numeric') {
-      values.push({ column: spec.column, value: String(Number((x[offset]! * spec.std + spec.mean).toPrecision(6))) });
-      offset++;
-    } else {
-      const width = spec.categories.length + (spec.other ? 1 : 0);
-      let hot = -1;
-      for (let k = 0; k < width; k++) if (x[offset + k]! > 0.5) hot = k;
-      values.push({
-        column: spec.column,
-        value: hot < 0 ? '' : hot < spec.categories.length ? spec.categories[hot]! : '(other)',
-      });
-      offset += width;
-    }
-  }
-  return { values };
+  const decoded = decodeRow(p.features, ds.x.subarray(row * f, (row + 1) * f));
+  return { values: p.features.map((spec, i) => ({ column: spec.column, value: decoded[i]! })) };
 }
