@@ -61,7 +61,12 @@ export interface RunOptions {
  */
 export function runConfig(requested: TrainConfig, resume: SavedCheckpoint | null, learningRate?: number): TrainConfig {
   const base = resume ? { ...completeConfig(resume.info.config), backend: requested.backend } : requested;
-  return learningRate ? { ...base, learningRate } : base;
+  const config = learningRate ? { ...base, learningRate } : base;
+  // A contrastive conv encoder pools globally (a view's features wherever they are); saying so in
+  // the run's settings makes its checkpoints rebuild the same network when fine-tuned.
+  if (config.stage === 'pretrain' && config.objective === 'contrastive' && config.encoder.kind === 'conv')
+    return { ...config, encoder: { ...config.encoder, globalPool: true } };
+  return config;
 }
 
 type Ended = RunOutcome['state'];

@@ -308,6 +308,37 @@ describe('a run in the worker session', () => {
     expect((await listRuns()).find((r) => r.stage === 'finetune')!.from).toBe(`autoencoder encoder (${encoder.name})`);
   });
 
+  it('contrastive pretraining of a conv encoder, then fine-tuning from it and from the same network at random', async () => {
+    const s = open();
+    await withDigits(s);
+    const contrastive = { stage: 'pretrain' as const, objective: 'contrastive' as const, epochs: 1, batchSize: 64 };
+    const encoder = { kind: 'conv' as const, widths: [4] };
+    await expect(
+      s.send({ type: 'start', config: config({ ...contrastive, encoder, augmentation: AUGMENT_PRESETS.off }) }),
+    ).rejects.toThrow(/^Augmentation: contrastive pretraining learns what two changed views/);
+    const pretrained = s.ended();
+    await s.send({ type: 'start', config: config({ ...contrastive, encoder, augmentation: AUGMENT_PRESETS.light }) });
+    expect((await pretrained).state).toBe('done');
+    expect(s.of('runStarted')[0]).toMatchObject({ stage: 'pretrain', series: ['contrastive'] });
+    const checkpoint = (await listCheckpoints())[0]!;
+    // The run's settings say the encoder pools globally, so fine-tuning rebuilds that network.
+    expect(checkpoint.config.encoder).toEqual({ ...encoder, globalPool: true });
+
+    for (const encoderInit of ['pretrained', 'random'] as const) {
+      const finetuned = s.ended();
+      await s.send({ type: 'start', config: config({ initFrom: checkpoint.id, encoderInit, epochs: 1 }) });
+      expect((await finetuned).state).toBe('done');
+      await new Promise((r) => setTimeout(r, 0)); // the trainer takes the outcome just after the run's last event
+    }
+    const from = (await listRuns()).filter((r) => r.stage === 'finetune').map((r) => r.from);
+    expect(from.sort()).toEqual(
+      [
+        `contrastive encoder (${checkpoint.name})`,
+        `scratch, the network of contrastive encoder (${checkpoint.name})`,
+      ].sort(),
+    );
+  });
+
   it('refuses a start without a dataset, a bad setting (naming the field) and a second start', async () => {
     const s = open();
     await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(
