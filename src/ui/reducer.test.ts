@@ -377,6 +377,22 @@ describe('reduce: datasets', () => {
     );
   });
 
+  it('a small uploaded picture set gets enough epochs to be learnt; a number the user chose is kept', () => {
+    const digits = after(initial(), {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
+    });
+    const upload = (train: number) =>
+      dataset({ name: `set${train}`, kind: 'image', source: 'upload', split: { train, val: 20, test: 20 } });
+    const small = after(digits, { type: 'datasetLoaded', summary: upload(126) });
+    expect(small.config.epochs).toBe(60);
+    expect(after(small, { type: 'datasetLoaded', summary: upload(750) }).config.epochs).toBe(10);
+    expect(after(small, { type: 'datasetLoaded', summary: upload(20_000) }).config.epochs).toBe(5);
+    expect(after(small, { type: 'datasetLoaded', summary: dataset() }).config.epochs).toBe(5);
+    const mine = { ...digits, config: { ...digits.config, epochs: 12 } };
+    expect(after(mine, { type: 'datasetLoaded', summary: upload(126) }).config.epochs).toBe(12);
+  });
+
   it('the dataset restored at start-up keeps the saved augmentation', () => {
     const saved = initial({ config: { ...DEFAULT_CONFIG, augmentation: AUGMENT_PRESETS.strong } });
     const s = after(saved, { type: 'datasetLoaded', summary: dataset({ kind: 'image', source: 'upload' }) });
