@@ -27,6 +27,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     interrupted: [],
     memory: null,
     recovering: false,
+    sweep: null,
     ...patch,
   };
 }

@@ -17,6 +17,7 @@ import type {
   RunState,
   RunSummary,
 } from '../shared/types/results';
+import type { SweepStatus } from '../shared/types/sweep';
 import type { AugmentSpec, EncoderSpec, ModelKind, Stage, TrainConfig } from '../shared/types/training';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
 import { DEFAULT_CONFIG } from '../shared/defaults';
@@ -84,6 +85,8 @@ export interface StudioData {
   memory: MemoryInfo | null;
   /** The worker was replaced after a crash or hang: offer its interrupted run once it is back. */
   recovering: boolean;
+  /** The latest label-efficiency sweep (IndexedDB), as the worker last reported it. */
+  sweep: SweepStatus | null;
 }
 
 /** What an alert is about, for styling and tests (its data-kind): a run fault's kind, or the worker. */
@@ -383,6 +386,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     case 'notice':
       if (!ofShownRun(e.runId)) return unchanged;
       return next({ run: { ...run, notices: [...run.notices, e.message] } });
+    case 'sweep':
+      return next({ sweep: e.sweep });
     case 'runs':
       return next({
         runs: e.runs,

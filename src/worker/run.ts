@@ -51,8 +51,13 @@ export interface RunOptions {
   body: RunBody;
   host: BackendHost;
   post: Post;
-  /** Going on from a checkpoint: its run's key (the run list and its checkpoints stay one run). */
+  /**
+   * Going on from a checkpoint: its run's key (the run list and its checkpoints stay one run); a
+   * sweep's run: the key the sweep gave it.
+   */
   runKey?: string;
+  /** A diverged run ends rather than waiting paused for a recovery (a sweep records it and goes on). */
+  endOnFault?: boolean;
 }
 
 /**
@@ -364,7 +369,7 @@ export class Run {
         : { kind, message: say.stoppedFault(why, kept), ...where };
     this.currentFault = fault;
     this.emit({ type: 'runFault', fault });
-    if (!pause) return this.end('error');
+    if (!pause || this.o.endOnFault) return this.end('error');
     await this.checkpointer?.setStatus('stopped');
     this.emit({ type: 'runPhase', state: 'paused', message: fault.message });
     this.control.pause();
