@@ -18,6 +18,7 @@ import { RunDetails } from './components/RunDetails';
 import { RunList } from './components/RunList';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
+import { SweepPanel } from './components/SweepPanel';
 import { useStudio } from './store';
 
 const FLOW = [
@@ -113,6 +114,7 @@ export function App() {
             </div>
             <PretrainView />
             <ResultsPanel />
+            <SweepPanel />
             <ModelUsePanel />
             <RunList />
             <Diagnostics />
