@@ -268,7 +268,7 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
                   labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
                   contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
                 />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
                 <Line
                   data={arm('scratch')}
                   dataKey="mean"
