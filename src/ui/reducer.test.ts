@@ -6,6 +6,7 @@ import type { DatasetSummary } from '../shared/types/datasets';
 import type { RunFault } from '../shared/types/faults';
 import type { CheckpointInfo } from '../shared/types/models';
 import type { EpochLog, Evaluation, ProgressSnapshot } from '../shared/types/results';
+import type { SweepStatus } from '../shared/types/sweep';
 import { emptyRun, reduce, type StudioData } from './reducer';
 
 function initial(patch: Partial<StudioData> = {}): StudioData {
@@ -492,5 +493,30 @@ describe('reduce: everything else', () => {
     const s = after(training(), { type: 'epochMemory', runId: 7, epoch: 1, memory });
     expect(s.run.epochMemory).toEqual([{ epoch: 1, tensors: 40 }]);
     expect(s.memory).toBe(memory);
+  });
+
+  it('sweep shows the latest sweep as the worker reports it, and leaves the run alone', () => {
+    const sweep = {
+      id: 's',
+      state: 'running',
+      settings: { budgets: [10, 'all'], seeds: 1, encoderId: null },
+      base: { ...DEFAULT_CONFIG },
+      datasetName: 'iris',
+      task: 'classification',
+      metric: 'accuracy',
+      encoderName: null,
+      plan: [],
+      results: [],
+      current: null,
+      runKeys: {},
+      etaSeconds: null,
+      startedAt: 1,
+      updatedAt: 1,
+    } satisfies SweepStatus;
+    const before = training();
+    const s = after(before, { type: 'sweep', sweep });
+    expect(s.sweep).toBe(sweep);
+    expect(s.run).toBe(before.run);
+    expect(after(s, { type: 'sweep', sweep: null }).sweep).toBeNull();
   });
 });
