@@ -38,8 +38,13 @@ describe("the sweep's plan", () => {
     const [scratch, pretrained] = planSweep({ budgets: [10], seeds: 1, encoderId: 'enc' }, 3);
     const a = sweepRunConfig(base, scratch!, 'enc', data);
     expect(a).toMatchObject({ stage: 'finetune', labelBudget: 'perClass', labelsPerClass: 10, seed: 3 });
-    expect(a).toMatchObject({ initFrom: 'scratch', epochs: 7, learningRate: 0.01, checkpointEvery: 7, keepLast: 1 });
-    expect(sweepRunConfig(base, pretrained!, 'enc', data).initFrom).toBe('enc');
+    // Scratch is the encoder's own network with random weights; the other arm starts from its weights.
+    expect(a).toMatchObject({ initFrom: 'enc', encoderInit: 'random', epochs: 7, learningRate: 0.01 });
+    expect(a).toMatchObject({ checkpointEvery: 7, keepLast: 1 });
+    expect(sweepRunConfig(base, pretrained!, 'enc', data)).toMatchObject({
+      initFrom: 'enc',
+      encoderInit: 'pretrained',
+    });
     const all = sweepRunConfig(base, { index: 0, budget: 'all', arm: 'scratch', seed: 1 }, null, data);
     expect(all.labelBudget).toBe('all');
     // Regression: N rows as a fraction of the training rows.

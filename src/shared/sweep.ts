@@ -41,7 +41,8 @@ export function planSweep(settings: SweepSettings, baseSeed: number): SweepRunSp
 }
 
 /**
- * A planned run's fine-tuning settings. Classification: N labels per class; regression (no
+ * A planned run's fine-tuning settings. Scratch, when there is an encoder, is the encoder's
+ * network with random weights (not the model chosen under Model). Classification: N labels per class; regression (no
  * classes): N training rows, as a fraction of them. Each run keeps only its final checkpoint.
  */
 export function sweepRunConfig(
@@ -63,7 +64,10 @@ export function sweepRunConfig(
     stage: 'finetune',
     ...budget,
     seed: spec.seed,
-    initFrom: spec.arm === 'pretrained' && encoderId ? encoderId : 'scratch',
+    // With an encoder, scratch is its own network from random weights: the same layers, so the
+    // difference is what the pretraining itself was worth.
+    initFrom: encoderId ?? 'scratch',
+    encoderInit: spec.arm === 'pretrained' ? 'pretrained' : 'random',
     checkpointEvery: base.epochs,
     keepLast: 1,
   };

@@ -421,7 +421,12 @@ describe('a label-efficiency sweep in the worker session', () => {
       const run = runs.find((x) => x.runKey === r.runKey)!;
       expect(run).toMatchObject({ status: 'done', trainRows: r.trainRows, metrics: { accuracy: r.metric } });
       expect(run.title).toMatch(/^Sweep \d\/4 · Fine-tune mnist from /);
-      expect(run.config.initFrom).toBe(r.arm === 'scratch' ? 'scratch' : encoderId);
+      // Both arms build the encoder's network; scratch with random weights.
+      expect(run.config).toMatchObject({
+        initFrom: encoderId,
+        encoderInit: r.arm === 'scratch' ? 'random' : 'pretrained',
+      });
+      expect(run.from).toMatch(r.arm === 'scratch' ? /^scratch, the network of autoencoder encoder/ : /^autoencoder/);
     }
     // Kept for the next visit.
     expect((await loadSweep())!.results).toHaveLength(4);

@@ -71,8 +71,9 @@ export function SweepPanel() {
   return (
     <Panel id="sweep" title="Label efficiency: does pretraining pay?">
       <p className="muted small">
-        Fine-tunes with the training settings above for each label budget, from scratch and from a pretrained encoder,
-        with several seeds, one run after another; each run also lands in the run list.
+        Fine-tunes with the training settings above for each label budget, from a pretrained encoder and from scratch
+        (the encoder&apos;s own network with random weights, so only the pretraining differs), with several seeds, one
+        run after another; each run also lands in the run list.
       </p>
       <div className="grid-2">
         <label className="field">
