@@ -6,9 +6,21 @@
 //     second as the app reports them, and main-thread long tasks (>50 ms) during training.
 //  3. CSV: a synthetic 100 MB table loaded by the app (parse, infer, encode, split) against plain
 //     papaparse on the same file in a worker; MB/s of each, and main-thread long tasks.
+//  4. Augment: the studio's loop on the digits with augmentation off vs the `light` preset (MLP and
+//     CNN; paired, interleaved rounds, the second of two epochs timed): samples/s of each and the
+//     added epoch time (median of the rounds' paired ratios); then contrastive pretraining epochs
+//     (strong augmentation, batch 256, temperature 0.2; dense 256-128 and conv 16-32-64 encoders) on
+//     a subset of the digits: seconds of the steps per 1,000 rows, the per-epoch fixed cost (held-out
+//     loss, snapshot), and an 8,000-row epoch extrapolated. A probe step (after an untimed one) sizes
+//     each case; a case that would not fit its budget is skipped with the estimate.
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//          --only=engine,app,csv,augment, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
+//          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
+//          --pretrain-seconds=2.5 (target per epoch), --pretrain-epochs=3 (timed, after one untimed),
+//          --pretrain-max-step=8 (s; slower encoders are skipped). --quick: --seconds=1,
+//          --augment-budget=35, --pretrain-seconds=1.5, --pretrain-epochs=2, --pretrain-max-step=5.
 import { existsSync, mkdirSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
