@@ -6,9 +6,21 @@
 //     second as the app reports them, and main-thread long tasks (>50 ms) during training.
 //  3. CSV: a synthetic 100 MB table loaded by the app (parse, infer, encode, split) against plain
 //     papaparse on the same file in a worker; MB/s of each, and main-thread long tasks.
+//  4. Augment: the studio's loop on the digits with augmentation off vs the `light` preset (MLP and
+//     CNN; paired, interleaved rounds, the second of two epochs timed): samples/s of each and the
+//     added epoch time (median of the rounds' paired ratios); then contrastive pretraining epochs
+//     (strong augmentation, batch 256, temperature 0.2; dense 256-128 and conv 16-32-64 encoders) on
+//     a subset of the digits: seconds of the steps per 1,000 rows, the per-epoch fixed cost (held-out
+//     loss, snapshot), and an 8,000-row epoch extrapolated. A probe step (after an untimed one) sizes
+//     each case; a case that would not fit its budget is skipped with the estimate.
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//          --only=engine,app,csv,augment, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
+//          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
+//          --pretrain-seconds=2.5 (target per epoch), --pretrain-epochs=3 (timed, after one untimed),
+//          --pretrain-max-step=8 (s; slower encoders are skipped). --quick: --seconds=1,
+//          --augment-budget=35, --pretrain-seconds=1.5, --pretrain-epochs=2, --pretrain-max-step=5.
 import { existsSync, mkdirSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +35,16 @@ const models = arg('models', 'mlp,cnn').split(',');
 const rounds = Number(arg('rounds', quick ? 2 : 4));
 const secondsPerRun = Number(arg('seconds', quick ? 1.5 : 3));
 const appEpochs = Number(arg('app-epochs', 1));
+// Section 4 has its own defaults (it must stay within a few minutes on a small machine);
+// --rounds and --seconds override them too.
+const augRounds = Number(arg('rounds', 2));
+const augSeconds = Number(arg('seconds', quick ? 1 : 1.5));
+const augBudget = Number(arg('augment-budget', quick ? 35 : 75));
+const encoders = arg('encoders', 'dense,conv').split(',');
+const pretrainRows = Number(arg('pretrain-rows', 2048));
+const pretrainSeconds = Number(arg('pretrain-seconds', quick ? 1.5 : 2.5));
+const pretrainEpochs = Number(arg('pretrain-epochs', quick ? 2 : 3));
+const pretrainMaxStep = Number(arg('pretrain-max-step', quick ? 5 : 8));
 
 /** A synthetic table of about `mb` megabytes (cached in the temp folder). */
 function makeCsv(mb) {
@@ -62,8 +84,15 @@ const pad = (s, n) => String(s).padEnd(n);
 
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
-const results = { date: new Date().toISOString(), chromium: browser.version(), engine: [], app: [] };
-const only = arg('only', 'engine,app,csv').split(',');
+const results = {
+  date: new Date().toISOString(),
+  chromium: browser.version(),
+  engine: [],
+  app: [],
+  augment: [],
+  contrastive: [],
+};
+const only = arg('only', 'engine,app,csv,augment').split(',');
 
 const LONG_TASKS = () => {
   window.__longTasks = [];
@@ -216,6 +245,96 @@ async function benchCsv() {
   );
 }
 
+const ENCODERS = {
+  dense: { kind: 'dense', widths: [256, 128] },
+  conv: { kind: 'conv', widths: [16, 32, 64], globalPool: true },
+};
+const encoderName = (e) => `${e.kind} ${e.widths.join('-')}`;
+const percent = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)}%` : '–');
+
+/** 4. Augmentation: its cost on a fine-tuning epoch, and contrastive pretraining epochs. */
+async function benchAugment() {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'log' && process.stdout.write(`   · ${m.text()}\n`));
+  await page.goto(`${server.url}/bench.html`);
+  await page.waitForFunction(() => 'runAugmentCase' in window);
+
+  console.log(
+    `\n4a. Fine-tuning epoch, augmentation off vs light (studio loop, batch 32, median of ${augRounds} paired rounds)`,
+  );
+  for (const backend of backends) {
+    for (const model of models) {
+      results.augment.push(
+        await page.evaluate((c) => window.runAugmentCase(c), {
+          backend,
+          model,
+          batchSize: 32,
+          rounds: augRounds,
+          secondsPerRun: augSeconds,
+          budgetSeconds: augBudget,
+        }),
+      );
+    }
+  }
+  console.log(
+    `\n${pad('model', 6)}${pad('backend', 9)}${pad('samples', 9)}${pad('off/s', 9)}${pad('light/s', 9)}epoch time light ÷ off`,
+  );
+  for (const r of results.augment) {
+    if (r.error) {
+      console.log(`${pad(r.model, 6)}${pad(r.backend, 9)}skipped: ${r.error}`);
+      continue;
+    }
+    // Epoch time is samples / rate; each round's pair gives one ratio, and the median of those is shown.
+    r.added = median(r.offSamplesPerSec.map((off, i) => off / r.lightSamplesPerSec[i])) - 1;
+    console.log(
+      `${pad(r.model, 6)}${pad(r.backend, 9)}${pad(r.samples, 9)}${pad(f(median(r.offSamplesPerSec)), 9)}${pad(f(median(r.lightSamplesPerSec)), 9)}${percent(r.added)}`,
+    );
+  }
+
+  console.log(
+    `\n4b. Contrastive pretraining epoch (strong augmentation, batch 256, temperature 0.2; median of ${pretrainEpochs} epochs after one untimed)`,
+  );
+  for (const backend of backends) {
+    for (const name of encoders) {
+      results.contrastive.push(
+        await page.evaluate((c) => window.runContrastiveCase(c), {
+          backend,
+          encoder: ENCODERS[name],
+          batchSize: 256,
+          maxRows: Math.max(256, pretrainRows),
+          secondsPerEpoch: pretrainSeconds,
+          epochs: pretrainEpochs,
+          maxStepSeconds: pretrainMaxStep,
+        }),
+      );
+    }
+  }
+  console.log(
+    `\n${pad('encoder', 14)}${pad('backend', 9)}${pad('rows', 6)}${pad('steps s', 9)}${pad('epoch s', 9)}${pad('s/1,000 rows', 14)}${pad('fixed s', 9)}8,000-row epoch`,
+  );
+  for (const r of results.contrastive) {
+    if (r.error) {
+      console.log(`${pad(encoderName(r.encoder), 14)}${pad(r.backend, 9)}skipped: ${r.error}`);
+      continue;
+    }
+    const steps = median(r.trainSeconds);
+    const epoch = median(r.epochSeconds);
+    r.secondsPer1000 = (steps * 1000) / r.rows;
+    // The held-out loss and the snapshot cost the same whatever the epoch's size.
+    r.fixedSeconds = Math.max(0, epoch - steps);
+    r.epoch8000 = r.secondsPer1000 * 8 + r.fixedSeconds;
+    console.log(
+      `${pad(encoderName(r.encoder), 14)}${pad(r.backend, 9)}${pad(r.rows, 6)}${pad(f(steps, 2), 9)}${pad(f(epoch, 2), 9)}${pad(f(r.secondsPer1000, 2), 14)}${pad(f(r.fixedSeconds, 2), 9)}${f(r.epoch8000, 1)} s`,
+    );
+  }
+  const webgl = results.augment.filter((r) => r.backend === 'webgl' && Number.isFinite(r.added));
+  if (webgl.length)
+    console.log(
+      `\n   webgl: light augmentation adds ${webgl.map((r) => `${percent(r.added)} (${r.model})`).join(', ')} to a fine-tuning epoch (target <= +30%)`,
+    );
+  await page.close();
+}
+
 try {
   const info = await browser.newPage();
   await info.goto(`${server.url}/bench.html`);
@@ -237,6 +356,7 @@ try {
   if (only.includes('engine')) await benchEngine();
   if (only.includes('app')) await benchApp();
   if (only.includes('csv')) await benchCsv();
+  if (only.includes('augment')) await benchAugment();
   const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
   if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {

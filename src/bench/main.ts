@@ -1,22 +1,38 @@
 // Benchmark page: runs cases in a fresh worker each (so one backend's state cannot slow the
-// next) and exposes `window.runBenchCase` to scripts/bench.mjs.
-import type { BenchCase, BenchReply, BenchRow } from './protocol';
+// next) and exposes `window.runBenchCase`, `runAugmentCase` and `runContrastiveCase` to
+// scripts/bench.mjs.
+import type {
+  AugmentCase,
+  AugmentRow,
+  BenchCase,
+  BenchReply,
+  BenchRequest,
+  BenchRow,
+  ContrastiveCase,
+  ContrastiveRow,
+} from './protocol';
 
 const out = document.getElementById('out')!;
 
-function runBenchCase(benchCase: BenchCase): Promise<BenchRow> {
+/** One request in a fresh worker; its log lines go to the page and the console. */
+function inWorker<R>(request: BenchRequest): Promise<R> {
   const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
-  return new Promise<BenchRow>((resolve, reject) => {
+  return new Promise<R>((resolve, reject) => {
     worker.onerror = (e) => reject(new Error(e.message));
     worker.onmessage = (e: MessageEvent<BenchReply>) => {
       if (e.data.type === 'log') {
         out.textContent += `\n${e.data.text}`;
         console.log(e.data.text);
-      } else resolve(e.data.row);
+      } else resolve(e.data.row as R);
     };
-    worker.postMessage({ type: 'case', id: 1, benchCase });
+    worker.postMessage(request);
   }).finally(() => worker.terminate());
 }
+
+const runBenchCase = (benchCase: BenchCase) => inWorker<BenchRow>({ type: 'case', id: 1, benchCase });
+const runAugmentCase = (augmentCase: AugmentCase) => inWorker<AugmentRow>({ type: 'augment', id: 1, augmentCase });
+const runContrastiveCase = (contrastiveCase: ContrastiveCase) =>
+  inWorker<ContrastiveRow>({ type: 'contrastive', id: 1, contrastiveCase });
 
 /** Plain papaparse over the file chosen in #csv, in a worker. */
 function parseCsvPlain(): Promise<{ rows: number; seconds: number }> {
@@ -29,5 +45,5 @@ function parseCsvPlain(): Promise<{ rows: number; seconds: number }> {
   }).finally(() => worker.terminate());
 }
 
-Object.assign(window, { runBenchCase, parseCsvPlain });
+Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, parseCsvPlain });
 out.textContent = 'ready';

@@ -1,5 +1,5 @@
 import type { BackendName } from '../shared/types/backends';
-import type { ModelKind } from '../shared/types/training';
+import type { EncoderSpec, ModelKind } from '../shared/types/training';
 
 export interface BenchCase {
   backend: BackendName;
@@ -21,5 +21,64 @@ export interface BenchRow {
   error?: string;
 }
 
-export type BenchRequest = { type: 'case'; id: number; benchCase: BenchCase };
-export type BenchReply = { type: 'row'; id: number; row: BenchRow } | { type: 'log'; text: string };
+/** A fine-tuning epoch of the studio's loop with augmentation off and with the light preset. */
+export interface AugmentCase {
+  backend: BackendName;
+  model: ModelKind;
+  batchSize: number;
+  rounds: number;
+  /** Target seconds per timed epoch without augmentation; the sample count is sized from a warm-up. */
+  secondsPerRun: number;
+  /** Most seconds the case may take (estimated from a probe step): fewer samples, or skipped. */
+  budgetSeconds: number;
+}
+
+export interface AugmentRow {
+  backend: BackendName;
+  model: ModelKind;
+  batchSize: number;
+  samples: number;
+  /** Samples per second of one training step after one untimed (sizes the case). */
+  probeSamplesPerSec: number;
+  /** Per round, paired: the second epoch of a two-epoch run, augmentation off and light. */
+  offSamplesPerSec: number[];
+  lightSamplesPerSec: number[];
+  error?: string;
+}
+
+/** Contrastive pretraining epochs (strong augmentation) on a subset of the digits. */
+export interface ContrastiveCase {
+  backend: BackendName;
+  encoder: EncoderSpec;
+  batchSize: number;
+  /** Most rows pretrained on per epoch (training and validation rows together). */
+  maxRows: number;
+  /** Target seconds of training steps per timed epoch; the row count is sized from a warm-up. */
+  secondsPerEpoch: number;
+  /** Timed epochs, after an untimed first one. */
+  epochs: number;
+  /** Skipped when a step is estimated to take longer (from a probe step of the encoder with a head). */
+  maxStepSeconds: number;
+}
+
+export interface ContrastiveRow {
+  backend: BackendName;
+  encoder: EncoderSpec;
+  batchSize: number;
+  /** Rows pretrained on per epoch (training and validation rows), of which `valRows` give the held-out loss. */
+  rows: number;
+  valRows: number;
+  /** A step's seconds as estimated from the probe (both views: twice the batch through the encoder). */
+  estimatedStepSeconds: number;
+  /** Per timed epoch: its training steps (loss reads included), and the whole epoch (held-out loss and snapshot too). */
+  trainSeconds: number[];
+  epochSeconds: number[];
+  error?: string;
+}
+
+export type BenchRequest =
+  | { type: 'case'; id: number; benchCase: BenchCase }
+  | { type: 'augment'; id: number; augmentCase: AugmentCase }
+  | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase };
+export type BenchReply =
+  { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow } | { type: 'log'; text: string };
