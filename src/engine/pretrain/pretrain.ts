@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
 import type { AugmentSpec, NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
+import { probeEncoder, probeRows, withProbe, type LabelBudgetSettings } from '../probe/probe';
 import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch, toPixels } from '../data/dataset';
@@ -22,7 +23,7 @@ import { corrupt, validateNoise } from './corrupt';
 import { buildCritic, buildDecoder, buildEncoder, buildGenerator, encoderInputShape } from './models';
 import { project2d } from './pca';
 
-export interface PretrainConfig extends RunnerConfig {
+export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings> {
   objective: PretrainObjective;
   encoder: EncoderSpec;
   noise: NoiseSpec;
@@ -30,6 +31,8 @@ export interface PretrainConfig extends RunnerConfig {
   latentSize: number;
   /** Changes made to training batches (none when absent). */
   augmentation?: AugmentSpec;
+  /** Probe the encoder after every epoch when the dataset has labels (default true; see probe.ts). */
+  probe?: boolean;
 }
 
 export type PretrainEvent =
@@ -89,6 +92,13 @@ export async function* pretrain(
   const encoder = buildEncoder(cfg.encoder, ds.inputShape, cfg.seed);
   const owned: { dispose(): void }[] = [];
   let finished = false;
+  // Every objective's epochs go through `epochs`: each epoch log gets the encoder's probe (labels only).
+  const probed = cfg.probe === false ? null : probeRows(ds, cfg, cfg.seed);
+  const probe = probed ? () => probeEncoder(encoder, ds, shape, probed) : null;
+  const epochs = <E extends { type: string }>(
+    inner: AsyncGenerator<RunnerEvent, RunnerResult>,
+    onEpochEnd: (e: Extract<RunnerEvent, { type: 'epochEnd' }>) => AsyncGenerator<E>,
+  ) => withEpochs(inner, withProbe(probe, onEpochEnd));
   try {
     const rows = pretrainRows(ds);
     const shown = showRows(ds, 300);
@@ -119,7 +129,7 @@ export async function* pretrain(
           }
         },
       };
-      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         lastLoss = e.trainLoss;
         const log: EpochLog = {
           epoch: e.epoch,
@@ -176,7 +186,7 @@ export async function* pretrain(
           }
         },
       };
-      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(x, false), noise);
         lastLoss = heldOut.mse;
         const log: EpochLog = {

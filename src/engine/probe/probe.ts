@@ -1,0 +1,241 @@
+// Probes: how useful a frozen encoder's features are for the labels, measured after every
+// pretraining epoch. A linear probe (softmax regression) and a k-nearest-neighbour vote are
+// fitted on the encoder's outputs of the label-budgeted training rows and scored on the
+// validation split; test rows are never touched. Kept cheap next to an epoch: at most
+// PROBE_LIMITS rows, encoded once per probe in chunks, full-batch steps on the device, k-NN by
+// chunked matrix products, one read per chunk.
+import * as tf from '@tensorflow/tfjs';
+import type { EpochLog, ProbeScores } from '../../shared/types/results';
+import type { TrainConfig } from '../../shared/types/training';
+import { inputBatch } from '../augment/batch';
+import type { Dataset } from '../data/dataset';
+import { gatherBatch } from '../data/dataset';
+import { mulberry32, shuffleInPlace } from '../data/random';
+import { nextMacrotask } from '../train/control';
+import { budgetedRows } from '../train/loop';
+
+export const PROBE_LIMITS = {
+  /** Budgeted training rows beyond this are subsampled (seeded, the same every epoch). */
+  trainRows: 2000,
+  /** Validation rows beyond this are subsampled likewise. */
+  valRows: 1000,
+  /** Neighbours that vote in the k-NN probe. */
+  k: 5,
+  /** Full-batch Adam steps of the linear probe, its rate and L2 penalty. */
+  steps: 200,
+  learningRate: 0.05,
+  l2: 1e-4,
+  /** Rows per encoder call and per k-NN similarity block. */
+  chunk: 256,
+} as const;
+
+export type LabelBudgetSettings = Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>;
+
+/** A seeded subset of at most `max` of `rows` (sorted), or `rows` itself when it is small enough. */
+function cap(rows: Int32Array, max: number, seed: number): Int32Array {
+  if (rows.length <= max) return rows;
+  return shuffleInPlace(Int32Array.from(rows), mulberry32(seed)).slice(0, max).sort();
+}
+
+/**
+ * The rows a probe fits on (the training split under the label budget) and scores on (the
+ * validation split), capped; null when the dataset has no class labels or either side is too
+ * small to say anything (no validation rows, fewer than two classes to learn).
+ */
+export function probeRows(
+  ds: Dataset,
+  budget: Partial<LabelBudgetSettings>,
+  seed: number,
+): { train: Int32Array; val: Int32Array } | null {
+  if (ds.task !== 'classification' || !(ds.y instanceof Int32Array) || ds.classNames.length < 2) return null;
+  const full = { labelBudget: 'all' as const, labelFraction: 1, labelsPerClass: 0, ...budget };
+  const train = cap(budgetedRows(ds, full, seed), PROBE_LIMITS.trainRows, seed * 13 + 5);
+  const val = cap(ds.split.val, PROBE_LIMITS.valRows, seed * 13 + 6);
+  const y = ds.y;
+  if (!val.length || new Set(Array.from(train, (r) => y[r]!)).size < 2) return null;
+  return { train, val };
+}
+
+/** The encoder's outputs of `rows`, flattened to [rows, features] (no augmentation, no dropout). */
+export async function encodeRows(
+  encoder: tf.LayersModel,
+  ds: Dataset,
+  shape: number[],
+  rows: Int32Array,
+): Promise<tf.Tensor2D> {
+  const parts: tf.Tensor2D[] = [];
+  try {
+    for (let start = 0; start < rows.length; start += PROBE_LIMITS.chunk) {
+      const end = Math.min(rows.length, start + PROBE_LIMITS.chunk);
+      const { x, size } = gatherBatch(ds, rows, start, end);
+      parts.push(
+        tf.tidy(() => {
+          const input = inputBatch(ds, x, size, shape, undefined, 0);
+          return (encoder.apply(input, { training: false }) as tf.Tensor).reshape([size, -1]) as tf.Tensor2D;
+        }),
+      );
+    }
+    return parts.length === 1 ? parts[0]!.clone() : tf.concat(parts);
+  } finally {
+    tf.dispose(parts);
+  }
+}
+
+function accuracy(predicted: ArrayLike<number>, actual: Int32Array): number {
+  let right = 0;
+  for (let i = 0; i < actual.length; i++) if (predicted[i] === actual[i]) right++;
+  return actual.length ? right / actual.length : NaN;
+}
+
+/**
+ * Centres both sets on the training mean and divides them by one scale, the training features'
+ * root mean square (not per feature: a unit that is dead on every training row would be blown up
+ * by its zero spread the moment a validation row lights it). Adam adapts per weight anyway.
+ */
+function standardize(trainX: tf.Tensor2D, valX: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  return tf.tidy(() => {
+    const mean = trainX.mean(0);
+    const centred = trainX.sub(mean);
+    const scale = centred.square().mean().sqrt().add(1e-6);
+    return [centred.div(scale), valX.sub(mean).div(scale)];
+  });
+}
+
+/**
+ * Softmax regression on centred, scaled features: full-batch Adam for `steps` steps with a small L2
+ * penalty, scored on the validation rows. Returns the validation accuracy.
+ */
+export async function linearProbe(
+  trainX: tf.Tensor2D,
+  trainY: Int32Array,
+  valX: tf.Tensor2D,
+  valY: Int32Array,
+  classes: number,
+  steps: number = PROBE_LIMITS.steps,
+): Promise<number> {
+  const [xs, vs] = standardize(trainX, valX);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(trainY, 'int32'), classes).toFloat());
+  // tidy: tf.variable keeps its initial value as a tensor of its own.
+  const w = tf.tidy(() => tf.variable(tf.zeros([xs.shape[1], classes])));
+  const b = tf.tidy(() => tf.variable(tf.zeros([classes])));
+  const opt = tf.train.adam(PROBE_LIMITS.learningRate);
+  try {
+    for (let s = 0; s < steps; s++) {
+      opt.minimize(
+        () =>
+          tf.losses
+            .softmaxCrossEntropy(ys, xs.matMul(w).add(b))
+            .add(w.square().sum().mul(PROBE_LIMITS.l2)) as tf.Scalar,
+        false,
+        [w, b],
+      );
+      // Lets the worker's heartbeat and a pause through on slow backends.
+      if (s % 50 === 49) await nextMacrotask();
+    }
+    const predicted = tf.tidy(() => vs.matMul(w).add(b).argMax(1));
+    const values = await predicted.data();
+    predicted.dispose();
+    return accuracy(values, valY);
+  } finally {
+    opt.dispose();
+    tf.dispose([xs, vs, ys, w, b]);
+  }
+}
+
+/**
+ * k-nearest neighbours by cosine similarity of features centred on the training mean: each validation row takes
+ * the majority class of its `k` most similar training rows (a tie goes to the class met first
+ * going out from the nearest). Similarities in blocks of PROBE_LIMITS.chunk validation rows.
+ */
+export async function knnProbe(
+  trainX: tf.Tensor2D,
+  trainY: Int32Array,
+  valX: tf.Tensor2D,
+  valY: Int32Array,
+  classes: number,
+  k: number = PROBE_LIMITS.k,
+): Promise<number> {
+  const kk = Math.max(1, Math.min(k, trainY.length));
+  const [xs, vs] = standardize(trainX, valX);
+  const [tn, vn] = tf.tidy(() => [l2Normalize(xs), l2Normalize(vs)]);
+  tf.dispose([xs, vs]);
+  const predicted = new Int32Array(valY.length);
+  const votes = new Array<number>(classes);
+  try {
+    for (let start = 0; start < valY.length; start += PROBE_LIMITS.chunk) {
+      const size = Math.min(valY.length, start + PROBE_LIMITS.chunk) - start;
+      const top = tf.tidy(() => tf.topk(vn.slice([start, 0], [size, -1]).matMul(tn, false, true), kk).indices);
+      const idx = await top.data();
+      top.dispose();
+      for (let i = 0; i < size; i++) {
+        votes.fill(0);
+        let best = -1;
+        for (let j = 0; j < kk; j++) {
+          const c = trainY[idx[i * kk + j]!]!;
+          votes[c]!++;
+          // Strictly more votes to overtake: ties stay with the class reached from nearer.
+          if (best < 0 || votes[c]! > votes[best]!) best = c;
+        }
+        predicted[start + i] = best;
+      }
+    }
+    return accuracy(predicted, valY);
+  } finally {
+    tf.dispose([tn, vn]);
+  }
+}
+
+function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
+  return x.div(x.square().sum(1, true).sqrt().add(1e-12));
+}
+
+/** Both probes of `encoder` (frozen: only read) on `rows`, timed. */
+export async function probeEncoder(
+  encoder: tf.LayersModel,
+  ds: Dataset,
+  shape: number[],
+  rows: { train: Int32Array; val: Int32Array },
+): Promise<ProbeScores> {
+  const started = performance.now();
+  const labels = ds.y as Int32Array;
+  const trainY = Int32Array.from(rows.train, (r) => labels[r]!);
+  const valY = Int32Array.from(rows.val, (r) => labels[r]!);
+  const classes = ds.classNames.length;
+  const trainX = await encodeRows(encoder, ds, shape, rows.train);
+  let valX: tf.Tensor2D | null = null;
+  try {
+    valX = await encodeRows(encoder, ds, shape, rows.val);
+    const linear = await linearProbe(trainX, trainY, valX, valY, classes);
+    const knn = await knnProbe(trainX, trainY, valX, valY, classes);
+    return {
+      linear,
+      knn,
+      k: Math.min(PROBE_LIMITS.k, trainY.length),
+      trainRows: trainY.length,
+      valRows: valY.length,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    tf.dispose(valX ? [trainX, valX] : [trainX]);
+  }
+}
+
+/**
+ * Wraps an objective's epoch callback (see pretrain.ts): every `epoch` event it yields gets the
+ * probe of the encoder as it is now, before it goes out, so the UI, the run's curve and the
+ * checkpoint saved after it (which receives the same log) all carry it. Without `probe` (no
+ * labels) the callback is returned as is.
+ */
+export function withProbe<A, E extends { type: string }>(
+  probe: (() => Promise<ProbeScores>) | null,
+  onEpochEnd: (a: A) => AsyncGenerator<E>,
+): (a: A) => AsyncGenerator<E> {
+  if (!probe) return onEpochEnd;
+  return async function* (a: A) {
+    for await (const ev of onEpochEnd(a)) {
+      const log = ev.type === 'epoch' ? (ev as { log?: EpochLog }).log : undefined;
+      if (log) log.probe = await probe();
+      yield ev;
+    }
+  };
+}
