@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../test/fixtures';
+import type { EpochLog } from '../../shared/types/results';
 import type { Dataset } from '../data/dataset';
 import { mulberry32 } from '../data/random';
 import { pretrain, type PretrainEvent } from '../pretrain/pretrain';
@@ -116,7 +117,7 @@ describe('probes', () => {
 
   it('withProbe sets the probe on the epoch log before it goes out, so what follows sees it', async () => {
     const seen: unknown[] = [];
-    const log = { epoch: 1, step: 1, trainLoss: 1, valLoss: 1, valAccuracy: NaN, seconds: 1 };
+    const log: EpochLog = { epoch: 1, step: 1, trainLoss: 1, valLoss: 1, valAccuracy: NaN, seconds: 1 };
     const wrapped = withProbe(
       async () => ({ linear: 0.9, knn: 0.8, k: 5, trainRows: 10, valRows: 5, seconds: 0.1 }),
       async function* () {
