@@ -15,10 +15,10 @@ async function recordProbePoints(page: Page): Promise<void> {
 
 const recorded = (page: Page) => page.evaluate(() => (window as unknown as { probePoints: string[] }).probePoints);
 
-async function pretrain(page: Page, objective: string, epochs: number, batchSize: number) {
+async function pretrain(page: Page, objective: string, epochs: number, batchSize: number, backend: string) {
   await page.getByTestId('stage-pretrain').click();
   await page.getByTestId('pretrain-objective').selectOption(objective);
-  await configure(page, { epochs, batchSize, backend: 'cpu' });
+  await configure(page, { epochs, batchSize, backend });
   await recordProbePoints(page);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
@@ -27,7 +27,7 @@ async function pretrain(page: Page, objective: string, epochs: number, batchSize
 test('the probe chart grows per epoch, and the best-probe encoder is offered to Start from', async ({ page }) => {
   const errors = watchErrors(page);
   await openStudio(page, 'iris');
-  await pretrain(page, 'autoencoder', 3, 16);
+  await pretrain(page, 'autoencoder', 3, 16, 'cpu');
   const chart = page.getByTestId('probe-chart');
   await expect(chart).toHaveAttribute('data-points', '3');
   // One more point after every epoch.
@@ -55,7 +55,7 @@ test('the probe chart grows per epoch, and the best-probe encoder is offered to 
 
 test('probes on the digits: their cost next to an epoch', async ({ page }) => {
   await openStudio(page);
-  await pretrain(page, 'autoencoder', 2, 64);
+  await pretrain(page, 'autoencoder', 2, 64, 'wasm');
   const chart = page.getByTestId('probe-chart');
   await expect(chart).toHaveAttribute('data-points', '2');
   const probe = Number(await chart.getAttribute('data-probe-seconds'));
@@ -70,6 +70,6 @@ test('probes on the digits: their cost next to an epoch', async ({ page }) => {
     description: `probe ${probe.toFixed(2)} s vs epoch ${epoch.toFixed(2)} s (linear ${linear}, k-NN ${knn})`,
   });
   console.log(
-    `probe cost (cpu backend): probe ${probe.toFixed(2)} s, epoch ${epoch.toFixed(2)} s; linear ${linear}, knn ${knn}`,
+    `probe cost (wasm backend): probe ${probe.toFixed(2)} s, epoch ${epoch.toFixed(2)} s; linear ${linear}, knn ${knn}`,
   );
 });
