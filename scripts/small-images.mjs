@@ -3,7 +3,7 @@
 // sizes and colours on plain grounds (seeded), zips them in class folders, uploads the zip to the
 // built app in headless Chromium, and fine-tunes with the defaults for uploaded pictures; then
 // the same without augmentation, and the reference MLP, for comparison. Prints test accuracy.
-// Options: --per-class=60 --epochs=60 --seeds=1,2,3 --backend=webgl --arms=defaults,no-augmentation,mlp
+// Options: --per-class=60 --epochs=N (default: the studio's own for the set) --seeds=1,2,3 --backend=webgl --arms=defaults,no-augmentation,mlp
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
@@ -11,7 +11,7 @@ import { serveDist } from './serve.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const perClass = Number(arg('per-class', '60'));
-const epochs = arg('epochs', '60');
+const chosenEpochs = arg('epochs', '');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const backend = arg('backend', 'webgl');
 const arms = arg('arms', 'defaults,no-augmentation,mlp').split(',');
@@ -83,7 +83,9 @@ try {
   const defaults = {
     model: await page.getByTestId('model-kind').inputValue(),
     augmentation: await page.getByTestId('augmentation').inputValue(),
+    epochs: await page.getByTestId('epochs').inputValue(),
   };
+  const epochs = chosenEpochs || defaults.epochs;
   console.log(`${rows} pictures in 3 classes; defaults for uploaded pictures: ${JSON.stringify(defaults)}`);
   await page.getByTestId('backend').selectOption(backend);
   await page.getByTestId('epochs').fill(epochs);

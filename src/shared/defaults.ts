@@ -39,6 +39,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   encoder: { kind: 'dense', widths: [128] },
   noise: { kind: 'mask', level: 0.3 },
   latentSize: 32,
+  temperature: 0.2,
+  encoderInit: 'pretrained',
   checkpointEvery: 1,
   keepLast: 3,
   augmentation: AUGMENT_PRESETS.off,

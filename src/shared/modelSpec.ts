@@ -46,12 +46,16 @@ export const MODEL_LABELS: Record<ModelKind, string> = {
 export function describeEncoder(spec: EncoderSpec, sampleShape: number[]): string[] {
   const features = sampleShape.reduce((a, b) => a * b, 1);
   if (spec.kind === 'dense') return [`Input(${features})`, ...spec.widths.map((w) => `Dense(${w}, relu)`)];
-  return [`Input(${sampleShape.join('×')})`, ...spec.widths.flatMap((w) => [`Conv2D(${w}, 3×3, relu)`, 'MaxPool(2)'])];
+  return [
+    `Input(${sampleShape.join('×')})`,
+    ...spec.widths.flatMap((w) => [`Conv2D(${w}, 3×3, relu)`, 'MaxPool(2)']),
+    ...(spec.globalPool ? ['GlobalMaxPool'] : []),
+  ];
 }
 
 /** What a stage trains, for the model panel. */
 export function describeStage(
-  c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head' | 'convBlocks'>,
+  c: Pick<TrainConfig, 'stage' | 'objective' | 'encoder' | 'model' | 'head' | 'convBlocks' | 'encoderInit'>,
   sampleShape: number[],
   numClasses: number,
   initEncoder: EncoderSpec | null,
@@ -60,13 +64,23 @@ export function describeStage(
     const enc = describeEncoder(c.encoder, sampleShape).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
     if (c.objective === 'gan')
       return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
+    if (c.objective === 'contrastive') {
+      const pooled =
+        c.encoder.kind === 'conv' ? describeEncoder({ ...c.encoder, globalPool: true }, sampleShape) : null;
+      return [
+        ...(pooled ? pooled.map((l, i) => (i === 0 ? l : `encoder: ${l}`)) : enc),
+        'projection head: Dense(relu), Dense(64), L2-normalised (NT-Xent on two views)',
+      ];
+    }
     return [...enc, `decoder: mirror of the encoder → ${sampleShape.join('×')}`];
   }
-  if (initEncoder)
+  if (initEncoder) {
+    const weights = c.encoderInit === 'random' ? 'random' : 'pretrained';
     return [
-      ...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (pretrained)`)),
-      ...(initEncoder.kind === 'conv' ? ['Flatten'] : []),
+      ...describeEncoder(initEncoder, sampleShape).map((l, i) => (i === 0 ? l : `${l} (${weights})`)),
+      ...(initEncoder.kind === 'conv' && !initEncoder.globalPool ? ['Flatten'] : []),
       ...describeHead(c.head, numClasses),
     ];
+  }
   return describeLayers(c.model, sampleShape, numClasses, c.head, c.convBlocks);
 }

@@ -15,6 +15,7 @@ import type {
   RunState,
   RunSummary,
 } from './types/results';
+import type { SweepSettings, SweepStatus } from './types/sweep';
 import type { AugmentSpec, Stage, TrainConfig } from './types/training';
 import type { RunFault } from './types/faults';
 
@@ -26,8 +27,12 @@ import type { RunFault } from './types/faults';
 export const HEARTBEAT = { periodMs: 1000, timeoutMs: 20_000, loadingTimeoutMs: 120_000 } as const;
 
 export type Command =
-  /** Brings back the dataset of the last visit, or loads `fallback`. */
-  | { type: 'restore'; id: number; fallback: BuiltinDatasetName }
+  /**
+   * At start-up: brings back the dataset of the last visit, or loads `fallback` (`force`: loads the
+   * built-in `fallback` whatever the last visit had); then lists checkpoints, runs, interrupted
+   * runs and the last sweep, which goes on if a reload interrupted it.
+   */
+  | { type: 'restore'; id: number; fallback: BuiltinDatasetName; force?: boolean }
   | { type: 'loadBuiltin'; id: number; name: BuiltinDatasetName }
   /** `paths`: each file's path in a picked folder (webkitRelativePath), or its name. */
   | {
@@ -41,6 +46,10 @@ export type Command =
   | { type: 'configureTable'; id: number; options: TableOptions }
   | { type: 'configureImages'; id: number; options: ImageOptions }
   | { type: 'start'; id: number; config: TrainConfig }
+  /** A label-efficiency sweep: fine-tuning runs per budget x arm x seed, from `config`'s settings. */
+  | { type: 'startSweep'; id: number; settings: SweepSettings; config: TrainConfig }
+  /** Stops the sweep's run in progress and the sweep. */
+  | { type: 'cancelSweep'; id: number }
   | { type: 'listCheckpoints'; id: number }
   | { type: 'deleteCheckpoint'; id: number; checkpointId: string }
   | { type: 'renameCheckpoint'; id: number; checkpointId: string; name: string }
@@ -150,6 +159,8 @@ export type WorkerEvent =
   | { type: 'bestRestored'; runId: number; log: EpochLog }
   /** Something the user should know about the run that is not a fault (early stopping). */
   | { type: 'notice'; runId: number; message: string }
+  /** The latest label-efficiency sweep (null: none yet), after each change. */
+  | { type: 'sweep'; sweep: SweepStatus | null }
   /** Every kept run, newest first (the run list and compare view). */
   | { type: 'runs'; runs: RunSummary[] }
   | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };

@@ -19,6 +19,7 @@ import { RunDetails } from './components/RunDetails';
 import { RunList } from './components/RunList';
 import { SettingsPanel } from './components/SettingsPanel';
 import { StatusBar } from './components/StatusBar';
+import { SweepPanel } from './components/SweepPanel';
 import { useStudio } from './store';
 
 const FLOW = [
@@ -115,6 +116,7 @@ export function App() {
             </div>
             <PretrainView />
             <ResultsPanel />
+            <SweepPanel />
             <ModelUsePanel />
             <RunList />
             <Diagnostics />

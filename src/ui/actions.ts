@@ -1,5 +1,6 @@
 // What the UI can ask of the worker. Failures become alerts; the store keeps what it had.
 import type { AugmentPreview, BuiltinDatasetName, ImageOptions, TableOptions } from '../shared/types/datasets';
+import type { SweepSettings } from '../shared/types/sweep';
 import type { AugmentSpec } from '../shared/types/training';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
@@ -73,13 +74,15 @@ export function openStudio(fallback: BuiltinDatasetName, force: boolean): void {
  * A dataset chosen while it loads supersedes it (the worker cancels the restore, which answers ok).
  */
 async function restoreDataset(fallback: BuiltinDatasetName, force: boolean): Promise<void> {
-  if (force) return loadBuiltin(fallback);
   // Busy from now, not from the worker's first message: a Start pressed in between (e.g. right
   // after a worker restart) would only be refused as "still loading".
-  const busy = 'your last dataset';
+  const busy = force ? fallback : 'your last dataset';
   useStudio.setState({ datasetLoading: busy });
   try {
-    await attempt(() => client.request({ type: 'restore', fallback }));
+    // A forced built-in too brings back the checkpoints, the runs and a sweep a reload interrupted.
+    await attempt(() => client.request({ type: 'restore', fallback, force }), {
+      what: force ? `Could not load "${fallback}"` : undefined,
+    });
   } finally {
     // The worker says when it is done; this covers a refusal before it said anything.
     if (useStudio.getState().datasetLoading === busy) useStudio.setState({ datasetLoading: null });
@@ -131,6 +134,19 @@ export async function startRun(): Promise<void> {
     () => undefined,
     () => client.request({ type: 'start', config }),
   );
+}
+
+/** A label-efficiency sweep with the current settings as the base of its runs. */
+export async function startSweep(settings: SweepSettings): Promise<void> {
+  const { config } = useStudio.getState();
+  await startingRun(
+    () => undefined,
+    () => client.request({ type: 'startSweep', settings, config }),
+  );
+}
+
+export async function cancelSweep(): Promise<void> {
+  await attempt(() => client.request({ type: 'cancelSweep' }));
 }
 
 export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<void> {

@@ -6,6 +6,7 @@ import type { DatasetSummary } from '../shared/types/datasets';
 import type { RunFault } from '../shared/types/faults';
 import type { CheckpointInfo } from '../shared/types/models';
 import type { EpochLog, Evaluation, ProgressSnapshot } from '../shared/types/results';
+import type { SweepStatus } from '../shared/types/sweep';
 import { bestProbe, probePoints } from './chart/probe';
 import { emptyRun, reduce, type StudioData } from './reducer';
 
@@ -28,6 +29,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     interrupted: [],
     memory: null,
     recovering: false,
+    sweep: null,
     ...patch,
   };
 }
@@ -378,6 +380,22 @@ describe('reduce: datasets', () => {
     );
   });
 
+  it('a small uploaded picture set gets enough epochs to be learnt; a number the user chose is kept', () => {
+    const digits = after(initial(), {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
+    });
+    const upload = (train: number) =>
+      dataset({ name: `set${train}`, kind: 'image', source: 'upload', split: { train, val: 20, test: 20 } });
+    const small = after(digits, { type: 'datasetLoaded', summary: upload(126) });
+    expect(small.config.epochs).toBe(60);
+    expect(after(small, { type: 'datasetLoaded', summary: upload(750) }).config.epochs).toBe(10);
+    expect(after(small, { type: 'datasetLoaded', summary: upload(20_000) }).config.epochs).toBe(5);
+    expect(after(small, { type: 'datasetLoaded', summary: dataset() }).config.epochs).toBe(5);
+    const mine = { ...digits, config: { ...digits.config, epochs: 12 } };
+    expect(after(mine, { type: 'datasetLoaded', summary: upload(126) }).config.epochs).toBe(12);
+  });
+
   it('the dataset restored at start-up keeps the saved augmentation', () => {
     const saved = initial({ config: { ...DEFAULT_CONFIG, augmentation: AUGMENT_PRESETS.strong } });
     const s = after(saved, { type: 'datasetLoaded', summary: dataset({ kind: 'image', source: 'upload' }) });
@@ -476,6 +494,31 @@ describe('reduce: everything else', () => {
     const s = after(training(), { type: 'epochMemory', runId: 7, epoch: 1, memory });
     expect(s.run.epochMemory).toEqual([{ epoch: 1, tensors: 40 }]);
     expect(s.memory).toBe(memory);
+  });
+
+  it('sweep shows the latest sweep as the worker reports it, and leaves the run alone', () => {
+    const sweep = {
+      id: 's',
+      state: 'running',
+      settings: { budgets: [10, 'all'], seeds: 1, encoderId: null },
+      base: { ...DEFAULT_CONFIG },
+      datasetName: 'iris',
+      task: 'classification',
+      metric: 'accuracy',
+      encoderName: null,
+      plan: [],
+      results: [],
+      current: null,
+      runKeys: {},
+      etaSeconds: null,
+      startedAt: 1,
+      updatedAt: 1,
+    } satisfies SweepStatus;
+    const before = training();
+    const s = after(before, { type: 'sweep', sweep });
+    expect(s.sweep).toBe(sweep);
+    expect(s.run).toBe(before.run);
+    expect(after(s, { type: 'sweep', sweep: null }).sweep).toBeNull();
   });
 });
 

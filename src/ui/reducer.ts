@@ -17,8 +17,10 @@ import type {
   RunState,
   RunSummary,
 } from '../shared/types/results';
+import type { SweepStatus } from '../shared/types/sweep';
 import type { AugmentSpec, EncoderSpec, ModelKind, Stage, TrainConfig } from '../shared/types/training';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
+import { DEFAULT_CONFIG } from '../shared/defaults';
 
 export interface RunView {
   id: number | null;
@@ -83,6 +85,8 @@ export interface StudioData {
   memory: MemoryInfo | null;
   /** The worker was replaced after a crash or hang: offer its interrupted run once it is back. */
   recovering: boolean;
+  /** The latest label-efficiency sweep (IndexedDB), as the worker last reported it. */
+  sweep: SweepStatus | null;
 }
 
 /** What an alert is about, for styling and tests (its data-kind): a run fault's kind, or the worker. */
@@ -149,6 +153,15 @@ export function defaultModel(ds: DatasetSummary): ModelKind {
  */
 export function defaultAugmentation(ds: DatasetSummary): AugmentSpec {
   return ds.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off;
+}
+
+/**
+ * Uploaded pictures: enough epochs for a small set to be learnt (about 7,500 pictures seen, 5 to
+ * 60 epochs; 60 for a set of 60 pictures a class). Other datasets keep the reference's 5.
+ */
+export function defaultEpochs(ds: DatasetSummary): number {
+  if (ds.kind !== 'image' || ds.source !== 'upload') return DEFAULT_CONFIG.epochs;
+  return Math.max(DEFAULT_CONFIG.epochs, Math.min(60, Math.round(7500 / Math.max(1, ds.split.train))));
 }
 
 export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
@@ -265,6 +278,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
           model,
           ...(fresh ? { encoder: defaultEncoder(ds) } : {}),
           ...(switched ? { augmentation: defaultAugmentation(ds) } : {}),
+          // Epochs follow too, unless the user chose a number other than the last dataset's default.
+          ...(switched && state.config.epochs === defaultEpochs(previous) ? { epochs: defaultEpochs(ds) } : {}),
         },
         imageOptions: ds.imageOptions ?? state.imageOptions,
         // A new dataset makes the last run's results stale.
@@ -371,6 +386,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     case 'notice':
       if (!ofShownRun(e.runId)) return unchanged;
       return next({ run: { ...run, notices: [...run.notices, e.message] } });
+    case 'sweep':
+      return next({ sweep: e.sweep });
     case 'runs':
       return next({
         runs: e.runs,

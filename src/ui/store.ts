@@ -80,6 +80,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   runs: [],
   comparedRunKeys: [],
   evaluation: null,
+  sweep: null,
   toggleCompare: (runKey) =>
     set((s) => ({
       comparedRunKeys: s.comparedRunKeys.includes(runKey)

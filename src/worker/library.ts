@@ -20,10 +20,13 @@ export class Library {
     }
   }
 
-  /** Runs that were training when the page went away, with their last checkpoint. */
-  async announceInterrupted(): Promise<void> {
+  /**
+   * Runs that were training when the page went away, with their last checkpoint. `skip`: a run
+   * someone else goes on with (a sweep's), not offered.
+   */
+  async announceInterrupted(skip: string | null = null): Promise<void> {
     try {
-      const runs = await takeInterruptedRuns();
+      const runs = (await takeInterruptedRuns()).filter((r) => r.runKey !== skip);
       if (!runs.length) return;
       const all = await listCheckpoints();
       const list = runs

@@ -51,8 +51,13 @@ export interface RunOptions {
   body: RunBody;
   host: BackendHost;
   post: Post;
-  /** Going on from a checkpoint: its run's key (the run list and its checkpoints stay one run). */
+  /**
+   * Going on from a checkpoint: its run's key (the run list and its checkpoints stay one run); a
+   * sweep's run: the key the sweep gave it.
+   */
   runKey?: string;
+  /** A diverged run ends rather than waiting paused for a recovery (a sweep records it and goes on). */
+  endOnFault?: boolean;
 }
 
 /**
@@ -61,7 +66,12 @@ export interface RunOptions {
  */
 export function runConfig(requested: TrainConfig, resume: SavedCheckpoint | null, learningRate?: number): TrainConfig {
   const base = resume ? { ...completeConfig(resume.info.config), backend: requested.backend } : requested;
-  return learningRate ? { ...base, learningRate } : base;
+  const config = learningRate ? { ...base, learningRate } : base;
+  // A contrastive conv encoder pools globally (a view's features wherever they are); saying so in
+  // the run's settings makes its checkpoints rebuild the same network when fine-tuned.
+  if (config.stage === 'pretrain' && config.objective === 'contrastive' && config.encoder.kind === 'conv')
+    return { ...config, encoder: { ...config.encoder, globalPool: true } };
+  return config;
 }
 
 type Ended = RunOutcome['state'];
@@ -359,7 +369,7 @@ export class Run {
         : { kind, message: say.stoppedFault(why, kept), ...where };
     this.currentFault = fault;
     this.emit({ type: 'runFault', fault });
-    if (!pause) return this.end('error');
+    if (!pause || this.o.endOnFault) return this.end('error');
     await this.checkpointer?.setStatus('stopped');
     this.emit({ type: 'runPhase', state: 'paused', message: fault.message });
     this.control.pause();

@@ -11,7 +11,9 @@ import { AUGMENT_PRESETS } from '../shared/augmentation';
 import type { Command, CommandBody, ExportedFile, WorkerEvent } from '../shared/protocol';
 import type { TrainConfig } from '../shared/types/training';
 import { loadMnist, sliceSplits } from '../test/fixtures';
-import { listCheckpoints, listRuns } from './data/checkpoints';
+import { listCheckpoints, listRuns, putRun, getRun } from './data/checkpoints';
+import { loadSweep, saveSweep } from './data/sweeps';
+import type { SweepStatus } from '../shared/types/sweep';
 import { openStudioDB } from './data/db';
 import { StudioSession } from './session';
 
@@ -23,7 +25,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   const db = await openStudioDB();
-  for (const store of ['checkpointMeta', 'checkpointData', 'runs', 'datasets'] as const) await db.clear(store);
+  for (const store of ['checkpointMeta', 'checkpointData', 'runs', 'datasets', 'sweeps'] as const)
+    await db.clear(store);
 });
 
 /**
@@ -308,6 +311,37 @@ describe('a run in the worker session', () => {
     expect((await listRuns()).find((r) => r.stage === 'finetune')!.from).toBe(`autoencoder encoder (${encoder.name})`);
   });
 
+  it('contrastive pretraining of a conv encoder, then fine-tuning from it and from the same network at random', async () => {
+    const s = open();
+    await withDigits(s);
+    const contrastive = { stage: 'pretrain' as const, objective: 'contrastive' as const, epochs: 1, batchSize: 64 };
+    const encoder = { kind: 'conv' as const, widths: [4] };
+    await expect(
+      s.send({ type: 'start', config: config({ ...contrastive, encoder, augmentation: AUGMENT_PRESETS.off }) }),
+    ).rejects.toThrow(/^Augmentation: contrastive pretraining learns what two changed views/);
+    const pretrained = s.ended();
+    await s.send({ type: 'start', config: config({ ...contrastive, encoder, augmentation: AUGMENT_PRESETS.light }) });
+    expect((await pretrained).state).toBe('done');
+    expect(s.of('runStarted')[0]).toMatchObject({ stage: 'pretrain', series: ['contrastive'] });
+    const checkpoint = (await listCheckpoints())[0]!;
+    // The run's settings say the encoder pools globally, so fine-tuning rebuilds that network.
+    expect(checkpoint.config.encoder).toEqual({ ...encoder, globalPool: true });
+
+    for (const encoderInit of ['pretrained', 'random'] as const) {
+      const finetuned = s.ended();
+      await s.send({ type: 'start', config: config({ initFrom: checkpoint.id, encoderInit, epochs: 1 }) });
+      expect((await finetuned).state).toBe('done');
+      await new Promise((r) => setTimeout(r, 0)); // the trainer takes the outcome just after the run's last event
+    }
+    const from = (await listRuns()).filter((r) => r.stage === 'finetune').map((r) => r.from);
+    expect(from.sort()).toEqual(
+      [
+        `contrastive encoder (${checkpoint.name})`,
+        `scratch, the network of contrastive encoder (${checkpoint.name})`,
+      ].sort(),
+    );
+  });
+
   it('refuses a start without a dataset, a bad setting (naming the field) and a second start', async () => {
     const s = open();
     await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(
@@ -320,5 +354,164 @@ describe('a run in the worker session', () => {
     await expect(s.send({ type: 'start', config: config() })).rejects.toThrow('A run is already in progress');
     await s.send({ type: 'stop' });
     await ended;
+  });
+});
+
+describe('a label-efficiency sweep in the worker session', () => {
+  type SweepEvent = Extract<WorkerEvent, { type: 'sweep' }>;
+  const sweepEnded = (s: ReturnType<typeof open>) =>
+    s.next((e) => e.type === 'sweep' && e.sweep !== null && e.sweep.state !== 'running') as Promise<SweepEvent>;
+
+  /** A 1-epoch autoencoder on the digits: the encoder the pretrained arm starts from. */
+  async function pretrain(s: ReturnType<typeof open>): Promise<string> {
+    const ended = s.ended();
+    await s.send({
+      type: 'start',
+      config: config({
+        stage: 'pretrain',
+        objective: 'autoencoder',
+        epochs: 1,
+        encoder: { kind: 'dense', widths: [32] },
+      }),
+    });
+    expect((await ended).state).toBe('done');
+    return (await listCheckpoints()).find((c) => c.stage === 'pretrain')!.id;
+  }
+
+  it('trains budgets x arms x seeds one after another, each in the run list, with a test metric each', async () => {
+    const s = open();
+    await withDigits(s);
+    const encoderId = await pretrain(s);
+    const ended = sweepEnded(s);
+    const settings = { budgets: [5, 'all' as const], seeds: 1, encoderId };
+    await s.send({ type: 'startSweep', settings, config: config({ epochs: 1 }) });
+    // While it runs, nothing else may start and the dataset stays.
+    await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(/sweep is running/);
+    await expect(s.send({ type: 'startSweep', settings, config: config() })).rejects.toThrow(/already running/);
+    await expect(s.send({ type: 'loadBuiltin', name: 'mnist' })).rejects.toThrow(/sweep is running/);
+    const done = (await ended).sweep!;
+    expect(done.state).toBe('done');
+    expect(done.results.map(({ budget, arm, seed }) => [budget, arm, seed])).toEqual([
+      [5, 'scratch', 1],
+      [5, 'pretrained', 1],
+      ['all', 'scratch', 1],
+      ['all', 'pretrained', 1],
+    ]);
+    for (const r of done.results) {
+      expect(r.state).toBe('done');
+      expect(r.metric).toBeGreaterThan(0);
+      expect(r.metric).toBeLessThanOrEqual(1);
+    }
+    // 5 per class of 10 digits: 50 rows; all: the 300 training rows.
+    expect(done.results.map((r) => [r.trainRows, r.x])).toEqual([
+      [50, 5],
+      [50, 5],
+      [300, 30],
+      [300, 30],
+    ]);
+    expect(done.encoderName).toMatch(/^autoencoder encoder/);
+    // Progress was posted as runs finished, with the time left once one had.
+    const counts = s.of('sweep').map((e) => e.sweep!.results.length);
+    expect(new Set(counts)).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(s.of('sweep').find((e) => e.sweep!.results.length === 1)!.sweep!.etaSeconds).toBeGreaterThan(0);
+    // Each run is a normal fine-tuning run in the run list, with its test metric and start point.
+    const runs = (await listRuns()).filter((r) => r.stage === 'finetune');
+    expect(runs).toHaveLength(4);
+    for (const r of done.results) {
+      const run = runs.find((x) => x.runKey === r.runKey)!;
+      expect(run).toMatchObject({ status: 'done', trainRows: r.trainRows, metrics: { accuracy: r.metric } });
+      expect(run.title).toMatch(/^Sweep \d\/4 · Fine-tune mnist from /);
+      // Both arms build the encoder's network; scratch with random weights.
+      expect(run.config).toMatchObject({
+        initFrom: encoderId,
+        encoderInit: r.arm === 'scratch' ? 'random' : 'pretrained',
+      });
+      expect(run.from).toMatch(r.arm === 'scratch' ? /^scratch, the network of autoencoder encoder/ : /^autoencoder/);
+    }
+    // Kept for the next visit.
+    expect((await loadSweep())!.results).toHaveLength(4);
+    // Runs may start again.
+    const again = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 1 }) });
+    await again;
+  });
+
+  it('refuses what cannot run: no encoder of this data, bad settings', async () => {
+    const s = open();
+    await withDigits(s);
+    await expect(
+      s.send({ type: 'startSweep', settings: { budgets: [5], seeds: 1, encoderId: 'gone' }, config: config() }),
+    ).rejects.toThrow(/not in this browser's storage/);
+    await expect(
+      s.send({ type: 'startSweep', settings: { budgets: [5], seeds: 0, encoderId: null }, config: config() }),
+    ).rejects.toThrow(/^Seeds/);
+    await expect(
+      s.send({
+        type: 'startSweep',
+        settings: { budgets: [5], seeds: 1, encoderId: null },
+        config: config({ epochs: 0 }),
+      }),
+    ).rejects.toThrow(/^Epochs/);
+    await expect(s.send({ type: 'cancelSweep' })).rejects.toThrow('No sweep is running.');
+  });
+
+  it('cancel stops the run in progress and the sweep; the finished runs stay', async () => {
+    const s = open();
+    await withDigits(s);
+    const ended = sweepEnded(s);
+    await s.send({
+      type: 'startSweep',
+      settings: { budgets: [5, 'all'], seeds: 2, encoderId: null },
+      config: config({ epochs: 30, batchSize: 8 }),
+    });
+    await s.next((e) => e.type === 'progress');
+    await s.send({ type: 'cancelSweep' });
+    const stopped = (await ended).sweep!;
+    expect(stopped).toMatchObject({ state: 'stopped', message: 'Cancelled.', current: null });
+    expect(stopped.results).toHaveLength(0);
+    expect(s.of('runEnded').at(-1)!.state).toBe('stopped');
+    expect((await loadSweep())!.state).toBe('stopped');
+    // Nothing trains after it.
+    const started = s.of('runStarted').length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.of('runStarted').length).toBe(started);
+  });
+
+  it('a sweep a reload interrupted goes on from its next unfinished run, under the same run key', async () => {
+    const first = open();
+    await withDigits(first);
+    const ended = sweepEnded(first);
+    await first.send({
+      type: 'startSweep',
+      settings: { budgets: [5, 10], seeds: 1, encoderId: null },
+      config: config({ epochs: 1 }),
+    });
+    const finished = (await ended).sweep!;
+    expect(finished.results).toHaveLength(2);
+    // As the page left it: the first run finished, the second training (its record "running").
+    const interruptedKey = finished.results[1]!.runKey;
+    const saved: SweepStatus = {
+      ...finished,
+      state: 'running',
+      results: finished.results.slice(0, 1),
+      current: { index: 1, runKey: interruptedKey, startedAt: Date.now() },
+    };
+    await saveSweep(saved);
+    await putRun({ ...(await getRun(interruptedKey))!, status: 'running', metrics: null });
+
+    const s = open(); // the reloaded page's worker
+    const done = sweepEnded(s);
+    await s.send({ type: 'restore', fallback: 'mnist' });
+    expect(s.of('sweep')[0]!.sweep).toMatchObject({ state: 'running' });
+    const after = (await done).sweep!;
+    expect(after.state).toBe('done');
+    expect(after.results.map((r) => r.budget)).toEqual([5, 10]);
+    expect(after.results[1]!.runKey).toBe(interruptedKey);
+    // Only the second run trained again, and its interrupted record was not offered for resuming.
+    expect(s.of('runStarted')).toHaveLength(1);
+    expect(s.of('interrupted')).toEqual([]);
+    const runs = (await listRuns()).filter((r) => r.stage === 'finetune');
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.status === 'done')).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { Library } from './library';
 import { endOfRun } from './messages';
 import { ModelService } from './models';
 import type { Post } from './post';
+import { SweepRunner } from './sweep';
 import { runTestHook } from './testHooks';
 import { Trainer } from './trainer';
 
@@ -24,6 +25,7 @@ export class StudioSession {
   private readonly library: Library;
   private readonly trainer: Trainer;
   private readonly models: ModelService;
+  private readonly sweep: SweepRunner;
 
   constructor(
     private readonly post: Post,
@@ -39,18 +41,31 @@ export class StudioSession {
       () => this.data.dataset,
       () => this.trainer.busy,
     );
+    this.sweep = new SweepRunner(post, this.trainer, this.data);
+  }
+
+  /** Exposed for the unit tests: resolves when the sweep in progress has ended. */
+  get sweepEnded(): Promise<void> {
+    return this.sweep.ended;
   }
 
   private readonly handlers: Handlers = {
     restore: async (cmd) => {
+      let datasetBack = false;
       try {
-        await this.changeDataset('your last dataset', (signal) => this.data.restore(cmd.fallback, signal));
+        await (cmd.force
+          ? this.changeDataset(cmd.fallback, (signal) => this.data.loadBuiltin(cmd.fallback, signal))
+          : this.changeDataset('your last dataset', (signal) => this.data.restore(cmd.fallback, signal)));
+        datasetBack = true;
       } finally {
         // Checkpoints do not depend on the dataset: list them even if it failed to load.
         await this.library.publishCheckpoints();
-        await this.library.announceInterrupted();
+        // A sweep's interrupted run is the sweep's to train again, not offered for resuming.
+        const sweepRun = await this.sweep.load(datasetBack);
+        await this.library.announceInterrupted(sweepRun);
         await this.library.publishRuns();
       }
+      this.sweep.goOn();
     },
     loadBuiltin: (cmd) => this.changeDataset(cmd.name, (signal) => this.data.loadBuiltin(cmd.name, signal)),
     loadFiles: (cmd) =>
@@ -61,19 +76,28 @@ export class StudioSession {
     configureImages: (cmd) =>
       this.changeDataset('the images', (signal) => this.data.configureImages(cmd.options, signal)),
 
-    start: async (cmd) => this.trainer.start(cmd.config),
+    start: async (cmd) => {
+      this.refuseDuringSweep();
+      void this.trainer.start(cmd.config); // answered once started; the run goes on
+    },
+    startSweep: (cmd) => this.sweep.start(cmd.settings, cmd.config),
+    cancelSweep: async () => this.sweep.cancel(),
     resumeCheckpoint: async (cmd) => {
+      this.refuseDuringSweep();
       const saved = await loadCheckpoint(cmd.checkpointId);
       if (saved.info.stage !== 'finetune')
         throw new Error('Only fine-tuning runs can be resumed; use a pretraining checkpoint as "Start from" instead.');
       if (saved.info.epoch >= saved.info.totalEpochs || saved.info.tags.includes('final'))
         throw new Error(endOfRun(saved.info));
-      this.trainer.start(cmd.config, saved);
+      void this.trainer.start(cmd.config, saved);
     },
     pause: async () => this.trainer.pause(),
     resume: () => this.trainer.resume(),
     stop: async () => this.trainer.stop(),
-    recoverRun: (cmd) => this.trainer.recover('recover', cmd.backend),
+    recoverRun: async (cmd) => {
+      this.refuseDuringSweep();
+      await this.trainer.recover('recover', cmd.backend);
+    },
 
     listCheckpoints: () => this.library.publishCheckpoints(),
     deleteCheckpoint: async (cmd) => {
@@ -139,8 +163,15 @@ export class StudioSession {
     }
   }
 
+  /** A sweep trains its runs one after another: another run would take its place. */
+  private refuseDuringSweep(): void {
+    if (this.sweep.running) throw new Error('A label-efficiency sweep is running: cancel it before starting a run.');
+  }
+
   private async changeDataset(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
     if (this.trainer.busy) throw new Error('Stop the current run before changing the dataset.');
+    if (this.sweep.running)
+      throw new Error('A label-efficiency sweep is running: cancel it before changing the dataset.');
     await this.data.change(name, load);
   }
 }

@@ -30,6 +30,16 @@ interface ActiveRun {
   settled: Promise<void>;
 }
 
+/** What a sweep's run adds to a plain start (see SweepRunner). */
+export interface RunExtras {
+  /** The key of its run-list entry (a rerun after a reload keeps it). */
+  runKey?: string;
+  /** Put before the run's title in the run list and the live panel ("Sweep 3/12 · "). */
+  titlePrefix?: string;
+  /** A diverged run ends instead of waiting paused for a recovery. */
+  endOnFault?: boolean;
+}
+
 /** Where the trainer finds the current dataset, and whether another one is loading. */
 export interface DatasetSource {
   readonly dataset: Dataset | null;
@@ -99,9 +109,15 @@ export class Trainer {
 
   /**
    * A run on the current dataset. `resume`: the checkpoint whose run goes on; `learningRate`: a
-   * recovery's lowered rate.
+   * recovery's lowered rate. Throws when it cannot start; otherwise resolves with the run's outcome
+   * once the trainer has taken it (the model is the trainer's).
    */
-  start(requested: TrainConfig, resume: SavedCheckpoint | null = null, learningRate?: number): void {
+  start(
+    requested: TrainConfig,
+    resume: SavedCheckpoint | null = null,
+    learningRate?: number,
+    extras: RunExtras = {},
+  ): Promise<RunOutcome> {
     const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.active) throw new Error('A run is already in progress: stop it first.');
@@ -112,18 +128,28 @@ export class Trainer {
     // The page offers no model while a fine-tuning run trains the next one.
     this.cardHidden = config.stage === 'finetune' && this.current !== null;
     if (this.cardHidden) this.post({ type: 'currentModel', card: null });
+    const body =
+      config.stage === 'pretrain'
+        ? pretrainingBody(ds, config)
+        : // The last run's network makes room just before the new one is built.
+          finetuningBody(ds, config, resume, () => this.dropTrained());
+    const prefix = extras.titlePrefix;
+    if (prefix) {
+      const plan = body.plan.bind(body);
+      body.plan = async () => {
+        const p = await plan();
+        return { ...p, title: prefix + p.title };
+      };
+    }
     const run = new Run({
       id: ++this.runCounter,
       ds,
       config,
-      body:
-        config.stage === 'pretrain'
-          ? pretrainingBody(ds, config)
-          : // The last run's network makes room just before the new one is built.
-            finetuningBody(ds, config, resume, () => this.dropTrained()),
+      body,
       host: this.host,
       post: this.post,
-      runKey: resume?.info.runKey,
+      runKey: resume?.info.runKey ?? extras.runKey,
+      endOnFault: extras.endOnFault,
     });
     const settled = run.finished
       .then((outcome) => this.settle(run, ds, outcome))
@@ -134,6 +160,7 @@ export class Trainer {
         if (this.active?.run === run) this.active = null; // whatever happened, the next run may start
       });
     this.active = { run, requested, settled };
+    return run.finished.then((outcome) => settled.then(() => outcome));
   }
 
   /** Takes a finished run's outcome: its model, its fault (for recovery), the model to offer. */
@@ -210,8 +237,8 @@ export class Trainer {
     // start() forgets the fault once the new run is under way; a refused start keeps it for a retry.
     const config = { ...from.config, backend: backend ?? from.config.backend };
     const learningRate = from.fault.learningRate;
-    if (from.fault.checkpointId) this.start(config, await loadCheckpoint(from.fault.checkpointId), learningRate);
-    else this.start(learningRate ? { ...config, learningRate } : config);
+    if (from.fault.checkpointId) void this.start(config, await loadCheckpoint(from.fault.checkpointId), learningRate);
+    else void this.start(learningRate ? { ...config, learningRate } : config);
   }
 
   /** Test metrics of a fine-tuned checkpoint (or the last run's model) on the current dataset. */

@@ -7,7 +7,8 @@ import { validateEncoder } from '../engine/pretrain/models';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
 import type { TrainConfig } from '../shared/types/training';
-import { earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
+import { augments } from '../shared/augmentation';
+import { contrastiveWithoutViews, earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
 
 export function validateConfig(c: TrainConfig, ds: Dataset): void {
   const bad = (field: string, why: string) => {
@@ -34,6 +35,12 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
       bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
     if (!Number.isInteger(c.latentSize) || c.latentSize < 1 || c.latentSize > 1024)
       bad('Noise size', 'use a whole number from 1 to 1024.');
+    if (c.objective === 'contrastive') {
+      if (!augments(c.augmentation)) bad('Augmentation', contrastiveWithoutViews());
+      if (!(c.temperature >= 0.01 && c.temperature <= 10)) bad('Temperature', 'use 0.01 to 10, such as 0.2.');
+      if (c.batchSize < 2)
+        bad('Batch size', 'contrastive learning compares the inputs of a batch; use 2 or more, such as 256.');
+    }
     return;
   }
   if (ds.task === 'none' || !ds.y) bad('Labels', nothingToFinetune(ds.name));

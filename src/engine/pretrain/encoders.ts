@@ -49,8 +49,10 @@ export function classifierFromEncoder(
   const encoder = buildEncoder(spec, sampleShape, seed);
   const model = tf.sequential({ name: 'finetune_from_encoder' });
   for (const layer of encoder.layers) model.add(layer);
-  if (spec.kind === 'conv') model.add(tf.layers.flatten());
+  if (spec.kind === 'conv' && !spec.globalPool) model.add(tf.layers.flatten());
   addHead(model, head, outputs, seed);
+  // No weights: the encoder's network with fresh ones (the control run for a pretrained one).
+  if (!weights.length) return model;
   const current = model.getWeights();
   if (weights.length > current.length || weights.some((w, i) => current[i]!.shape.join() !== w.shape.join())) {
     model.dispose();

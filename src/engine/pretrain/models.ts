@@ -13,6 +13,12 @@ export function encoderInputShape(spec: EncoderSpec, sampleShape: number[]): num
     throw new Error('A convolutional encoder needs image data; choose a dense encoder for tables.');
   const [h, w] = sampleShape as [number, number, number];
   const f = 2 ** spec.widths.length;
+  // Only a decoder needs the halvings to be exact (it mirrors them); pooling globally does not.
+  if (spec.globalPool) {
+    if (Math.min(h, w) < f)
+      throw new Error(`A conv encoder with ${spec.widths.length} blocks needs images of at least ${f}×${f} pixels.`);
+    return sampleShape;
+  }
   if (h % f || w % f)
     throw new Error(
       `A conv encoder with ${spec.widths.length} blocks needs an image size divisible by ${f}; ${h}×${w} is not. Use fewer blocks.`,
@@ -60,7 +66,29 @@ export function buildEncoder(spec: EncoderSpec, sampleShape: number[], seed: num
       enc.add(tf.layers.maxPooling2d({ poolSize: 2, name: `encoder_pool_${i + 1}` }));
     }
   });
+  if (spec.kind === 'conv' && spec.globalPool) enc.add(tf.layers.globalMaxPooling2d({ name: 'encoder_global_pool' }));
   return enc;
+}
+
+/**
+ * SimCLR's projection head: Dense(relu) as wide as the encoder's output, then Dense(out). The loss
+ * is taken on its outputs, so the encoder's features keep what the augmentations would erase.
+ */
+export function buildProjection(encoder: tf.LayersModel, out: number, seed: number): tf.Sequential {
+  const shape = encoder.outputs[0]!.shape.slice(1) as number[];
+  const width = shape.reduce((a, b) => a * b, 1);
+  const head = tf.sequential({ name: 'projection_head' });
+  if (shape.length > 1) head.add(tf.layers.flatten({ inputShape: shape }));
+  head.add(
+    tf.layers.dense({
+      ...(shape.length > 1 ? {} : { inputShape: shape }),
+      units: width,
+      activation: 'relu',
+      kernelInitializer: init(seed, 301),
+    }),
+  );
+  head.add(tf.layers.dense({ units: out, kernelInitializer: init(seed, 302) }));
+  return head;
 }
 
 /** Mirrors the encoder back to the input; sigmoid for pixels in [0, 1], linear for standardized tables. */

@@ -19,8 +19,9 @@ import {
   type RunnerResult,
   type StepTask,
 } from '../train/runner';
+import { PROJECTION_SIZE, contrastiveSteps, twoViews } from './contrastive';
 import { corrupt, validateNoise } from './corrupt';
-import { buildCritic, buildDecoder, buildEncoder, buildGenerator, encoderInputShape } from './models';
+import { buildCritic, buildDecoder, buildEncoder, buildGenerator, buildProjection, encoderInputShape } from './models';
 import { project2d } from './pca';
 
 export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings> {
@@ -29,8 +30,10 @@ export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSetting
   noise: NoiseSpec;
   learningRate: number;
   latentSize: number;
-  /** Changes made to training batches (none when absent). */
+  /** Changes made to training batches (none when absent); contrastive: how its views differ. */
   augmentation?: AugmentSpec;
+  /** Contrastive: NT-Xent's temperature. */
+  temperature?: number;
   /** Probe the encoder after every epoch when the dataset has labels (default true; see probe.ts). */
   probe?: boolean;
 }
@@ -50,6 +53,7 @@ export const SERIES: Record<PretrainObjective, string[]> = {
   autoencoder: ['reconstruction'],
   denoising: ['reconstruction'],
   gan: ['discriminator', 'generator'],
+  contrastive: ['contrastive'],
 };
 
 /** All rows but the test split: pretraining may use unlabeled rows, never the held-out ones. */
@@ -158,6 +162,50 @@ export async function* pretrain(
         }
         yield { type: 'snapshot' as const, snapshot };
       });
+    } else if (cfg.objective === 'contrastive') {
+      if (!cfg.augmentation) throw new Error('Contrastive pretraining needs augmentation to make its two views.');
+      const spec = cfg.augmentation;
+      const projection = buildProjection(encoder, PROJECTION_SIZE, cfg.seed);
+      const opt = tf.train.adam(cfg.learningRate);
+      owned.push(projection, opt);
+      const steps = contrastiveSteps(encoder, projection, opt, cfg.temperature ?? 0.2);
+      // Held-out loss: validation rows only (never test rows), one batch of them, the same views each epoch.
+      const held = ds.split.val.subarray(0, Math.min(ds.split.val.length, cfg.batchSize));
+      const task: StepTask = {
+        series: SERIES.contrastive,
+        rows,
+        step: (r, start, end, step) => {
+          const views = twoViews(ds, shape, r, start, end, spec, stepSeed(cfg.seed, step));
+          try {
+            return [steps.train(...views)];
+          } finally {
+            tf.dispose(views);
+          }
+        },
+      };
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
+        let valLoss = NaN;
+        if (held.length > 1) {
+          const views = twoViews(ds, shape, held, 0, held.length, spec, cfg.seed);
+          const loss = steps.heldOut(...views);
+          valLoss = (await loss.data())[0]!;
+          tf.dispose([...views, loss]);
+        }
+        lastLoss = Number.isNaN(valLoss) ? e.trainLoss : valLoss;
+        const log: EpochLog = {
+          epoch: e.epoch,
+          step: e.step,
+          trainLoss: e.trainLoss,
+          valLoss,
+          valAccuracy: NaN,
+          seconds: e.seconds,
+        };
+        yield { type: 'epoch' as const, log };
+        await afterEpoch?.(log, encoder);
+        const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
+        if (pixels) snapshot.images = await viewPairs(ds, shape, shown, spec, cfg.seed);
+        yield { type: 'snapshot' as const, snapshot };
+      });
     } else {
       const decoder = buildDecoder(cfg.encoder, ds.inputShape, pixels, cfg.seed);
       const opt = tf.train.adam(cfg.learningRate);
@@ -263,6 +311,29 @@ export function ganSteps(
       z.dispose();
       return loss;
     },
+  };
+}
+
+/** Eight inputs as the contrastive run sees them: each input's two views, side by side. */
+async function viewPairs(
+  ds: Dataset,
+  shape: number[],
+  rows: Int32Array,
+  spec: AugmentSpec,
+  seed: number,
+): Promise<PretrainSnapshot['images']> {
+  const n = Math.min(8, rows.length);
+  const [a, b] = twoViews(ds, shape, rows, 0, n, spec, seed);
+  const [da, db] = await Promise.all([a.data(), b.data()]);
+  tf.dispose([a, b]);
+  const [h, w, c] = ds.inputShape as [number, number, number];
+  return {
+    kind: 'views',
+    height: h,
+    width: w,
+    channels: c,
+    inputs: toPixels(da as Float32Array, n, h * w * c),
+    outputs: toPixels(db as Float32Array, n, h * w * c),
   };
 }
 

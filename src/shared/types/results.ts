@@ -6,9 +6,12 @@ export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'st
 /** What pretraining shows after each epoch. */
 export interface PretrainSnapshot {
   epoch: number;
-  /** Images: inputs beside reconstructions, or GAN samples from a fixed noise vector. */
+  /**
+   * Images: inputs beside reconstructions, GAN samples from a fixed noise vector, or (contrastive)
+   * two augmented views of each input.
+   */
   images?: {
-    kind: 'reconstruction' | 'samples';
+    kind: 'reconstruction' | 'samples' | 'views';
     height: number;
     width: number;
     channels: number;

@@ -5,7 +5,7 @@ export type ModelKind = 'mlp' | 'cnn';
 
 export type Stage = 'pretrain' | 'finetune';
 
-export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan';
+export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan' | 'contrastive';
 
 /**
  * The encoder that pretraining learns and fine-tuning starts from. Dense: units per layer (the
@@ -14,6 +14,11 @@ export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan';
 export interface EncoderSpec {
   kind: 'dense' | 'conv';
   widths: number[];
+  /**
+   * Conv: end in global max pooling (one value per filter, wherever the feature is), as the CNN
+   * does; contrastive encoders always do. Otherwise the last block's map (flattened when fine-tuned).
+   */
+  globalPool?: boolean;
 }
 
 export interface NoiseSpec {
@@ -101,6 +106,13 @@ export interface TrainConfig {
   noise: NoiseSpec;
   /** GAN: size of the generator's random input. */
   latentSize: number;
+  /** Contrastive: the temperature of the NT-Xent loss (lower: harder negatives count more). */
+  temperature: number;
+  /**
+   * Fine-tuning from an encoder: its pretrained weights, or the same network with fresh random
+   * weights (the control that shows what the pretraining itself was worth).
+   */
+  encoderInit: 'pretrained' | 'random';
   /** Save a checkpoint every this many epochs (and at the end). */
   checkpointEvery: number;
   /** Keep this many of a run's latest checkpoints (plus its best and its final one). */

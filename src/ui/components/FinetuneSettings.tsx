@@ -50,6 +50,20 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
           ))}
         </select>
       </label>
+      {checkpoints.find((c) => c.id === config.initFrom)?.stage === 'pretrain' && (
+        <label className="field">
+          <span>Encoder weights</span>
+          <select
+            data-testid="encoder-init"
+            value={config.encoderInit}
+            disabled={locked}
+            onChange={(e) => setConfig({ encoderInit: e.target.value as TrainConfig['encoderInit'] })}
+          >
+            <option value="pretrained">pretrained</option>
+            <option value="random">random (same network from scratch, to compare)</option>
+          </select>
+        </label>
+      )}
 
       <fieldset className="group">
         <legend>Labels</legend>

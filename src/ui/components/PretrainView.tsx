@@ -73,12 +73,14 @@ function Pictures({ images, epoch }: { images: NonNullable<PretrainSnapshot['ima
       data-signature={sig}
       data-count={images.outputs.length}
     >
-      {images.kind === 'reconstruction' ? (
+      {images.kind !== 'samples' ? (
         <div className="recon-grid">
-          <span>input</span>
+          <span>{images.kind === 'views' ? 'view 1' : 'input'}</span>
           {images.inputs.map((p, i) => thumb(p, `input ${i + 1}`, `in${i}`))}
-          <span>rebuilt</span>
-          {images.outputs.map((p, i) => thumb(p, `reconstruction ${i + 1}`, `out${i}`))}
+          <span>{images.kind === 'views' ? 'view 2' : 'rebuilt'}</span>
+          {images.outputs.map((p, i) =>
+            thumb(p, `${images.kind === 'views' ? 'view 2 of input' : 'reconstruction'} ${i + 1}`, `out${i}`),
+          )}
         </div>
       ) : (
         <>

@@ -24,11 +24,19 @@ export function RunControls() {
   const hasData = useStudio((s) => s.dataset !== null);
   const invalid = useStudio((s) => s.invalidFields.length > 0);
   const busy = useStudio((s) => s.datasetLoading !== null || s.startRequested);
+  // A sweep starts its runs itself, one after another; Stop still ends its run (and the sweep).
+  const sweeping = useStudio((s) => s.sweep?.state === 'running');
   const active = isRunActive(run.state);
   const p = run.progress;
   const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
   const fraction = p && total ? p.step / total : 0;
-  const startHint = !hasData ? 'Choose a dataset first' : invalid ? 'Fix the highlighted settings first' : undefined;
+  const startHint = !hasData
+    ? 'Choose a dataset first'
+    : sweeping
+      ? 'A sweep is running: cancel it to start a run'
+      : invalid
+        ? 'Fix the highlighted settings first'
+        : undefined;
 
   return (
     <div className="run-controls">
@@ -36,7 +44,7 @@ export function RunControls() {
         <button
           data-testid="train-start"
           className="primary"
-          disabled={active || !hasData || invalid || busy}
+          disabled={active || !hasData || invalid || busy || sweeping}
           title={startHint}
           onClick={() => void startRun()}
         >

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { objectiveChange, stageChange, usualEncoder } from '../../shared/objectives';
 import { isRunActive } from '../../shared/runState';
 import type { BackendChoice } from '../../shared/types/backends';
 import type { EncoderSpec, PretrainObjective, Stage } from '../../shared/types/training';
@@ -20,11 +21,8 @@ const OBJECTIVES: { value: PretrainObjective; label: string }[] = [
   { value: 'autoencoder', label: 'Autoencoder (reconstruction, MSE)' },
   { value: 'denoising', label: 'Denoising autoencoder' },
   { value: 'gan', label: 'GAN (discriminator becomes the encoder)' },
+  { value: 'contrastive', label: 'Contrastive (SimCLR: two augmented views agree)' },
 ];
-
-/** The usual learning rates: Adam's 1e-3, and 2e-4 for GANs. */
-const GAN_LR = 0.0002;
-const DEFAULT_LR = 0.001;
 
 export function SettingsPanel() {
   const config = useStudio((s) => s.config);
@@ -32,13 +30,6 @@ export function SettingsPanel() {
   const ds = useStudio((s) => s.dataset);
   const locked = useStudio((s) => isRunActive(s.run.state));
   const stage = config.stage;
-
-  const setObjective = (objective: PretrainObjective) => {
-    const lr = config.learningRate;
-    const learningRate =
-      objective === 'gan' && lr === DEFAULT_LR ? GAN_LR : objective !== 'gan' && lr === GAN_LR ? DEFAULT_LR : lr;
-    setConfig({ objective, learningRate });
-  };
 
   return (
     <Panel id="train-settings" step={3} title="Training">
@@ -51,17 +42,7 @@ export function SettingsPanel() {
             aria-selected={stage === s}
             className={stage === s ? 'tab active' : 'tab'}
             disabled={locked}
-            onClick={() =>
-              setConfig({
-                stage: s,
-                learningRate:
-                  s === 'pretrain' && config.objective === 'gan'
-                    ? GAN_LR
-                    : config.learningRate === GAN_LR
-                      ? DEFAULT_LR
-                      : config.learningRate,
-              })
-            }
+            onClick={() => setConfig(stageChange(config, s))}
           >
             {s === 'pretrain' ? 'Pretrain (no labels)' : 'Fine-tune (labels)'}
           </button>
@@ -75,7 +56,7 @@ export function SettingsPanel() {
               data-testid="pretrain-objective"
               value={config.objective}
               disabled={locked}
-              onChange={(e) => setObjective(e.target.value as PretrainObjective)}
+              onChange={(e) => setConfig(objectiveChange(config, e.target.value as PretrainObjective))}
             >
               {OBJECTIVES.map((o) => (
                 <option key={o.value} value={o.value}>
@@ -86,6 +67,7 @@ export function SettingsPanel() {
           </label>
           <EncoderFields
             spec={config.encoder}
+            objective={config.objective}
             images={ds?.kind === 'image'}
             disabled={locked}
             onChange={(encoder) => setConfig({ encoder })}
@@ -133,6 +115,25 @@ export function SettingsPanel() {
               disabled={locked}
               onChange={(latentSize) => setConfig({ latentSize })}
             />
+          )}
+          {config.objective === 'contrastive' && (
+            <>
+              <NumberField
+                testId="temperature"
+                label="Temperature"
+                value={config.temperature}
+                min={0.01}
+                max={10}
+                disabled={locked}
+                onChange={(temperature) => setConfig({ temperature })}
+              />
+              <p className="hint">
+                Each input is augmented twice; the encoder and a projection head (Dense, relu, Dense(64)) learn to pick
+                an input's other view among the batch's {2 * config.batchSize - 1} others (NT-Xent). The augmentation
+                below makes the views; a larger batch gives more negatives.
+                {config.encoder.kind === 'conv' && ' The conv encoder ends in global max pooling, like the CNN.'}
+              </p>
+            </>
           )}
           <p className="hint">
             Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for
@@ -227,11 +228,13 @@ export function SettingsPanel() {
 /** Encoder kind and widths ("128" or "256, 64": the last is the bottleneck). */
 function EncoderFields({
   spec,
+  objective,
   images,
   disabled,
   onChange,
 }: {
   spec: EncoderSpec;
+  objective: PretrainObjective;
   images: boolean;
   disabled: boolean;
   onChange: (s: EncoderSpec) => void;
@@ -262,12 +265,7 @@ function EncoderFields({
           data-testid="encoder-kind"
           value={spec.kind}
           disabled={disabled || !images}
-          onChange={(e) =>
-            onChange({
-              kind: e.target.value as EncoderSpec['kind'],
-              widths: e.target.value === 'conv' ? [16, 8] : [128],
-            })
-          }
+          onChange={(e) => onChange(usualEncoder(objective, e.target.value as EncoderSpec['kind']))}
         >
           <option value="dense">dense layers</option>
           <option value="conv">convolutional (images)</option>

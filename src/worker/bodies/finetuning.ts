@@ -39,12 +39,15 @@ async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number):
     (info.origin === 'import' ? scalingMismatch(info.name, data.preprocessing, ds.preprocessing, ds.name) : null);
   if (why) throw new Error(info.origin === 'import' ? `${why} (imported from ${info.importedFrom})` : why);
   if (info.stage === 'pretrain') {
-    const weights = savedWeights(data.model);
+    const random = config.encoderInit === 'random';
+    const weights = random ? [] : savedWeights(data.model);
     return {
       build: async () =>
         classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed, config.head),
       conv: info.config.encoder.kind === 'conv',
-      from: `${info.config.objective} encoder (${info.name})`,
+      from: random
+        ? `scratch, the network of ${info.config.objective} encoder (${info.name})`
+        : `${info.config.objective} encoder (${info.name})`,
     };
   }
   return {

@@ -1,9 +1,10 @@
-// Pretraining's body: an encoder learned without labels (autoencoder, denoising, GAN); its
+// Pretraining's body: an encoder learned without labels (autoencoder, denoising, GAN, contrastive); its
 // checkpoints hold the encoder, which fine-tuning can start from.
 import type { Dataset } from '../../engine/data/dataset';
 import { TRAINING_KERNELS } from '../../engine/models/build';
 import { checkFits } from '../../engine/memory';
-import { buildDecoder, buildEncoder } from '../../engine/pretrain/models';
+import { PROJECTION_SIZE } from '../../engine/pretrain/contrastive';
+import { buildDecoder, buildEncoder, buildProjection } from '../../engine/pretrain/models';
 import { SERIES, pretrain, pretrainRows } from '../../engine/pretrain/pretrain';
 import { measureAutoencoder } from '../../engine/train/measure';
 import type { TrainConfig } from '../../shared/types/training';
@@ -22,12 +23,16 @@ export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
     }),
     async *train({ control, checkpointer, readEvery, limits }: TrainContext) {
       if (limits) {
-        // Too big for this backend: said before the first step, with the limit (encoder and decoder).
-        const probes = [buildEncoder(config.encoder, ds.inputShape, config.seed)];
+        // Too big for this backend: said before the first step, with the limit (encoder and decoder,
+        // or the projection head; a contrastive batch holds two views of each input).
+        const encoder = buildEncoder(config.encoder, ds.inputShape, config.seed);
+        const probes = [encoder];
+        const contrastive = config.objective === 'contrastive';
         try {
-          if (config.objective !== 'gan')
+          if (contrastive) probes.push(buildProjection(encoder, PROJECTION_SIZE, config.seed));
+          else if (config.objective !== 'gan')
             probes.push(buildDecoder(config.encoder, ds.inputShape, ds.kind === 'image', config.seed));
-          for (const m of probes) checkFits(m, config.batchSize, limits);
+          for (const m of probes) checkFits(m, contrastive ? 2 * config.batchSize : config.batchSize, limits);
         } finally {
           probes.forEach((m) => m.dispose());
         }

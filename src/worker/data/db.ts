@@ -1,5 +1,6 @@
 // The studio's IndexedDB: the current dataset, checkpoints (listing data apart from the heavy
-// weights, both written in one transaction), and runs (to notice a run a reload interrupted).
+// weights, both written in one transaction), runs (to notice a run a reload interrupted), and the
+// latest label-efficiency sweep (to go on with it after a reload).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SavedModel } from '../../engine/checkpoint/serialize';
 import type { Dataset } from '../../engine/data/dataset';
@@ -7,6 +8,7 @@ import type { Preprocessing } from '../../shared/preprocessing';
 import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../shared/types/datasets';
 import type { CheckpointInfo } from '../../shared/types/models';
 import type { EpochLog, RunSummary } from '../../shared/types/results';
+import type { SweepStatus } from '../../shared/types/sweep';
 
 /** Where the current dataset came from: enough to derive it again (new label, image size). */
 export type SavedSource =
@@ -40,6 +42,8 @@ export interface StudioDB extends DBSchema {
   checkpointMeta: { key: string; value: CheckpointInfo; indexes: { byRun: string } };
   checkpointData: { key: string; value: CheckpointData };
   runs: { key: string; value: RunRecord };
+  /** The latest label-efficiency sweep (key "current"): its plan, results and the run in progress. */
+  sweeps: { key: string; value: SweepStatus };
 }
 
 export const DB_NAME = 'pretrain-studio';
@@ -47,7 +51,7 @@ export const DB_NAME = 'pretrain-studio';
 let db: Promise<IDBPDatabase<StudioDB>> | null = null;
 
 export function openStudioDB(): Promise<IDBPDatabase<StudioDB>> {
-  db ??= openDB<StudioDB>(DB_NAME, 2, {
+  db ??= openDB<StudioDB>(DB_NAME, 3, {
     upgrade(d, oldVersion) {
       if (oldVersion < 1) d.createObjectStore('datasets');
       if (oldVersion < 2) {
@@ -55,6 +59,7 @@ export function openStudioDB(): Promise<IDBPDatabase<StudioDB>> {
         d.createObjectStore('checkpointData', { keyPath: 'id' });
         d.createObjectStore('runs', { keyPath: 'runKey' });
       }
+      if (oldVersion < 3) d.createObjectStore('sweeps');
     },
     // Closed by the browser (storage cleared, version change): open anew next time.
     terminated: () => (db = null),

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from './defaults';
+import { parseBudgets, planSweep, sweepEta, sweepPoints, sweepProblem, sweepRows, sweepRunConfig } from './sweep';
+import type { SweepResult } from './types/sweep';
+
+describe("the sweep's plan", () => {
+  it('is budgets x arms x seeds, budget by budget, scratch then the encoder per seed', () => {
+    const plan = planSweep({ budgets: [10, 100, 'all'], seeds: 3, encoderId: 'enc-e2' }, 5);
+    expect(plan).toHaveLength(3 * 2 * 3);
+    expect(plan.map((p) => p.index)).toEqual([...Array(18).keys()]);
+    expect(plan.slice(0, 4).map(({ budget, arm, seed }) => [budget, arm, seed])).toEqual([
+      [10, 'scratch', 5],
+      [10, 'pretrained', 5],
+      [10, 'scratch', 6],
+      [10, 'pretrained', 6],
+    ]);
+    // Every combination exactly once.
+    const keys = new Set(plan.map((p) => `${p.budget}/${p.arm}/${p.seed}`));
+    expect(keys.size).toBe(18);
+    for (const b of [10, 100, 'all'])
+      for (const arm of ['scratch', 'pretrained'])
+        for (const seed of [5, 6, 7]) expect(keys.has(`${b}/${arm}/${seed}`)).toBe(true);
+  });
+
+  it('has only the scratch arm without an encoder', () => {
+    const plan = planSweep({ budgets: [10, 'all'], seeds: 2, encoderId: null }, 1);
+    expect(plan.map(({ budget, arm, seed }) => [budget, arm, seed])).toEqual([
+      [10, 'scratch', 1],
+      [10, 'scratch', 2],
+      ['all', 'scratch', 1],
+      ['all', 'scratch', 2],
+    ]);
+  });
+
+  it("gives each run its budget, seed and start point, keeping the rest of the user's settings", () => {
+    const base = { ...DEFAULT_CONFIG, epochs: 7, learningRate: 0.01, stage: 'pretrain' as const };
+    const data = { task: 'classification' as const, trainRows: 105 };
+    const [scratch, pretrained] = planSweep({ budgets: [10], seeds: 1, encoderId: 'enc' }, 3);
+    const a = sweepRunConfig(base, scratch!, 'enc', data);
+    expect(a).toMatchObject({ stage: 'finetune', labelBudget: 'perClass', labelsPerClass: 10, seed: 3 });
+    // Scratch is the encoder's own network with random weights; the other arm starts from its weights.
+    expect(a).toMatchObject({ initFrom: 'enc', encoderInit: 'random', epochs: 7, learningRate: 0.01 });
+    expect(a).toMatchObject({ checkpointEvery: 7, keepLast: 1 });
+    expect(sweepRunConfig(base, pretrained!, 'enc', data)).toMatchObject({
+      initFrom: 'enc',
+      encoderInit: 'pretrained',
+    });
+    const all = sweepRunConfig(base, { index: 0, budget: 'all', arm: 'scratch', seed: 1 }, null, data);
+    expect(all.labelBudget).toBe('all');
+    // Regression: N rows as a fraction of the training rows.
+    const reg = { task: 'regression' as const, trainRows: 200 };
+    expect(sweepRunConfig(base, scratch!, null, reg)).toMatchObject({ labelBudget: 'fraction', labelFraction: 0.05 });
+    expect(sweepRunConfig(base, { ...scratch!, budget: 500 }, null, reg).labelBudget).toBe('all');
+  });
+
+  it('reads budgets as typed and refuses what is not one', () => {
+    expect(parseBudgets('10, 100, all')).toEqual([10, 100, 'all']);
+    expect(parseBudgets('all 100 10 10')).toEqual([10, 100, 'all']);
+    expect(parseBudgets('ALL')).toEqual(['all']);
+    for (const bad of ['', '0', '10, x', '1.5', '-3']) expect(parseBudgets(bad)).toBeNull();
+    expect(sweepProblem({ budgets: [10], seeds: 0, encoderId: null })).toMatch(/Seeds/);
+    expect(sweepProblem({ budgets: [], seeds: 3, encoderId: null })).toMatch(/budgets/);
+    expect(sweepProblem({ budgets: [10, 'all'], seeds: 3, encoderId: 'e' })).toBeNull();
+  });
+});
+
+describe("the sweep's summary", () => {
+  const r = (budget: SweepResult['budget'], arm: SweepResult['arm'], metric: number | null, x = 10): SweepResult => ({
+    index: 0,
+    budget,
+    arm,
+    seed: 1,
+    metric,
+    trainRows: x * 3,
+    x,
+    seconds: 2,
+    runKey: 'k',
+    state: metric === null ? 'error' : 'done',
+  });
+
+  it('gives mean and range per arm and budget, and pretrained − scratch per budget', () => {
+    const results = [
+      r(10, 'scratch', 0.5),
+      r(10, 'scratch', 0.7),
+      r(10, 'pretrained', 0.8),
+      r(10, 'pretrained', null),
+      r('all', 'scratch', 0.9, 35),
+    ];
+    const points = sweepPoints(results, [10, 'all']);
+    expect(points).toHaveLength(3);
+    expect(points[0]).toMatchObject({ budget: 10, arm: 'scratch', x: 10, min: 0.5, max: 0.7, runs: 2 });
+    expect(points[0]!.mean).toBeCloseTo(0.6, 10);
+    expect(points[1]).toMatchObject({ arm: 'pretrained', mean: 0.8, runs: 1 });
+    const rows = sweepRows(points, [10, 'all']);
+    expect(rows.map((row) => row.budget)).toEqual([10, 'all']);
+    expect(rows[0]!.diff).toBeCloseTo(0.2, 10);
+    expect(rows[1]).toMatchObject({ x: 35, diff: null, pretrained: null });
+  });
+
+  it('estimates the time left from the mean run time', () => {
+    expect(sweepEta([], 4, 0)).toBeNull();
+    expect(sweepEta([r(10, 'scratch', 0.5)], 4, 0)).toBe(6);
+    expect(sweepEta([r(10, 'scratch', 0.5)], 4, 1)).toBe(5);
+    expect(sweepEta([r(10, 'scratch', 0.5)], 1, 0)).toBe(0);
+  });
+});
