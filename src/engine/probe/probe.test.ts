@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { AUGMENT_PRESETS } from '../../shared/augmentation';
 import type { EpochLog } from '../../shared/types/results';
 import type { Dataset } from '../data/dataset';
 import { mulberry32 } from '../data/random';
@@ -113,6 +114,36 @@ describe('probes', () => {
     }
     next.value.encoder.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each(['denoising', 'gan', 'contrastive'] as const)('the %s objective probes its epochs too', async (objective) => {
+    const small = sliceSplits(loadMnist(), 128, 32, 32);
+    const gen = pretrain(
+      small,
+      {
+        epochs: 1,
+        batchSize: 64,
+        seed: 1,
+        readEvery: 2,
+        learningRate: 2e-3,
+        latentSize: 16,
+        noise: { kind: 'mask', level: 0.3 },
+        objective,
+        encoder: { kind: 'dense', widths: [16] },
+        augmentation: AUGMENT_PRESETS.light,
+      },
+      new RunControl(),
+    );
+    const logs: EpochLog[] = [];
+    let next = await gen.next();
+    while (!next.done) {
+      if (next.value.type === 'epoch') logs.push(next.value.log);
+      next = await gen.next();
+    }
+    next.value.encoder.dispose();
+    expect(logs).toHaveLength(1);
+    expect(logs[0]!.probe!.valRows).toBe(32);
+    expect(logs[0]!.probe!.linear).toBeGreaterThanOrEqual(0);
   });
 
   it('withProbe sets the probe on the epoch log before it goes out, so what follows sees it', async () => {
