@@ -28,6 +28,8 @@ for (const objective of ['autoencoder', 'denoising', 'gan']) {
     expect(await pictures.getAttribute('data-signature')).not.toBe(first);
     expect(await attr(page, 'loss-chart', 'data-points')).toBe(2 * Math.ceil(8000 / 64));
     await expect(page.getByTestId('embedding-view')).toHaveAttribute('data-points', '300');
+    // Whatever the objective, each epoch's encoder was probed with the digits' labels.
+    await expect(page.getByTestId('probe-chart')).toHaveAttribute('data-points', '2');
     if (objective === 'gan') await expect(page.getByTestId('loss-chart')).toContainText('generator (smoothed)');
     else expect(await attr(page, 'loss-chart', 'data-last-loss')).toBeLessThan(0.1);
     // The encoder of each epoch is a pretrain checkpoint, offered to fine-tuning.
@@ -52,6 +54,8 @@ test('an unlabeled CSV: the autoencoder runs and reports the error of every colu
     await expect(errors.locator(`tr[data-column="${column}"]`)).toHaveAttribute('data-mse', /^\d/);
   }
   await expect(page.getByTestId('embedding-view')).toBeVisible();
+  // No labels, no probe.
+  await expect(page.getByTestId('probe-chart')).toHaveCount(0);
 });
 
 test('fine-tuning starts from the pretrained encoder or from scratch with the same label budget', async ({ page }) => {

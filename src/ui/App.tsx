@@ -12,6 +12,7 @@ import { LossChart } from './components/LossChart';
 import { ModelPanel } from './components/ModelPanel';
 import { ModelUsePanel } from './components/ModelUsePanel';
 import { PretrainView } from './components/PretrainView';
+import { ProbeChart } from './components/ProbeChart';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
 import { RunDetails } from './components/RunDetails';
@@ -110,6 +111,7 @@ export function App() {
               <RunControls />
               <BackendNotice />
               <LossChart />
+              <ProbeChart />
               <RunDetails />
             </div>
             <PretrainView />

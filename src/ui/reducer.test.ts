@@ -7,6 +7,7 @@ import type { RunFault } from '../shared/types/faults';
 import type { CheckpointInfo } from '../shared/types/models';
 import type { EpochLog, Evaluation, ProgressSnapshot } from '../shared/types/results';
 import type { SweepStatus } from '../shared/types/sweep';
+import { bestProbe, probePoints } from './chart/probe';
 import { emptyRun, reduce, type StudioData } from './reducer';
 
 function initial(patch: Partial<StudioData> = {}): StudioData {
@@ -518,5 +519,47 @@ describe('reduce: everything else', () => {
     expect(s.sweep).toBe(sweep);
     expect(s.run).toBe(before.run);
     expect(after(s, { type: 'sweep', sweep: null }).sweep).toBeNull();
+  });
+});
+
+describe('probes while pretraining', () => {
+  const probed = (epoch: number, linear: number): EpochLog => ({
+    ...epochLog(epoch),
+    valAccuracy: NaN,
+    probe: { linear, knn: linear - 0.1, k: 5, trainRows: 100, valRows: 50, seconds: 0.2 },
+  });
+
+  it('each epoch event adds a point to the probe curve; the best is the earliest highest', () => {
+    let s = after(training(), { type: 'epoch', runId: 7, log: probed(1, 0.6) });
+    expect(probePoints(s.run.epochs)).toEqual([
+      { epoch: 1, linear: 0.6, knn: 0.5, k: 5, seconds: 0.2, epochSeconds: 1 },
+    ]);
+    s = after(
+      s,
+      { type: 'epoch', runId: 7, log: probed(2, 0.8) },
+      { type: 'epoch', runId: 7, log: probed(3, 0.8) },
+      // An epoch of another run changes nothing.
+      { type: 'epoch', runId: 6, log: probed(4, 0.9) },
+    );
+    const points = probePoints(s.run.epochs);
+    expect(points.map((p) => [p.epoch, p.linear])).toEqual([
+      [1, 0.6],
+      [2, 0.8],
+      [3, 0.8],
+    ]);
+    expect(bestProbe(points)!.epoch).toBe(2);
+  });
+
+  it('a run without labels has no probe curve; a restored curve keeps its probes', () => {
+    expect(probePoints(after(training(), { type: 'epoch', runId: 7, log: epochLog(1) }).run.epochs)).toEqual([]);
+    expect(bestProbe([])).toBeNull();
+    const s = after(training(), {
+      type: 'runHistory',
+      runId: 7,
+      steps: [10, 20],
+      losses: [[0.5, 0.4]],
+      epochs: [probed(1, 0.5), probed(2, 0.7)],
+    });
+    expect(probePoints(s.run.epochs).map((p) => p.linear)).toEqual([0.5, 0.7]);
   });
 });

@@ -132,9 +132,10 @@ export class RunCheckpointer {
   }
 
   /**
-   * Saves after `log.epoch` when the interval says so, and after the last epoch. `final`: this is
-   * the run's result (early stopping's best epoch), whatever the interval; when early stopping is
-   * on, only such a call marks the final checkpoint.
+   * Saves after `log.epoch` when the interval says so, after the last epoch, and when the epoch's
+   * linear probe beats every earlier one of the run (so the best-probe encoder is there to start
+   * from). `final`: this is the run's result (early stopping's best epoch), whatever the interval;
+   * when early stopping is on, only such a call marks the final checkpoint.
    */
   async afterEpoch(
     log: EpochLog,
@@ -145,7 +146,13 @@ export class RunCheckpointer {
     const last =
       final ??
       (log.epoch === this.config.epochs && !(this.config.stage === 'finetune' && this.config.earlyStopping?.enabled));
-    if (!last && log.epoch !== this.config.epochs && log.epoch % Math.max(1, this.config.checkpointEvery) !== 0) return;
+    if (
+      !last &&
+      !this.bestProbeSoFar(log) &&
+      log.epoch !== this.config.epochs &&
+      log.epoch % Math.max(1, this.config.checkpointEvery) !== 0
+    )
+      return;
     const saved = await captureModel(model, optimizer);
     const info: CheckpointInfo = {
       id: `${this.runKey}-e${log.epoch}`,
@@ -159,6 +166,7 @@ export class RunCheckpointer {
       tags: last ? ['latest', 'final'] : ['latest'],
       valLoss: log.valLoss,
       valAccuracy: log.valAccuracy,
+      ...(log.probe ? { probeAccuracy: log.probe.linear } : {}),
       bytes: saved.bytes,
       createdAt: Date.now(),
       datasetName: this.ds.name,
@@ -193,6 +201,13 @@ export class RunCheckpointer {
       }
     }
     await this.publish();
+  }
+
+  /** Whether `log`'s linear probe is above every earlier epoch's of this run. */
+  private bestProbeSoFar(log: EpochLog): boolean {
+    if (!log.probe || !Number.isFinite(log.probe.linear)) return false;
+    const earlier = this.history.epochs.filter((e) => e.epoch < log.epoch && e.probe);
+    return earlier.every((e) => log.probe!.linear > e.probe!.linear);
   }
 
   async publish(): Promise<void> {

@@ -47,7 +47,7 @@ export class Library {
   }
 
   /**
-   * Frees space: keeps each run's best, final and newest checkpoint (its resume point) and
+   * Frees space: keeps each run's best (by loss and by probe), final and newest checkpoint (its resume point) and
    * everything of the run `keep` (the one in progress); deletes the rest. `deleted` hears of each.
    */
   async prune(keep: string | null, deleted: (checkpointId: string) => void): Promise<void> {
@@ -55,7 +55,11 @@ export class Library {
     const newest = new Map<string, number>();
     for (const c of all) newest.set(c.runKey, Math.max(newest.get(c.runKey) ?? 0, c.epoch));
     for (const c of all) {
-      if (c.runKey === keep || c.tags.includes('best') || c.tags.includes('final') || newest.get(c.runKey) === c.epoch)
+      if (
+        c.runKey === keep ||
+        c.tags.some((t) => t === 'best' || t === 'bestProbe' || t === 'final') ||
+        newest.get(c.runKey) === c.epoch
+      )
         continue;
       deleted(c.id);
       await deleteCheckpoint(c.id);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
 import type { AugmentSpec, NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
+import { probeEncoder, probeRows, withProbe, type LabelBudgetSettings } from '../probe/probe';
 import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch, toPixels } from '../data/dataset';
@@ -23,7 +24,7 @@ import { corrupt, validateNoise } from './corrupt';
 import { buildCritic, buildDecoder, buildEncoder, buildGenerator, buildProjection, encoderInputShape } from './models';
 import { project2d } from './pca';
 
-export interface PretrainConfig extends RunnerConfig {
+export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings> {
   objective: PretrainObjective;
   encoder: EncoderSpec;
   noise: NoiseSpec;
@@ -33,6 +34,8 @@ export interface PretrainConfig extends RunnerConfig {
   augmentation?: AugmentSpec;
   /** Contrastive: NT-Xent's temperature. */
   temperature?: number;
+  /** Probe the encoder after every epoch when the dataset has labels (default true; see probe.ts). */
+  probe?: boolean;
 }
 
 export type PretrainEvent =
@@ -93,6 +96,13 @@ export async function* pretrain(
   const encoder = buildEncoder(cfg.encoder, ds.inputShape, cfg.seed);
   const owned: { dispose(): void }[] = [];
   let finished = false;
+  // Every objective's epochs go through `epochs`: each epoch log gets the encoder's probe (labels only).
+  const probed = cfg.probe === false ? null : probeRows(ds, cfg, cfg.seed);
+  const probe = probed ? () => probeEncoder(encoder, ds, shape, probed) : null;
+  const epochs = <E extends { type: string }>(
+    inner: AsyncGenerator<RunnerEvent, RunnerResult>,
+    onEpochEnd: (e: Extract<RunnerEvent, { type: 'epochEnd' }>) => AsyncGenerator<E>,
+  ) => withEpochs(inner, withProbe(probe, onEpochEnd));
   try {
     const rows = pretrainRows(ds);
     const shown = showRows(ds, 300);
@@ -123,7 +133,7 @@ export async function* pretrain(
           }
         },
       };
-      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         lastLoss = e.trainLoss;
         const log: EpochLog = {
           epoch: e.epoch,
@@ -173,7 +183,7 @@ export async function* pretrain(
           }
         },
       };
-      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         let valLoss = NaN;
         if (held.length > 1) {
           const views = twoViews(ds, shape, held, 0, held.length, spec, cfg.seed);
@@ -224,7 +234,7 @@ export async function* pretrain(
           }
         },
       };
-      result = yield* withEpochs(runBatches(task, cfg, control), async function* (e) {
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(x, false), noise);
         lastLoss = heldOut.mse;
         const log: EpochLog = {

@@ -14,10 +14,15 @@ export interface CheckpointInfo {
   epoch: number;
   totalEpochs: number;
   step: number;
-  /** Why it is kept: the latest epochs, the best by validation loss, the end of the run. */
-  tags: ('latest' | 'best' | 'final')[];
+  /**
+   * Why it is kept: the latest epochs, the best by validation loss, the end of the run, the best
+   * by linear-probe accuracy (pretraining with labels).
+   */
+  tags: ('latest' | 'best' | 'final' | 'bestProbe')[];
   valLoss: number;
   valAccuracy: number;
+  /** Pretraining with labels: the linear probe's validation accuracy of this encoder. */
+  probeAccuracy?: number;
   bytes: number;
   createdAt: number;
   datasetName: string;

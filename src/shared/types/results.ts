@@ -34,6 +34,25 @@ export interface EpochLog {
   seconds: number;
   /** Fine-tuning: the learning rate at the epoch's last step. */
   learningRate?: number;
+  /** Pretraining with labels: how useful the frozen encoder's features are after this epoch. */
+  probe?: ProbeScores;
+}
+
+/**
+ * Probes of a frozen encoder (engine/probe/probe.ts): classifiers fitted on its outputs of the
+ * label-budgeted training rows, scored on the validation split (never the test split).
+ */
+export interface ProbeScores {
+  /** Validation accuracy of softmax regression on the (centred, scaled) encoder outputs. */
+  linear: number;
+  /** Validation accuracy of a k-nearest-neighbour vote (cosine similarity of the centred outputs). */
+  knn: number;
+  k: number;
+  /** Rows the probes used (capped, see PROBE_LIMITS). */
+  trainRows: number;
+  valRows: number;
+  /** Wall time of the probe (encoding and both classifiers), to set beside the epoch's seconds. */
+  seconds: number;
 }
 
 /** One layer of the network being trained, for the layer list (which ones train right now). */

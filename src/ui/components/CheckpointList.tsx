@@ -3,7 +3,7 @@ import { isRunActive } from '../../shared/runState';
 import type { CheckpointInfo } from '../../shared/types/models';
 import { deleteCheckpoint, downloadModel, evaluateOnDemand, renameCheckpoint, resumeCheckpoint } from '../actions';
 import { formatBytes } from '../../shared/format';
-import { fmtNumber, fmtPercent } from '../format';
+import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
 
@@ -63,6 +63,7 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
       data-epoch={c.epoch}
       data-run={c.runKey}
       data-tags={c.tags.join(' ')}
+      data-probe={attrNumber(c.probeAccuracy)}
     >
       <div className="cp-main">
         {editing ? (
@@ -92,9 +93,19 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
             : `${c.stage} · epoch ${c.epoch}/${c.totalEpochs} · `}
           {c.stage === 'finetune' && Number.isFinite(c.valAccuracy) ? `val acc ${fmtPercent(c.valAccuracy)} · ` : ''}
           {Number.isFinite(c.valLoss) ? `val loss ${fmtNumber(c.valLoss, 3)} · ` : ''}
+          {c.probeAccuracy !== undefined ? `probe ${fmtPercent(c.probeAccuracy)} · ` : ''}
           {formatBytes(c.bytes)} · {new Date(c.createdAt).toLocaleString()}
-          {c.tags.length ? ` · ${c.tags.join(', ')}` : ''}
+          {c.tags.length ? ` · ${c.tags.map((t) => (t === 'bestProbe' ? 'best probe' : t)).join(', ')}` : ''}
         </span>
+        {c.tags.includes('bestProbe') && (
+          <span
+            className="badge"
+            data-testid="best-probe-badge"
+            title="The run's encoder whose outputs a linear probe classified best (validation split)"
+          >
+            best probe {fmtPercent(c.probeAccuracy)}
+          </span>
+        )}
       </div>
       <div className="cp-actions">
         <button

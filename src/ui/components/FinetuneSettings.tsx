@@ -1,5 +1,6 @@
 import { describePhases } from '../../shared/schedule';
 import type { LabelBudget, OptimizerKind, ScheduleSpec, TrainConfig } from '../../shared/types/training';
+import { fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { ListField } from './ListField';
 import { NumberField } from './NumberField';
@@ -44,6 +45,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             <option key={c.id} value={c.id}>
               {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch{' '}
               {c.epoch} · {c.name}
+              {c.tags.includes('bestProbe') ? ` · best probe ${fmtPercent(c.probeAccuracy)}` : ''}
             </option>
           ))}
         </select>

@@ -137,7 +137,8 @@ export function SettingsPanel() {
           )}
           <p className="hint">
             Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for
-            fine-tuning.
+            fine-tuning. With labels, each epoch's encoder is probed (linear and k-NN accuracy on the validation split,
+            trained under the label budget set under Fine-tune).
           </p>
         </div>
       ) : (

@@ -123,4 +123,21 @@ describe('checkpoint store (IndexedDB)', () => {
     ]);
     expect(await (await openStudioDB()).get('checkpointData', 'r5-e5')).toBeUndefined();
   });
+
+  it('keeps the encoder with the best linear probe too, tagged, whatever its loss', async () => {
+    const probes = [0.5, 0.8, 0.7, 0.6, 0.8, 0.55];
+    for (let e = 1; e <= 6; e++) {
+      const c = await checkpoint('r6', e, 1 - e / 10);
+      await saveCheckpoint({ ...c.info, stage: 'pretrain', probeAccuracy: probes[e - 1]! }, c.data);
+      await applyRetention('r6', 2);
+    }
+    const kept = (await listCheckpoints()).filter((c) => c.runKey === 'r6').sort((a, b) => a.epoch - b.epoch);
+    // Epoch 5 ties epoch 2's probe: the earlier one stays the best.
+    expect(kept.map((c) => [c.epoch, c.tags])).toEqual([
+      [2, ['bestProbe']],
+      [5, ['latest']],
+      [6, ['latest', 'best']],
+    ]);
+    expect(kept[0]!.probeAccuracy).toBe(0.8);
+  });
 });

@@ -108,19 +108,23 @@ export async function renameCheckpoint(id: string, name: string): Promise<void> 
 }
 
 /**
- * Keeps, per run, the last `keepLast` epoch checkpoints, the best by validation loss and the
- * final one; deletes the rest. Returns the kept ones' tags updated.
+ * Keeps, per run, the last `keepLast` epoch checkpoints, the best by validation loss, the best by
+ * linear-probe accuracy (the earliest of equals) and the final one; deletes the rest, and updates
+ * the kept ones' tags.
  */
 export async function applyRetention(runKey: string, keepLast: number): Promise<void> {
   const db = await openStudioDB();
   const runs = (await db.getAllFromIndex('checkpointMeta', 'byRun', runKey)).sort((a, b) => a.epoch - b.epoch);
   const finite = runs.filter((c) => Number.isFinite(c.valLoss));
   const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)) : null;
+  const probed = runs.filter((c) => Number.isFinite(c.probeAccuracy));
+  const bestProbe = probed.length ? probed.reduce((a, b) => (b.probeAccuracy! > a.probeAccuracy! ? b : a)) : null;
   const latest = new Set(runs.slice(-keepLast).map((c) => c.id));
   for (const c of runs) {
     const tags: CheckpointInfo['tags'] = [];
     if (latest.has(c.id)) tags.push('latest');
     if (best?.id === c.id) tags.push('best');
+    if (bestProbe?.id === c.id) tags.push('bestProbe');
     if (c.tags.includes('final')) tags.push('final');
     if (!tags.length) await deleteCheckpoint(c.id);
     else if (tags.join() !== c.tags.join()) await db.put('checkpointMeta', { ...c, tags });
