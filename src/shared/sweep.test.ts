@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './defaults';
-import { parseBudgets, planSweep, sweepEta, sweepPoints, sweepProblem, sweepRows, sweepRunConfig } from './sweep';
+import {
+  defaultSweepEncoder,
+  parseBudgets,
+  planSweep,
+  sweepEta,
+  sweepPoints,
+  sweepProblem,
+  sweepRows,
+  sweepRunConfig,
+} from './sweep';
+import type { CheckpointInfo } from './types/models';
 import type { SweepResult } from './types/sweep';
 
 describe("the sweep's plan", () => {
@@ -102,5 +112,17 @@ describe("the sweep's summary", () => {
     expect(sweepEta([r(10, 'scratch', 0.5)], 4, 0)).toBe(6);
     expect(sweepEta([r(10, 'scratch', 0.5)], 4, 1)).toBe(5);
     expect(sweepEta([r(10, 'scratch', 0.5)], 1, 0)).toBe(0);
+  });
+});
+
+describe('the encoder a sweep compares with by default', () => {
+  const c = (id: string, runKey: string, createdAt: number, tags: CheckpointInfo['tags'] = []) =>
+    ({ id, runKey, createdAt, tags }) as unknown as CheckpointInfo;
+  it("is the newest pretraining run's best-probe checkpoint, else its best, else its newest", () => {
+    const old = c('old', 'a', 1, ['bestProbe']);
+    expect(defaultSweepEncoder([old, c('e1', 'b', 2, ['bestProbe']), c('e2', 'b', 3, ['best'])])!.id).toBe('e1');
+    expect(defaultSweepEncoder([old, c('e1', 'b', 2, ['best']), c('e2', 'b', 3)])!.id).toBe('e1');
+    expect(defaultSweepEncoder([old, c('e1', 'b', 2), c('e2', 'b', 3)])!.id).toBe('e2');
+    expect(defaultSweepEncoder([])).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // The label-efficiency sweep's plan and summary, pure (used by the worker and the page).
 import type { SweepBudget, SweepPoint, SweepResult, SweepRow, SweepRunSpec, SweepSettings } from './types/sweep';
+import type { CheckpointInfo } from './types/models';
 import type { TrainConfig } from './types/training';
 
 export const DEFAULT_SWEEP_BUDGETS: SweepBudget[] = [10, 100, 'all'];
@@ -132,4 +133,15 @@ export function sweepEta(results: SweepResult[], planned: number, currentElapsed
 
 function mean(v: number[]): number {
   return v.reduce((s, x) => s + x, 0) / v.length;
+}
+
+/**
+ * The encoder a sweep compares with by default: the newest pretraining run's checkpoint with the
+ * best probe accuracy (the probe's pick of its epochs), else its best, else its newest.
+ */
+export function defaultSweepEncoder(encoders: CheckpointInfo[]): CheckpointInfo | null {
+  if (!encoders.length) return null;
+  const newest = encoders.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+  const ofRun = encoders.filter((c) => c.runKey === newest.runKey);
+  return ofRun.find((c) => c.tags.includes('bestProbe')) ?? ofRun.find((c) => c.tags.includes('best')) ?? newest;
 }

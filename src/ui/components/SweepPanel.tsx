@@ -8,13 +8,13 @@ import { isRunActive } from '../../shared/runState';
 import {
   DEFAULT_SWEEP_BUDGETS,
   DEFAULT_SWEEP_SEEDS,
+  defaultSweepEncoder,
   formatBudgets,
   parseBudgets,
   sweepPoints,
   sweepProblem,
   sweepRows,
 } from '../../shared/sweep';
-import type { CheckpointInfo } from '../../shared/types/models';
 import type { SweepBudget, SweepPoint, SweepStatus } from '../../shared/types/sweep';
 import { cancelSweep, startSweep } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber, fmtPercent } from '../format';
@@ -27,14 +27,6 @@ const STATE_TEXT: Record<SweepStatus['state'], string> = {
   stopped: 'Stopped',
   error: 'Failed',
 };
-
-/** The encoder a sweep compares with by default: the newest pretraining run's best checkpoint (else its newest). */
-export function defaultSweepEncoder(encoders: CheckpointInfo[]): CheckpointInfo | null {
-  if (!encoders.length) return null;
-  const newest = encoders.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
-  const ofRun = encoders.filter((c) => c.runKey === newest.runKey);
-  return ofRun.find((c) => c.tags.includes('best')) ?? newest;
-}
 
 const budgetText = (b: SweepBudget) => (b === 'all' ? 'all' : String(b));
 
@@ -119,7 +111,12 @@ export function SweepPanel() {
           {encoders.map((c) => (
             <option key={c.id} value={c.id}>
               {c.config.objective} encoder · epoch {c.epoch}
-              {c.tags.includes('best') ? ' (best)' : ''} · {c.name}
+              {c.tags.includes('bestProbe') && c.probeAccuracy !== undefined
+                ? ` (best probe ${(c.probeAccuracy * 100).toFixed(0)}%)`
+                : c.tags.includes('best')
+                  ? ' (best)'
+                  : ''}{' '}
+              · {c.name}
             </option>
           ))}
         </select>
