@@ -99,10 +99,16 @@ export async function readZipImages(
     file.ondata = (err, chunk, final) => {
       if (failure) return;
       if (err) {
-        failure = new DataError(
-          `${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`,
-          'bad-zip',
-        );
+        // Memory running out while inflating is the archive's size, not damage.
+        failure = /allocation failed|array length|out of memory/i.test(err.message)
+          ? new DataError(
+              `${zipName}: unpacking "${file.name}" ran out of memory (${formatBytes(expanded, IN_MB)} unpacked so far). Split the archive into smaller zips, or use smaller images.`,
+              'too-large',
+            )
+          : new DataError(
+              `${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`,
+              'bad-zip',
+            );
         return;
       }
       size += chunk.length;
