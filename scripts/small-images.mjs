@@ -3,7 +3,8 @@
 // sizes and colours on plain grounds (seeded), zips them in class folders, uploads the zip to the
 // built app in headless Chromium, and fine-tunes with the defaults for uploaded pictures; then
 // the same without augmentation, and the reference MLP, for comparison. Prints test accuracy.
-// Options: --per-class=60 --epochs=N (default: the studio's own for the set) --seeds=1,2,3 --backend=webgl --arms=defaults,no-augmentation,mlp
+// Options: --per-class=60 --epochs=N (default: the studio's own for the set) --seeds=1,2,3 --backend=webgl
+//          --arms=defaults,no-augmentation,mlp --head-dropout=R (default: the studio's)
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
@@ -12,6 +13,7 @@ import { serveDist } from './serve.mjs';
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const perClass = Number(arg('per-class', '60'));
 const chosenEpochs = arg('epochs', '');
+const headDropout = arg('head-dropout', '');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const backend = arg('backend', 'webgl');
 const arms = arg('arms', 'defaults,no-augmentation,mlp').split(',');
@@ -89,6 +91,7 @@ try {
   console.log(`${rows} pictures in 3 classes; defaults for uploaded pictures: ${JSON.stringify(defaults)}`);
   await page.getByTestId('backend').selectOption(backend);
   await page.getByTestId('epochs').fill(epochs);
+  if (headDropout) await page.getByTestId('head-dropout').fill(headDropout);
   const results = {};
   for (const arm of arms) {
     await page.getByTestId('model-kind').selectOption(arm === 'mlp' ? 'mlp' : defaults.model);
