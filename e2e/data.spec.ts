@@ -290,16 +290,19 @@ test('a zip bomb is stopped at the unpacked-size cap', async ({ page }) => {
   test.setTimeout(240_000);
   await openStudio(page, 'iris');
   const { Zip, ZipDeflate } = await import('fflate');
-  // 1.1 GB of zeros in one entry compress to about a megabyte.
+  // 36 entries of 30 MB of zeros (each under the 32 MB limit for one image, 1.05 GB in all)
+  // compress to about a megabyte.
   const parts: Uint8Array[] = [];
   const zip = new Zip((err, chunk) => {
     if (err) throw err;
     parts.push(chunk);
   });
-  const entry = new ZipDeflate('bomb/a/zeros.png', { level: 1 });
-  zip.add(entry);
-  const block = new Uint8Array(64 * 1024 * 1024);
-  for (let i = 0; i < 17; i++) entry.push(block, i === 16);
+  const block = new Uint8Array(30 * 1024 * 1024);
+  for (let i = 0; i < 36; i++) {
+    const entry = new ZipDeflate(`bomb/a/zeros${i}.png`, { level: 1 });
+    zip.add(entry);
+    entry.push(block, true);
+  }
   zip.end();
   const bytes = Buffer.concat(parts);
   expect(bytes.length).toBeLessThan(5 * 1024 * 1024);

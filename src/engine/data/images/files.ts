@@ -137,11 +137,15 @@ export async function readZipImages(
   });
   unzip.register(UnzipInflate);
   const step = 1 << 20;
+  // Deflate expands up to ~1,000 times: the unzipper gets 16 KB at a time, so one push inflates to
+  // at most ~16 MB and the size caps are checked before a bomb can ask for a gigabyte at once.
+  const piece = 1 << 14;
   for (let offset = 0; offset < zip.size && !failure; offset += step) {
     const chunk = new Uint8Array(await zip.slice(offset, offset + step).arrayBuffer());
     signal?.throwIfAborted();
     try {
-      unzip.push(chunk, offset + step >= zip.size);
+      for (let at = 0; at < chunk.length && !failure; at += piece)
+        unzip.push(chunk.subarray(at, at + piece), offset + step >= zip.size && at + piece >= chunk.length);
     } catch (e) {
       throw new DataError(
         `${zipName} could not be read as a zip (${errorMessage(e)}). Re-create it and try again.`,
