@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { AUGMENT_PRESETS } from '../../shared/augmentation';
 import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
 import type { EncoderSpec } from '../../shared/types/training';
@@ -36,13 +36,7 @@ async function run(ds: Dataset, encoder: EncoderSpec, epochs: number, batchSize 
     },
     new RunControl(),
   );
-  const events: PretrainEvent[] = [];
-  let next = await gen.next();
-  while (!next.done) {
-    events.push(next.value);
-    next = await gen.next();
-  }
-  return { events, result: next.value as PretrainResult };
+  return collect<PretrainEvent, PretrainResult>(gen);
 }
 
 const losses = (events: PretrainEvent[]) => events.flatMap((e) => (e.type === 'losses' ? e.losses[0]! : []));

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, sliceSplits } from '../../test/fixtures';
+import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { AUGMENT_PRESETS } from '../../shared/augmentation';
 import type { EpochLog } from '../../shared/types/results';
 import type { Dataset } from '../data/dataset';
 import { mulberry32 } from '../data/random';
-import { pretrain, type PretrainEvent } from '../pretrain/pretrain';
+import { pretrain } from '../pretrain/pretrain';
 import { RunControl } from '../train/control';
 import { PROBE_LIMITS, knnProbe, linearProbe, probeRows, withProbe } from './probe';
 
@@ -95,12 +95,7 @@ describe('probes', () => {
       },
       new RunControl(),
     );
-    const events: PretrainEvent[] = [];
-    let next = await gen.next();
-    while (!next.done) {
-      events.push(next.value);
-      next = await gen.next();
-    }
+    const { events, result } = await collect(gen);
     const logs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
     expect(logs).toHaveLength(2);
     for (const log of logs) {
@@ -112,7 +107,7 @@ describe('probes', () => {
       expect(log.probe!.knn).toBeGreaterThan(0.3);
       expect(log.probe!.seconds).toBeGreaterThan(0);
     }
-    next.value.encoder.dispose();
+    result.encoder.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -134,13 +129,9 @@ describe('probes', () => {
       },
       new RunControl(),
     );
-    const logs: EpochLog[] = [];
-    let next = await gen.next();
-    while (!next.done) {
-      if (next.value.type === 'epoch') logs.push(next.value.log);
-      next = await gen.next();
-    }
-    next.value.encoder.dispose();
+    const { events, result } = await collect(gen);
+    const logs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
+    result.encoder.dispose();
     expect(logs).toHaveLength(1);
     expect(logs[0]!.probe!.valRows).toBe(32);
     expect(logs[0]!.probe!.linear).toBeGreaterThanOrEqual(0);
