@@ -13,6 +13,7 @@ export const DEFAULT_TABLE_OPTIONS: TableOptions = {
   seed: 42,
   maxCategories: 20,
   skipMalformed: false,
+  text: { vocabSize: 4000, maxLength: 128, lowercase: true },
 };
 
 export const DEFAULT_IMAGE_OPTIONS: ImageOptions = { size: 28, color: 'grayscale' };
@@ -33,6 +34,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   freeze: { headEpochs: 0, unfreeze: 'all', lastK: 1, lrFactor: 0.1 },
   head: { hidden: [], dropout: 0.5 },
   convBlocks: [16, 32, 64],
+  text: { width: 64, heads: 4, layers: 2, mlpWidth: 128, pooling: 'mean', dropout: 0.1 },
   earlyStopping: { enabled: false, patience: 3 },
   initFrom: 'scratch',
   objective: 'autoencoder',

@@ -9,6 +9,19 @@ export type LabelSpec =
   | { column: string; type: 'classes'; classNames: string[] }
   | { column: string; type: 'numeric'; mean: number; std: number };
 
+/**
+ * A learned subword tokenizer (engine/text/tokenizer.js): BPE over NFKC-normalized (optionally
+ * lower-cased) text, "▁" marking a word that follows a space. Ids 0-3 are [PAD], [UNK], [CLS], [MASK].
+ */
+export interface TokenizerSpec {
+  type: 'bpe';
+  version: 1;
+  lowercase: boolean;
+  normalization: 'NFKC';
+  vocab: string[];
+  merges: [string, string][];
+}
+
 export type Preprocessing =
   | {
       kind: 'table';
@@ -17,7 +30,15 @@ export type Preprocessing =
       missing: 'impute' | 'drop';
       missingTokens: string[];
     }
-  | { kind: 'image'; height: number; width: number; channels: 1 | 3; scale: number; classNames: string[] };
+  | { kind: 'image'; height: number; width: number; channels: 1 | 3; scale: number; classNames: string[] }
+  | {
+      kind: 'text';
+      column: string;
+      tokenizer: TokenizerSpec;
+      /** Token ids per text: [CLS] first, then the tokens, cut at this length, padded with [PAD] (0). */
+      maxLength: number;
+      label: LabelSpec | null;
+    };
 
 /** Width of the model input a feature spec produces. */
 export function featureWidth(f: FeatureSpec): number {

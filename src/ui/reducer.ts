@@ -18,7 +18,7 @@ import type {
   RunSummary,
 } from '../shared/types/results';
 import type { SweepStatus } from '../shared/types/sweep';
-import type { AugmentSpec, EncoderSpec, ModelKind, Stage, TrainConfig } from '../shared/types/training';
+import type { AugmentSpec, EncoderSpec, ModelKind, PretrainObjective, Stage, TrainConfig } from '../shared/types/training';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
 import { DEFAULT_CONFIG } from '../shared/defaults';
 
@@ -144,7 +144,12 @@ export const emptyRun = (): RunView => ({
 /** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
 /** Uploaded pictures: the CNN (translation-tolerant); the built-in digits: the reference MLP. */
 export function defaultModel(ds: DatasetSummary): ModelKind {
+  if (ds.kind === 'text') return 'transformer';
   return ds.kind === 'image' && ds.source === 'upload' ? 'cnn' : 'mlp';
+}
+
+export function defaultObjective(ds: DatasetSummary): PretrainObjective {
+  return ds.kind === 'text' ? 'mlm' : 'autoencoder';
 }
 
 /**
@@ -165,6 +170,8 @@ export function defaultEpochs(ds: DatasetSummary): number {
 }
 
 export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
+  // The Transformer's shape is the config's `text`; the encoder only says which network it is.
+  if (ds.kind === 'text') return { kind: 'transformer', widths: [] };
   return {
     kind: 'dense',
     widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))],
@@ -270,14 +277,18 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       const fresh = !previous || previous.name !== ds.name || previous.kind !== ds.kind;
       // The model and augmentation follow a change of dataset; at start-up the saved settings stand.
       const switched = previous !== null && fresh;
-      const model = ds.kind !== 'image' ? 'mlp' : switched ? defaultModel(ds) : state.config.model;
+      const model =
+        ds.kind === 'text' ? 'transformer' : ds.kind !== 'image' ? 'mlp' : switched ? defaultModel(ds) : state.config.model;
+      // Masked-language modeling is for text, and text pretrains with it only.
+      const objective = (ds.kind === 'text') !== (state.config.objective === 'mlm') ? defaultObjective(ds) : null;
       return next({
         dataset: ds,
         config: {
           ...state.config,
           model,
           ...(fresh ? { encoder: defaultEncoder(ds) } : {}),
-          ...(switched ? { augmentation: defaultAugmentation(ds) } : {}),
+          ...(objective ? { objective } : {}),
+          ...(switched || ds.kind === 'text' ? { augmentation: defaultAugmentation(ds) } : {}),
           // Epochs follow too, unless the user chose a number other than the last dataset's default.
           ...(switched && state.config.epochs === defaultEpochs(previous) ? { epochs: defaultEpochs(ds) } : {}),
         },

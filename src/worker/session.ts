@@ -6,7 +6,7 @@ import type { Dataset } from '../engine/data/dataset';
 import { DataError } from '../engine/data/errors';
 import { errorMessage } from '../shared/format';
 import type { Command, CommandType, Replies, ReplyOf } from '../shared/protocol';
-import type { BuiltinDatasetName } from '../shared/types/datasets';
+import type { BuiltinDatasetName, TableOptions } from '../shared/types/datasets';
 import { deleteCheckpoint, deleteRun, loadCheckpoint, renameCheckpoint } from './data/checkpoints';
 import { DatasetManager } from './data/datasets';
 import { previewAugmentation } from './augmentPreview';
@@ -31,7 +31,7 @@ export class StudioSession {
     private readonly post: Post,
     host: BackendHost,
     /** Fetches a built-in dataset; stops when the signal aborts (a newer choice). */
-    loadBuiltin: (name: BuiltinDatasetName, signal?: AbortSignal) => Promise<Dataset>,
+    loadBuiltin: (name: BuiltinDatasetName, signal?: AbortSignal, options?: TableOptions) => Promise<Dataset>,
   ) {
     this.data = new DatasetManager(post, loadBuiltin);
     this.library = new Library(post);

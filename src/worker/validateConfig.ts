@@ -4,6 +4,7 @@ import { validateAugment } from '../engine/augment/batch';
 import type { Dataset } from '../engine/data/dataset';
 import { validateNoise } from '../engine/pretrain/corrupt';
 import { validateEncoder } from '../engine/pretrain/models';
+import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
 import type { TrainConfig } from '../shared/types/training';
@@ -28,7 +29,19 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     validateConvBlocks(c.convBlocks, ds.inputShape);
   if (c.model === 'cnn' && ds.kind !== 'image')
     bad('Model', 'the small CNN needs an image dataset; use the MLP for tables.');
-  if (c.stage === 'pretrain') {
+  const text = ds.kind === 'text';
+  if (ds.preprocessing.kind === 'text')
+    validateTransformer({ ...c.text, vocabSize: ds.preprocessing.tokenizer.vocab.length, maxLen: ds.features });
+  if (c.stage === 'finetune' && c.initFrom === 'scratch' && text !== (c.model === 'transformer'))
+    bad('Model', text ? 'text is read by the Transformer; choose it.' : 'the Transformer reads text; choose the MLP.');
+  if (c.stage === 'pretrain' && text !== (c.objective === 'mlm'))
+    bad(
+      'Objective',
+      text
+        ? 'text is pretrained by masked language modeling; choose "masked language model".'
+        : 'masked language modeling needs a text dataset (a table with a text column).',
+    );
+  if (c.stage === 'pretrain' && !text) {
     if (c.objective === 'denoising') validateNoise(c.noise);
     validateEncoder(c.encoder);
     if (c.encoder.kind === 'conv' && ds.kind !== 'image')
@@ -41,8 +54,8 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
       if (c.batchSize < 2)
         bad('Batch size', 'contrastive learning compares the inputs of a batch; use 2 or more, such as 256.');
     }
-    return;
   }
+  if (c.stage === 'pretrain') return;
   if (ds.task === 'none' || !ds.y) bad('Labels', nothingToFinetune(ds.name));
   if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1))
     bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');

@@ -20,7 +20,8 @@ export function inputBatch(
   spec: AugmentSpec | undefined,
   seed: number,
 ): tf.Tensor {
-  if (!spec || !augments(spec)) return tf.tensor(x, [size, ...inShape]);
+  // Token ids are not augmented (the settings are hidden for text).
+  if (!spec || !augments(spec) || ds.preprocessing.kind === 'text') return tf.tensor(x, [size, ...inShape]);
   if (ds.preprocessing.kind === 'table')
     return tf.tensor(augmentRows(x, size, featureSlots(ds.preprocessing.features), spec, seed), [size, ...inShape]);
   const [height, width, channels] = ds.inputShape as [number, number, number];

@@ -1,15 +1,23 @@
 import type { Preprocessing } from '../../shared/preprocessing';
-import type { DatasetPreview, DatasetSummary, ImageOptions, TableSummary, Task } from '../../shared/types/datasets';
+import type {
+  DataKind,
+  DatasetPreview,
+  DatasetSummary,
+  ImageOptions,
+  TableSummary,
+  Task,
+  TextSummary,
+} from '../../shared/types/datasets';
 
 /**
  * A labelled dataset in typed arrays: one row per sample, `features` values per row.
  * Pixels stay uint8 (scaled by `xScale` when a batch is built); table features are float32,
- * already preprocessed.
+ * already preprocessed; texts are token ids (float32, exact below 2^24), [CLS] first, [PAD] = 0.
  */
 export interface Dataset {
   name: string;
   description: string;
-  kind: 'image' | 'table';
+  kind: DataKind;
   source: 'builtin' | 'upload';
   task: Task;
   rows: number;
@@ -27,6 +35,7 @@ export interface Dataset {
   table?: TableSummary;
   skippedFiles?: string[];
   imageOptions?: ImageOptions;
+  text?: TextSummary;
 }
 
 export function summarize(ds: Dataset): DatasetSummary {
@@ -46,6 +55,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     table: ds.table,
     skippedFiles: ds.skippedFiles,
     imageOptions: ds.imageOptions,
+    text: ds.text,
     rows: ds.rows,
     features: ds.features,
     inputShape: ds.inputShape,

@@ -2,12 +2,14 @@
 // a downloaded model (and read back on import). Also the encoders that apply it to one raw row or
 // one image, exactly as the dataset builders do (the unit tests hold them to the same bytes).
 // No tfjs here: this runs in the worker, in Node, anywhere.
-import type { FeatureSpec, LabelSpec, Preprocessing } from '../../shared/preprocessing';
+import type { FeatureSpec, LabelSpec, Preprocessing, TokenizerSpec } from '../../shared/preprocessing';
 import { featureWidth, inputNames } from '../../shared/preprocessing';
 import type { Task } from '../../shared/types/datasets';
 import type { AugmentSpec } from '../../shared/types/training';
 import { ModelFileError, parseJsonSafely } from './safeJson';
 import { cleanCell, isMissingCell } from '../data/table/readCsv';
+import { tokenizerFor } from '../text/cache';
+import { encodeBatch } from '../text/tokenizer.js';
 
 export const PREPROCESSING_FORMAT = 'pretrain-studio/preprocessing';
 
@@ -29,7 +31,12 @@ export interface PreprocessingFile {
   format: typeof PREPROCESSING_FORMAT;
   version: 1;
   task: Task;
-  input: { kind: 'table' | 'image'; shape: number[]; modelInputShape: number[]; names?: string[] };
+  input: { kind: 'table' | 'image' | 'text'; shape: number[]; modelInputShape: number[]; names?: string[] };
+  /**
+   * Text: the column read, the tokenizer (tokenizer.js in the download applies it), and the
+   * token ids the model takes: [CLS] (2) first, cut at maxLength, padded with [PAD] (0).
+   */
+  text?: { column: string; maxLength: number; cls: true; padId: 0; tokenizer: TokenizerSpec };
   /** Tables: one entry per raw column, in input order: standardization or the one-hot vocabulary. */
   features?: FeatureSpec[];
   missing?: 'impute' | 'drop';
@@ -52,6 +59,7 @@ export interface PreprocessingFile {
 }
 
 export function inputWidth(p: Preprocessing): number {
+  if (p.kind === 'text') return p.maxLength;
   return p.kind === 'image' ? p.height * p.width * p.channels : p.features.reduce((s, f) => s + featureWidth(f), 0);
 }
 
@@ -86,6 +94,13 @@ export function toPreprocessingFile(p: Preprocessing, meta: ModelMeta): Preproce
       input: { kind: 'image', shape, modelInputShape: meta.modelInputShape },
       image: { height: p.height, width: p.width, channels: p.channels, scale: p.scale },
       label: p.classNames.length ? { column: 'class', type: 'classes', classNames: p.classNames } : null,
+    };
+  if (p.kind === 'text')
+    return {
+      ...base,
+      input: { kind: 'text', shape, modelInputShape: meta.modelInputShape, names: [p.column] },
+      text: { column: p.column, maxLength: p.maxLength, cls: true, padId: 0, tokenizer: p.tokenizer },
+      label: p.label,
     };
   return {
     ...base,
@@ -215,10 +230,12 @@ export function parsePreprocessingFile(json: string): { preprocessing: Preproces
       missing: o.missing,
       missingTokens: texts(o.missingTokens, 'missingTokens', 100),
     };
-  } else fail('input.kind must be "table" or "image"');
+  } else if (o.input.kind === 'text') {
+    fail('text models cannot be imported yet; train them in the studio');
+  } else fail('input.kind must be "table", "image" or "text"');
   if (task === 'classification' && classNamesOf(preprocessing).length < 2)
     fail('a classification model needs at least two class names');
-  if (task === 'regression' && (preprocessing.kind !== 'table' || preprocessing.label?.type !== 'numeric'))
+  if (task === 'regression' && (preprocessing.kind === 'image' || preprocessing.label?.type !== 'numeric'))
     fail('a regression model needs a numeric label with its mean and std');
   if (modelInputShape.reduce((a, b) => a * b, 1) !== inputWidth(preprocessing))
     fail(
@@ -267,6 +284,11 @@ export function encodeTableRow(
 }
 
 /** Decoded pixels (uint8, height x width x channels) into the model's input, as gatherBatch does. */
+/** A text as the model reads it: [CLS] and its tokens, cut at the maximum length, padded with [PAD]. */
+export function encodeText(p: Extract<Preprocessing, { kind: 'text' }>, text: string): Float32Array {
+  return Float32Array.from(encodeBatch(tokenizerFor(p.tokenizer), [text], p.maxLength).ids);
+}
+
 export function encodePixels(p: Extract<Preprocessing, { kind: 'image' }>, pixels: Uint8Array): Float32Array {
   if (pixels.length !== p.height * p.width * p.channels)
     throw new InputError(`The image must be ${p.height}×${p.width}×${p.channels} pixels.`);
@@ -282,7 +304,7 @@ export function readOutput(
   output: Float32Array,
 ): { probabilities: number[]; classIndex: number; value: number | null } {
   if (task === 'regression') {
-    const label = p.kind === 'table' && p.label?.type === 'numeric' ? p.label : { mean: 0, std: 1 };
+    const label = p.kind !== 'image' && p.label?.type === 'numeric' ? p.label : { mean: 0, std: 1 };
     return { probabilities: [], classIndex: -1, value: output[0]! * label.std + label.mean };
   }
   const probabilities = Array.from(output);

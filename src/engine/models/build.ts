@@ -1,19 +1,38 @@
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
-import type { HeadSpec, ModelKind } from '../../shared/types/training';
+import type { HeadSpec, ModelKind, TextModelSpec } from '../../shared/types/training';
 import { modelInputShape } from '../../shared/modelSpec';
+import type { Dataset } from '../data/dataset';
+import { buildTextClassifier, type TransformerSpec } from '../text/transformer';
+
+/** What a Transformer needs beyond its settings: the dataset's vocabulary (its tokenizer). */
+export interface TextInput {
+  spec: TextModelSpec;
+  vocabSize: number;
+}
+
+/** The Transformer's settings and the dataset's vocabulary, or undefined for other data. */
+export function textInput(ds: Pick<Dataset, 'preprocessing'>, spec: TextModelSpec): TextInput | undefined {
+  return ds.preprocessing.kind === 'text' ? { spec, vocabSize: ds.preprocessing.tokenizer.vocab.length } : undefined;
+}
+
+export function transformerSpec(text: TextInput, sampleShape: number[]): TransformerSpec {
+  return { ...text.spec, vocabSize: text.vocabSize, maxLen: sampleShape[0]! };
+}
 
 /** Kernels a model needs for training that not every backend has (wasm lacks conv gradients). */
 export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
   mlp: [],
   cnn: ['Conv2DBackpropFilter', 'Conv2DBackpropInput'],
+  transformer: [],
 };
 
 /**
  * The reference model from Keras's MNIST example: Dense(128, relu) -> Dropout(0.5) ->
  * Dense(classes, softmax); or, for images, a CNN of Conv2D + MaxPool blocks ending in global max
  * pooling (translation-tolerant: it reached 100% on a small set of shapes at random places where a
- * flattening CNN stayed near 70%); then the task head (softmax over the classes, or one linear
+ * flattening CNN stayed near 70%); for text, the Transformer encoder (engine/text/transformer.ts);
+ * then the task head (softmax over the classes, or one linear
  * unit for regression). Seeded initializers make runs repeatable.
  */
 export function buildModel(
@@ -23,8 +42,13 @@ export function buildModel(
   seed: number,
   head: HeadSpec = DEFAULT_CONFIG.head,
   convBlocks: number[] = DEFAULT_CONFIG.convBlocks,
-): tf.Sequential {
+  text?: TextInput,
+): tf.LayersModel {
   // numClasses 0 means regression (one linear output).
+  if (kind === 'transformer') {
+    if (!text) throw new Error('The Transformer reads text: load a table with a text column.');
+    return buildTextClassifier(transformerSpec(text, modelInputShape(kind, sampleShape)), numClasses, seed, head);
+  }
   const inputShape = modelInputShape(kind, sampleShape);
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed * 101 + offset });
   const model = tf.sequential({ name: kind === 'mlp' ? 'reference_mlp' : 'image_cnn' });

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../../shared/preprocessing';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EncoderSpec, HeadSpec } from '../../shared/types/training';
-import { addHead } from '../models/build';
+import { addHead, transformerSpec, type TextInput } from '../models/build';
+import { buildTextClassifier } from '../text/transformer';
 import type { SavedModel } from '../checkpoint/serialize';
 import type { Dataset } from '../data/dataset';
 import { buildEncoder } from './models';
@@ -17,9 +18,18 @@ export function inputSignature(ds: Dataset): string {
 /** The same signature from preprocessing alone (an imported model's). */
 export function signatureOf(p: Preprocessing): string {
   if (p.kind === 'image') return JSON.stringify({ image: [p.height, p.width, p.channels] });
+  // Text: the same tokens for the same text (one vocabulary, one length), whatever the column is called.
+  if (p.kind === 'text') return JSON.stringify({ text: [p.maxLength, fnv1a(JSON.stringify(p.tokenizer))] });
   return JSON.stringify({
     table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])),
   });
+}
+
+/** A 32-bit FNV-1a hash, as hex (a tokenizer's fingerprint: its spec runs to hundreds of KB). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The weights of a saved model as arrays, in the model's order. */
@@ -45,7 +55,12 @@ export function classifierFromEncoder(
   outputs: number,
   seed: number,
   head: HeadSpec = DEFAULT_CONFIG.head,
-): tf.Sequential {
+  text?: TextInput,
+): tf.LayersModel {
+  if (spec.kind === 'transformer') {
+    if (!text) throw new Error('A Transformer encoder reads text: load the text dataset it was pretrained on.');
+    return buildTextClassifier(transformerSpec(text, sampleShape), outputs, seed, head, weights.length ? weights : undefined);
+  }
   const encoder = buildEncoder(spec, sampleShape, seed);
   const model = tf.sequential({ name: 'finetune_from_encoder' });
   for (const layer of encoder.layers) model.add(layer);

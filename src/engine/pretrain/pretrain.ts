@@ -54,6 +54,7 @@ export const SERIES: Record<PretrainObjective, string[]> = {
   denoising: ['reconstruction'],
   gan: ['discriminator', 'generator'],
   contrastive: ['contrastive'],
+  mlm: ['masked LM'],
 };
 
 /** All rows but the test split: pretraining may use unlabeled rows, never the held-out ones. */

@@ -12,6 +12,7 @@ import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EpochLog, Evaluation, LayerInfo, WrongExample } from '../../shared/types/results';
 import type { AugmentSpec, TrainConfig } from '../../shared/types/training';
 import { inputBatch, stepSeed } from '../augment/batch';
+import { tokenizerFor } from '../text/cache';
 import { applyFreeze } from './freeze';
 import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
 import { RunControl } from './control';
@@ -331,7 +332,7 @@ export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<
   if (ds.task === 'regression') {
     // Back to the label's own units.
     const label =
-      ds.preprocessing.kind === 'table' && ds.preprocessing.label?.type === 'numeric'
+      ds.preprocessing.kind !== 'image' && ds.preprocessing.label?.type === 'numeric'
         ? ds.preprocessing.label
         : { mean: 0, std: 1 };
     const unscale = (v: number) => v * label.std + label.mean;
@@ -378,7 +379,7 @@ export async function evaluateTest(model: tf.LayersModel, ds: Dataset): Promise<
 }
 
 /** A row as the user knows it: the picture, or the table's values with scaling and one-hot undone. */
-export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image' | 'values'> {
+export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image' | 'values' | 'text'> {
   const f = ds.features;
   const p = ds.preprocessing;
   if (p.kind === 'image') {
@@ -388,6 +389,8 @@ export function describeRow(ds: Dataset, row: number): Pick<WrongExample, 'image
         : Uint8Array.from(ds.x.subarray(row * f, (row + 1) * f), (v) => Math.round(v * 255));
     return { image: { height: p.height, width: p.width, channels: p.channels, pixels } };
   }
+  // Texts as the model read them: normalized, cut at the maximum length.
+  if (p.kind === 'text') return { text: tokenizerFor(p.tokenizer).decode(ds.x.subarray(row * f, (row + 1) * f)) };
   const decoded = decodeRow(p.features, ds.x.subarray(row * f, (row + 1) * f));
   return { values: p.features.map((spec, i) => ({ column: spec.column, value: decoded[i]! })) };
 }

@@ -1,18 +1,18 @@
 // Datasets as the UI sees them, and the choices that build one from a table or images.
 
-export type BuiltinDatasetName = 'mnist' | 'iris';
+export type BuiltinDatasetName = 'mnist' | 'iris' | 'spam';
 
 export type Task = 'classification' | 'regression' | 'none';
 
 export interface DatasetSummary {
   name: string;
   description: string;
-  kind: 'image' | 'table';
+  kind: DataKind;
   source: 'builtin' | 'upload';
   task: Task;
   rows: number;
   features: number;
-  /** [height, width, channels] for images, [features] for tables. */
+  /** [height, width, channels] for images, [features] for tables, [maxLength] for text. */
   inputShape: number[];
   /** Empty for regression and unlabeled data. */
   classNames: string[];
@@ -26,11 +26,38 @@ export interface DatasetSummary {
   /** For uploaded images: files that could not be decoded (skipped). */
   skippedFiles?: string[];
   imageOptions?: ImageOptions;
+  /** Text inputs: the tokenizer learned from the training split and what it made of the texts. */
+  text?: TextSummary;
+}
+
+/** What the model reads: pictures, table rows, or one text per sample (tokens). */
+export type DataKind = 'image' | 'table' | 'text';
+
+export interface TextSummary {
+  column: string;
+  vocabSize: number;
+  maxLength: number;
+  lowercase: boolean;
+  /** Texts cut at `maxLength` tokens, and the mean tokens per text after cutting ([CLS] included). */
+  truncated: number;
+  meanTokens: number;
+  /** Time the tokenizer took to learn its vocabulary, in milliseconds. */
+  tokenizerMs: number;
+}
+
+/** How texts become tokens: learned in the worker from the training split only. */
+export interface TextOptions {
+  /** Vocabulary size, special tokens included. */
+  vocabSize: number;
+  /** Tokens per text, [CLS] included; longer texts are cut. */
+  maxLength: number;
+  lowercase: boolean;
 }
 
 export type ColumnKind = 'numeric' | 'categorical' | 'text' | 'identifier' | 'constant' | 'empty';
 
-export type ColumnRole = 'feature' | 'label' | 'ignore';
+/** `text`: the column is the model's input, read as tokens (then other feature columns are not used). */
+export type ColumnRole = 'feature' | 'label' | 'ignore' | 'text';
 
 export interface ColumnSummary {
   name: string;
@@ -62,6 +89,8 @@ export interface TableOptions {
   maxCategories: number;
   /** Skip rows whose field count differs from the header's (otherwise such rows are an error). */
   skipMalformed: boolean;
+  /** The tokenizer of a text column (role `text`). */
+  text: TextOptions;
 }
 
 export interface TableSummary {
@@ -84,7 +113,8 @@ export interface ImageOptions {
 
 export type DatasetPreview =
   | { kind: 'image'; height: number; width: number; channels: number; images: { pixels: Uint8Array; label: string }[] }
-  | { kind: 'table'; columns: string[]; rows: string[][] };
+  | { kind: 'table'; columns: string[]; rows: string[][] }
+  | { kind: 'text'; texts: { text: string; tokens: string[]; label: string }[] };
 
 /** Training samples before and after augmentation (the preview under the augmentation settings). */
 export type AugmentPreview =

@@ -1,5 +1,5 @@
 // Checkpoints and models: what is listed, described and run for inference.
-import type { Task } from './datasets';
+import type { DataKind, Task } from './datasets';
 import type { Stage, TrainConfig } from './training';
 
 /** A checkpoint as listed (its weights and history stay in IndexedDB). */
@@ -47,9 +47,9 @@ export interface ModelCard {
   name: string;
   datasetName: string;
   stage: Stage;
-  kind: 'table' | 'image';
+  kind: DataKind;
   task: Task;
-  /** Tables: the raw columns one row needs, in order. */
+  /** Tables: the raw columns one row needs, in order; text: the text column. */
   columns: string[];
   image: { height: number; width: number; channels: number } | null;
   classNames: string[];
@@ -60,7 +60,7 @@ export interface ModelCard {
   metrics: Record<string, number>;
 }
 
-/** What the inference panel sends: a typed or pasted table row, or an image (drawn or dropped). */
+/** What the inference panel sends: a typed or pasted table row or text, or an image (drawn or dropped). */
 export type InferenceInput = { kind: 'row'; text: string } | { kind: 'image'; image: Blob };
 
 export interface Prediction {

@@ -72,6 +72,8 @@ export interface WrongExample {
   confidence: number;
   image?: { height: number; width: number; channels: number; pixels: Uint8Array };
   values?: { column: string; value: string }[];
+  /** Text inputs: the text as the model read it (normalized, cut at the maximum length). */
+  text?: string;
 }
 
 export interface ClassMetrics {

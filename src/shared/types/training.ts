@@ -1,18 +1,33 @@
 // The settings of a training run (pretraining and fine-tuning).
 import type { BackendChoice } from './backends';
 
-export type ModelKind = 'mlp' | 'cnn';
+export type ModelKind = 'mlp' | 'cnn' | 'transformer';
+
+/**
+ * The Transformer encoder for text: token and position embeddings, `layers` pre-norm blocks of
+ * multi-head self-attention and an MLP, then one vector per text ([CLS] token or the mean over
+ * non-padding tokens). Vocabulary and length come from the dataset's tokenizer.
+ */
+export interface TextModelSpec {
+  width: number;
+  heads: number;
+  layers: number;
+  mlpWidth: number;
+  pooling: 'cls' | 'mean';
+  dropout: number;
+}
 
 export type Stage = 'pretrain' | 'finetune';
 
-export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan' | 'contrastive';
+export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan' | 'contrastive' | 'mlm';
 
 /**
  * The encoder that pretraining learns and fine-tuning starts from. Dense: units per layer (the
  * last is the bottleneck). Conv: filters per Conv2D + MaxPool block (images only).
  */
 export interface EncoderSpec {
-  kind: 'dense' | 'conv';
+  kind: 'dense' | 'conv' | 'transformer';
+  /** Transformer: unused (its shape is `TrainConfig.text`). */
   widths: number[];
   /**
    * Conv: end in global max pooling (one value per filter, wherever the feature is), as the CNN
@@ -98,6 +113,8 @@ export interface TrainConfig {
    * global max pooling follows, so an object counts wherever it is in the picture.
    */
   convBlocks: number[];
+  /** The Transformer (text inputs), in both stages. */
+  text: TextModelSpec;
   earlyStopping: EarlyStoppingSpec;
   /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
   initFrom: string;

@@ -13,6 +13,7 @@ import { TableSetup } from './TableSetup';
 const BUILTINS: { value: BuiltinDatasetName; label: string }[] = [
   { value: 'mnist', label: 'MNIST digits (10,000 images)' },
   { value: 'iris', label: 'Iris flowers (150 rows)' },
+  { value: 'spam', label: 'Spam or ham: SpamAssassin mails (text)' },
 ];
 
 export function DataPanel() {
@@ -129,7 +130,7 @@ export function DataPanel() {
               <dd>{ds.rows.toLocaleString('en-US')}</dd>
             </div>
             <div>
-              <dt>{ds.kind === 'image' ? 'Image' : 'Inputs'}</dt>
+              <dt>{ds.kind === 'image' ? 'Image' : ds.kind === 'text' ? 'Tokens' : 'Inputs'}</dt>
               <dd>{ds.kind === 'image' ? ds.inputShape.join('×') : ds.features}</dd>
             </div>
             <div>
@@ -151,7 +152,9 @@ export function DataPanel() {
               </div>
             )}
           </dl>
-          {ds.table && <TableSetup table={ds.table} task={ds.task} disabled={runActive || !!loading} />}
+          {ds.table && (
+            <TableSetup table={ds.table} task={ds.task} disabled={runActive || !!loading} textSummary={ds.text} />
+          )}
           {ds.kind === 'image' && ds.source === 'upload' && <ImageSetup disabled={runActive || !!loading} />}
           {ds.classCounts.length > 0 && <ClassBalance names={ds.classNames} counts={ds.classCounts} />}
           {ds.skippedFiles && ds.skippedFiles.length > 0 && (
@@ -212,6 +215,23 @@ function DatasetPreviewView({ preview }: { preview: DatasetPreview }) {
           />
         ))}
       </div>
+    );
+  if (preview.kind === 'text')
+    return (
+      <ul className="text-preview" data-testid="text-preview" data-count={preview.texts.length}>
+        {preview.texts.map((t, i) => (
+          <li key={i}>
+            {t.label && <span className="text-label">{t.label}</span>}
+            <span className="text-body">{t.text}</span>
+            <span className="tokens" aria-label="Tokens" data-testid="text-tokens" data-count={t.tokens.length}>
+              {t.tokens.map((tok, j) => (
+                <code key={j}>{tok}</code>
+              ))}
+              {t.tokens.length >= 48 && <span className="muted small"> …</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
     );
   return (
     <div className="table-wrap" data-testid="table-preview">

@@ -1,8 +1,9 @@
 import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
 import { isRunActive } from '../../shared/runState';
-import type { ModelKind } from '../../shared/types/training';
+import type { ModelKind, TextModelSpec } from '../../shared/types/training';
 import { useStudio } from '../store';
 import { ListField } from './ListField';
+import { NumberField } from './NumberField';
 import { Empty, Panel } from './Panel';
 
 export function ModelPanel() {
@@ -15,7 +16,8 @@ export function ModelPanel() {
   const startEncoder = startCheckpoint ? startCheckpoint.config.encoder : null;
   const setConfig = useStudio((s) => s.setConfig);
   const locked = useStudio((s) => isRunActive(s.run.state));
-  const kinds: ModelKind[] = ds?.kind === 'image' ? ['mlp', 'cnn'] : ['mlp'];
+  const kinds: ModelKind[] = ds?.kind === 'image' ? ['mlp', 'cnn'] : ds?.kind === 'text' ? ['transformer'] : ['mlp'];
+  const text = ds?.kind === 'text';
 
   return (
     <Panel id="model" step={2} title="Model">
@@ -48,6 +50,9 @@ export function ModelPanel() {
           onChange={(convBlocks) => setConfig({ convBlocks })}
         />
       )}
+      {text && (config.stage === 'pretrain' || config.initFrom === 'scratch') && (
+        <TransformerSettings value={config.text} disabled={locked} onChange={(t) => setConfig({ text: t })} />
+      )}
       {ds ? (
         <ol className="layers" aria-label="Layers">
           {(startCheckpoint?.stage === 'finetune'
@@ -57,6 +62,7 @@ export function ModelPanel() {
                 ds.inputShape,
                 ds.task === 'classification' ? ds.classNames.length : 0,
                 startEncoder,
+                startCheckpoint?.config.text,
               )
           ).map((layer, i) => (
             <li key={i}>{layer}</li>
@@ -68,10 +74,90 @@ export function ModelPanel() {
       <p className="muted small">
         {config.stage === 'pretrain'
           ? 'Pretraining learns the encoder without labels; fine-tuning can then start from it.'
-          : ds?.task === 'regression'
-            ? 'Adam, mean squared error on the standardized target.'
-            : 'Adam, categorical cross-entropy.'}
+          : text
+            ? 'Optimizer and rate as set in Training; a short warm-up helps a Transformer start.'
+            : ds?.task === 'regression'
+              ? 'Adam, mean squared error on the standardized target.'
+              : 'Adam, categorical cross-entropy.'}
       </p>
     </Panel>
+  );
+}
+
+/** The Transformer's shape: width, heads, blocks, MLP width, pooling and dropout. */
+function TransformerSettings({
+  value: t,
+  disabled,
+  onChange,
+}: {
+  value: TextModelSpec;
+  disabled: boolean;
+  onChange: (t: TextModelSpec) => void;
+}) {
+  const set = (patch: Partial<TextModelSpec>) => onChange({ ...t, ...patch });
+  return (
+    <div className="grid-3" data-testid="transformer-settings">
+      <NumberField
+        testId="text-width"
+        label="Width"
+        value={t.width}
+        min={8}
+        max={512}
+        integer
+        disabled={disabled}
+        onChange={(width) => set({ width })}
+      />
+      <NumberField
+        testId="text-heads"
+        label="Heads"
+        value={t.heads}
+        min={1}
+        max={16}
+        integer
+        disabled={disabled}
+        onChange={(heads) => set({ heads })}
+      />
+      <NumberField
+        testId="text-layers"
+        label="Blocks"
+        value={t.layers}
+        min={1}
+        max={8}
+        integer
+        disabled={disabled}
+        onChange={(layers) => set({ layers })}
+      />
+      <NumberField
+        testId="text-mlp"
+        label="MLP width"
+        value={t.mlpWidth}
+        min={8}
+        max={2048}
+        integer
+        disabled={disabled}
+        onChange={(mlpWidth) => set({ mlpWidth })}
+      />
+      <NumberField
+        testId="text-dropout"
+        label="Dropout"
+        value={t.dropout}
+        min={0}
+        max={0.9}
+        disabled={disabled}
+        onChange={(dropout) => set({ dropout })}
+      />
+      <label className="field">
+        <span>Pooling</span>
+        <select
+          data-testid="text-pooling"
+          value={t.pooling}
+          disabled={disabled}
+          onChange={(e) => set({ pooling: e.target.value as TextModelSpec['pooling'] })}
+        >
+          <option value="mean">mean over tokens</option>
+          <option value="cls">[CLS] token</option>
+        </select>
+      </label>
+    </div>
   );
 }

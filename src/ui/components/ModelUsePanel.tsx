@@ -249,7 +249,21 @@ function InferencePanel({ card }: { card: ModelCard }) {
   return (
     <div className="inference" data-testid="inference-panel" data-kind={card.kind}>
       <h3 className="small">Try it</h3>
-      {card.kind === 'table' ? (
+      {card.kind === 'text' ? (
+        <label className="field">
+          <span>A text ({card.columns[0]})</span>
+          <textarea
+            data-testid="inference-row"
+            rows={3}
+            value={row}
+            placeholder="Type a sentence or paste a message"
+            onChange={(e) => setRow(e.target.value)}
+          />
+          <span className="muted small">
+            Read as in training: normalized, split into the tokenizer&apos;s subwords, cut at the maximum length.
+          </span>
+        </label>
+      ) : card.kind === 'table' ? (
         <label className="field">
           <span>A row ({card.columns.join(', ')})</span>
           <textarea
@@ -335,8 +349,8 @@ function InferencePanel({ card }: { card: ModelCard }) {
         <button
           className="primary"
           data-testid="inference-predict"
-          disabled={pending || (card.kind === 'table' ? !row.trim() : !digits || !drawn)}
-          onClick={() => void (card.kind === 'table' ? predictOn({ kind: 'row', text: row }) : predictCanvas())}
+          disabled={pending || (card.kind !== 'image' ? !row.trim() : !digits || !drawn)}
+          onClick={() => void (card.kind !== 'image' ? predictOn({ kind: 'row', text: row }) : predictCanvas())}
         >
           {pending ? 'Predicting…' : 'Predict'}
         </button>

@@ -217,6 +217,11 @@ function WrongExamples({ evaluation }: { evaluation: Classification }) {
               predicted <strong>{w.predicted}</strong> ({fmtPercent(w.confidence)}), actually{' '}
               <strong>{w.actual}</strong>
             </span>
+            {w.text !== undefined && (
+              <span className="muted small wrong-text" data-testid="wrong-text">
+                {w.text.length > 300 ? `${w.text.slice(0, 300)}…` : w.text || '(empty)'}
+              </span>
+            )}
             {w.values && (
               <span className="muted small row-values">
                 {w.values.map((v) => (

@@ -23,6 +23,10 @@ const OBJECTIVES: { value: PretrainObjective; label: string }[] = [
   { value: 'gan', label: 'GAN (discriminator becomes the encoder)' },
   { value: 'contrastive', label: 'Contrastive (SimCLR: two augmented views agree)' },
 ];
+/** Text pretrains by predicting hidden words; the Transformer's shape is set in the Model panel. */
+const TEXT_OBJECTIVES: { value: PretrainObjective; label: string }[] = [
+  { value: 'mlm', label: 'Masked language model (BERT: predict 15% hidden tokens)' },
+];
 
 export function SettingsPanel() {
   const config = useStudio((s) => s.config);
@@ -58,20 +62,27 @@ export function SettingsPanel() {
               disabled={locked}
               onChange={(e) => setConfig(objectiveChange(config, e.target.value as PretrainObjective))}
             >
-              {OBJECTIVES.map((o) => (
+              {(ds?.kind === 'text' ? TEXT_OBJECTIVES : OBJECTIVES).map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}
                 </option>
               ))}
             </select>
           </label>
-          <EncoderFields
-            spec={config.encoder}
-            objective={config.objective}
-            images={ds?.kind === 'image'}
-            disabled={locked}
-            onChange={(encoder) => setConfig({ encoder })}
-          />
+          {ds?.kind === 'text' ? (
+            <p className="hint" data-testid="mlm-hint">
+              The Transformer set in the Model panel learns to fill in masked tokens of every training and validation
+              text (no labels); held-out perplexity is measured each epoch.
+            </p>
+          ) : (
+            <EncoderFields
+              spec={config.encoder}
+              objective={config.objective}
+              images={ds?.kind === 'image'}
+              disabled={locked}
+              onChange={(encoder) => setConfig({ encoder })}
+            />
+          )}
           {config.objective === 'denoising' && (
             <div className="grid-2">
               <label className="field">
@@ -144,7 +155,7 @@ export function SettingsPanel() {
       ) : (
         <FinetuneSettings locked={locked} />
       )}
-      <AugmentationSettings locked={locked} />
+      {ds?.kind !== 'text' && <AugmentationSettings locked={locked} />}
       <div className="grid-2">
         <NumberField
           testId="epochs"

@@ -1,11 +1,31 @@
-import type { ColumnRole, ColumnSummary, TableOptions, TableSummary, Task } from '../../shared/types/datasets';
+import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
+import type {
+  ColumnRole,
+  ColumnSummary,
+  TableOptions,
+  TableSummary,
+  Task,
+  TextOptions,
+  TextSummary,
+} from '../../shared/types/datasets';
 import { configureTable } from '../actions';
 import { fmtNumber } from '../format';
 import { NumberField } from './NumberField';
 
 /** Label, task, missing values, split and per-column roles of an uploaded (or built-in) table. */
-export function TableSetup({ table, task, disabled }: { table: TableSummary; task: Task; disabled: boolean }) {
+export function TableSetup({
+  table,
+  task,
+  disabled,
+  textSummary,
+}: {
+  table: TableSummary;
+  task: Task;
+  disabled: boolean;
+  textSummary?: TextSummary;
+}) {
   const o = table.options;
+  const text = table.columns.find((c) => c.role === 'text');
   const apply = (patch: Partial<TableOptions>) => void configureTable({ ...o, ...patch });
   const missingTotal = table.columns.reduce((s, c) => s + c.missing, 0);
 
@@ -78,6 +98,14 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
           />
         </div>
       </div>
+      {text && (
+        <TextSetup
+          options={{ ...DEFAULT_TABLE_OPTIONS.text, ...o.text }}
+          summary={textSummary}
+          disabled={disabled}
+          onChange={(t) => apply({ text: t })}
+        />
+      )}
       <p
         className="muted small"
         data-testid="table-rows"
@@ -122,6 +150,71 @@ export function TableSetup({ table, task, disabled }: { table: TableSummary; tas
   );
 }
 
+/** The tokenizer of the text column: learned from the training split when the table loads. */
+function TextSetup({
+  options,
+  summary,
+  disabled,
+  onChange,
+}: {
+  options: TextOptions;
+  summary?: TextSummary;
+  disabled: boolean;
+  onChange: (t: TextOptions) => void;
+}) {
+  return (
+    <div className="text-setup" data-testid="text-setup">
+      <div className="grid-3">
+        <NumberField
+          testId="text-vocab"
+          label="Vocabulary size"
+          value={options.vocabSize}
+          min={100}
+          max={32000}
+          integer
+          commit="blur"
+          disabled={disabled}
+          onChange={(v) => onChange({ ...options, vocabSize: v })}
+        />
+        <NumberField
+          testId="text-max-length"
+          label="Max tokens"
+          value={options.maxLength}
+          min={8}
+          max={512}
+          integer
+          commit="blur"
+          disabled={disabled}
+          onChange={(v) => onChange({ ...options, maxLength: v })}
+        />
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            data-testid="text-lowercase"
+            checked={options.lowercase}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...options, lowercase: e.target.checked })}
+          />
+          <span>lower-case</span>
+        </label>
+      </div>
+      {summary && (
+        <p
+          className="muted small"
+          data-testid="text-summary"
+          data-vocab={summary.vocabSize}
+          data-truncated={summary.truncated}
+        >
+          Subword tokenizer (BPE) learned from the training texts in {Math.round(summary.tokenizerMs)} ms:{' '}
+          {summary.vocabSize.toLocaleString('en-US')} tokens, Unicode NFKC{summary.lowercase ? ', lower-cased' : ''}.
+          Texts average {summary.meanTokens.toFixed(1)} tokens; {summary.truncated.toLocaleString('en-US')} cut at{' '}
+          {summary.maxLength}. Other columns are not used with a text input.
+        </p>
+      )}
+    </div>
+  );
+}
+
 function ColumnRow({
   column: c,
   disabled,
@@ -147,6 +240,7 @@ function ColumnRow({
         >
           <option value="feature">feature</option>
           <option value="label">label</option>
+          <option value="text">text (model input)</option>
           <option value="ignore">ignore</option>
         </select>
       </td>

@@ -4,7 +4,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { restoreModel, restoreOptimizer } from '../../engine/checkpoint/serialize';
 import type { Dataset } from '../../engine/data/dataset';
 import { checkFits } from '../../engine/memory';
-import { TRAINING_KERNELS, buildModel } from '../../engine/models/build';
+import { TRAINING_KERNELS, buildModel, textInput } from '../../engine/models/build';
+import { completeConfig } from '../../shared/defaults';
 import { classifierFromEncoder, savedWeights } from '../../engine/pretrain/encoders';
 import { budgetedRows, trainSupervised } from '../../engine/train/loop';
 import { measureThroughput } from '../../engine/train/measure';
@@ -29,7 +30,16 @@ interface Start {
 async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number): Promise<Start> {
   if (config.initFrom === 'scratch')
     return {
-      build: async () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head, config.convBlocks),
+      build: async () =>
+        buildModel(
+          config.model,
+          ds.inputShape,
+          outputs,
+          config.seed,
+          config.head,
+          config.convBlocks,
+          textInput(ds, config.text),
+        ),
       conv: config.model === 'cnn',
       from: 'scratch',
     };
@@ -43,7 +53,16 @@ async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number):
     const weights = random ? [] : savedWeights(data.model);
     return {
       build: async () =>
-        classifierFromEncoder(info.config.encoder, weights, ds.inputShape, outputs, config.seed, config.head),
+        classifierFromEncoder(
+          info.config.encoder,
+          weights,
+          ds.inputShape,
+          outputs,
+          config.seed,
+          config.head,
+          // The pretrained Transformer's own shape (older checkpoints have none: not text).
+          textInput(ds, completeConfig(info.config).text),
+        ),
       conv: info.config.encoder.kind === 'conv',
       from: random
         ? `scratch, the network of ${info.config.objective} encoder (${info.name})`
@@ -96,7 +115,16 @@ export function finetuningBody(
         requiredKernels: point.conv ? TRAINING_KERNELS.cnn : [],
         measure: () =>
           measureThroughput(
-            () => buildModel(config.model, ds.inputShape, outputs, config.seed, config.head, config.convBlocks),
+            () =>
+              buildModel(
+                config.model,
+                ds.inputShape,
+                outputs,
+                config.seed,
+                config.head,
+                config.convBlocks,
+                textInput(ds, config.text),
+              ),
             ds,
             config.batchSize,
           ),

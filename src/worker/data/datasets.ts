@@ -15,7 +15,7 @@ import { loadCurrentDataset, saveCurrentDataset, type SavedSource } from './pers
 import { classifyUpload } from './upload';
 
 type Source =
-  | { kind: 'builtin'; name: BuiltinDatasetName }
+  | { kind: 'builtin'; name: BuiltinDatasetName; options?: TableOptions }
   | { kind: 'table'; file: Blob; fileName: string; raw: RawTable | null; options: TableOptions }
   | {
       kind: 'images';
@@ -63,8 +63,12 @@ export class DatasetManager {
 
   constructor(
     private readonly post: Post,
-    /** Fetches a built-in dataset; stops (rejects) when `signal` aborts. */
-    private readonly fetchBuiltin: (name: BuiltinDatasetName, signal?: AbortSignal) => Promise<Dataset>,
+    /** Fetches a built-in dataset (a table one with `options`); stops (rejects) when `signal` aborts. */
+    private readonly fetchBuiltin: (
+      name: BuiltinDatasetName,
+      signal?: AbortSignal,
+      options?: TableOptions,
+    ) => Promise<Dataset>,
   ) {}
 
   /** What is loading now (shown to the user), or null. */
@@ -136,7 +140,8 @@ export class DatasetManager {
     try {
       const saved = await loadCurrentDataset();
       signal.throwIfAborted();
-      if (saved?.source.kind === 'builtin') return await this.loadBuiltin(saved.source.name, signal);
+      if (saved?.source.kind === 'builtin')
+        return await this.loadBuiltin(saved.source.name, signal, saved.source.options);
       if (saved?.dataset) {
         const s = saved.source;
         const source: Source =
@@ -157,9 +162,9 @@ export class DatasetManager {
     return this.loadBuiltin(fallback, signal);
   }
 
-  async loadBuiltin(name: BuiltinDatasetName, signal: AbortSignal): Promise<Dataset> {
-    const ds = await this.fetchBuiltin(name, signal);
-    return this.commit(ds, { kind: 'builtin', name }, signal);
+  async loadBuiltin(name: BuiltinDatasetName, signal: AbortSignal, options?: TableOptions): Promise<Dataset> {
+    const ds = await this.fetchBuiltin(name, signal, options);
+    return this.commit(ds, { kind: 'builtin', name, ...(options ? { options } : {}) }, signal);
   }
 
   async loadFiles(
@@ -210,7 +215,9 @@ export class DatasetManager {
 
   async configureTable(options: TableOptions, signal: AbortSignal): Promise<Dataset> {
     const s = this.source;
-    if (s?.kind !== 'table') throw new Error('The current dataset is not an uploaded table.');
+    // A built-in table (iris, the mail corpus) is fetched again and built with the new choices.
+    if (s?.kind === 'builtin' && this.dataset?.table) return this.loadBuiltin(s.name, signal, options);
+    if (s?.kind !== 'table') throw new Error('The current dataset is not a table.');
     const raw =
       s.raw && s.options.skipMalformed === options.skipMalformed
         ? s.raw

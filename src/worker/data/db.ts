@@ -12,7 +12,7 @@ import type { SweepStatus } from '../../shared/types/sweep';
 
 /** Where the current dataset came from: enough to derive it again (new label, image size). */
 export type SavedSource =
-  | { kind: 'builtin'; name: BuiltinDatasetName }
+  | { kind: 'builtin'; name: BuiltinDatasetName; options?: TableOptions }
   | { kind: 'table'; file: Blob; fileName: string; options: TableOptions }
   | { kind: 'images'; files: Blob[]; paths: string[]; name: string; options: ImageOptions };
 

@@ -7,15 +7,18 @@ import type { ColumnRole, ColumnSummary, TableOptions, Task } from '../../../sha
 import type { Dataset } from '../dataset';
 import { DataError } from '../errors';
 import { stratifiedSplit } from '../split';
+import { buildTextDataset } from '../text/buildText';
 import { guessLabel, inferKind, summarizeColumn } from './columns';
-import { MISSING_TOKENS, type RawColumn, type RawTable } from './readCsv';
+import { MISSING_TOKENS, tableDescription, tableName, type RawColumn, type RawTable } from './readCsv';
 
 /** Integer labels with at most this many distinct values mean classification. */
 const MAX_INTEGER_CLASSES = 20;
 
 export function describeColumns(raw: RawTable, opts: TableOptions): ColumnSummary[] {
-  return raw.columns.map((col) => {
-    const kind = inferKind(col, raw.rows);
+  const kinds = raw.columns.map((col) => inferKind(col, raw.rows));
+  const textDefault = defaultTextColumn(raw, kinds, opts);
+  return raw.columns.map((col, i) => {
+    const kind = kinds[i]!;
     const role: ColumnRole =
       col.name === opts.label
         ? 'label'
@@ -23,12 +26,27 @@ export function describeColumns(raw: RawTable, opts: TableOptions): ColumnSummar
           ? opts.roles[col.name]!
           : kind === 'numeric' || kind === 'categorical'
             ? 'feature'
-            : 'ignore';
+            : col.name === textDefault
+              ? 'text'
+              : 'ignore';
     return {
       ...summarizeColumn(col, raw.rows, kind),
       role: role === 'label' && col.name !== opts.label ? 'ignore' : role,
     };
   });
+}
+
+/**
+ * A text column is the input by default when nothing else would be (no numeric or categorical
+ * feature besides the label, none chosen as text): a table of messages and their labels.
+ */
+function defaultTextColumn(raw: RawTable, kinds: string[], opts: TableOptions): string | null {
+  const role = (name: string) => (Object.hasOwn(opts.roles, name) ? opts.roles[name] : undefined);
+  const others = raw.columns.filter((c) => c.name !== opts.label);
+  if (others.some((c) => role(c.name) === 'text' || role(c.name) === 'feature')) return null;
+  if (others.some((c) => role(c.name) === undefined && /^(numeric|categorical)$/.test(kinds[raw.columns.indexOf(c)]!)))
+    return null;
+  return others.find((c) => kinds[raw.columns.indexOf(c)] === 'text' && role(c.name) === undefined)?.name ?? null;
 }
 
 /** Fills in the label when the caller has not chosen one yet (undefined), keeping "" (none). */
@@ -64,7 +82,17 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       'bad-option',
     );
 
-  const featureCols = columns.filter((c) => c.role === 'feature');
+  const textCols = columns.filter((c) => c.role === 'text');
+  if (textCols.length > 1)
+    throw new DataError(
+      `Only one column can be read as text; ${textCols.map((c) => `"${c.name}"`).join(' and ')} both are. Set the others to "ignore".`,
+      'bad-option',
+    );
+  const textCol = textCols[0] ? byName.get(textCols[0].name)! : null;
+  if (textCol && (textCols[0]!.kind === 'empty' || textCol.missingCount === raw.rows))
+    throw new DataError(`Column "${textCol.name}" is empty and cannot be read as text. Choose another column.`, 'bad-option');
+  // With a text input the other columns are not used (the Transformer reads tokens only).
+  const featureCols = textCol ? [] : columns.filter((c) => c.role === 'feature');
   for (const c of featureCols) {
     const rawCol = byName.get(c.name)!;
     if ((c.kind === 'text' || c.kind === 'identifier') && !rawCol.codes && rawCol.nonNumeric > 0)
@@ -78,7 +106,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
         'bad-option',
       );
   }
-  if (!featureCols.length) {
+  if (!featureCols.length && !textCol) {
     const why = columns
       .filter((c) => c.role !== 'label')
       .map((c) => `"${c.name}" (${c.kind})`)
@@ -104,7 +132,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     );
 
   // Rows kept: a label is never imputed; with "drop", neither are features.
-  const used = featureCols.map((c) => byName.get(c.name)!);
+  const used = textCol ? [textCol] : featureCols.map((c) => byName.get(c.name)!);
   const keep: number[] = [];
   for (let r = 0; r < raw.rows; r++) {
     if (labelCol?.missing[r]) continue;
@@ -149,6 +177,29 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       'Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.',
       'no-rows',
     );
+
+  let label: LabelSpec | null = null;
+  if (labelCol && yClass) label = { column: labelCol.name, type: 'classes', classNames };
+  if (labelCol && yValue) {
+    const train = Array.from(split.train, (i) => yValue![i]!);
+    const mean = train.reduce((a, b) => a + b, 0) / train.length;
+    const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length) || 1;
+    for (let i = 0; i < yValue.length; i++) yValue[i] = (yValue[i]! - mean) / std;
+    label = { column: labelCol.name, type: 'numeric', mean, std };
+  }
+  if (textCol)
+    return buildTextDataset({
+      raw,
+      options: opts,
+      columns,
+      column: textCol,
+      keep,
+      split,
+      task,
+      y: yClass ?? yValue,
+      classNames,
+      label,
+    });
 
   // Feature specs from the training rows only.
   const trainRows = Array.from(split.train, (i) => keep[i]!);
@@ -208,15 +259,6 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     offset += featureWidth(spec);
   });
 
-  let label: LabelSpec | null = null;
-  if (labelCol && yClass) label = { column: labelCol.name, type: 'classes', classNames };
-  if (labelCol && yValue) {
-    const train = Array.from(split.train, (i) => yValue![i]!);
-    const mean = train.reduce((a, b) => a + b, 0) / train.length;
-    const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length) || 1;
-    for (let i = 0; i < yValue.length; i++) yValue[i] = (yValue[i]! - mean) / std;
-    label = { column: labelCol.name, type: 'numeric', mean, std };
-  }
   const preprocessing: Preprocessing = {
     kind: 'table',
     features: specs,
@@ -224,11 +266,9 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     missing: opts.missing,
     missingTokens: MISSING_TOKENS,
   };
-  const name = raw.fileName.replace(/\.(csv|tsv|txt)$/i, '');
-
   return {
-    name,
-    description: `${raw.fileName}: ${raw.rows.toLocaleString('en-US')} rows × ${raw.columns.length} columns`,
+    name: tableName(raw),
+    description: tableDescription(raw),
     kind: 'table',
     source: 'upload',
     task,

@@ -19,9 +19,20 @@ export function inferKind(col: RawColumn, rows: number): ColumnKind {
       return 'identifier';
     return 'numeric';
   }
+  // Sentences (mostly distinct, with spaces) are text even when few: not categories, not ids.
+  if (looksLikeProse(col) && (!col.codes || col.dict.length > present * 0.5)) return 'text';
   if (col.codes && col.dict.length <= Math.max(CATEGORY_LIMIT, rows * 0.05) && col.dict.length < present)
     return 'categorical';
   return col.codes && col.dict.length === present && present > 20 ? 'identifier' : 'text';
+}
+
+/** Most of the first values have a space and they run to a few words on average. */
+function looksLikeProse(col: RawColumn): boolean {
+  const sample = (col.codes ? col.dict : (col.texts ?? [])).filter((v) => v).slice(0, 200);
+  if (!sample.length) return false;
+  const spaced = sample.filter((v) => v.includes(' ')).length;
+  const chars = sample.reduce((n, v) => n + v.length, 0);
+  return spaced >= sample.length * 0.6 && chars / sample.length >= 20;
 }
 
 export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind): Omit<ColumnSummary, 'role'> {

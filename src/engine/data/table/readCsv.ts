@@ -26,6 +26,11 @@ export interface RawColumn {
   /** Code into `dict` per row (-1 = missing), or null once the column passed DISTINCT_CAP. */
   codes: Int32Array | null;
   dict: string[];
+  /**
+   * The cells as read, once `codes` gave up (many distinct values: free text, ids); "" when
+   * missing. Columns with codes read their cells from `dict` (see cellText).
+   */
+  texts: string[] | null;
   counts: number[];
   missingCount: number;
   nonNumeric: number;
@@ -60,6 +65,7 @@ class ColumnBuilder {
   missing: Uint8Array;
   codes: Int32Array | null;
   dict = new Map<string, number>();
+  texts: string[] | null = null;
   counts: number[] = [];
   missingCount = 0;
   nonNumeric = 0;
@@ -98,6 +104,7 @@ class ColumnBuilder {
       this.values[row] = NaN;
       this.missing[row] = 1;
       if (this.codes) this.codes[row] = -1;
+      else if (this.texts) this.texts.push('');
       this.missingCount++;
       this.strictlyIncreasing = false;
       this.consecutive = false;
@@ -121,7 +128,12 @@ class ColumnBuilder {
       let code = this.dict.get(cell);
       if (code === undefined) {
         if (this.dict.size >= DISTINCT_CAP) {
-          this.codes = null; // too many distinct values to be a category
+          // Too many distinct values to be a category: from here on the cells themselves are kept
+          // (a text column reads them), the earlier ones recovered from their codes.
+          const words = [...this.dict.keys()];
+          this.texts = Array.from(this.codes.subarray(0, row), (c) => (c < 0 ? '' : words[c]!));
+          this.texts.push(cell);
+          this.codes = null;
           return;
         }
         code = this.dict.size;
@@ -130,7 +142,7 @@ class ColumnBuilder {
       }
       this.codes[row] = code;
       this.counts[code]!++;
-    }
+    } else this.texts?.push(cell);
   }
 
   finish(rows: number): RawColumn {
@@ -143,6 +155,7 @@ class ColumnBuilder {
       missing: fit(this.missing),
       codes: this.codes ? fit(this.codes) : null,
       dict: [...this.dict.keys()],
+      texts: this.texts,
       counts: this.counts,
       missingCount: this.missingCount,
       nonNumeric: this.nonNumeric,
@@ -151,6 +164,19 @@ class ColumnBuilder {
       consecutive: this.consecutive && rows > 1,
     };
   }
+}
+
+export const tableName = (raw: RawTable) => raw.fileName.replace(/\.(csv|tsv|txt)$/i, '');
+export const tableDescription = (raw: RawTable) =>
+  `${raw.fileName}: ${raw.rows.toLocaleString('en-US')} rows × ${raw.columns.length} columns`;
+
+/** A cell of a column as read (trimmed; "" when missing). */
+export function cellText(col: RawColumn, row: number): string {
+  if (col.codes) {
+    const code = col.codes[row]!;
+    return code < 0 ? '' : col.dict[code]!;
+  }
+  return col.texts?.[row] ?? '';
 }
 
 /** Unique, non-empty column names: blanks become column_N, repeats get a suffix. */

@@ -1,0 +1,112 @@
+// A table whose input is one text column: the tokenizer is learned from the training split's
+// texts only, every kept row becomes [CLS] + its tokens (cut at the maximum length, padded), and
+// the tokenizer goes into the preprocessing so a model reads new text exactly the same way.
+import type { LabelSpec, Preprocessing } from '../../../shared/preprocessing';
+import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import type { ColumnSummary, DatasetPreview, TableOptions, Task, TextOptions } from '../../../shared/types/datasets';
+import { Tokenizer, encodeBatch, trainTokenizer } from '../../text/tokenizer.js';
+import type { Dataset } from '../dataset';
+import { DataError } from '../errors';
+import { cellText, tableDescription, tableName, type RawColumn, type RawTable } from '../table/readCsv';
+
+/** Texts shown in the data panel, with their tokens. */
+const PREVIEW_TEXTS = 6;
+const PREVIEW_TOKENS = 48;
+
+export const TEXT_LIMITS = { vocabSize: [100, 32000], maxLength: [8, 512] } as const;
+
+export function validateTextOptions(o: TextOptions): void {
+  const [v0, v1] = TEXT_LIMITS.vocabSize;
+  const [l0, l1] = TEXT_LIMITS.maxLength;
+  if (!Number.isInteger(o.vocabSize) || o.vocabSize < v0 || o.vocabSize > v1)
+    throw new DataError(`Vocabulary size must be a whole number from ${v0} to ${v1}.`, 'bad-option');
+  if (!Number.isInteger(o.maxLength) || o.maxLength < l0 || o.maxLength > l1)
+    throw new DataError(`Maximum length must be a whole number of tokens from ${l0} to ${l1}.`, 'bad-option');
+}
+
+export interface TextParts {
+  raw: RawTable;
+  options: TableOptions;
+  columns: ColumnSummary[];
+  column: RawColumn;
+  /** Rows of the file kept (in order); the split indexes into these. */
+  keep: number[];
+  split: Dataset['split'];
+  task: Task;
+  y: Int32Array | Float32Array | null;
+  classNames: string[];
+  label: LabelSpec | null;
+}
+
+export function buildTextDataset(p: TextParts): Dataset {
+  // Tables saved by earlier versions have no text options.
+  const text = { ...DEFAULT_TABLE_OPTIONS.text, ...p.options.text };
+  validateTextOptions(text);
+  const texts = p.keep.map((r) => cellText(p.column, r));
+  const started = performance.now();
+  const spec = trainTokenizer(
+    Array.from(p.split.train, (i) => texts[i]!),
+    { vocabSize: text.vocabSize, lowercase: text.lowercase },
+  );
+  const tokenizerMs = performance.now() - started;
+  const tokenizer = new Tokenizer(spec);
+  const { ids, lengths, truncated } = encodeBatch(tokenizer, texts, text.maxLength);
+  const x = Float32Array.from(ids);
+  let tokens = 0;
+  for (const n of lengths) tokens += n;
+
+  const preprocessing: Preprocessing = {
+    kind: 'text',
+    column: p.column.name,
+    tokenizer: spec,
+    maxLength: text.maxLength,
+    label: p.label,
+  };
+  const labelOf = (i: number): string =>
+    !p.y ? '' : p.classNames.length ? (p.classNames[p.y[i]!] ?? '') : String(p.label?.type === 'numeric' ? Number((p.y[i]! * p.label.std + p.label.mean).toPrecision(6)) : '');
+  const preview: DatasetPreview = {
+    kind: 'text',
+    texts: Array.from(p.split.train.subarray(0, PREVIEW_TEXTS), (i) => ({
+      text: texts[i]!.slice(0, 400),
+      tokens: tokenizer.tokenize(texts[i]!).slice(0, PREVIEW_TOKENS),
+      label: labelOf(i),
+    })),
+  };
+  return {
+    name: tableName(p.raw),
+    description: tableDescription(p.raw),
+    kind: 'text',
+    source: 'upload',
+    task: p.task,
+    rows: p.keep.length,
+    inputShape: [text.maxLength],
+    features: text.maxLength,
+    x,
+    xScale: 1,
+    y: p.y,
+    classNames: p.classNames,
+    split: p.split,
+    preview,
+    preprocessing,
+    text: {
+      column: p.column.name,
+      vocabSize: spec.vocab.length,
+      maxLength: text.maxLength,
+      lowercase: text.lowercase,
+      truncated,
+      meanTokens: texts.length ? tokens / texts.length : 0,
+      tokenizerMs,
+    },
+    table: {
+      fileName: p.raw.fileName,
+      bytes: p.raw.bytes,
+      delimiter: p.raw.delimiter,
+      columns: p.columns,
+      options: { ...p.options, text },
+      rowsRead: p.raw.rows,
+      rowsDropped: p.raw.rows - p.keep.length,
+      malformedSkipped: p.raw.malformedCount,
+      inputNames: [p.column.name],
+    },
+  };
+}
