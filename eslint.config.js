@@ -42,8 +42,8 @@ export default tseslint.config(
     },
   },
   {
-    // Node scripts; their page.evaluate() callbacks run in the browser.
-    files: ['scripts/**/*.{js,mjs}', 'e2e/**/*.{ts,mjs}', '*.config.{js,ts}'],
+    // Node scripts (their page.evaluate() callbacks run in the browser), and the Node example of text downloads.
+    files: ['scripts/**/*.{js,mjs}', 'e2e/**/*.{ts,mjs}', '*.config.{js,ts}', 'src/engine/export/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

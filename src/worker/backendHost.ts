@@ -8,6 +8,7 @@ import type { AdapterInfo, BackendName } from '../shared/types/backends';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmKernels } from '../engine/wasmKernels';
 
 let wasmConfigured = false;
 
@@ -62,6 +63,7 @@ export const workerBackendHost: BackendHost = {
         return;
       case 'wasm': {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        registerWasmKernels();
         if (!wasmConfigured) {
           // All three files must be mapped before the backend starts (docs/architecture.md, Platform facts).
           wasm.setWasmPaths({

@@ -34,6 +34,7 @@ import {
   unpackModelUpload,
 } from '../engine/export/modelFiles';
 import { signatureOf } from '../engine/pretrain/encoders';
+import { textKit } from '../engine/export/textKit';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { ExportedFile } from '../shared/protocol';
@@ -87,6 +88,29 @@ function slug(name: string): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 80) || 'model'
   );
+}
+
+/**
+ * Layers, size and input of a saved network. The studio's standard layers are validated as on
+ * import; a Transformer (its own registered layers, engine/text/studioLayers.js) is listed by
+ * layer from its topology.
+ */
+function describeSaved(
+  saved: Pick<SavedModel, 'modelTopology' | 'weightSpecs'>,
+  p: Preprocessing,
+): { layers: string[]; params: number; inputShape: number[] } {
+  if (p.kind !== 'text') return readModelJson(JSON.stringify(modelJson(saved.modelTopology, saved.weightSpecs)));
+  const config = (saved.modelTopology as { config?: unknown }).config as { layers?: { class_name?: string; name?: string }[] } | undefined;
+  return {
+    layers: [
+      `Input(${p.maxLength} token ids)`,
+      ...(config?.layers ?? [])
+        .filter((l) => l.class_name !== 'InputLayer')
+        .map((l) => `${String(l.name)}: ${String(l.class_name).replace(/^Studio/, '')}`),
+    ],
+    params: saved.weightSpecs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0),
+    inputShape: [p.maxLength],
+  };
 }
 
 export class ModelService {
@@ -145,8 +169,8 @@ export class ModelService {
   }
 
   private card(r: Resolved): ModelCard {
-    const described = readModelJson(JSON.stringify(modelJson(r.saved.modelTopology, r.saved.weightSpecs)));
     const p = r.preprocessing;
+    const described = describeSaved(r.saved, p);
     return {
       source: r.source,
       name: r.name,
@@ -187,11 +211,16 @@ export class ModelService {
       stage: r.stage,
       epoch: r.epoch,
       task: r.task,
-      modelInputShape: readModelJson(JSON.stringify(topology)).inputShape,
+      modelInputShape: describeSaved(r.saved, r.preprocessing).inputShape,
       metrics: r.metrics,
       augmentation: r.augmentation,
     };
-    const zip = modelZip(topology, weights, toPreprocessingFile(r.preprocessing, meta));
+    const zip = modelZip(
+      topology,
+      weights,
+      toPreprocessingFile(r.preprocessing, meta),
+      r.preprocessing.kind === 'text' ? textKit() : {},
+    );
     return [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }];
   }
 

@@ -24,7 +24,8 @@ export function transformerSpec(text: TextInput, sampleShape: number[]): Transfo
 export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
   mlp: [],
   cnn: ['Conv2DBackpropFilter', 'Conv2DBackpropInput'],
-  transformer: [],
+  // The embedding's gradient; the worker adds it to wasm (engine/wasmKernels.ts).
+  transformer: ['UnsortedSegmentSum'],
 };
 
 /**

@@ -4,7 +4,14 @@
 // product: it is returned to the caller, every other network is disposed here.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLog, PretrainSnapshot } from '../../shared/types/results';
-import type { AugmentSpec, NoiseSpec, PretrainObjective, EncoderSpec } from '../../shared/types/training';
+import type {
+  AugmentSpec,
+  NoiseSpec,
+  PretrainObjective,
+  EncoderSpec,
+  TextModelSpec,
+} from '../../shared/types/training';
+import { DEFAULT_CONFIG } from '../../shared/defaults';
 import { probeEncoder, probeRows, withProbe, type LabelBudgetSettings } from '../probe/probe';
 import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
@@ -23,6 +30,10 @@ import { PROJECTION_SIZE, contrastiveSteps, twoViews } from './contrastive';
 import { corrupt, validateNoise } from './corrupt';
 import { buildCritic, buildDecoder, buildEncoder, buildGenerator, buildProjection, encoderInputShape } from './models';
 import { project2d } from './pca';
+import { mulberry32 } from '../data/random';
+import { buildMlmHead, fillMasks, maskTokens, mlmSteps, type MaskedBatch } from '../text/mlm';
+import { buildTextEncoder, type TransformerSpec } from '../text/transformer';
+import { tokenizerFor } from '../text/cache';
 
 export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings> {
   objective: PretrainObjective;
@@ -36,6 +47,8 @@ export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSetting
   temperature?: number;
   /** Probe the encoder after every epoch when the dataset has labels (default true; see probe.ts). */
   probe?: boolean;
+  /** MLM: the Transformer's settings (the defaults when absent). */
+  text?: TextModelSpec;
 }
 
 export type PretrainEvent =
@@ -44,8 +57,8 @@ export type PretrainEvent =
   | { type: 'snapshot'; snapshot: PretrainSnapshot };
 
 export interface PretrainResult extends RunnerResult {
-  encoder: tf.Sequential;
-  /** Last held-out reconstruction loss (autoencoders) or discriminator loss (GAN). */
+  encoder: tf.LayersModel;
+  /** Last held-out reconstruction loss (autoencoders), discriminator loss (GAN) or MLM loss. */
   loss: number;
 }
 
@@ -93,8 +106,10 @@ export async function* pretrain(
 ): AsyncGenerator<PretrainEvent, PretrainResult> {
   if (cfg.objective === 'denoising') validateNoise(cfg.noise);
   const pixels = ds.kind === 'image';
-  const shape = encoderInputShape(cfg.encoder, ds.inputShape);
-  const encoder = buildEncoder(cfg.encoder, ds.inputShape, cfg.seed);
+  // Text: the Transformer, as an encoder of whole texts (saved) and a per-token trunk (MLM's input).
+  const text = cfg.objective === 'mlm' ? buildTextEncoder(mlmSpec(ds, cfg.text), cfg.seed) : null;
+  const shape = text ? ds.inputShape : encoderInputShape(cfg.encoder, ds.inputShape);
+  const encoder: tf.LayersModel = text ? text.encoder : buildEncoder(cfg.encoder, ds.inputShape, cfg.seed);
   const owned: { dispose(): void }[] = [];
   let finished = false;
   // Every objective's epochs go through `epochs`: each epoch log gets the encoder's probe (labels only).
@@ -207,6 +222,66 @@ export async function* pretrain(
         if (pixels) snapshot.images = await viewPairs(ds, shape, shown, spec, cfg.seed);
         yield { type: 'snapshot' as const, snapshot };
       });
+    } else if (text) {
+      const length = ds.features;
+      const vocab = mlmSpec(ds, cfg.text).vocabSize;
+      const tokenizer = tokenizerFor(
+        (ds.preprocessing as Extract<Dataset['preprocessing'], { kind: 'text' }>).tokenizer,
+      );
+      const head = buildMlmHead(encoder.outputs[0]!.shape[1]!, vocab, cfg.seed);
+      const opt = tf.train.adam(cfg.learningRate);
+      owned.push(head, opt);
+      const steps = mlmSteps(text.trunk, head, opt, length);
+      // Held-out perplexity: validation rows (never test rows), masked once, the same every epoch.
+      const heldRows = ds.split.val.length ? ds.split.val : shown;
+      const held = heldRows.subarray(0, Math.min(heldRows.length, 512));
+      const maskRand = mulberry32(cfg.seed ^ 0x6d6c6d);
+      const heldBatches: MaskedBatch[] = [];
+      for (let start = 0; start < held.length; start += cfg.batchSize) {
+        const { x, size } = gatherBatch(ds, held, start, Math.min(held.length, start + cfg.batchSize));
+        heldBatches.push(maskTokens(x, size, length, vocab, maskRand));
+      }
+      const pictured = gatherBatch(ds, held, 0, Math.min(held.length, 4));
+      const task: StepTask = {
+        series: SERIES.mlm,
+        rows,
+        step: (r, start, end, step) => {
+          const { x, size } = gatherBatch(ds, r, start, end);
+          return [steps.train(maskTokens(x, size, length, vocab, mulberry32(stepSeed(cfg.seed, step))))];
+        },
+      };
+      result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
+        const report = await steps.evaluate(heldBatches);
+        lastLoss = report.loss;
+        const log: EpochLog = {
+          epoch: e.epoch,
+          step: e.step,
+          trainLoss: e.trainLoss,
+          valLoss: report.loss,
+          valAccuracy: report.accuracy,
+          seconds: e.seconds,
+        };
+        yield { type: 'epoch' as const, log };
+        await afterEpoch?.(log, encoder);
+        const fills = await fillMasks(
+          text.trunk,
+          head,
+          pictured.x,
+          pictured.size,
+          length,
+          (id) => tokenizer.idToToken(id),
+          mulberry32(cfg.seed + 7),
+        );
+        yield {
+          type: 'snapshot' as const,
+          snapshot: {
+            epoch: e.epoch,
+            fills,
+            perplexity: report.perplexity,
+            embedding: await embedding(encoder, ds, shape, shown),
+          },
+        };
+      });
     } else {
       const decoder = buildDecoder(cfg.encoder, ds.inputShape, pixels, cfg.seed);
       const opt = tf.train.adam(cfg.learningRate);
@@ -265,6 +340,13 @@ export async function* pretrain(
     owned.forEach((o) => o.dispose());
     if (!finished) encoder.dispose();
   }
+}
+
+/** The Transformer MLM pretrains: the run's settings and the dataset's vocabulary and length. */
+export function mlmSpec(ds: Dataset, text: TextModelSpec | undefined): TransformerSpec {
+  if (ds.preprocessing.kind !== 'text')
+    throw new Error('Masked language modeling needs a text dataset (a table with a text column).');
+  return { ...(text ?? DEFAULT_CONFIG.text), vocabSize: ds.preprocessing.tokenizer.vocab.length, maxLen: ds.features };
 }
 
 /**

@@ -3,6 +3,9 @@ import type { EncoderSpec } from '../../shared/types/training';
 import type { Dataset } from '../data/dataset';
 import { gatherBatch } from '../data/dataset';
 import { buildDecoder, buildEncoder, encoderInputShape } from '../pretrain/models';
+import { mulberry32 } from '../data/random';
+import { buildMlmHead, maskTokens, mlmSteps } from '../text/mlm';
+import { buildTextEncoder, type TransformerSpec } from '../text/transformer';
 import { batchLoss, batchTensors, trainableVariables } from './loop';
 
 interface Steppable {
@@ -92,6 +95,27 @@ export function measureAutoencoder(spec: EncoderSpec, ds: Dataset, batchSize: nu
         optimizer.dispose();
         encoder.dispose();
         decoder.dispose();
+      },
+    };
+  }, batchSize);
+}
+
+/** Throughput of an MLM update (a text pretraining run's `auto` choice). */
+export function measureMlm(spec: TransformerSpec, ds: Dataset, batchSize: number): Promise<number> {
+  return measureSteps(() => {
+    const { encoder, trunk } = buildTextEncoder(spec, 1);
+    const head = buildMlmHead(spec.width, spec.vocabSize, 1);
+    const optimizer = tf.train.adam(1e-3);
+    const steps = mlmSteps(trunk, head, optimizer, spec.maxLen);
+    const rows = ds.split.train.subarray(0, Math.min(ds.split.train.length, batchSize));
+    const { x, size } = gatherBatch(ds, rows, 0, rows.length);
+    const batch = maskTokens(x, size, spec.maxLen, spec.vocabSize, mulberry32(1));
+    return {
+      step: () => steps.train(batch),
+      dispose: () => {
+        optimizer.dispose();
+        head.dispose();
+        encoder.dispose();
       },
     };
   }, batchSize);

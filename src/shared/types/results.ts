@@ -20,8 +20,28 @@ export interface PretrainSnapshot {
   };
   /** Tables: mean squared reconstruction error per original column (standardized units). */
   columnErrors?: { column: string; mse: number }[];
+  /**
+   * Masked language modeling: held-out texts with some tokens masked, and the model's fill for
+   * each (its best guesses with their probabilities), the same texts and positions every epoch.
+   */
+  fills?: MaskedText[];
+  /** Masked language modeling: held-out loss per masked token, as perplexity (exp of it). */
+  perplexity?: number;
   /** The encoder's outputs of a sample of rows, projected to 2-D by PCA. */
   embedding?: { x: number[]; y: number[]; labels: number[] | null; classNames: string[]; explained: number[] };
+}
+
+/** A held-out text as the MLM picture shows it: its tokens, some masked, and the model's fills. */
+export interface MaskedText {
+  /** The text's tokens (from the tokenizer; "▁" starts a word). */
+  tokens: string[];
+  masked: {
+    /** Index into `tokens`. */
+    position: number;
+    original: string;
+    /** The model's best guesses, most probable first. */
+    guesses: { token: string; probability: number }[];
+  }[];
 }
 
 export interface EpochLog {

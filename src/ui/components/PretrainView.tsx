@@ -35,6 +35,9 @@ export function PretrainView() {
       ) : (
         <div className="pretrain-view" data-testid="pretrain-view" data-epoch={snapshot.epoch}>
           {snapshot.images && <Pictures images={snapshot.images} epoch={snapshot.epoch} />}
+          {snapshot.fills && (
+            <MaskedFills fills={snapshot.fills} epoch={snapshot.epoch} perplexity={snapshot.perplexity} />
+          )}
           <div className="pretrain-row">
             {snapshot.columnErrors && <ColumnErrors errors={snapshot.columnErrors} epoch={snapshot.epoch} />}
             {snapshot.embedding && <Embedding embedding={snapshot.embedding} />}
@@ -88,6 +91,62 @@ function Pictures({ images, epoch }: { images: NonNullable<PretrainSnapshot['ima
           <div className="samples-grid">{images.outputs.map((p, i) => thumb(p, `sample ${i + 1}`, `s${i}`))}</div>
         </>
       )}
+    </div>
+  );
+}
+
+/** Held-out texts with masked tokens and the model's fill for each: right ones marked. */
+function MaskedFills({
+  fills,
+  epoch,
+  perplexity,
+}: {
+  fills: NonNullable<PretrainSnapshot['fills']>;
+  epoch: number;
+  perplexity?: number;
+}) {
+  const all = fills.flatMap((f) => f.masked);
+  const right = all.filter((m) => m.guesses[0]?.token === m.original).length;
+  const show = (t: string) => t.replace(/^▁/, ' ');
+  return (
+    <div
+      className="mlm-fills"
+      data-testid="mlm-fills"
+      data-epoch={epoch}
+      data-masked={all.length}
+      data-correct={right}
+      data-perplexity={perplexity}
+    >
+      <p className="muted small">
+        Held-out texts, masked tokens filled in by the model (epoch {epoch}): {right} of {all.length} right
+        {perplexity !== undefined ? `; held-out perplexity ${fmtNumber(perplexity, 4)}` : ''}.
+      </p>
+      <ul>
+        {fills.map((f, i) => {
+          const at = new Map(f.masked.map((m) => [m.position, m]));
+          return (
+            <li key={i}>
+              {f.tokens.map((t, j) => {
+                const m = at.get(j);
+                if (!m) return <span key={j}>{show(t)}</span>;
+                const best = m.guesses[0];
+                const ok = best?.token === m.original;
+                return (
+                  <mark
+                    key={j}
+                    data-testid="mlm-fill"
+                    data-correct={ok}
+                    className={ok ? 'fill-right' : 'fill-wrong'}
+                    title={`was "${m.original}"; guesses: ${m.guesses.map((g) => `${g.token} ${fmtPercent(g.probability)}`).join(', ')}`}
+                  >
+                    {show(best?.token ?? '?')}
+                  </mark>
+                );
+              })}
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }

@@ -112,7 +112,7 @@ export function finetuningBody(
         from: point.from,
         series: ['loss'],
         trainRows: budgetedRows(ds, config, config.seed).length,
-        requiredKernels: point.conv ? TRAINING_KERNELS.cnn : [],
+        requiredKernels: ds.kind === 'text' ? TRAINING_KERNELS.transformer : point.conv ? TRAINING_KERNELS.cnn : [],
         measure: () =>
           measureThroughput(
             () =>

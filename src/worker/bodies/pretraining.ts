@@ -1,16 +1,20 @@
-// Pretraining's body: an encoder learned without labels (autoencoder, denoising, GAN, contrastive); its
-// checkpoints hold the encoder, which fine-tuning can start from.
+// Pretraining's body: an encoder learned without labels (autoencoder, denoising, GAN, contrastive;
+// masked language modeling for text); its checkpoints hold the encoder, which fine-tuning can
+// start from.
 import type { Dataset } from '../../engine/data/dataset';
 import { TRAINING_KERNELS } from '../../engine/models/build';
 import { checkFits } from '../../engine/memory';
 import { PROJECTION_SIZE } from '../../engine/pretrain/contrastive';
 import { buildDecoder, buildEncoder, buildProjection } from '../../engine/pretrain/models';
-import { SERIES, pretrain, pretrainRows } from '../../engine/pretrain/pretrain';
-import { measureAutoencoder } from '../../engine/train/measure';
+import { SERIES, mlmSpec, pretrain, pretrainRows } from '../../engine/pretrain/pretrain';
+import { measureAutoencoder, measureMlm } from '../../engine/train/measure';
+import { MLM_RATE, buildMlmHead } from '../../engine/text/mlm';
+import { buildTextEncoder } from '../../engine/text/transformer';
 import type { TrainConfig } from '../../shared/types/training';
 import type { RunBody, TrainContext } from './body';
 
 export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
+  const mlm = config.objective === 'mlm';
   return {
     model: null,
     plan: async () => ({
@@ -18,11 +22,29 @@ export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
       from: '',
       series: SERIES[config.objective],
       trainRows: pretrainRows(ds).length,
-      requiredKernels: config.encoder.kind === 'conv' ? TRAINING_KERNELS.cnn : [],
-      measure: () => measureAutoencoder(config.encoder, ds, config.batchSize),
+      requiredKernels: mlm ? TRAINING_KERNELS.transformer : config.encoder.kind === 'conv' ? TRAINING_KERNELS.cnn : [],
+      measure: () =>
+        mlm
+          ? measureMlm(mlmSpec(ds, config.text), ds, config.batchSize)
+          : measureAutoencoder(config.encoder, ds, config.batchSize),
     }),
     async *train({ control, checkpointer, readEvery, limits }: TrainContext) {
-      if (limits) {
+      if (limits && mlm) {
+        // The Transformer and its vocabulary-sized output layer (applied to the masked tokens only).
+        const { encoder, trunk } = buildTextEncoder(mlmSpec(ds, config.text), config.seed);
+        const head = buildMlmHead(
+          config.text.width,
+          ds.preprocessing.kind === 'text' ? ds.preprocessing.tokenizer.vocab.length : 1,
+          config.seed,
+        );
+        try {
+          checkFits(trunk, config.batchSize, limits);
+          checkFits(head, Math.ceil(config.batchSize * ds.features * MLM_RATE), limits);
+        } finally {
+          encoder.dispose();
+          head.dispose();
+        }
+      } else if (limits) {
         // Too big for this backend: said before the first step, with the limit (encoder and decoder,
         // or the projection head; a contrastive batch holds two views of each input).
         const encoder = buildEncoder(config.encoder, ds.inputShape, config.seed);

@@ -1,0 +1,133 @@
+// The three layers of the studio's Transformer that TensorFlow.js does not have: learned position
+// embeddings, multi-head self-attention that ignores padding, and pooling over the non-padding
+// tokens. A plain ES module with no imports: the studio runs it, and a text model's download
+// ships it as studio-layers.mjs, so `registerStudioLayers(tf)` before `tf.loadLayersModel` is all
+// Node (or another page) needs to load the model.json.
+//
+// Padding is token id 0. The attention and pooling layers take the token ids as a second input
+// and build their masks from them, so a padded batch gives the same outputs as an unpadded one.
+
+const registered = new WeakMap();
+
+/**
+ * Defines the layers against this copy of TensorFlow.js and registers them for deserialization.
+ * Idempotent per tf; returns the classes.
+ */
+export function registerStudioLayers(tf) {
+  const known = registered.get(tf);
+  if (known) return known;
+
+  /** Adds a learned embedding of each position (0..maxLength-1) to its token's embedding. */
+  class StudioPositionEmbedding extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.maxLength = config.maxLength;
+      this.seed = config.seed ?? null;
+    }
+    build(inputShape) {
+      const width = inputShape[inputShape.length - 1];
+      const init = tf.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed ?? undefined });
+      this.positions = this.addWeight('positions', [this.maxLength, width], 'float32', init);
+      this.built = true;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const length = x.shape[1];
+        return tf.add(x, this.positions.read().slice([0, 0], [length, -1]));
+      });
+    }
+    computeOutputShape(inputShape) {
+      return inputShape;
+    }
+    getConfig() {
+      return { ...super.getConfig(), maxLength: this.maxLength, seed: this.seed };
+    }
+  }
+  StudioPositionEmbedding.className = 'StudioPositionEmbedding';
+
+  /**
+   * Multi-head scaled dot-product self-attention. Inputs: [hidden (batch, length, width), token ids
+   * (batch, length)]; keys at padding positions get no weight.
+   */
+  class StudioSelfAttention extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.heads = config.heads;
+      this.seed = config.seed ?? null;
+    }
+    build(inputShape) {
+      const width = inputShape[0][inputShape[0].length - 1];
+      if (width % this.heads) throw new Error(`Attention width ${width} is not divisible by ${this.heads} heads.`);
+      const kernel = (k) => tf.initializers.glorotUniform({ seed: this.seed === null ? undefined : this.seed * 7 + k });
+      const zeros = tf.initializers.zeros();
+      for (const [k, name] of ['query', 'key', 'value', 'output'].entries()) {
+        this[`${name}Kernel`] = this.addWeight(`${name}_kernel`, [width, width], 'float32', kernel(k));
+        this[`${name}Bias`] = this.addWeight(`${name}_bias`, [width], 'float32', zeros);
+      }
+      this.built = true;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const [x, ids] = inputs;
+        const [batch, length, width] = [x.shape[0], x.shape[1], x.shape[2]];
+        const heads = this.heads;
+        const size = width / heads;
+        const flat = x.reshape([-1, width]);
+        const project = (kernel, bias) => tf.add(tf.matMul(flat, kernel.read()), bias.read());
+        // (batch, length, width) -> (batch, heads, length, size)
+        const split = (t) => t.reshape([batch, length, heads, size]).transpose([0, 2, 1, 3]);
+        const q = split(project(this.queryKernel, this.queryBias));
+        const k = split(project(this.keyKernel, this.keyBias));
+        const v = split(project(this.valueKernel, this.valueBias));
+        // Padding keys get a large negative score, so softmax gives them (almost exactly) zero weight.
+        const padding = tf.equal(ids, 0).cast('float32').mul(-1e9).reshape([batch, 1, 1, length]);
+        const scores = tf
+          .matMul(q, k, false, true)
+          .mul(1 / Math.sqrt(size))
+          .add(padding);
+        const context = tf.matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([-1, width]);
+        return tf
+          .add(tf.matMul(context, this.outputKernel.read()), this.outputBias.read())
+          .reshape([batch, length, width]);
+      });
+    }
+    computeOutputShape(inputShape) {
+      return inputShape[0];
+    }
+    getConfig() {
+      return { ...super.getConfig(), heads: this.heads, seed: this.seed };
+    }
+  }
+  StudioSelfAttention.className = 'StudioSelfAttention';
+
+  /** One vector per text: the [CLS] position's ('cls'), or the mean over non-padding tokens ('mean'). */
+  class StudioMaskedPooling extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.mode = config.mode;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const [x, ids] = inputs;
+        if (this.mode === 'cls') return x.slice([0, 0, 0], [-1, 1, -1]).squeeze([1]);
+        const keep = tf.notEqual(ids, 0).cast('float32').expandDims(2);
+        const count = keep.sum(1).maximum(1);
+        return x.mul(keep).sum(1).div(count);
+      });
+    }
+    computeOutputShape(inputShape) {
+      const s = inputShape[0];
+      return [s[0], s[2]];
+    }
+    getConfig() {
+      return { ...super.getConfig(), mode: this.mode };
+    }
+  }
+  StudioMaskedPooling.className = 'StudioMaskedPooling';
+
+  const classes = { StudioPositionEmbedding, StudioSelfAttention, StudioMaskedPooling };
+  for (const c of Object.values(classes)) tf.serialization.registerClass(c);
+  registered.set(tf, classes);
+  return classes;
+}
