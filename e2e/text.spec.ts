@@ -5,6 +5,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { attr, configure, watchErrors } from './helpers';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 
 const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name);
 const done = (page: Page) =>
@@ -65,5 +68,113 @@ test('a CSV with a text column: tokens in the preview, the Transformer trains on
   await expect(page.getByTestId('inference-panel')).toHaveAttribute('data-kind', 'text');
   expect(await predict(page, 'I bought this lamp, honestly it is wonderful and perfect.', 1)).toBe('positive');
   expect(await predict(page, 'Got a blender, the quality is awful and broken!', 2)).toBe('negative');
+  expect(errors).toEqual([]);
+});
+
+test('MLM pretraining on the texts, fine-tuning from its encoder; the download predicts in Node as in the studio, with the same tokens', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await loadReviews(page);
+  await page.getByTestId('text-max-length').fill('32');
+  await page.getByTestId('text-max-length').blur();
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-features', '32');
+
+  await page.getByTestId('stage-pretrain').click();
+  await expect(page.getByTestId('pretrain-objective')).toHaveValue('mlm');
+  await page.getByTestId('text-width').fill('32');
+  await page.getByTestId('text-layers').fill('1');
+  await configure(page, { epochs: 3, batchSize: 16, learningRate: 0.003, backend: 'wasm' });
+  await page.getByTestId('train-start').click();
+  await done(page);
+  // The picture: held-out texts with masked tokens and the model's fills, and the held-out perplexity.
+  const fills = page.getByTestId('mlm-fills');
+  await expect(fills).toHaveAttribute('data-epoch', '3');
+  expect(await attr(page, 'mlm-fills', 'data-masked')).toBeGreaterThan(0);
+  expect(await attr(page, 'mlm-fills', 'data-correct')).toBeGreaterThan(0);
+  // Chance is the vocabulary's size: the model has learned the reviews' language.
+  const vocab = await attr(page, 'text-summary', 'data-vocab');
+  expect(await attr(page, 'mlm-fills', 'data-perplexity')).toBeLessThan(vocab / 4);
+  const encoders = page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]');
+  await expect(encoders).toHaveCount(3);
+
+  // Fine-tuning from the MLM encoder with 10 labels per class.
+  await page.getByTestId('stage-finetune').click();
+  await page.getByTestId('init-from').selectOption((await encoders.first().getAttribute('data-id'))!);
+  await expect(page.locator('#model ol.layers')).toContainText('pretrained');
+  await page.getByTestId('label-budget').selectOption('perClass');
+  await page.getByTestId('labels-per-class').fill('10');
+  await configure(page, { epochs: 10, batchSize: 8, learningRate: 0.001 });
+  await page.getByTestId('train-start').click();
+  await done(page);
+  await expect(page.getByTestId('run-list')).toContainText('mlm encoder');
+  expect(await attr(page, 'metrics', 'data-accuracy')).toBeGreaterThan(0.5);
+
+  // The download: model, preprocessing with the tokenizer, and the studio's own tokenizer and layers.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('model-download').click()]);
+  const files = unzipSync(new Uint8Array(readFileSync((await dl.path())!)));
+  expect(Object.keys(files).sort()).toEqual([
+    'model.json',
+    'model.weights.bin',
+    'predict.mjs',
+    'preprocessing.json',
+    'studio-layers.mjs',
+    'tokenizer.mjs',
+  ]);
+  const pre = JSON.parse(strFromU8(files['preprocessing.json']!));
+  expect(pre.input.kind).toBe('text');
+  expect(pre.text).toMatchObject({ column: 'review', maxLength: 32, cls: true, padId: 0 });
+  expect(pre.text.tokenizer.vocab.length).toBe(vocab);
+  // Unzipped where Node finds @tensorflow/tfjs (the project's node_modules), as a user's folder would.
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', `text-download-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+
+  const sentences = [
+    'I bought this lamp, honestly it is wonderful and perfect.',
+    'Got a blender, the quality is awful and broken!',
+    'Ordered the keyboard; it arrived.',
+  ];
+  const studio: number[][] = [];
+  for (const [i, s] of sentences.entries()) {
+    await predict(page, s, i + 1);
+    studio.push(
+      await page.getByTestId('inference-prob').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-p')))),
+    );
+  }
+  const script = `
+    import { predict } from './predict.mjs';
+    import { Tokenizer, encodeBatch } from './tokenizer.mjs';
+    import { readFileSync } from 'node:fs';
+    const pre = JSON.parse(readFileSync(new URL('./preprocessing.json', import.meta.url), 'utf8'));
+    const tokenizer = new Tokenizer(pre.text.tokenizer);
+    const texts = JSON.parse(process.argv[2]);
+    const previews = JSON.parse(process.argv[3]);
+    console.log(JSON.stringify({
+      results: await predict(texts),
+      ids: Array.from(encodeBatch(tokenizer, texts, pre.text.maxLength).ids),
+      previewTokens: previews.map((t) => tokenizer.tokenize(t)),
+    }));`;
+  writeFileSync(join(dir, 'check.mjs'), script);
+  const previewTexts = await page.locator('.text-preview .text-body').allTextContents();
+  const previewTokens = await page
+    .getByTestId('text-tokens')
+    .evaluateAll((els) => els.map((e) => Array.from(e.querySelectorAll('code'), (c) => c.textContent)));
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['check.mjs', JSON.stringify(sentences), JSON.stringify(previewTexts)], {
+      cwd: dir,
+      encoding: 'utf8',
+    }),
+  );
+  // The same tokens as the studio's preview (the preview shows the first 48 of each text).
+  expect(previewTokens.length).toBeGreaterThan(0);
+  out.previewTokens.forEach((t: string[], i: number) => expect(t.slice(0, 48)).toEqual(previewTokens[i]));
+  expect(out.ids.slice(0, 1)).toEqual([2]);
+  let worst = 0;
+  out.results.forEach((r: { probabilities: number[]; label: string }, i: number) => {
+    studio[i]!.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - r.probabilities[k]!))));
+  });
+  console.log(`text: max |studio - node| over ${sentences.length} typed sentences = ${worst.toExponential(2)}`);
+  expect(worst).toBeLessThan(1e-4);
   expect(errors).toEqual([]);
 });

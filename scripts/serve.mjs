@@ -1,8 +1,13 @@
-// Serves the production build (dist/) on a free local port, for the benchmark and the screenshot.
+// Serves the production build (dist/, or STUDIO_DIST) on a free local port, for the benchmark,
+// the comparisons and the screenshot. A long comparison can serve a copy while dist/ is rebuilt.
 import { preview } from 'vite';
 
 export async function serveDist() {
-  const server = await preview({ preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'warn' });
+  const server = await preview({
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    build: { outDir: process.env.STUDIO_DIST ?? 'dist' },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { url: url.replace(/\/$/, ''), close: () => server.close() };

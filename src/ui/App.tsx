@@ -34,9 +34,9 @@ const FLOW = [
 export function App() {
   useEffect(() => {
     // The last visit's dataset comes back; the first visit opens with real digits ready.
-    // `?dataset=iris` (or mnist) opens with that built-in instead.
+    // `?dataset=iris` (or mnist, spam) opens with that built-in instead.
     const wanted = new URLSearchParams(location.search).get('dataset');
-    const forced = wanted === 'mnist' || wanted === 'iris';
+    const forced = wanted === 'mnist' || wanted === 'iris' || wanted === 'spam';
     openStudio(forced ? wanted : 'mnist', forced);
   }, []);
   const runState = useStudio((s) => s.run.state);

@@ -18,7 +18,14 @@ import type {
   RunSummary,
 } from '../shared/types/results';
 import type { SweepStatus } from '../shared/types/sweep';
-import type { AugmentSpec, EncoderSpec, ModelKind, PretrainObjective, Stage, TrainConfig } from '../shared/types/training';
+import type {
+  AugmentSpec,
+  EncoderSpec,
+  ModelKind,
+  PretrainObjective,
+  Stage,
+  TrainConfig,
+} from '../shared/types/training';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
 import { DEFAULT_CONFIG } from '../shared/defaults';
 
@@ -278,7 +285,13 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       // The model and augmentation follow a change of dataset; at start-up the saved settings stand.
       const switched = previous !== null && fresh;
       const model =
-        ds.kind === 'text' ? 'transformer' : ds.kind !== 'image' ? 'mlp' : switched ? defaultModel(ds) : state.config.model;
+        ds.kind === 'text'
+          ? 'transformer'
+          : ds.kind !== 'image'
+            ? 'mlp'
+            : switched
+              ? defaultModel(ds)
+              : state.config.model;
       // Masked-language modeling is for text, and text pretrains with it only.
       const objective = (ds.kind === 'text') !== (state.config.objective === 'mlm') ? defaultObjective(ds) : null;
       return next({

@@ -100,7 +100,8 @@ function describeSaved(
   p: Preprocessing,
 ): { layers: string[]; params: number; inputShape: number[] } {
   if (p.kind !== 'text') return readModelJson(JSON.stringify(modelJson(saved.modelTopology, saved.weightSpecs)));
-  const config = (saved.modelTopology as { config?: unknown }).config as { layers?: { class_name?: string; name?: string }[] } | undefined;
+  const config = (saved.modelTopology as { config?: unknown }).config as
+    { layers?: { class_name?: string; name?: string }[] } | undefined;
   return {
     layers: [
       `Input(${p.maxLength} token ids)`,

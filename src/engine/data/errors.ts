@@ -17,7 +17,8 @@ export class DataError extends Error {
       | 'zip-bomb'
       | 'bad-zip'
       | 'unsupported'
-      | 'bad-option',
+      | 'bad-option'
+      | 'bad-text',
   ) {
     super(message);
   }

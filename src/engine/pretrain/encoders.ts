@@ -59,7 +59,13 @@ export function classifierFromEncoder(
 ): tf.LayersModel {
   if (spec.kind === 'transformer') {
     if (!text) throw new Error('A Transformer encoder reads text: load the text dataset it was pretrained on.');
-    return buildTextClassifier(transformerSpec(text, sampleShape), outputs, seed, head, weights.length ? weights : undefined);
+    return buildTextClassifier(
+      transformerSpec(text, sampleShape),
+      outputs,
+      seed,
+      head,
+      weights.length ? weights : undefined,
+    );
   }
   const encoder = buildEncoder(spec, sampleShape, seed);
   const model = tf.sequential({ name: 'finetune_from_encoder' });

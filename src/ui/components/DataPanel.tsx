@@ -84,8 +84,9 @@ export function DataPanel() {
         </div>
       </div>
       <p className="hint">
-        CSV/TSV with a header row, a .zip with one folder per class, or images (unlabeled). Or drop them anywhere on the
-        page. {LIMITS_TEXT}.
+        CSV/TSV with a header row (a column of text is read as text), a .zip with one folder per class (of images, or of
+        .txt files), images (unlabeled), or a .txt file with one text per line (unlabeled, for pretraining). Or drop
+        them anywhere on the page. {LIMITS_TEXT}.
       </p>
       {loading && (
         <div

@@ -1,3 +1,4 @@
+import { attrNumber } from '../format';
 import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
 import type {
   ColumnRole,
@@ -204,6 +205,8 @@ function TextSetup({
           data-testid="text-summary"
           data-vocab={summary.vocabSize}
           data-truncated={summary.truncated}
+          data-mean-tokens={attrNumber(summary.meanTokens)}
+          data-tokenizer-ms={Math.round(summary.tokenizerMs)}
         >
           Subword tokenizer (BPE) learned from the training texts in {Math.round(summary.tokenizerMs)} ms:{' '}
           {summary.vocabSize.toLocaleString('en-US')} tokens, Unicode NFKC{summary.lowercase ? ', lower-cased' : ''}.

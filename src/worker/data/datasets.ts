@@ -5,7 +5,7 @@ import { summarize, type Dataset } from '../../engine/data/dataset';
 import type { Post } from '../post';
 import { errorMessage } from '../../shared/format';
 import { buildImageDataset } from '../../engine/data/images/build';
-import { readZipImages, type ImageEntry } from '../../engine/data/images/files';
+import { isImageName, noImages, readZipEntries, readZipImages, type ImageEntry } from '../../engine/data/images/files';
 import { buildTableDataset, withDefaultLabel } from '../../engine/data/table/buildTable';
 import { readCsv, type RawTable } from '../../engine/data/table/readCsv';
 import { DEFAULT_IMAGE_OPTIONS, DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
@@ -13,6 +13,13 @@ import type { BuiltinDatasetName, ImageOptions, TableOptions } from '../../share
 import { decodeImages } from './decodeImages';
 import { loadCurrentDataset, saveCurrentDataset, type SavedSource } from './persist';
 import { classifyUpload } from './upload';
+import {
+  CORPUS_COLUMNS,
+  corpusFromFiles,
+  corpusFromLines,
+  isTextName,
+  type Corpus,
+} from '../../engine/data/text/corpus';
 
 type Source =
   | { kind: 'builtin'; name: BuiltinDatasetName; options?: TableOptions }
@@ -185,17 +192,45 @@ export class DatasetManager {
       const ds = this.buildTable(raw, options, signal);
       return this.commit(ds, { kind: 'table', file: upload.file, fileName: upload.file.name, raw, options }, signal);
     }
+    if (upload.kind === 'corpus')
+      return this.loadCorpus(
+        corpusFromLines(new Uint8Array(await upload.file.arrayBuffer()), upload.file.name),
+        tableOptions,
+        signal,
+      );
+    if (upload.kind === 'texts') {
+      const read = await Promise.all(
+        upload.entries.map(async (e) => ({ path: e.path, data: new Uint8Array(await (e.data as Blob).arrayBuffer()) })),
+      );
+      const corpus = corpusFromFiles(read, upload.name);
+      return this.loadCorpus({ ...corpus, ignored: [...upload.ignored, ...corpus.ignored] }, tableOptions, signal);
+    }
     const zip = upload.kind === 'zip';
     const name = zip ? upload.file.name.replace(/\.zip$/i, '') : upload.name;
-    const { entries, ignored } = zip
-      ? await readZipImages(
+    let { entries, ignored } = zip
+      ? await readZipEntries(
           upload.file,
           upload.file.name,
           undefined,
           (f) => this.progress(signal, 'Unpacking', f),
           signal,
+          (n) => isImageName(n) || isTextName(n),
         )
       : upload;
+    if (zip) {
+      // A zip of .txt files (and no images) is a text dataset; otherwise its .txt files are left out.
+      const texts = entries.filter((e) => isTextName(e.path));
+      if (texts.length && texts.length === entries.length) {
+        const corpus = corpusFromFiles(
+          texts.map((e) => ({ path: e.path, data: e.data as Uint8Array })),
+          name,
+        );
+        return this.loadCorpus({ ...corpus, ignored: [...ignored, ...corpus.ignored] }, tableOptions, signal);
+      }
+      ignored = [...ignored, ...texts.map((e) => e.path)];
+      entries = entries.filter((e) => !isTextName(e.path));
+      if (!entries.length) throw noImages(upload.file.name, ignored);
+    }
     const ds = await this.buildImages(name, entries, ignored, imageOptions, signal);
     return this.commit(
       ds,
@@ -211,6 +246,29 @@ export class DatasetManager {
       },
       signal,
     );
+  }
+
+  /** Texts from .txt files, as a table with a text column (and the class folders' labels). */
+  private async loadCorpus(corpus: Corpus, tableOptions: Partial<TableOptions>, signal: AbortSignal): Promise<Dataset> {
+    const file = new File([corpus.csv], corpus.fileName, { type: 'text/csv' });
+    const raw = await this.read(file, corpus.fileName, false, signal);
+    const options: TableOptions = {
+      ...DEFAULT_TABLE_OPTIONS,
+      ...tableOptions,
+      skipMalformed: false,
+      label: corpus.labelled ? CORPUS_COLUMNS.label : '',
+      roles: { [CORPUS_COLUMNS.text]: 'text' },
+    };
+    const ds = await this.commit(
+      this.buildTable(raw, options, signal),
+      { kind: 'table', file, fileName: corpus.fileName, raw, options },
+      signal,
+    );
+    if (corpus.ignored.length)
+      this.warn(
+        `Left out of ${ds.name}: ${corpus.ignored.slice(0, 5).join(', ')}${corpus.ignored.length > 5 ? `, and ${corpus.ignored.length - 5} more` : ''}.`,
+      );
+    return ds;
   }
 
   async configureTable(options: TableOptions, signal: AbortSignal): Promise<Dataset> {

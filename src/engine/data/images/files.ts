@@ -66,6 +66,27 @@ export async function readZipImages(
   /** Stops unpacking at the next megabyte (a newer choice superseded this load); rejects with its reason. */
   signal?: AbortSignal,
 ): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
+  const read = await readZipEntries(zip, zipName, limits, onProgress, signal, isImageName);
+  if (!read.entries.length) throw noImages(zipName, read.ignored);
+  return read;
+}
+
+export function noImages(zipName: string, ignored: string[]): DataError {
+  return new DataError(
+    `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,
+    'no-images',
+  );
+}
+
+/** The entries of a zip whose names `accept` takes (images; or text files too), labelled by folder. */
+export async function readZipEntries(
+  zip: Blob,
+  zipName: string,
+  limits: ZipLimits = defaultZipLimits,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+  accept: (name: string) => boolean = isImageName,
+): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
   signal?.throwIfAborted();
   if (zip.size > limits.zipBytes)
     throw new DataError(
@@ -85,7 +106,7 @@ export async function readZipImages(
   let failure: DataError | null = null;
   const unzip = new Unzip((file) => {
     if (isJunk(file.name)) return;
-    if (!isImageName(file.name)) {
+    if (!accept(file.name)) {
       ignored.push(file.name);
       return;
     }
@@ -120,7 +141,7 @@ export async function readZipImages(
       }
       if (size > limits.entryBytes) {
         failure = new DataError(
-          `${zipName}: "${file.name}" is over ${formatBytes(limits.entryBytes, IN_MB)}, the limit for one image. Remove or shrink it.`,
+          `${zipName}: "${file.name}" is over ${formatBytes(limits.entryBytes, IN_MB)}, the limit for one file. Remove or shrink it.`,
           'too-large',
         );
         file.terminate();
@@ -160,11 +181,6 @@ export async function readZipImages(
     files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })),
     ignored,
   );
-  if (!entries.length)
-    throw new DataError(
-      `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,
-      'no-images',
-    );
   return { entries, ignored };
 }
 

@@ -90,7 +90,10 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     );
   const textCol = textCols[0] ? byName.get(textCols[0].name)! : null;
   if (textCol && (textCols[0]!.kind === 'empty' || textCol.missingCount === raw.rows))
-    throw new DataError(`Column "${textCol.name}" is empty and cannot be read as text. Choose another column.`, 'bad-option');
+    throw new DataError(
+      `Column "${textCol.name}" is empty and cannot be read as text. Choose another column.`,
+      'bad-option',
+    );
   // With a text input the other columns are not used (the Transformer reads tokens only).
   const featureCols = textCol ? [] : columns.filter((c) => c.role === 'feature');
   for (const c of featureCols) {
@@ -183,7 +186,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   if (labelCol && yValue) {
     const train = Array.from(split.train, (i) => yValue![i]!);
     const mean = train.reduce((a, b) => a + b, 0) / train.length;
-    const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length) || 1;
+    const std = usableStd(Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length));
     for (let i = 0; i < yValue.length; i++) yValue[i] = (yValue[i]! - mean) / std;
     label = { column: labelCol.name, type: 'numeric', mean, std };
   }
@@ -216,7 +219,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       const mean = n ? sum / n : 0;
       let sq = 0;
       for (const r of trainRows) if (!col.missing[r]) sq += (col.values[r]! - mean) ** 2;
-      return { column: col.name, type: 'numeric', mean, std: Math.sqrt(sq / Math.max(1, n)) || 1, impute: mean };
+      return { column: col.name, type: 'numeric', mean, std: usableStd(Math.sqrt(sq / Math.max(1, n))), impute: mean };
     }
     const counts = new Array<number>(col.dict.length).fill(0);
     for (const r of trainRows) if (col.codes![r]! >= 0) counts[col.codes![r]!]!++;
@@ -294,4 +297,12 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       inputNames: inputNames(specs),
     },
   };
+}
+
+/**
+ * A spread to divide by: 1 for a constant column, and for one so narrow (below 1e-30, e.g. values
+ * like 1e-45) that standardized values would overflow float32 to infinity.
+ */
+function usableStd(std: number): number {
+  return std > 1e-30 ? std : 1;
 }

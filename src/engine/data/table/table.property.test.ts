@@ -56,7 +56,11 @@ describe('the table pipeline on generated tables', () => {
           const opts = { ...DEFAULT_TABLE_OPTIONS, missing, task, label: withDefaultLabel(raw, { label: labelName }) };
           const ds = buildTableDataset(raw, opts);
           expect(ds.x.length).toBe(ds.rows * ds.features);
-          expect(ds.features).toBe(ds.table!.inputNames.length);
+          // A text column is the whole input: one column, read as maxLength token ids.
+          if (ds.kind === 'text') {
+            expect(ds.table!.inputNames).toHaveLength(1);
+            expect(ds.features).toBe(opts.text.maxLength);
+          } else expect(ds.features).toBe(ds.table!.inputNames.length);
           expect(ds.features).toBeGreaterThan(0);
           for (const v of ds.x) expect(Number.isFinite(v)).toBe(true);
           const parts = [...ds.split.train, ...ds.split.val, ...ds.split.test];

@@ -63,7 +63,11 @@ export function buildTextDataset(p: TextParts): Dataset {
     label: p.label,
   };
   const labelOf = (i: number): string =>
-    !p.y ? '' : p.classNames.length ? (p.classNames[p.y[i]!] ?? '') : String(p.label?.type === 'numeric' ? Number((p.y[i]! * p.label.std + p.label.mean).toPrecision(6)) : '');
+    !p.y
+      ? ''
+      : p.classNames.length
+        ? (p.classNames[p.y[i]!] ?? '')
+        : String(p.label?.type === 'numeric' ? Number((p.y[i]! * p.label.std + p.label.mean).toPrecision(6)) : '');
   const preview: DatasetPreview = {
     kind: 'text',
     texts: Array.from(p.split.train.subarray(0, PREVIEW_TEXTS), (i) => ({

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../../test/fixtures';
+import { DEFAULT_CONFIG, DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import type { TableOptions } from '../../../shared/types/datasets';
+import { registerWasmKernels } from '../../wasmKernels';
+import { captureModel } from '../../checkpoint/serialize';
+import { classifierFromEncoder, inputSignature, savedWeights } from '../../pretrain/encoders';
+import { pretrain, type PretrainEvent, type PretrainResult } from '../../pretrain/pretrain';
+import { RunControl } from '../../train/control';
+import { tokenizerFor } from '../../text/cache';
+import { CLS_ID } from '../../text/tokenizer.js';
+import { buildTableDataset } from '../table/buildTable';
+import { readCsv } from '../table/readCsv';
+
+beforeAll(async () => {
+  registerWasmKernels();
+  await tf.setBackend('wasm');
+});
+
+const reviews = readFileSync(new URL('../../../../e2e/fixtures/reviews.csv', import.meta.url), 'utf8');
+const load = async (csv: string, options: Partial<TableOptions> = {}) =>
+  buildTableDataset(await readCsv(csv, 'reviews.csv', { skipMalformed: false }), {
+    ...DEFAULT_TABLE_OPTIONS,
+    label: 'sentiment',
+    ...options,
+  });
+
+describe('a table with a text column', () => {
+  it('reads the text column as the input: tokens learned on the training split, [CLS] first, padded', async () => {
+    const ds = await load(reviews, { text: { vocabSize: 300, maxLength: 32, lowercase: true } });
+    expect(ds.kind).toBe('text');
+    expect(ds.table!.columns.find((c) => c.name === 'review')!.role).toBe('text');
+    expect(ds.inputShape).toEqual([32]);
+    expect(ds.classNames).toEqual(['negative', 'positive']);
+    expect(ds.text!.vocabSize).toBeLessThanOrEqual(300);
+    expect(ds.text!.truncated).toBe(0);
+    const p = ds.preprocessing;
+    if (p.kind !== 'text') throw new Error('not text');
+    const tokenizer = tokenizerFor(p.tokenizer);
+    const row = ds.x.subarray(0, 32);
+    expect(row[0]).toBe(CLS_ID);
+    expect(row[31]).toBe(0);
+    // The first row decodes to its review, normalized (lower case).
+    const first = reviews.split('\n')[1]!.split('"')[1]!;
+    expect(tokenizer.decode(row)).toBe(first.toLowerCase());
+    expect(ds.preview.kind).toBe('text');
+    if (ds.preview.kind === 'text') expect(ds.preview.texts[0]!.tokens.length).toBeGreaterThan(3);
+  });
+
+  it('reports truncation and refuses options out of range', async () => {
+    const short = await load(reviews, { text: { vocabSize: 300, maxLength: 8, lowercase: true } });
+    expect(short.text!.truncated).toBe(short.rows);
+    await expect(load(reviews, { text: { vocabSize: 50, maxLength: 32, lowercase: true } })).rejects.toThrow(
+      /Vocabulary size/,
+    );
+    await expect(load(reviews, { text: { vocabSize: 300, maxLength: 2000, lowercase: true } })).rejects.toThrow(
+      /Maximum length/,
+    );
+  });
+
+  it('learns its tokenizer from the training rows only', async () => {
+    // A word only in test rows is not in the vocabulary (it falls apart into characters or [UNK]).
+    const ds = await load(reviews, { text: { vocabSize: 300, maxLength: 32, lowercase: true } });
+    const lines = reviews.trim().split('\n');
+    const marked = lines.map((l, i) =>
+      i > 0 && ds.split.test.includes(i - 1) ? l.replace('"', '"zqxjv zqxjv zqxjv ') : l,
+    );
+    const again = await load(marked.join('\n'), { text: { vocabSize: 300, maxLength: 32, lowercase: true } });
+    const p = again.preprocessing;
+    if (p.kind !== 'text') throw new Error('not text');
+    expect(p.tokenizer.vocab.some((t) => t.includes('zqxjv'))).toBe(false);
+  });
+});
+
+describe('masked language model pretraining on text', () => {
+  it('lowers held-out perplexity, shows fills, probes, and its encoder starts a classifier', async () => {
+    const ds = await load(reviews, { text: { vocabSize: 300, maxLength: 24, lowercase: true } });
+    const before = tf.memory().numTensors;
+    const text = { width: 32, heads: 4, layers: 1, mlpWidth: 64, pooling: 'mean' as const, dropout: 0 };
+    const { events, result } = await collect<PretrainEvent, PretrainResult>(
+      pretrain(
+        ds,
+        {
+          objective: 'mlm',
+          encoder: { kind: 'transformer', widths: [] },
+          text,
+          epochs: 4,
+          batchSize: 16,
+          seed: 1,
+          readEvery: 4,
+          learningRate: 3e-3,
+          latentSize: 16,
+          noise: { kind: 'mask', level: 0.3 },
+        },
+        new RunControl(),
+      ),
+    );
+    const logs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
+    expect(logs).toHaveLength(4);
+    expect(logs[3]!.valLoss).toBeLessThan(logs[0]!.valLoss);
+    // Chance is 1 in ~300 tokens.
+    expect(logs[3]!.valAccuracy).toBeGreaterThan(0.1);
+    expect(logs[0]!.probe).toBeDefined();
+    const snaps = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []));
+    const last = snaps[snaps.length - 1]!;
+    expect(last.perplexity).toBeCloseTo(Math.exp(logs[3]!.valLoss), 4);
+    expect(last.fills).toHaveLength(4);
+    expect(last.fills![0]!.masked[0]!.guesses).toHaveLength(3);
+    expect(last.embedding!.labels!.length).toBeGreaterThan(0);
+
+    const saved = await captureModel(result.encoder, null);
+    result.encoder.dispose();
+    // Only the encoder stays: the MLM head, optimizer and every batch are gone.
+    expect(tf.memory().numTensors).toBe(before);
+    const model = classifierFromEncoder(
+      { kind: 'transformer', widths: [] },
+      savedWeights(saved),
+      ds.inputShape,
+      2,
+      1,
+      DEFAULT_CONFIG.head,
+      { spec: text, vocabSize: ds.text!.vocabSize },
+    );
+    expect(model.layers.map((l) => l.name)).toContain('encoder_block1_attention');
+    model.dispose();
+    expect(inputSignature(ds)).toContain('text');
+  });
+});
