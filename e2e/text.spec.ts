@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 
 const fixture = (name: string) => join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name);
 const done = (page: Page) =>
@@ -176,5 +176,85 @@ test('MLM pretraining on the texts, fine-tuning from its encoder; the download p
   });
   console.log(`text: max |studio - node| over ${sentences.length} typed sentences = ${worst.toExponential(2)}`);
   expect(worst).toBeLessThan(1e-4);
+  expect(errors).toEqual([]);
+});
+
+test('plain text: a .txt file is a corpus to pretrain on (a text per line); a zip of class folders of .txt files is a labelled set', async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'mnist');
+  // One review per line, no labels: a corpus for masked language modeling.
+  const reviews = readFileSync(fixture('reviews.csv'), 'utf8').trim().split('\n').slice(1, 161);
+  const lines = reviews.map((l) => l.split('"')[1]!);
+  await page.getByTestId('dataset-file').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(lines.join('\n') + '\n\n'),
+  });
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'notes');
+  await expect(summary).toHaveAttribute('data-rows', '160');
+  await expect(summary).toHaveAttribute('data-classes', '0');
+  await expect(page.locator('[data-testid="column-row"][data-column="text"]')).toHaveAttribute('data-role', 'text');
+  await page.getByTestId('text-max-length').fill('24');
+  await page.getByTestId('text-max-length').blur();
+  await expect(summary).toHaveAttribute('data-features', '24');
+  await page.getByTestId('stage-pretrain').click();
+  await expect(page.getByTestId('pretrain-objective')).toHaveValue('mlm');
+  await page.getByTestId('text-width').fill('16');
+  await page.getByTestId('text-layers').fill('1');
+  await configure(page, { epochs: 1, batchSize: 16, learningRate: 0.003, backend: 'wasm' });
+  await page.getByTestId('train-start').click();
+  await done(page);
+  await expect(page.getByTestId('mlm-fills')).toHaveAttribute('data-epoch', '1');
+  await expect(page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')).toHaveCount(1);
+
+  // Class folders of .txt files (one text per file); a stray file outside them is named, not used.
+  const positive = reviews.filter((l) => l.endsWith(',positive')).slice(0, 30);
+  const negative = reviews.filter((l) => l.endsWith(',negative')).slice(0, 30);
+  const zip = zipSync({
+    ...Object.fromEntries(positive.map((l, i) => [`mail/good/${i}.txt`, strToU8(l.split('"')[1]!)])),
+    ...Object.fromEntries(negative.map((l, i) => [`mail/bad/${i}.txt`, strToU8(l.split('"')[1]!)])),
+    'mail/readme.txt': strToU8('What this set is.'),
+  });
+  await page.getByTestId('dataset-file').setInputFiles({
+    name: 'mail.zip',
+    mimeType: 'application/zip',
+    buffer: Buffer.from(zip),
+  });
+  await expect(summary).toHaveAttribute('data-name', 'mail');
+  await expect(summary).toHaveAttribute('data-rows', '60');
+  await expect(summary).toHaveAttribute('data-classes', '2');
+  await expect(page.getByRole('alert')).toContainText('mail/readme.txt (outside any class folder)');
+  await expect(page.locator('[data-testid="column-row"][data-column="label"]')).toHaveAttribute('data-role', 'label');
+  // The corpus's encoder is still there.
+  await expect(page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')).toHaveCount(1);
+  // A .txt that is not UTF-8 is refused with the file's name; the dataset stays.
+  await page.getByTestId('dataset-file').setInputFiles({
+    name: 'latin1.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+  });
+  await expect(page.getByRole('alert').filter({ hasText: 'latin1.txt is not UTF-8' })).toBeVisible();
+  await expect(summary).toHaveAttribute('data-name', 'mail');
+  expect(errors).toEqual([]);
+});
+
+test('the built-in mail corpus (SpamAssassin): spam or ham, a fixed split, tokens in the preview', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'mnist');
+  await page.getByTestId('dataset-builtin').selectOption('spam');
+  const summary = page.getByTestId('dataset-summary');
+  await expect(summary).toHaveAttribute('data-name', 'spam', { timeout: 60_000 });
+  await expect(summary).toHaveAttribute('data-rows', '4487');
+  await expect(summary).toHaveAttribute('data-classes', '2');
+  await expect(summary).toHaveAttribute('data-features', '128');
+  expect(await attr(page, 'text-summary', 'data-vocab')).toBe(4000);
+  expect(Number(await page.getByTestId('text-tokens').first().getAttribute('data-count'))).toBeGreaterThan(10);
+  await page.getByTestId('stage-pretrain').click();
+  await expect(page.getByTestId('pretrain-objective')).toHaveValue('mlm');
   expect(errors).toEqual([]);
 });
