@@ -13,9 +13,12 @@
 //     a subset of the digits: seconds of the steps per 1,000 rows, the per-epoch fixed cost (held-out
 //     loss, snapshot), and an 8,000-row epoch extrapolated. A probe step (after an untimed one) sizes
 //     each case; a case that would not fit its budget is skipped with the estimate.
+//  5. Text: masked-language-model steps of the Transformer (width 64, 2 blocks, the app's default)
+//     on the built-in mail corpus, per backend: real tokens (not padding) per second, and the
+//     tokenizer's training time on the corpus.
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv,augment, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//          --only=engine,app,csv,augment,text, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
 //   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
 //          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
 //          --pretrain-seconds=2.5 (target per epoch), --pretrain-epochs=3 (timed, after one untimed),
@@ -91,8 +94,9 @@ const results = {
   app: [],
   augment: [],
   contrastive: [],
+  mlm: [],
 };
-const only = arg('only', 'engine,app,csv,augment').split(',');
+const only = arg('only', 'engine,app,csv,augment,text').split(',');
 
 const LONG_TASKS = () => {
   window.__longTasks = [];
@@ -335,6 +339,44 @@ async function benchAugment() {
   await page.close();
 }
 
+/** 5. Text: MLM pretraining steps per backend, and the tokenizer's training time. */
+async function benchText() {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'log' && process.stdout.write(`   · ${m.text()}\n`));
+  await page.goto(`${server.url}/bench.html`);
+  await page.waitForFunction(() => 'runMlmCase' in window);
+  const maxLength = Number(arg('text-length', '128'));
+  console.log(
+    `\n5. MLM pretraining on the mail corpus (Transformer width 64, 4 heads, 2 blocks, MLP 128; vocabulary 4,000; ${maxLength} tokens; batch 32; median of ${quick ? 4 : 8} steps after 2 untimed)`,
+  );
+  for (const backend of backends)
+    results.mlm.push(
+      await page.evaluate((c) => window.runMlmCase(c), {
+        backend,
+        text: { width: 64, heads: 4, layers: 2, mlpWidth: 128, pooling: 'mean', dropout: 0.1 },
+        vocabSize: 4000,
+        maxLength,
+        batchSize: 32,
+        steps: quick ? 4 : 8,
+      }),
+    );
+  const ok = results.mlm.find((r) => !r.error);
+  if (ok)
+    console.log(
+      `   tokenizer: BPE of 4,000 tokens learned from the corpus's training split (${ok.mails} mails, ${f(ok.meanTokens, 1)} tokens each on average) in ${f(ok.tokenizerSeconds, 2)} s`,
+    );
+  console.log(`\n${pad('backend', 9)}${pad('s/step', 9)}tokens/s`);
+  for (const r of results.mlm) {
+    if (r.error) {
+      console.log(`${pad(r.backend, 9)}skipped: ${r.error}`);
+      continue;
+    }
+    r.tokensPerSec = median(r.stepTokens.map((t, i) => t / r.stepSeconds[i]));
+    console.log(`${pad(r.backend, 9)}${pad(f(median(r.stepSeconds), 3), 9)}${f(r.tokensPerSec)}`);
+  }
+  await page.close();
+}
+
 try {
   const info = await browser.newPage();
   await info.goto(`${server.url}/bench.html`);
@@ -357,6 +399,7 @@ try {
   if (only.includes('app')) await benchApp();
   if (only.includes('csv')) await benchCsv();
   if (only.includes('augment')) await benchAugment();
+  if (only.includes('text')) await benchText();
   const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
   if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {

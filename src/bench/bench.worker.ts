@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 // Benchmark worker: the studio's own loop against plain tfjs model.fit, same backend, model,
 // batch size and data, in paired runs interleaved in one worker (order alternates each round);
-// the loop with augmentation off and light, paired the same way; contrastive pretraining epochs.
+// the loop with augmentation off and light, paired the same way; contrastive pretraining epochs;
+// masked-language-model steps of the Transformer on the mail corpus.
 import * as tf from '@tensorflow/tfjs';
 import { activate } from '../engine/backends';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
@@ -28,7 +29,15 @@ import type {
   BenchRow,
   ContrastiveCase,
   ContrastiveRow,
+  MlmCase,
+  MlmRow,
 } from './protocol';
+import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
+import { buildTableDataset } from '../engine/data/table/buildTable';
+import { readCsv } from '../engine/data/table/readCsv';
+import { mulberry32 } from '../engine/data/random';
+import { buildMlmHead, maskTokens, mlmSteps } from '../engine/text/mlm';
+import { buildTextEncoder } from '../engine/text/transformer';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: BenchReply) => scope.postMessage(m);
@@ -336,7 +345,53 @@ async function runContrastiveCase(c: ContrastiveCase): Promise<ContrastiveRow> {
   return row;
 }
 
-function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | ContrastiveRow {
+/** MLM steps as pretraining runs them (15% masked, the loss read every step) on the mail corpus. */
+async function runMlmCase(c: MlmCase): Promise<MlmRow> {
+  const csv = await (await fetch('/data/spam.csv')).text();
+  const ds = buildTableDataset(await readCsv(csv, 'spam.csv', { skipMalformed: false }), {
+    ...DEFAULT_TABLE_OPTIONS,
+    label: 'label',
+    text: { vocabSize: c.vocabSize, maxLength: c.maxLength, lowercase: true },
+  });
+  const row: MlmRow = {
+    ...c,
+    tokenizerSeconds: ds.text!.tokenizerMs / 1000,
+    mails: ds.rows,
+    meanTokens: ds.text!.meanTokens,
+    stepSeconds: [],
+    stepTokens: [],
+  };
+  const started = await activate(c.backend, workerBackendHost, TRAINING_KERNELS.transformer);
+  if (started.error) return { ...row, error: started.error };
+  const spec = { ...c.text, vocabSize: ds.text!.vocabSize, maxLen: c.maxLength };
+  const { encoder, trunk } = buildTextEncoder(spec, 1);
+  const head = buildMlmHead(c.text.width, spec.vocabSize, 1);
+  const optimizer = tf.train.adam(1e-3);
+  const steps = mlmSteps(trunk, head, optimizer, c.maxLength);
+  const rand = mulberry32(1);
+  try {
+    for (let i = 0; i < c.steps + 2; i++) {
+      const start = (i * c.batchSize) % (ds.split.train.length - c.batchSize);
+      const { x, size } = gatherBatch(ds, ds.split.train, start, start + c.batchSize);
+      let tokens = 0;
+      for (const id of x) if (id !== 0) tokens++;
+      const t0 = performance.now();
+      const loss = steps.train(maskTokens(x, size, c.maxLength, spec.vocabSize, rand));
+      await loss.data();
+      loss.dispose();
+      if (i < 2) continue;
+      row.stepSeconds.push((performance.now() - t0) / 1000);
+      row.stepTokens.push(tokens);
+    }
+  } finally {
+    optimizer.dispose();
+    head.dispose();
+    encoder.dispose();
+  }
+  return row;
+}
+
+function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | ContrastiveRow | MlmRow {
   switch (req.type) {
     case 'case':
       return {
@@ -366,6 +421,16 @@ function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | Contr
         epochSeconds: [],
         error,
       };
+    case 'mlm':
+      return {
+        ...req.mlmCase,
+        tokenizerSeconds: NaN,
+        mails: 0,
+        meanTokens: NaN,
+        stepSeconds: [],
+        stepTokens: [],
+        error,
+      };
   }
 }
 
@@ -377,7 +442,9 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
         ? await runCase(req.benchCase)
         : req.type === 'augment'
           ? await runAugmentCase(req.augmentCase)
-          : await runContrastiveCase(req.contrastiveCase);
+          : req.type === 'contrastive'
+            ? await runContrastiveCase(req.contrastiveCase)
+            : await runMlmCase(req.mlmCase);
     post({ type: 'row', id: req.id, row });
   } catch (err) {
     post({ type: 'row', id: req.id, row: failed(req, errorMessage(err)) });

@@ -1,5 +1,5 @@
 // Benchmark page: runs cases in a fresh worker each (so one backend's state cannot slow the
-// next) and exposes `window.runBenchCase`, `runAugmentCase` and `runContrastiveCase` to
+// next) and exposes `window.runBenchCase`, `runAugmentCase`, `runContrastiveCase` and `runMlmCase` to
 // scripts/bench.mjs.
 import type {
   AugmentCase,
@@ -10,6 +10,8 @@ import type {
   BenchRow,
   ContrastiveCase,
   ContrastiveRow,
+  MlmCase,
+  MlmRow,
 } from './protocol';
 
 const out = document.getElementById('out')!;
@@ -45,5 +47,7 @@ function parseCsvPlain(): Promise<{ rows: number; seconds: number }> {
   }).finally(() => worker.terminate());
 }
 
-Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, parseCsvPlain });
+const runMlmCase = (mlmCase: MlmCase) => inWorker<MlmRow>({ type: 'mlm', id: 1, mlmCase });
+
+Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, parseCsvPlain });
 out.textContent = 'ready';

@@ -1,5 +1,5 @@
 import type { BackendName } from '../shared/types/backends';
-import type { EncoderSpec, ModelKind } from '../shared/types/training';
+import type { EncoderSpec, ModelKind, TextModelSpec } from '../shared/types/training';
 
 export interface BenchCase {
   backend: BackendName;
@@ -76,9 +76,34 @@ export interface ContrastiveRow {
   error?: string;
 }
 
+/** Masked-language-model steps of the Transformer on the built-in mail corpus. */
+export interface MlmCase {
+  backend: BackendName;
+  text: TextModelSpec;
+  vocabSize: number;
+  maxLength: number;
+  batchSize: number;
+  /** Timed steps, after two untimed ones. */
+  steps: number;
+}
+
+export interface MlmRow extends MlmCase {
+  /** The tokenizer's training on the corpus's training split, in the worker. */
+  tokenizerSeconds: number;
+  /** Mails in the corpus, and real tokens (not padding) per mail on average. */
+  mails: number;
+  meanTokens: number;
+  /** Per timed step: seconds, and the real tokens in its batch. */
+  stepSeconds: number[];
+  stepTokens: number[];
+  error?: string;
+}
+
 export type BenchRequest =
   | { type: 'case'; id: number; benchCase: BenchCase }
   | { type: 'augment'; id: number; augmentCase: AugmentCase }
-  | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase };
+  | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase }
+  | { type: 'mlm'; id: number; mlmCase: MlmCase };
 export type BenchReply =
-  { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow } | { type: 'log'; text: string };
+  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow }
+  | { type: 'log'; text: string };
