@@ -356,6 +356,22 @@ describe('reduce: datasets', () => {
     expect(s.dataset?.features).toBe(6);
   });
 
+  it('text sets the Transformer, masked language modeling and no augmentation; a table after it goes back', () => {
+    const before = initial({
+      config: { ...DEFAULT_CONFIG, objective: 'contrastive', augmentation: AUGMENT_PRESETS.light },
+    });
+    const text = after(before, {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'reviews', kind: 'text', features: 128, inputShape: [128], source: 'upload' }),
+    });
+    expect(text.config.model).toBe('transformer');
+    expect(text.config.objective).toBe('mlm');
+    expect(text.config.augmentation).toEqual(AUGMENT_PRESETS.off);
+    const table = after(text, { type: 'datasetLoaded', summary: dataset() });
+    expect(table.config.model).toBe('mlp');
+    expect(table.config.objective).not.toBe('mlm');
+  });
+
   it('a table dataset sets the model to the MLP; an idle run stays as it is', () => {
     const before = initial({ config: { ...DEFAULT_CONFIG, model: 'cnn' } });
     const s = after(before, { type: 'datasetLoaded', summary: dataset() });
