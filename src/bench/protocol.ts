@@ -105,5 +105,4 @@ export type BenchRequest =
   | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase }
   | { type: 'mlm'; id: number; mlmCase: MlmCase };
 export type BenchReply =
-  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow }
-  | { type: 'log'; text: string };
+  { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow } | { type: 'log'; text: string };
