@@ -12,6 +12,7 @@
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
+import { runToEnd } from './studio-run.mjs';
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const list = (name, fallback) => arg(name, fallback).split(',');
@@ -31,25 +32,7 @@ const scratch = arg('scratch', 'same');
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-const state = () => page.getByTestId('train-status').getAttribute('data-state');
-const run = async () => {
-  const started = Date.now();
-  await page.getByTestId('train-start').click();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') !== 'done',
-  );
-  await page.waitForFunction(
-    () =>
-      ['done', 'stopped', 'error'].includes(
-        document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
-      ),
-    null,
-    { timeout: 3_600_000, polling: 500 },
-  );
-  if ((await state()) !== 'done')
-    throw new Error(`run ended ${await state()}: ${await page.getByRole('alert').allTextContents()}`);
-  return (Date.now() - started) / 1000;
-};
+const run = () => runToEnd(page);
 const set = async (id, value) => page.getByTestId(id).fill(String(value));
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 

@@ -10,6 +10,18 @@ export const LIMITS = {
   images: 50_000,
 } as const;
 
+/** The tokenizer's settings (TableOptions.text): the ranges the worker accepts and the UI offers. */
+export const TEXT_LIMITS = { vocabSize: [100, 32000], maxLength: [8, 512] } as const;
+
+/** The Transformer's settings (TrainConfig.text), likewise. */
+export const TRANSFORMER_LIMITS = {
+  width: [8, 512],
+  heads: [1, 16],
+  layers: [1, 8],
+  mlpWidth: [8, 4096],
+  dropout: [0, 0.9],
+} as const;
+
 /** A limit as the texts state it (and as the messages that enforce it cite it): "512 MB", "1.0 GB". */
 const size = (bytes: number) => formatBytes(bytes, { precision: 'megabytes' });
 

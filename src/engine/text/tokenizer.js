@@ -203,19 +203,24 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
   const pairCount = new Map();
   /** @type {Map<number, Set<number>>} the words that contain (or once contained) each pair */
   const pairWords = new Map();
-  words.forEach((s, w) => {
-    const f = freqs[w];
+  /**
+   * Adds the adjacent pairs of word `w` (spelled `s`, weighted by its frequency `f`) to `counts`,
+   * and the word to each pair's set.
+   * @param {number[]} s @param {number} w @param {number} f @param {Map<number, number>} counts
+   */
+  const addPairs = (s, w, f, counts) => {
     for (let i = 0; i + 1 < s.length; i++) {
-      const a = s[i];
-      const b = s[i + 1];
-      if (a < 0 || b < 0) continue;
-      const key = a * K + b;
-      pairCount.set(key, (pairCount.get(key) ?? 0) + f);
+      const x = s[i];
+      const y = s[i + 1];
+      if (x < 0 || y < 0) continue;
+      const key = x * K + y;
+      counts.set(key, (counts.get(key) ?? 0) + f);
       let set = pairWords.get(key);
       if (!set) pairWords.set(key, (set = new Set()));
       set.add(w);
     }
-  });
+  };
+  words.forEach((s, w) => addPairs(s, w, freqs[w], pairCount));
 
   const heap = new PairHeap(vocab);
   for (const [key, count] of pairCount) {
@@ -276,16 +281,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
         const k = x * K + y;
         if (k !== key) delta.set(k, (delta.get(k) ?? 0) - f);
       }
-      for (let i = 0; i + 1 < out.length; i++) {
-        const x = out[i];
-        const y = out[i + 1];
-        if (x < 0 || y < 0) continue;
-        const k = x * K + y;
-        delta.set(k, (delta.get(k) ?? 0) + f);
-        let set = pairWords.get(k);
-        if (!set) pairWords.set(k, (set = new Set()));
-        set.add(w);
-      }
+      addPairs(out, w, f, delta);
       words[w] = out;
     }
     for (const [k, d] of delta) {

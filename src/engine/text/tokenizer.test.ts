@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { mulberry32 } from '../data/random';
 import { describe, expect, it } from 'vitest';
 import {
   CLS_ID,
@@ -30,18 +31,6 @@ const ENGLISH = [
 
 /** The corpus repeated so that its pairs are frequent enough to merge (minFrequency 2). */
 const CORPUS = Array.from({ length: 5 }, () => ENGLISH).flat();
-
-/** mulberry32: a small seeded generator, so the synthetic corpora are the same every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
   const rand = mulberry32(seed);

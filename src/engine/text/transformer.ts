@@ -4,6 +4,7 @@
 // tfjs layers wherever tfjs has one; attention, position embeddings and masked pooling are the
 // three custom layers of studioLayers.js, which the download ships with the model.
 import * as tf from '@tensorflow/tfjs';
+import { TRANSFORMER_LIMITS } from '../../shared/limits';
 import type { HeadSpec, TextModelSpec } from '../../shared/types/training';
 import { registerFastTileGradient } from '../tileGradient';
 import { registerStudioLayers } from './studioLayers.js';
@@ -13,14 +14,6 @@ export interface TransformerSpec extends TextModelSpec {
   vocabSize: number;
   maxLen: number;
 }
-
-export const TRANSFORMER_LIMITS = {
-  width: [8, 512],
-  heads: [1, 16],
-  layers: [1, 8],
-  mlpWidth: [8, 4096],
-  dropout: [0, 0.9],
-} as const;
 
 // Registered once on import: checkpoints and downloads of text models name these classes, and
 // LayerNormalization trains 5x faster with a one-sum Tile gradient (see tileGradient.ts).

@@ -1,3 +1,4 @@
+import { TRANSFORMER_LIMITS } from '../../shared/limits';
 import { MODEL_LABELS, describeStage } from '../../shared/modelSpec';
 import { isRunActive } from '../../shared/runState';
 import type { ModelKind, TextModelSpec } from '../../shared/types/training';
@@ -101,8 +102,8 @@ function TransformerSettings({
         testId="text-width"
         label="Width"
         value={t.width}
-        min={8}
-        max={512}
+        min={TRANSFORMER_LIMITS.width[0]}
+        max={TRANSFORMER_LIMITS.width[1]}
         integer
         disabled={disabled}
         onChange={(width) => set({ width })}
@@ -111,8 +112,8 @@ function TransformerSettings({
         testId="text-heads"
         label="Heads"
         value={t.heads}
-        min={1}
-        max={16}
+        min={TRANSFORMER_LIMITS.heads[0]}
+        max={TRANSFORMER_LIMITS.heads[1]}
         integer
         disabled={disabled}
         onChange={(heads) => set({ heads })}
@@ -121,8 +122,8 @@ function TransformerSettings({
         testId="text-layers"
         label="Blocks"
         value={t.layers}
-        min={1}
-        max={8}
+        min={TRANSFORMER_LIMITS.layers[0]}
+        max={TRANSFORMER_LIMITS.layers[1]}
         integer
         disabled={disabled}
         onChange={(layers) => set({ layers })}
@@ -131,8 +132,8 @@ function TransformerSettings({
         testId="text-mlp"
         label="MLP width"
         value={t.mlpWidth}
-        min={8}
-        max={2048}
+        min={TRANSFORMER_LIMITS.mlpWidth[0]}
+        max={TRANSFORMER_LIMITS.mlpWidth[1]}
         integer
         disabled={disabled}
         onChange={(mlpWidth) => set({ mlpWidth })}
@@ -141,8 +142,8 @@ function TransformerSettings({
         testId="text-dropout"
         label="Dropout"
         value={t.dropout}
-        min={0}
-        max={0.9}
+        min={TRANSFORMER_LIMITS.dropout[0]}
+        max={TRANSFORMER_LIMITS.dropout[1]}
         disabled={disabled}
         onChange={(dropout) => set({ dropout })}
       />

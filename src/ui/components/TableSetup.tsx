@@ -1,3 +1,4 @@
+import { TEXT_LIMITS } from '../../shared/limits';
 import { attrNumber } from '../format';
 import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
 import type {
@@ -170,8 +171,8 @@ function TextSetup({
           testId="text-vocab"
           label="Vocabulary size"
           value={options.vocabSize}
-          min={100}
-          max={32000}
+          min={TEXT_LIMITS.vocabSize[0]}
+          max={TEXT_LIMITS.vocabSize[1]}
           integer
           commit="blur"
           disabled={disabled}
@@ -181,8 +182,8 @@ function TextSetup({
           testId="text-max-length"
           label="Max tokens"
           value={options.maxLength}
-          min={8}
-          max={512}
+          min={TEXT_LIMITS.maxLength[0]}
+          max={TEXT_LIMITS.maxLength[1]}
           integer
           commit="blur"
           disabled={disabled}

@@ -26,20 +26,17 @@ interface Start {
   history?: RunHistory;
 }
 
+/** The run's network from random weights. */
+function scratchModel(config: TrainConfig, ds: Dataset, outputs: number): tf.LayersModel {
+  const { model, seed, head, convBlocks, text } = config;
+  return buildModel(model, ds.inputShape, outputs, seed, head, convBlocks, textInput(ds, text));
+}
+
 /** Scratch, a pretrained encoder with a new head, or a fine-tuned (or imported) model. */
 async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number): Promise<Start> {
   if (config.initFrom === 'scratch')
     return {
-      build: async () =>
-        buildModel(
-          config.model,
-          ds.inputShape,
-          outputs,
-          config.seed,
-          config.head,
-          config.convBlocks,
-          textInput(ds, config.text),
-        ),
+      build: async () => scratchModel(config, ds, outputs),
       conv: config.model === 'cnn',
       from: 'scratch',
     };
@@ -113,21 +110,7 @@ export function finetuningBody(
         series: ['loss'],
         trainRows: budgetedRows(ds, config, config.seed).length,
         requiredKernels: ds.kind === 'text' ? TRAINING_KERNELS.transformer : point.conv ? TRAINING_KERNELS.cnn : [],
-        measure: () =>
-          measureThroughput(
-            () =>
-              buildModel(
-                config.model,
-                ds.inputShape,
-                outputs,
-                config.seed,
-                config.head,
-                config.convBlocks,
-                textInput(ds, config.text),
-              ),
-            ds,
-            config.batchSize,
-          ),
+        measure: () => measureThroughput(() => scratchModel(config, ds, outputs), ds, config.batchSize),
         history: point.history,
         rateAt: (step, stepsPerEpoch) => learningRateAt(config, step - 1, stepsPerEpoch),
       };

@@ -3,6 +3,7 @@
 // the tokenizer goes into the preprocessing so a model reads new text exactly the same way.
 import type { LabelSpec, Preprocessing } from '../../../shared/preprocessing';
 import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import { TEXT_LIMITS } from '../../../shared/limits';
 import type { ColumnSummary, DatasetPreview, TableOptions, Task, TextOptions } from '../../../shared/types/datasets';
 import { Tokenizer, encodeBatch, trainTokenizer } from '../../text/tokenizer.js';
 import type { Dataset } from '../dataset';
@@ -12,8 +13,6 @@ import { cellText, tableDescription, tableName, type RawColumn, type RawTable } 
 /** Texts shown in the data panel, with their tokens. */
 const PREVIEW_TEXTS = 6;
 const PREVIEW_TOKENS = 48;
-
-export const TEXT_LIMITS = { vocabSize: [100, 32000], maxLength: [8, 512] } as const;
 
 export function validateTextOptions(o: TextOptions): void {
   const [v0, v1] = TEXT_LIMITS.vocabSize;
