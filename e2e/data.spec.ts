@@ -248,8 +248,8 @@ test('bad input ends in a clear alert and the previous dataset still trains', as
   await expectAlert(page, /ids\.csv has no usable feature column: "id" \(identifier\), "comment" \(identifier\)/);
   await stillIris();
 
-  await upload(page, 'notes.zip', zipSync({ 'a/readme.txt': strToU8('no images here') }), 'application/zip');
-  await expectAlert(page, /notes\.zip holds no images/);
+  await upload(page, 'notes.zip', zipSync({ 'a/readme.md': strToU8('no images here') }), 'application/zip');
+  await expectAlert(page, /notes\.zip holds no images and no \.txt files \(only a\/readme\.md\)/);
   await stillIris();
 
   // A file over the stated size limit is refused before it is read (a sparse file on disk).

@@ -227,9 +227,9 @@ export class DatasetManager {
         );
         return this.loadCorpus({ ...corpus, ignored: [...ignored, ...corpus.ignored] }, tableOptions, signal);
       }
+      if (!entries.length) throw noImages(upload.file.name, ignored, true);
       ignored = [...ignored, ...texts.map((e) => e.path)];
       entries = entries.filter((e) => !isTextName(e.path));
-      if (!entries.length) throw noImages(upload.file.name, ignored);
     }
     const ds = await this.buildImages(name, entries, ignored, imageOptions, signal);
     return this.commit(

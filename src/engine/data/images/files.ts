@@ -71,9 +71,13 @@ export async function readZipImages(
   return read;
 }
 
-export function noImages(zipName: string, ignored: string[]): DataError {
+/** A zip with nothing to load; `texts`: .txt files would have been taken too (an upload). */
+export function noImages(zipName: string, ignored: string[], texts = false): DataError {
+  const only = ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : '';
   return new DataError(
-    `${zipName} holds no images${ignored.length ? ` (only ${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : ''}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,
+    texts
+      ? `${zipName} holds no images and no .txt files${only}. Put PNG, JPEG, WebP, GIF or BMP files, or .txt files, in one folder per class.`
+      : `${zipName} holds no images${only}. Put PNG, JPEG, WebP, GIF or BMP files in one folder per class.`,
     'no-images',
   );
 }
