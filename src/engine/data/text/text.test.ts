@@ -61,6 +61,18 @@ describe('a table with a text column', () => {
     );
   });
 
+  it('reads one text column at most, and not an empty one, saying which', async () => {
+    const two =
+      'a,b,y\n' + Array.from({ length: 20 }, (_, i) => `"some words ${i}","more words ${i}",${i % 2}`).join('\n');
+    await expect(load(two, { label: 'y', roles: { a: 'text', b: 'text' } })).rejects.toThrow(
+      /Only one column can be read as text; "a" and "b" both are/,
+    );
+    const empty = 'a,b,y\n' + Array.from({ length: 20 }, (_, i) => `${i},,${i % 2}`).join('\n');
+    await expect(load(empty, { label: 'y', roles: { b: 'text' } })).rejects.toThrow(
+      /Column "b" is empty and cannot be read as text/,
+    );
+  });
+
   it('learns its tokenizer from the training rows only', async () => {
     // A word only in test rows is not in the vocabulary (it falls apart into characters or [UNK]).
     const ds = await load(reviews, { text: { vocabSize: 300, maxLength: 32, lowercase: true } });
