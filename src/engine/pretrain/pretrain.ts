@@ -151,14 +151,7 @@ export async function* pretrain(
       };
       result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         lastLoss = e.trainLoss;
-        const log: EpochLog = {
-          epoch: e.epoch,
-          step: e.step,
-          trainLoss: e.trainLoss,
-          valLoss: NaN,
-          valAccuracy: NaN,
-          seconds: e.seconds,
-        };
+        const log = epochLog(e);
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
@@ -208,14 +201,7 @@ export async function* pretrain(
           tf.dispose([...views, loss]);
         }
         lastLoss = Number.isNaN(valLoss) ? e.trainLoss : valLoss;
-        const log: EpochLog = {
-          epoch: e.epoch,
-          step: e.step,
-          trainLoss: e.trainLoss,
-          valLoss,
-          valAccuracy: NaN,
-          seconds: e.seconds,
-        };
+        const log = epochLog(e, valLoss);
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         const snapshot: PretrainSnapshot = { epoch: e.epoch, embedding: await embedding(encoder, ds, shape, shown) };
@@ -253,14 +239,7 @@ export async function* pretrain(
       result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         const report = await steps.evaluate(heldBatches);
         lastLoss = report.loss;
-        const log: EpochLog = {
-          epoch: e.epoch,
-          step: e.step,
-          trainLoss: e.trainLoss,
-          valLoss: report.loss,
-          valAccuracy: report.accuracy,
-          seconds: e.seconds,
-        };
+        const log = epochLog(e, report.loss, report.accuracy);
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         const fills = await fillMasks(
@@ -313,14 +292,7 @@ export async function* pretrain(
       result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
         const heldOut = await reconstructionReport(ds, shape, shown, (x) => reconstruct(x, false), noise);
         lastLoss = heldOut.mse;
-        const log: EpochLog = {
-          epoch: e.epoch,
-          step: e.step,
-          trainLoss: e.trainLoss,
-          valLoss: heldOut.mse,
-          valAccuracy: NaN,
-          seconds: e.seconds,
-        };
+        const log = epochLog(e, heldOut.mse);
         yield { type: 'epoch' as const, log };
         await afterEpoch?.(log, encoder);
         yield {
@@ -340,6 +312,11 @@ export async function* pretrain(
     owned.forEach((o) => o.dispose());
     if (!finished) encoder.dispose();
   }
+}
+
+/** An epoch's log: the runner's figures and the objective's held-out loss and accuracy (NaN: none). */
+function epochLog(e: Extract<RunnerEvent, { type: 'epochEnd' }>, valLoss = NaN, valAccuracy = NaN): EpochLog {
+  return { epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, valLoss, valAccuracy, seconds: e.seconds };
 }
 
 /** The Transformer MLM pretrains: the run's settings and the dataset's vocabulary and length. */

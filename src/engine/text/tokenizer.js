@@ -154,6 +154,26 @@ class PairHeap {
 }
 
 /**
+ * `s` with every occurrence of the pair (a, b), left to right, replaced by `c`.
+ * @param {number[]} s @param {number | undefined} a @param {number | undefined} b @param {number} c
+ * @returns {number[]}
+ */
+function mergePair(s, a, b, c) {
+  /** @type {number[]} */
+  const out = [];
+  for (let i = 0; i < s.length;) {
+    if (s[i] === a && s[i + 1] === b) {
+      out.push(c);
+      i += 2;
+    } else {
+      out.push(s[i]);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
  * Learns a BPE vocabulary. Deterministic: the same texts (in any order) and options give the same
  * spec. The alphabet is every character seen (sorted by code point), or the vocabSize - 4 most
  * frequent ones if there are more; then the most frequent adjacent pair is merged, again and again,
@@ -260,17 +280,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
     pairCount.delete(key);
     for (const w of affected) {
       const s = words[w];
-      /** @type {number[]} */
-      const out = [];
-      for (let i = 0; i < s.length;) {
-        if (s[i] === a && s[i + 1] === b) {
-          out.push(c);
-          i += 2;
-        } else {
-          out.push(s[i]);
-          i++;
-        }
-      }
+      const out = mergePair(s, a, b, c);
       if (out.length === s.length) continue; // the pair left this word in an earlier merge
       const f = freqs[w];
       // Words are short (<= 51 symbols): recounting the whole word is simpler than patching around each merge site.
@@ -393,18 +403,7 @@ export class Tokenizer {
       const a = this.#ids.get(m[0]);
       const b = this.#ids.get(m[1]);
       const c = this.#mergedIds[best];
-      /** @type {number[]} */
-      const out = [];
-      for (let i = 0; i < s.length;) {
-        if (s[i] === a && s[i + 1] === b) {
-          out.push(c);
-          i += 2;
-        } else {
-          out.push(s[i]);
-          i++;
-        }
-      }
-      s = out;
+      s = mergePair(s, a, b, c);
     }
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(word, s);
