@@ -218,7 +218,8 @@ export async function* pretrain(
       const opt = tf.train.adam(cfg.learningRate);
       owned.push(head, opt);
       const steps = mlmSteps(text.trunk, head, opt, length);
-      // Held-out perplexity: validation rows (never test rows), masked once, the same every epoch.
+      // Held-out perplexity: validation rows (test rows only without a validation split), masked
+      // once, the same every epoch.
       const heldRows = ds.split.val.length ? ds.split.val : shown;
       const held = heldRows.subarray(0, Math.min(heldRows.length, 512));
       const maskRand = mulberry32(cfg.seed ^ 0x6d6c6d);
