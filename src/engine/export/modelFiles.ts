@@ -38,8 +38,10 @@ export function modelJson(
   };
 }
 
-/** The download: model.json, its weights and preprocessing.json in one zip. */
-/** `extra`: further text files by name (a text model's tokenizer, layers and Node example). */
+/**
+ * The download: model.json, its weights and preprocessing.json in one zip; `extra`: further text
+ * files by name (a text model's tokenizer, layers and Node example).
+ */
 export function modelZip(
   modelJsonObject: object,
   weights: ArrayBuffer,

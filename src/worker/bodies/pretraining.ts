@@ -31,12 +31,9 @@ export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
     async *train({ control, checkpointer, readEvery, limits }: TrainContext) {
       if (limits && mlm) {
         // The Transformer and its vocabulary-sized output layer (applied to the masked tokens only).
-        const { encoder, trunk } = buildTextEncoder(mlmSpec(ds, config.text), config.seed);
-        const head = buildMlmHead(
-          config.text.width,
-          ds.preprocessing.kind === 'text' ? ds.preprocessing.tokenizer.vocab.length : 1,
-          config.seed,
-        );
+        const spec = mlmSpec(ds, config.text);
+        const { encoder, trunk } = buildTextEncoder(spec, config.seed);
+        const head = buildMlmHead(spec.width, spec.vocabSize, config.seed);
         try {
           checkFits(trunk, config.batchSize, limits);
           checkFits(head, Math.ceil(config.batchSize * ds.features * MLM_RATE), limits);
