@@ -91,9 +91,12 @@ test('MLM pretraining on the texts, fine-tuning from its encoder; the download p
   const fills = page.getByTestId('mlm-fills');
   await expect(fills).toHaveAttribute('data-epoch', '3');
   expect(await attr(page, 'mlm-fills', 'data-masked')).toBeGreaterThan(0);
-  expect(await attr(page, 'mlm-fills', 'data-correct')).toBeGreaterThan(0);
-  // Chance is the vocabulary's size: the model has learned the reviews' language.
+  // Over all held-out masked tokens (the four pictured texts hold too few to count on), and chance
+  // is one in the vocabulary's size: the model has learned the reviews' language.
   const vocab = await attr(page, 'text-summary', 'data-vocab');
+  const maskedAccuracy = await attr(page, 'mlm-fills', 'data-accuracy');
+  console.log(`reviews MLM, 3 epochs: held-out masked accuracy ${maskedAccuracy.toFixed(3)}, vocabulary ${vocab}`);
+  expect(maskedAccuracy).toBeGreaterThan(5 / vocab);
   expect(await attr(page, 'mlm-fills', 'data-perplexity')).toBeLessThan(vocab / 4);
   const encoders = page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]');
   await expect(encoders).toHaveCount(3);

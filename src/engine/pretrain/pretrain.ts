@@ -258,6 +258,7 @@ export async function* pretrain(
             epoch: e.epoch,
             fills,
             perplexity: report.perplexity,
+            maskedAccuracy: report.accuracy,
             embedding: await embedding(encoder, ds, shape, shown),
           },
         };

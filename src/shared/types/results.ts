@@ -27,6 +27,8 @@ export interface PretrainSnapshot {
   fills?: MaskedText[];
   /** Masked language modeling: held-out loss per masked token, as perplexity (exp of it). */
   perplexity?: number;
+  /** Masked language modeling: share of the held-out masked tokens whose best guess is right. */
+  maskedAccuracy?: number;
   /** The encoder's outputs of a sample of rows, projected to 2-D by PCA. */
   embedding?: { x: number[]; y: number[]; labels: number[] | null; classNames: string[]; explained: number[] };
 }

@@ -36,7 +36,12 @@ export function PretrainView() {
         <div className="pretrain-view" data-testid="pretrain-view" data-epoch={snapshot.epoch}>
           {snapshot.images && <Pictures images={snapshot.images} epoch={snapshot.epoch} />}
           {snapshot.fills && (
-            <MaskedFills fills={snapshot.fills} epoch={snapshot.epoch} perplexity={snapshot.perplexity} />
+            <MaskedFills
+              fills={snapshot.fills}
+              epoch={snapshot.epoch}
+              perplexity={snapshot.perplexity}
+              accuracy={snapshot.maskedAccuracy}
+            />
           )}
           <div className="pretrain-row">
             {snapshot.columnErrors && <ColumnErrors errors={snapshot.columnErrors} epoch={snapshot.epoch} />}
@@ -100,10 +105,12 @@ function MaskedFills({
   fills,
   epoch,
   perplexity,
+  accuracy,
 }: {
   fills: NonNullable<PretrainSnapshot['fills']>;
   epoch: number;
   perplexity?: number;
+  accuracy?: number;
 }) {
   const all = fills.flatMap((f) => f.masked);
   const right = all.filter((m) => m.guesses[0]?.token === m.original).length;
@@ -116,10 +123,15 @@ function MaskedFills({
       data-masked={all.length}
       data-correct={right}
       data-perplexity={perplexity}
+      data-accuracy={accuracy}
     >
       <p className="muted small">
         Held-out texts, masked tokens filled in by the model (epoch {epoch}): {right} of {all.length} right
-        {perplexity !== undefined ? `; held-out perplexity ${fmtNumber(perplexity, 4)}` : ''}.
+        {perplexity !== undefined ? `; held-out perplexity ${fmtNumber(perplexity, 4)}` : ''}
+        {accuracy !== undefined && Number.isFinite(accuracy)
+          ? `, ${fmtPercent(accuracy)} of all held-out masked tokens right`
+          : ''}
+        .
       </p>
       <ul>
         {fills.map((f, i) => {
