@@ -10,6 +10,7 @@ import { buildTableDataset } from '../src/engine/data/table/buildTable';
 import { readCsv } from '../src/engine/data/table/readCsv';
 import { DEFAULT_TABLE_OPTIONS } from '../src/shared/defaults';
 import { configure, openStudio, watchErrors } from './helpers';
+import { runOnnx } from './onnx';
 
 const publicFile = (name: string) => readFileSync(fileURLToPath(new URL(`../public/data/${name}`, import.meta.url)));
 
@@ -100,7 +101,7 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   const zip = await download(page, () => page.getByTestId('model-download').click());
   expect(zip.name).toMatch(/\.zip$/);
   const { files, modelJson, pre, model } = await loadDownload(zip.bytes);
-  expect(Object.keys(files).sort()).toEqual(['model.json', 'model.weights.bin', 'preprocessing.json']);
+  expect(Object.keys(files).sort()).toEqual(['model.json', 'model.onnx', 'model.weights.bin', 'preprocessing.json']);
   expect(modelJson.format).toBe('layers-model');
   expect(pre).toMatchObject({
     task: 'classification',
@@ -149,6 +150,19 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   }
   console.log(`iris: max |studio - node| over ${heldOut.length} held-out rows x 3 classes = ${worst.toExponential(2)}`);
   expect(worst).toBeLessThan(1e-4);
+
+  // ONNX: model.onnx alone (the same file as in the zip) runs in ONNX Runtime like the studio.
+  const onnx = await download(page, () => page.getByTestId('model-download-onnx').click());
+  expect(onnx.name).toBe('model.onnx');
+  expect(onnx.bytes).toEqual(files['model.onnx']);
+  const ortProbs = await runOnnx(
+    onnx.bytes,
+    heldOut.map((line) => encodeRow(pre, Object.fromEntries(header.map((h, k) => [h, line.split(',')[k]!])))),
+    [4],
+  );
+  const ortWorst = Math.max(...studio.map((p, i) => maxDiff(p, ortProbs[i]!)));
+  console.log(`iris: max |studio - onnxruntime| over ${heldOut.length} held-out rows = ${ortWorst.toExponential(2)}`);
+  expect(ortWorst).toBeLessThan(1e-4);
   // The prediction is not trivial: the rows do not all get the same answer.
   expect(new Set(studio.map((p) => p.indexOf(Math.max(...p)))).size).toBeGreaterThan(1);
   model.dispose();
@@ -333,6 +347,8 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   const pixelsAt = labelsAt + header.rows;
   await expect(page.getByTestId('inference-canvas')).toBeVisible();
   let worst = 0;
+  const digits: number[][] = [];
+  const studioDigits: number[][] = [];
   for (let i = 0; i < 4; i++) {
     const row = header.rows - 1 - i * 97;
     const pixels = new Uint8Array(buf.subarray(pixelsAt + row * 784, pixelsAt + (row + 1) * 784));
@@ -340,13 +356,19 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
       .getByTestId('inference-image')
       .setInputFiles({ name: `digit-${row}.png`, mimeType: 'image/png', buffer: grayPng(pixels, 28, 28) });
     const probs = await studioProbs(page, i + 1);
-    const node = await predictNode(
-      model,
-      Array.from(pixels, (v) => v * pre.image.scale),
-      [784],
-    );
+    const x = Array.from(pixels, (v) => v * pre.image.scale);
+    const node = await predictNode(model, x, [784]);
     worst = Math.max(worst, maxDiff(probs, node));
+    digits.push(x);
+    studioDigits.push(probs);
   }
+  // The checkpoint's model.onnx in ONNX Runtime: the same probabilities.
+  const onnx = await download(page, () => item.getByTestId('checkpoint-download-onnx').click());
+  expect(onnx.name).toBe('model.onnx');
+  const ortProbs = await runOnnx(onnx.bytes, digits, [784]);
+  const ortWorst = Math.max(...studioDigits.map((p, i) => maxDiff(p, ortProbs[i]!)));
+  console.log(`mnist: max |studio - onnxruntime| over 4 held-out digits = ${ortWorst.toExponential(2)}`);
+  expect(ortWorst).toBeLessThan(1e-4);
   // The same digit dropped on the panel: a prediction, not a new dataset.
   const lastRow = header.rows - 1;
   const png = grayPng(new Uint8Array(buf.subarray(pixelsAt + lastRow * 784, pixelsAt + (lastRow + 1) * 784)), 28, 28);

@@ -68,6 +68,17 @@ test('a CSV with a text column: tokens in the preview, the Transformer trains on
   await expect(page.getByTestId('inference-panel')).toHaveAttribute('data-kind', 'text');
   expect(await predict(page, 'I bought this lamp, honestly it is wonderful and perfect.', 1)).toBe('positive');
   expect(await predict(page, 'Got a blender, the quality is awful and broken!', 2)).toBe('negative');
+
+  // ONNX and the PyTorch project cannot represent the Transformer yet: said before anything downloads.
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByTestId('model-download-onnx').click();
+  const alert = page.getByRole('alert').filter({ hasText: 'ONNX' });
+  await expect(alert).toContainText('Embedding');
+  await expect(alert).toContainText('TensorFlow.js download');
+  await page.getByTestId('model-download-pytorch').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'PyTorch' })).toContainText('Embedding');
+  expect(downloads).toBe(0);
   expect(errors).toEqual([]);
 });
 

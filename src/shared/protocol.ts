@@ -65,8 +65,11 @@ export type Command =
   | { type: 'evaluateCurrent'; id: number }
   /** Model source: "current" (the last run's model) or a checkpoint id. */
   | { type: 'describeModel'; id: number; source: string }
-  /** Replies with the files to save: one zip, or model.json and its weights ("tfjs"). */
-  | { type: 'exportModel'; id: number; source: string; format: 'zip' | 'tfjs' }
+  /**
+   * Replies with the files to save: one zip, model.json and its weights ("tfjs"), model.onnx, or
+   * the PyTorch project zip.
+   */
+  | { type: 'exportModel'; id: number; source: string; format: ExportFormat }
   /** A model zip, or model.json with its weights (and preprocessing.json): becomes a checkpoint. */
   | { type: 'importModel'; id: number; files: File[] }
   | { type: 'predict'; id: number; source: string; input: InferenceInput }
@@ -89,6 +92,9 @@ export type CommandBody = Command extends infer C ? (C extends Command ? Omit<C,
 export type CommandType = Command['type'];
 
 /** A file the worker built for the page to save (its bytes are transferred, not copied). */
+/** How a model leaves the studio: its zip, the two tfjs files, ONNX, or a PyTorch project. */
+export type ExportFormat = 'zip' | 'tfjs' | 'onnx' | 'pytorch';
+
 export interface ExportedFile {
   name: string;
   data: ArrayBuffer;

@@ -6,7 +6,7 @@ import type { InferenceInput, ModelCard, Prediction } from '../shared/types/mode
 import type { RunFault } from '../shared/types/faults';
 import { useStudio, type AlertAction } from './store';
 import { errorMessage } from '../shared/format';
-import { HEARTBEAT, type ExportedFile } from '../shared/protocol';
+import { HEARTBEAT, type ExportedFile, type ExportFormat } from '../shared/protocol';
 import { WorkerClient, type RequestError } from './workerClient';
 import { installTestHooks } from './testHooks';
 
@@ -227,8 +227,11 @@ function saveFiles(files: ExportedFile[]): void {
   }
 }
 
-/** Downloads a model: one zip (model.json, weights, preprocessing.json), or the two tfjs files. */
-export async function downloadModel(source: string, format: 'zip' | 'tfjs' = 'zip'): Promise<void> {
+/**
+ * Downloads a model: one zip (model.json, weights, preprocessing.json, model.onnx), the two tfjs
+ * files, model.onnx alone, or the PyTorch project zip.
+ */
+export async function downloadModel(source: string, format: ExportFormat = 'zip'): Promise<void> {
   const files = await attempt(() => client.request({ type: 'exportModel', source, format }), {
     what: 'The model could not be downloaded',
   });

@@ -37,10 +37,11 @@ import { signatureOf } from '../engine/pretrain/encoders';
 import { textKit } from '../engine/export/textKit';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
-import type { ExportedFile } from '../shared/protocol';
+import type { ExportedFile, ExportFormat } from '../shared/protocol';
+import { ONNX_FILE, onnxExtra, onnxFile, pytorchZip, studioRows, torchRun } from './exportFormats';
 import { DEFAULT_CONFIG, completeConfig } from '../shared/defaults';
 import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
-import type { AugmentSpec, Stage } from '../shared/types/training';
+import type { AugmentSpec, Stage, TrainConfig } from '../shared/types/training';
 import type { Task } from '../shared/types/datasets';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
 import { decodeImages } from './data/decodeImages';
@@ -57,6 +58,8 @@ export interface CurrentModel {
   metrics: Record<string, number>;
   /** How its run augmented training batches (recorded in preprocessing.json as training-only). */
   augmentation?: AugmentSpec;
+  /** Its run's settings (the PyTorch project continues with them). */
+  config?: TrainConfig;
 }
 
 interface Resolved {
@@ -70,6 +73,8 @@ interface Resolved {
   preprocessing: Preprocessing;
   saved: Pick<SavedModel, 'modelTopology' | 'weightSpecs' | 'weightData'>;
   augmentation?: AugmentSpec;
+  /** The run's settings; absent for imported models. */
+  config?: TrainConfig;
   /** The loaded network, when there is one already (the current model). */
   live?: tf.LayersModel;
   createdAt: number;
@@ -145,6 +150,7 @@ export class ModelService {
         preprocessing: c.preprocessing,
         saved,
         augmentation: c.augmentation,
+        config: c.config,
         live: c.model,
         createdAt: 0,
       };
@@ -165,6 +171,7 @@ export class ModelService {
       saved: data.model,
       // Imported models carry no run settings.
       augmentation: info.origin === 'import' ? undefined : completeConfig(info.config).augmentation,
+      config: info.origin === 'import' ? undefined : completeConfig(info.config),
       createdAt: info.createdAt,
     };
   }
@@ -197,7 +204,7 @@ export class ModelService {
     return this.current() ? this.card(await this.resolve('current')) : null;
   }
 
-  async export(source: string, format: 'zip' | 'tfjs'): Promise<ExportedFile[]> {
+  async export(source: string, format: ExportFormat): Promise<ExportedFile[]> {
     const r = await this.resolve(source);
     const topology = modelJson(r.saved.modelTopology, r.saved.weightSpecs);
     const weights = r.saved.weightData.slice(0);
@@ -206,6 +213,10 @@ export class ModelService {
         { name: 'model.json', data: strToU8(JSON.stringify(topology)).buffer as ArrayBuffer, mime: 'application/json' },
         { name: WEIGHTS_FILE, data: weights, mime: 'application/octet-stream' },
       ];
+    if (format === 'onnx') {
+      const onnx = onnxFile(r.saved, r.name);
+      return [{ name: ONNX_FILE, data: onnx.buffer as ArrayBuffer, mime: 'application/octet-stream' }];
+    }
     const meta: ModelMeta = {
       name: r.name,
       dataset: r.datasetName,
@@ -216,12 +227,16 @@ export class ModelService {
       metrics: r.metrics,
       augmentation: r.augmentation,
     };
-    const zip = modelZip(
-      topology,
-      weights,
-      toPreprocessingFile(r.preprocessing, meta),
-      r.preprocessing.kind === 'text' ? textKit() : {},
-    );
+    const pre = toPreprocessingFile(r.preprocessing, meta);
+    if (format === 'pytorch') {
+      const run = torchRun(r.name, r.datasetName, r.task, r.epoch, r.config);
+      const rows = await studioRows(this.dataset(), r.preprocessing, r.config, () => this.network(r));
+      const zip = pytorchZip(r.saved, pre, run, rows, `${slug(r.name)}-pytorch`);
+      return [{ name: `${slug(r.name)}-pytorch.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }];
+    }
+    // The zip carries model.onnx too, for every network ONNX can represent (not the Transformer).
+    const extra = r.preprocessing.kind === 'text' ? textKit() : onnxExtra(r.saved, r.name);
+    const zip = modelZip(topology, weights, pre, extra);
     return [{ name: `${slug(r.name)}.zip`, data: zip.buffer as ArrayBuffer, mime: 'application/zip' }];
   }
 
@@ -350,22 +365,7 @@ export class ModelService {
     const r = await this.resolve(source);
     if (r.task === 'none') throw new InputError(nothingToPredict(r.name, r.stage));
     const x = await this.encode(r.preprocessing, input);
-    let model = r.live;
-    if (!model) {
-      const key = `${r.source}@${r.createdAt}`;
-      if (this.cached?.key !== key) {
-        this.cached?.model.dispose();
-        this.cached = null;
-        this.cached = {
-          key,
-          model: await restoreModel(
-            { ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength },
-            `"${r.name}"`,
-          ),
-        };
-      }
-      model = this.cached.model;
-    }
+    const model = await this.network(r);
     const inShape = model.inputs[0]!.shape.slice(1) as number[];
     const out = tf.tidy(() => model.predict(tf.tensor(x, [1, ...inShape])) as tf.Tensor);
     let values: Float32Array;
@@ -377,6 +377,24 @@ export class ModelService {
     const read = readOutput(r.preprocessing, r.task, values);
     const prediction: Prediction = { source, task: r.task, classNames: classNamesOf(r.preprocessing), ...read };
     return prediction;
+  }
+
+  /** The resolved model's network: the live one, or its checkpoint loaded (one kept at a time). */
+  private async network(r: Resolved): Promise<tf.LayersModel> {
+    if (r.live) return r.live;
+    const key = `${r.source}@${r.createdAt}`;
+    if (this.cached?.key !== key) {
+      this.cached?.model.dispose();
+      this.cached = null;
+      this.cached = {
+        key,
+        model: await restoreModel(
+          { ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength },
+          `"${r.name}"`,
+        ),
+      };
+    }
+    return this.cached.model;
   }
 
   private async encode(p: Preprocessing, input: InferenceInput): Promise<Float32Array> {

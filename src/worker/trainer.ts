@@ -196,6 +196,7 @@ export class Trainer {
         epoch: log.epoch,
         metrics: modelMetrics(outcome),
         augmentation: run.config.augmentation,
+        config: run.config,
       };
     }
     // Unchanged and still shown: nothing to tell the page.

@@ -39,21 +39,23 @@ export function modelJson(
 }
 
 /**
- * The download: model.json, its weights and preprocessing.json in one zip; `extra`: further text
- * files by name (a text model's tokenizer, layers and Node example).
+ * The download: model.json, its weights and preprocessing.json in one zip; `extra`: further files
+ * by name (model.onnx; a text model's tokenizer, layers and Node example).
  */
 export function modelZip(
   modelJsonObject: object,
   weights: ArrayBuffer,
   preprocessingJson: object,
-  extra: Record<string, string> = {},
+  extra: Record<string, string | Uint8Array> = {},
 ): Uint8Array {
   return zipSync(
     {
       'model.json': strToU8(JSON.stringify(modelJsonObject)),
       [WEIGHTS_FILE]: [new Uint8Array(weights), { level: 6 }],
       'preprocessing.json': strToU8(JSON.stringify(preprocessingJson, null, 2)),
-      ...Object.fromEntries(Object.entries(extra).map(([name, text]) => [name, strToU8(text)])),
+      ...Object.fromEntries(
+        Object.entries(extra).map(([name, file]) => [name, typeof file === 'string' ? strToU8(file) : file]),
+      ),
     },
     { level: 6 },
   );

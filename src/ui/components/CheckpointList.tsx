@@ -151,6 +151,24 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
           Download
         </button>
         <button
+          data-testid="checkpoint-download-onnx"
+          onClick={() => void downloadModel(c.id, 'onnx')}
+          title="Download this checkpoint's network as model.onnx (ONNX Runtime)"
+          aria-label={`Download ${c.name} as ONNX`}
+        >
+          ONNX
+        </button>
+        {c.stage === 'finetune' && (
+          <button
+            data-testid="checkpoint-download-pytorch"
+            onClick={() => void downloadModel(c.id, 'pytorch')}
+            title="Download a PyTorch project (torchrun) that continues this run"
+            aria-label={`Download ${c.name} as a PyTorch project`}
+          >
+            PyTorch
+          </button>
+        )}
+        <button
           data-testid="checkpoint-delete"
           disabled={busy}
           onClick={() => void deleteCheckpoint(c.id)}

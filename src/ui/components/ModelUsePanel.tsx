@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { MODEL_LIMITS_TEXT } from '../../shared/limits';
+import type { ExportFormat } from '../../shared/protocol';
 import type { CheckpointInfo, ModelCard, Prediction } from '../../shared/types/models';
 import { describeModel, downloadModel, importModel, predict } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
@@ -39,7 +40,7 @@ export function ModelUsePanel() {
   }, [source, key]);
   const card = !source ? null : source === 'current' ? current : fetched?.key === key ? fetched.card : null;
 
-  const download = async (format: 'zip' | 'tfjs') => {
+  const download = async (format: ExportFormat) => {
     setBusy(format);
     await downloadModel(source, format);
     setBusy(null);
@@ -84,6 +85,22 @@ export function ModelUsePanel() {
               title="Only the two TensorFlow.js files: model.json and model.weights.bin"
             >
               model.json + weights
+            </button>
+            <button
+              data-testid="model-download-onnx"
+              disabled={!source || busy !== null}
+              onClick={() => void download('onnx')}
+              title="model.onnx: the network for ONNX Runtime (Python, C++, C#, Java, JavaScript, mobile); inputs as preprocessing.json says, images NHWC"
+            >
+              {busy === 'onnx' ? 'Preparing…' : 'ONNX'}
+            </button>
+            <button
+              data-testid="model-download-pytorch"
+              disabled={!source || busy !== null}
+              onClick={() => void download('pytorch')}
+              title="Continue in PyTorch: a project zip (model.py, data.py, train.py for torchrun) that carries this run on and writes a zip the studio imports"
+            >
+              {busy === 'pytorch' ? 'Preparing…' : 'PyTorch project'}
             </button>
           </div>
         </div>
