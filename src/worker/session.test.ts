@@ -150,6 +150,22 @@ describe('a run in the worker session', () => {
       training: { augmentation: { preset: string; trainingOnly: boolean } };
     };
     expect(pre.training.augmentation).toMatchObject({ preset: 'light', trainingOnly: true });
+    expect(Object.keys(unzipSync(new Uint8Array(zip!.data)))).toContain('model.onnx');
+    // The PyTorch project: the run's budgeted training rows, and held-out digits fed to the MLP flat.
+    const [project] = (await s.send({ type: 'exportModel', source: 'current', format: 'pytorch' }))
+      .reply as ExportedFile[];
+    expect(project!.name).toMatch(/-pytorch\.zip$/);
+    const files = unzipSync(new Uint8Array(project!.data));
+    const folder = project!.name.replace(/\.zip$/, '');
+    const split = JSON.parse(strFromU8(files[`${folder}/split.json`]!)) as { train: number[] };
+    expect(split.train).toHaveLength(300);
+    const check = JSON.parse(strFromU8(files[`${folder}/check.json`]!)) as { inputs: number[][]; outputs: number[][] };
+    expect(check.inputs[0]).toHaveLength(784);
+    expect(check.outputs[0]).toHaveLength(10);
+    expect(JSON.parse(strFromU8(files[`${folder}/run.json`]!))).toMatchObject({
+      epochsDone: 2,
+      task: 'classification',
+    });
     await s.send({ type: 'evaluateCurrent' });
     expect(s.of('evaluated')[0]!.evaluation).toMatchObject({ accuracy: evaluation.accuracy, samples: 100 });
   });
