@@ -17,6 +17,16 @@ const DIRECTIVES = [
   "form-action 'self'",
 ];
 
+/**
+ * Cross-origin isolation: with these two headers the page may share memory between threads
+ * (SharedArrayBuffer), which tfjs-backend-wasm's threaded build needs. Every resource the studio
+ * loads is its own origin's, so require-corp blocks nothing it uses.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 /** For the meta tag (frame-ancestors is ignored there). */
 export const CSP = DIRECTIVES.join('; ');
 /** For HTTP headers (vite preview), which also bind the worker's own scripts and requests. */

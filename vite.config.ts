@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { CSP_HEADER, contentSecurityPolicy } from './csp.config.ts';
+import { CSP_HEADER, ISOLATION_HEADERS, contentSecurityPolicy } from './csp.config.ts';
 
 // STUDIO_TEST_HOOKS=1 builds the app with its test hooks (src/shared/testHooks.ts: forced faults,
 // globalThis.__studioTest) into dist-test/, for the end-to-end tests that need them. Without it
@@ -19,11 +19,12 @@ export default defineConfig({
       input: { main: 'index.html', bench: 'bench.html' },
     },
   },
-  server: { host: '127.0.0.1', port: 5173 },
+  // Cross-origin isolated in development and preview alike (threaded WASM; see csp.config.ts).
+  server: { host: '127.0.0.1', port: 5173, headers: { ...ISOLATION_HEADERS } },
   // The built app is served with the policy as a header too: a meta tag does not reach workers.
   preview: {
     host: '127.0.0.1',
     port: 4173,
-    headers: { 'Content-Security-Policy': CSP_HEADER, 'X-Content-Type-Options': 'nosniff' },
+    headers: { 'Content-Security-Policy': CSP_HEADER, 'X-Content-Type-Options': 'nosniff', ...ISOLATION_HEADERS },
   },
 });

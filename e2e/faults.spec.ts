@@ -121,6 +121,25 @@ test('a hung worker is replaced too, and the studio keeps working', async ({ pag
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
 });
 
+test('a worker that dies of a thrown ErrorEvent: the alert gives its real message and place, and the studio keeps working', async ({
+  page,
+}) => {
+  await openStudio(page, 'iris');
+  const why = "Uncaught NetworkError: Failed to execute 'importScripts' (simulated)";
+  await page.evaluate(
+    (m) =>
+      (globalThis as unknown as { __studioTest: { throwErrorEvent(m: string): void } }).__studioTest.throwErrorEvent(m),
+    why,
+  );
+  const crash = alertOf(page, 'worker');
+  await expect(crash).toContainText(
+    `The training worker crashed (${why} at blob:pthread-worker:1:0) and was restarted`,
+  );
+  await expect(crash).not.toContainText('[object ErrorEvent]');
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'iris');
+  await expect(page.getByTestId('diagnostics')).toHaveAttribute('data-worker', 'alive');
+});
+
 test('a lost WebGPU device is reported, the run stops cleanly, and it resumes from the checkpoint on webgpu', async ({
   page,
 }) => {

@@ -33,8 +33,17 @@ test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, 
 }) => {
   const errors = watchErrors(page);
   const violations = await watchViolations(page);
+  const requested: string[] = [];
+  page.context().on('request', (r) => requested.push(r.url()));
   const response = await page.goto('/?dataset=iris');
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'iris');
+  // Cross-origin isolated (threaded WASM needs it), as a host following the README serves it.
+  expect(response!.headers()).toMatchObject({
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('isolation')).toHaveAttribute('data-isolated', 'true');
   const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   const header = response!.headers()['content-security-policy'];
   for (const policy of [meta!, header!]) {
@@ -71,6 +80,19 @@ test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, 
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
     await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', backend);
     await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /\d/);
+    if (backend === 'wasm') {
+      // The threaded build ran, its pthread workers loading the factory from the app's origin,
+      // with tfjs-backend-wasm's thread count: half the logical cores, 1 to 8.
+      expect(requested.some((u) => /tfjs-backend-wasm-threaded-simd[^/]*\.wasm$/.test(u))).toBe(true);
+      expect(requested.some((u) => /tfjs-backend-wasm-threaded-simd[^/]*\.js$/.test(u))).toBe(true);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      const threads = String(Math.max(1, Math.min(8, Math.floor(cores / 2))));
+      await expect(page.getByTestId('backend-active')).toHaveAttribute('data-wasm-threads', threads);
+      await expect(page.getByTestId('backend-active')).toHaveAttribute(
+        'title',
+        new RegExp(`WASM runs ${threads} thread`),
+      );
+    }
   }
   await expect(page.locator('[role="alert"]')).toHaveCount(0);
   expect(await violations()).toEqual([]);
@@ -186,4 +208,27 @@ test('uploaded names are shown as text, never as HTML', async ({ page }) => {
   expect(xRequests).toEqual([]);
   expect(dialogs).toEqual([]);
   expect(await attr(page, 'dataset-summary', 'data-classes')).toBe(2);
+});
+
+test('served without the isolation headers, WASM trains on one thread and the studio says why', async ({ page }) => {
+  const errors = watchErrors(page);
+  // A host that cannot send COOP/COEP: the page's own response comes without them.
+  await page.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers['cross-origin-opener-policy'];
+    delete headers['cross-origin-embedder-policy'];
+    return route.fulfill({ response, headers });
+  });
+  await openStudio(page, 'iris');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  await expect(page.getByTestId('isolation')).toHaveAttribute('data-isolated', 'false');
+  await expect(page.getByTestId('isolation')).toContainText('one thread');
+  await configure(page, { epochs: 1, batchSize: 32, backend: 'wasm' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('data-wasm-threads', '1');
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('title', /not cross-origin isolated/);
+  expect(errors).toEqual([]);
 });

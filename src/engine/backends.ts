@@ -11,6 +11,7 @@ import {
   type BackendInfo,
   type BackendName,
   type BackendProbe,
+  type WasmThreads,
 } from '../shared/types/backends';
 
 /** What the host (worker, Node test, benchmark) provides to start backends. */
@@ -25,6 +26,8 @@ export interface BackendHost {
   watchDevice?(name: BackendName): DeviceWatch | null;
   /** After a lost device: a fresh backend instance is created on its next use. */
   resetBackend?(name: BackendName): void;
+  /** The wasm backend's threads, once it started. */
+  wasmThreads?(): WasmThreads | null;
 }
 
 export interface DeviceFault {
@@ -99,6 +102,16 @@ export async function chooseBackend(
   host: BackendHost,
   opts: ChooseOptions,
 ): Promise<BackendInfo> {
+  return withWasmThreads(await choose(choice, host, opts), host);
+}
+
+/** On wasm, how many threads run (or why one) is part of the reason shown. */
+function withWasmThreads(info: BackendInfo, host: BackendHost): BackendInfo {
+  const wasm = info.active === 'wasm' ? host.wasmThreads?.() : null;
+  return wasm ? { ...info, wasm, reason: `${info.reason} ${wasm.note}` } : info;
+}
+
+async function choose(choice: BackendChoice, host: BackendHost, opts: ChooseOptions): Promise<BackendInfo> {
   const order = opts.order ?? BACKENDS;
   const probes: BackendProbe[] = [];
   let adapter: AdapterInfo | undefined;

@@ -122,6 +122,8 @@ export type RunEventBody = WithoutRunId<Extract<WorkerEvent, { runId: number }>>
 
 export type WorkerEvent =
   | { type: 'ready' }
+  /** The worker is about to die of an uncaught error: its real message (see describeUncaught). */
+  | { type: 'crashing'; message: string }
   /** The model of the last finished run (null while none, or while a run trains it). */
   | { type: 'currentModel'; card: ModelCard | null }
   /** Sign of life, with the engine's memory (see HEARTBEAT). */

@@ -4,6 +4,8 @@
 export type TestHook =
   /** Destroys the WebGPU device, as a driver reset would. */
   | { kind: 'loseDevice' }
+  /** Throws an ErrorEvent out of the worker, as Emscripten does when a pthread worker fails. */
+  | { kind: 'throwErrorEvent'; message: string }
   /** Blocks the worker for `ms` (no heartbeat, no answers: the page must notice). */
   | { kind: 'hangWorker'; ms: number }
   /** A coming checkpoint write fails (after `skip` good ones): aborted half-way, or storage full. */

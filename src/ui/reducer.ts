@@ -234,6 +234,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       return next({ workerReady: true });
     case 'ok':
       return unchanged; // answered through the client's promises
+    case 'crashing':
+      return unchanged; // the client puts it in the crash alert
     case 'currentModel':
       return next({ currentModel: e.card });
     case 'heartbeat':

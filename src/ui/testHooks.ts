@@ -13,6 +13,10 @@ export function installTestHooks(client: WorkerClient): void {
     hangWorker(ms: number): void {
       void client.request({ type: 'test', hook: { kind: 'hangWorker', ms } }).catch(() => undefined);
     },
+    /** Throws an ErrorEvent out of the worker (its real message must reach the crash alert). */
+    throwErrorEvent(message: string): void {
+      void client.request({ type: 'test', hook: { kind: 'throwErrorEvent', message } }).catch(() => undefined);
+    },
     /** Terminates the worker without a word, as a crash of its process would. */
     killWorker(): void {
       client.killForTest!();

@@ -1,6 +1,7 @@
 // The page's side of the worker: typed requests with ids, answered by `ok` / `failed`, and every
 // other event handed to the store. The worker starts on first use. A worker that crashes, or that
 // stays silent longer than HEARTBEAT.timeoutMs (hung), is replaced by a new one at once.
+import { workerName } from './wasmThreadsSetting';
 import { HEARTBEAT, type Command, type CommandBody, type ReplyOf, type WorkerEvent } from '../shared/protocol';
 
 type Pending = { resolve: (reply: unknown) => void; reject: (e: Error) => void };
@@ -17,6 +18,8 @@ export class WorkerClient {
   private lastSeen = 0;
   private lastCheck = 0;
   private heard = false;
+  /** What the worker said of its uncaught error just before dying (its real message, file and line). */
+  private crashDetail: string | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   /**
    * Test builds only (src/ui/testHooks.ts): terminates the worker without a word, as a crash of
@@ -36,7 +39,10 @@ export class WorkerClient {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL('../worker/studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
+    const w = new Worker(new URL('../worker/studio.worker.ts', import.meta.url), {
+      type: 'module',
+      name: workerName(),
+    });
     w.onmessage = (e: MessageEvent<WorkerEvent>) => {
       if (this.worker !== w) return;
       this.heard = true;
@@ -44,9 +50,16 @@ export class WorkerClient {
       this.receive(e.data);
     };
     w.onerror = (e) => {
-      if (this.worker === w) this.replace(`The training worker crashed (${e.message || 'it failed to start'})`);
+      if (this.worker !== w) return;
+      // The worker's own account ('crashing') is queued before this event; let it arrive.
+      setTimeout(() => {
+        if (this.worker !== w) return;
+        const why = this.crashDetail ?? (e.message || 'it failed to start');
+        this.replace(`The training worker crashed (${why})`);
+      }, 0);
     };
     this.worker = w;
+    this.crashDetail = null;
     this.heard = false;
     this.lastSeen = this.lastCheck = performance.now();
     this.watchdog ??= setInterval(() => this.check(), 1000);
@@ -94,6 +107,10 @@ export class WorkerClient {
   }
 
   private receive(e: WorkerEvent): void {
+    if (e.type === 'crashing') {
+      this.crashDetail = e.message;
+      return;
+    }
     if (e.type === 'ok' || e.type === 'failed') {
       const p = this.pending.get(e.id);
       this.pending.delete(e.id);

@@ -7,10 +7,13 @@ import type { DeviceLimits } from '../engine/memory';
 import type { AdapterInfo, BackendName } from '../shared/types/backends';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import { describeThreads, loadThreadedFactoryFromOrigin, requestedThreads, threadsPossible } from './wasmThreads';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '../engine/wasmKernels';
 
 let wasmConfigured = false;
+/** tfjs-backend-wasm, once loaded (its thread count is known after the backend started). */
+let wasmModule: { getThreadsCount(): number } | null = null;
 
 /** The GPUDevice of the active tfjs webgpu backend, if that is what runs. */
 export function webgpuDevice(): GPUDevice | null {
@@ -65,6 +68,10 @@ export const workerBackendHost: BackendHost = {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         registerWasmKernels();
         if (!wasmConfigured) {
+          loadThreadedFactoryFromOrigin();
+          const threads = requestedThreads(self.name);
+          if (threads) wasm.setThreadsCount(threads);
+          wasmModule = wasm;
           // All three files must be mapped before the backend starts (docs/architecture.md, Platform facts).
           wasm.setWasmPaths({
             'tfjs-backend-wasm.wasm': wasmPlain,
@@ -79,6 +86,14 @@ export const workerBackendHost: BackendHost = {
         return;
       default:
         return assertNever(name);
+    }
+  },
+  wasmThreads() {
+    if (!wasmModule) return null;
+    try {
+      return describeThreads(threadsPossible(), wasmModule.getThreadsCount(), navigator.hardwareConcurrency ?? 1);
+    } catch {
+      return null; // the backend has not started yet
     }
   },
   deviceLimits(name): DeviceLimits | null {

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // Entry of the one module Web Worker: wires the session to postMessage.
 import { HEARTBEAT, type Command, type WorkerEvent } from '../shared/protocol';
+import { describeUncaught } from '../shared/uncaught';
 import { readMemory } from '../engine/memory';
 import { workerBackendHost } from './backendHost';
 import { loadBuiltin } from './builtinDatasets';
@@ -9,6 +10,11 @@ import { StudioSession } from './session';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (event: WorkerEvent, transfer: Transferable[] = []) => scope.postMessage(event, transfer);
 const session = new StudioSession(post, workerBackendHost, loadBuiltin);
+
+// An uncaught error reaches the page only as its message, and an error that is itself an event
+// (Emscripten's pthread workers rethrow their ErrorEvent) as "Uncaught [object ErrorEvent]": the
+// page gets the real message, file and line first.
+scope.addEventListener('error', (e) => post({ type: 'crashing', message: describeUncaught(e) }));
 
 scope.onmessage = (e: MessageEvent<Command>) => {
   void session.handle(e.data);

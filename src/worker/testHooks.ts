@@ -30,6 +30,13 @@ export function runTestHook(hook: TestHook): void {
       }
       break;
     }
+    case 'throwErrorEvent': {
+      const event = new ErrorEvent('error', { message: hook.message, filename: 'blob:pthread-worker', lineno: 1 });
+      setTimeout(() => {
+        throw event; // uncaught, as Emscripten's worker.onerror = (e) => { throw e } does
+      });
+      break;
+    }
     case 'failCheckpointWrite':
       failCheckpointWrite(hook.fault, hook.skip);
       break;

@@ -31,6 +31,16 @@ export interface BackendInfo {
   fellBack: boolean;
   adapter?: AdapterInfo;
   probes: BackendProbe[];
+  /** When wasm runs: whether the page is cross-origin isolated and how many threads it uses. */
+  wasm?: WasmThreads;
+}
+
+/** tfjs-backend-wasm's threads: more than one only in a cross-origin isolated page. */
+export interface WasmThreads {
+  isolated: boolean;
+  threads: number;
+  /** One sentence: how many threads run, or why only one. */
+  note: string;
 }
 
 /** Memory of the worker's tfjs engine: tensors alive, their bytes, and the GPU's share (webgpu/webgl). */

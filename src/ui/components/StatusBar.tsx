@@ -11,8 +11,19 @@ export function StatusBar() {
   const adapter = backend?.adapter;
   return (
     <div className="statusbar" aria-label="Status">
-      <span data-testid="backend-active" data-backend={backend?.active} title={backend?.reason}>
+      <span
+        data-testid="backend-active"
+        data-backend={backend?.active}
+        data-wasm-threads={backend?.wasm?.threads}
+        title={backend?.reason}
+      >
         backend <strong>{backend ? backend.active : ready ? 'not started' : 'loading…'}</strong>
+        {backend?.wasm && (
+          <span title={backend.wasm.note}>
+            {' '}
+            · {backend.wasm.threads} thread{backend.wasm.threads === 1 ? '' : 's'}
+          </span>
+        )}
       </span>
       {adapter && (
         <span title={adapter.description}>

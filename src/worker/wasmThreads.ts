@@ -1,0 +1,58 @@
+// tfjs-backend-wasm's threaded build: with the page cross-origin isolated, its Emscripten module
+// starts pthread workers and hands each the module's factory as a blob: script to importScripts.
+// The studio's CSP (script-src 'self') refuses blob: scripts, so every pthread worker died at
+// start and took the training worker down. The same factory ships as a file in the package; the
+// pthread workers get its same-origin URL instead, which the CSP allows.
+import type { WasmThreads } from '../shared/types/backends';
+import threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
+
+let installed = false;
+
+/** Rewrites Emscripten's pthread "load" message to point at the factory file. Idempotent. */
+export function loadThreadedFactoryFromOrigin(): void {
+  if (installed || typeof Worker === 'undefined') return;
+  installed = true;
+  const url = new URL(threadedFactory, self.location.href).href;
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [StructuredSerializeOptions?]) {
+    const m = message as { cmd?: unknown; urlOrBlob?: unknown } | null;
+    const load = m && m.cmd === 'load' && m.urlOrBlob instanceof Blob ? { ...m, urlOrBlob: url } : message;
+    return post.call(this, load, ...rest);
+  } as Worker['postMessage'];
+}
+
+/** Whether the threaded build can run here (shared memory needs a cross-origin isolated page). */
+export function threadsPossible(): boolean {
+  return (
+    typeof SharedArrayBuffer !== 'undefined' && (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
+  );
+}
+
+/**
+ * The threads asked for: the page passes the user's setting in the worker's name ("threads=N"),
+ * or null for tfjs's own choice.
+ */
+export function requestedThreads(workerName: string): number | null {
+  const n = Number(/\bthreads=(\d+)/.exec(workerName)?.[1] ?? 0);
+  return n > 0 ? Math.min(n, WASM_MAX_THREADS) : null;
+}
+
+/**
+ * tfjs-backend-wasm 4.22 caps its thread pool at half the logical cores (it assumes two hardware
+ * threads per core) and at 8 (the workers its build pre-creates): one thread on a 2-core machine.
+ */
+export const WASM_MAX_THREADS = 8;
+export function wasmThreadCap(cores: number): number {
+  return Math.max(1, Math.min(WASM_MAX_THREADS, Math.floor(cores / 2)));
+}
+
+export function describeThreads(isolated: boolean, threads: number, cores: number): WasmThreads {
+  const cap = `tfjs-backend-wasm uses at most half of the ${cores} logical cores, and 8 at most`;
+  return {
+    isolated,
+    threads,
+    note: !isolated
+      ? 'WASM runs one thread: the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers), so threads cannot share memory.'
+      : `WASM runs ${threads} thread${threads === 1 ? '' : 's'} (${cap}).`,
+  };
+}
