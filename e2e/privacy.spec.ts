@@ -232,3 +232,21 @@ test('served without the isolation headers, WASM trains on one thread and the st
   await expect(page.getByTestId('backend-active')).toHaveAttribute('title', /not cross-origin isolated/);
   expect(errors).toEqual([]);
 });
+
+test('the WASM thread count set in Diagnostics applies after a reload, beyond tfjs-backend-wasm default', async ({
+  page,
+}) => {
+  await openStudio(page, 'iris');
+  await page.getByTestId('wasm-threads-setting').fill('2');
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'iris');
+  await expect(page.getByTestId('wasm-threads-setting')).toHaveValue('2');
+  await configure(page, { epochs: 1, batchSize: 32, backend: 'wasm' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  // Two threads (tfjs alone would run half the logical cores: one on a 2-core machine), or one
+  // where the machine has a single core.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('data-wasm-threads', String(Math.min(2, cores)));
+  await expect(page.locator('[role="alert"]')).toHaveCount(0);
+});

@@ -138,7 +138,8 @@ test('the small CNN on digits: model.onnx in ONNX Runtime and the PyTorch model 
     `cnn: max |studio - onnxruntime| over ${check.inputs.length} held-out digits = ${worst.toExponential(2)}; PyTorch: ${model.out.trim().split('\n').pop()}`,
   );
   expect(worst).toBeLessThan(1e-4);
-  // Not a constant answer.
-  expect(new Set(check.outputs.map((p) => p.indexOf(Math.max(...p)))).size).toBeGreaterThan(1);
+  // The parity is on outputs that depend on the digit (one epoch on 100 digits may still give
+  // every digit the same class, but not the same probabilities).
+  expect(maxDiff(check.outputs.slice(1), check.outputs.slice(0, -1))).toBeGreaterThan(1e-3);
   expect(errors).toEqual([]);
 });

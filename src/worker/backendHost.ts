@@ -7,7 +7,15 @@ import type { DeviceLimits } from '../engine/memory';
 import type { AdapterInfo, BackendName } from '../shared/types/backends';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import { describeThreads, loadThreadedFactoryFromOrigin, requestedThreads, threadsPossible } from './wasmThreads';
+import {
+  LOGICAL_CORES,
+  describeThreads,
+  liftThreadCap,
+  loadThreadedFactoryFromOrigin,
+  requestedThreads,
+  threadsPossible,
+  wasmThreadCap,
+} from './wasmThreads';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '../engine/wasmKernels';
 
@@ -70,7 +78,10 @@ export const workerBackendHost: BackendHost = {
         if (!wasmConfigured) {
           loadThreadedFactoryFromOrigin();
           const threads = requestedThreads(self.name);
-          if (threads) wasm.setThreadsCount(threads);
+          if (threads) {
+            wasm.setThreadsCount(threads);
+            if (threads > wasmThreadCap(LOGICAL_CORES)) liftThreadCap(threads);
+          }
           wasmModule = wasm;
           // All three files must be mapped before the backend starts (docs/architecture.md, Platform facts).
           wasm.setWasmPaths({
@@ -91,7 +102,7 @@ export const workerBackendHost: BackendHost = {
   wasmThreads() {
     if (!wasmModule) return null;
     try {
-      return describeThreads(threadsPossible(), wasmModule.getThreadsCount(), navigator.hardwareConcurrency ?? 1);
+      return describeThreads(threadsPossible(), wasmModule.getThreadsCount(), LOGICAL_CORES);
     } catch {
       return null; // the backend has not started yet
     }

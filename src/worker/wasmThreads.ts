@@ -32,9 +32,9 @@ export function threadsPossible(): boolean {
  * The threads asked for: the page passes the user's setting in the worker's name ("threads=N"),
  * or null for tfjs's own choice.
  */
-export function requestedThreads(workerName: string): number | null {
+export function requestedThreads(workerName: string, cores = LOGICAL_CORES): number | null {
   const n = Number(/\bthreads=(\d+)/.exec(workerName)?.[1] ?? 0);
-  return n > 0 ? Math.min(n, WASM_MAX_THREADS) : null;
+  return n > 0 ? Math.min(n, WASM_MAX_THREADS, cores) : null;
 }
 
 /**
@@ -46,8 +46,20 @@ export function wasmThreadCap(cores: number): number {
   return Math.max(1, Math.min(WASM_MAX_THREADS, Math.floor(cores / 2)));
 }
 
+/** The logical cores, read before liftThreadCap may change what the worker reports. */
+export const LOGICAL_CORES = typeof navigator === 'undefined' ? 1 : Math.max(1, navigator.hardwareConcurrency || 1);
+
+/**
+ * Lets tfjs-backend-wasm start `n` threads where its cap would allow fewer: it reads
+ * navigator.hardwareConcurrency when its module starts (and halves it), so this worker reports
+ * 2n logical cores from here on. Only this worker sees it; LOGICAL_CORES keeps the real count.
+ */
+export function liftThreadCap(n: number): void {
+  Object.defineProperty(self.navigator, 'hardwareConcurrency', { configurable: true, value: 2 * n });
+}
+
 export function describeThreads(isolated: boolean, threads: number, cores: number): WasmThreads {
-  const cap = `tfjs-backend-wasm uses at most half of the ${cores} logical cores, and 8 at most`;
+  const cap = `by default tfjs-backend-wasm uses half of the ${cores} logical cores, 8 at most; Diagnostics sets it`;
   return {
     isolated,
     threads,

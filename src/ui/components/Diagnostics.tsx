@@ -90,7 +90,7 @@ function WasmThreadsSetting() {
         className="narrow"
         data-testid="wasm-threads-setting"
         aria-label="WASM threads (0: tfjs's choice)"
-        title="0: tfjs's choice, half the logical cores (it assumes two per physical core), 8 at most; a number can only lower that. Takes effect when the page is reloaded."
+        title="0: tfjs's choice, half the logical cores (it assumes two per physical core), 8 at most. A number sets the threads, up to the logical cores. Takes effect when the page is reloaded."
         value={value}
         onChange={(e) => {
           const n = Math.max(0, Math.min(64, Math.round(Number(e.target.value) || 0)));
