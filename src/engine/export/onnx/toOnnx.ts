@@ -6,6 +6,7 @@
 // so the flatten order and every output match tfjs.
 import { ExportError } from '../exportError';
 import { onnx } from './onnx.pb';
+import { KNOWN_LAYERS } from '../modelFiles';
 
 export interface SavedNetwork {
   modelTopology: object;
@@ -31,19 +32,8 @@ export const ONNX_OPSET = 13;
 const IR_VERSION = 7;
 const PRODUCER = 'Pretrain Studio';
 
-export const ONNX_LAYERS = [
-  'InputLayer',
-  'Dense',
-  'Dropout',
-  'Activation',
-  'Conv2D',
-  'Conv2DTranspose',
-  'MaxPooling2D',
-  'GlobalMaxPooling2D',
-  'UpSampling2D',
-  'Flatten',
-  'Reshape',
-] as const;
+/** The layer classes ONNX export writes: every one the studio knows (besides its text Transformer's). */
+export const ONNX_LAYERS = KNOWN_LAYERS;
 type LayerClass = (typeof ONNX_LAYERS)[number];
 
 /** The layers only the text Transformer has: refusing them says what to download instead. */

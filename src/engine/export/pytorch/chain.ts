@@ -3,6 +3,7 @@
 // infers, e.g. a Linear's in_features or TF's "same" padding), and its weights from the manifest.
 // Anything PyTorch cannot be given faithfully is refused with an ExportError naming the layer.
 import { ExportError } from '../exportError';
+import { KNOWN_LAYERS } from '../modelFiles';
 
 /** Activations model.py writes (tfjs names); each has the same formula in PyTorch. */
 export const ACTIVATIONS = [
@@ -78,20 +79,8 @@ interface RawLayer {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-/** The layer classes model.py writes (the studio's, besides its text Transformer's). */
-export const LAYER_CLASSES = [
-  'InputLayer',
-  'Dense',
-  'Dropout',
-  'Activation',
-  'Conv2D',
-  'Conv2DTranspose',
-  'MaxPooling2D',
-  'GlobalMaxPooling2D',
-  'UpSampling2D',
-  'Flatten',
-  'Reshape',
-] as const;
+/** The layer classes model.py writes: every one the studio knows (besides its text Transformer's). */
+export const LAYER_CLASSES = KNOWN_LAYERS;
 
 const SUPPORTED = `the PyTorch project writes the studio's dense and convolutional networks (${LAYER_CLASSES.slice(1).join(', ')}); text Transformers (embeddings, self-attention) are not supported`;
 
