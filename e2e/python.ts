@@ -18,7 +18,13 @@ export interface Ran {
 
 export function python(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { cwd, env: { ...process.env, ...env, PYTHONUNBUFFERED: '1' } });
+    // A rank whose peer died waits in gloo: the timeout ends it, and the test fails, not hangs.
+    const child = spawn(PYTHON, args, {
+      cwd,
+      env: { ...process.env, ...env, PYTHONUNBUFFERED: '1' },
+      timeout: 150_000,
+      killSignal: 'SIGKILL',
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -8,6 +8,7 @@ import { zipSync } from 'fflate';
 import type { Dataset } from '../engine/data/dataset';
 import { gatherBatch } from '../engine/data/dataset';
 import { ExportError } from '../engine/export/exportError';
+import { inLayerOrder } from '../engine/export/weightOrder';
 import { budgetedRows } from '../engine/train/loop';
 import { onnxSupport, toOnnx, type SavedNetwork } from '../engine/export/onnx/toOnnx';
 import type { PreprocessingFile } from '../engine/export/preprocessingFile';
@@ -32,15 +33,26 @@ function supported(check: { ok: true } | { ok: false; reason: string }, format: 
 export function onnxFile(net: SavedNetwork, name: string): Uint8Array {
   supported(onnxSupport(net.modelTopology), 'ONNX', name);
   // toOnnx states the input's layout (NHWC for images) in the doc string itself.
-  return toOnnx(net, {
+  return toOnnx(inLayerOrder(net), {
     name,
     docString: `${name}, exported by Pretrain Studio; preprocessing.json says how to encode inputs.`,
   });
 }
 
-/** model.onnx for the model zip, when ONNX can represent the network (the zip never fails for it). */
+/** model.onnx for the model zip, when ONNX can represent the network: the zip never fails for it. */
 export function onnxExtra(net: SavedNetwork, name: string): Record<string, Uint8Array> {
-  return onnxSupport(net.modelTopology).ok ? { [ONNX_FILE]: onnxFile(net, name) } : {};
+  if (!onnxSupport(net.modelTopology).ok) return {};
+  try {
+    return { [ONNX_FILE]: onnxFile(net, name) };
+  } catch (e) {
+    if (e instanceof ExportError) return {};
+    throw e;
+  }
+}
+
+/** Refuses, before any rows are gathered, a network the PyTorch project cannot write. */
+export function checkPytorch(net: SavedNetwork, name: string): void {
+  supported(pytorchSupport(net.modelTopology), 'a PyTorch project', name);
 }
 
 /**
@@ -129,8 +141,8 @@ export function pytorchZip(
   rows: StudioRows | undefined,
   folder: string,
 ): Uint8Array {
-  supported(pytorchSupport(net.modelTopology), 'a PyTorch project', run.modelName);
-  const files = pytorchProject(net, pre, run, rows);
+  checkPytorch(net, run.modelName);
+  const files = pytorchProject(inLayerOrder(net), pre, run, rows);
   return zipSync(Object.fromEntries(Object.entries(files).map(([path, data]) => [`${folder}/${path}`, data])), {
     level: 6,
   });

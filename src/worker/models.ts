@@ -38,7 +38,7 @@ import { textKit } from '../engine/export/textKit';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { ExportedFile, ExportFormat } from '../shared/protocol';
-import { ONNX_FILE, onnxExtra, onnxFile, pytorchZip, studioRows, torchRun } from './exportFormats';
+import { ONNX_FILE, checkPytorch, onnxExtra, onnxFile, pytorchZip, studioRows, torchRun } from './exportFormats';
 import { DEFAULT_CONFIG, completeConfig } from '../shared/defaults';
 import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { AugmentSpec, Stage, TrainConfig } from '../shared/types/training';
@@ -229,6 +229,7 @@ export class ModelService {
     };
     const pre = toPreprocessingFile(r.preprocessing, meta);
     if (format === 'pytorch') {
+      checkPytorch(r.saved, r.name);
       const run = torchRun(r.name, r.datasetName, r.task, r.epoch, r.config);
       const rows = await studioRows(this.dataset(), r.preprocessing, r.config, () => this.network(r));
       const zip = pytorchZip(r.saved, pre, run, rows, `${slug(r.name)}-pytorch`);
@@ -383,18 +384,19 @@ export class ModelService {
   private async network(r: Resolved): Promise<tf.LayersModel> {
     if (r.live) return r.live;
     const key = `${r.source}@${r.createdAt}`;
-    if (this.cached?.key !== key) {
-      this.cached?.model.dispose();
-      this.cached = null;
-      this.cached = {
-        key,
-        model: await restoreModel(
-          { ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength },
-          `"${r.name}"`,
-        ),
-      };
+    if (this.cached?.key === key) return this.cached.model;
+    const model = await restoreModel(
+      { ...r.saved, optimizer: [], checksum: fnv1a([r.saved.weightData]), bytes: r.saved.weightData.byteLength },
+      `"${r.name}"`,
+    );
+    // Another request may have loaded it meanwhile (commands run concurrently): keep one copy.
+    if (this.cached?.key === key) {
+      model.dispose();
+      return this.cached.model;
     }
-    return this.cached.model;
+    this.cached?.model.dispose();
+    this.cached = { key, model };
+    return model;
   }
 
   private async encode(p: Preprocessing, input: InferenceInput): Promise<Float32Array> {

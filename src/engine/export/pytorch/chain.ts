@@ -162,7 +162,8 @@ function pair(v: unknown, at: string, what: string, dflt: Pair): Pair {
 }
 
 function activation(v: unknown, at: string): Activation {
-  const name = v === undefined || v === null ? 'linear' : v;
+  // tfjs saves hard sigmoid as "hardSigmoid", Keras as "hard_sigmoid".
+  const name = v === undefined || v === null ? 'linear' : v === 'hardSigmoid' ? 'hard_sigmoid' : v;
   if (typeof name === 'string' && (ACTIVATIONS as readonly string[]).includes(name)) return name as Activation;
   return refuse(
     at,

@@ -142,7 +142,8 @@ class Writer {
   constructor(private readonly finalSoftmax: ChainLayer | null) {}
 
   private line(code: string, comment?: string) {
-    this.out.forward.push(comment ? `${code}  # ${comment}` : code);
+    // Layer names come from the user's model.json: no line break may end the comment early.
+    this.out.forward.push(comment ? `${code}  # ${comment.replace(/\p{Cc}|[\u2028\u2029]/gu, ' ')}` : code);
   }
 
   /** Before convolutions and pooling: NHWC -> NCHW, once. */

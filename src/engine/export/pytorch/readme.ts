@@ -51,7 +51,7 @@ export function readme(i: ReadmeInfo): string {
   const dataNote =
     p.input.kind === 'image'
       ? `\`--data\` takes a folder of class folders (\`cat/001.png\`, \`dog/002.png\`) or the \`.zip\` you loaded in the studio. Give the same zip to get the studio's row order (a folder is read in sorted path order); \`python data.py --data PATH --check\` tells whether the rows line up. Resizing in Python and in the browser's canvas differ slightly, so the image check allows a small difference (\`IMAGE_TOLERANCE\` in data.py).`
-      : "`--data` takes the CSV/TSV you loaded in the studio (or more rows with the same columns): data.py cleans cells, drops and fills in missing values, standardizes and one-hot encodes exactly as the studio did, so row k is the studio's row k.";
+      : "`--data` takes the CSV/TSV you loaded in the studio (or a bigger file with the same columns: then delete split.json, which names the studio's rows, and train.py splits all rows 70/15/15): data.py cleans cells, drops and fills in missing values, standardizes and one-hot encodes exactly as the studio did, so row k is the studio's row k.";
   return `# ${run.modelName}: continue in PyTorch
 
 A small PyTorch project written by Pretrain Studio for the model "${run.modelName}" (fine-tuned on
@@ -97,6 +97,8 @@ Options of train.py: \`--epochs N\` (epochs to train now; default: the run's rem
 \`--batch-size B\` (the global batch, split across processes; default: the run's ${run.batchSize}),
 \`--resume [CHECKPOINT]\` (continue from the latest checkpoint, or the one named), \`--out DIR\` (where
 \`checkpoints/\` and \`studio-export/\` go; default: this folder), \`--keep K\` (checkpoints kept).
+Only rank 0 writes checkpoints: to \`--resume\` a run that spans several machines, give every
+machine the same \`--out\` on a shared folder (or copy \`checkpoints/\` to each first).
 
 **Debian's PyTorch 1.13 and Python 3.11:** its \`torchrun\` fails before starting any process
 (\`AttributeError: 'NoneType' object has no attribute 'get'\`). Start the processes yourself with
@@ -110,7 +112,7 @@ MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 RANK=1 LOCAL_RANK=1 WORLD_SIZE=2 python 
 ## How training continues
 
 - **Loss:** ${run.task === 'classification' ? 'categorical cross-entropy on the softmax (computed from the logits, `model(x, logits=True)`, for numerical stability)' : "mean squared error on the standardized target (as `preprocessing.json`'s label mean and std define it)"}.
-- **Optimizer:** ${optimizerText(run)}, learning rate ${run.learningRate}. Its state (e.g. Adam's moments) is **not** carried over from the studio: it starts fresh, as the studio's does at each freezing phase.
+- **Optimizer:** ${optimizerText(run)}, learning rate ${run.learningRate}. Its state (e.g. Adam's moments) is **not** carried over from the studio: it starts fresh, as the studio's does at each freezing phase. Not carried over either: the augmentation of training batches and early stopping (train.py trains the epochs asked for).
 - **Schedule and freezing:** the studio's learning-rate schedule (${run.schedule.kind}${run.schedule.warmupEpochs > 0 ? `, ${run.schedule.warmupEpochs} warm-up epoch(s)` : ''}) and freezing phases (${freezeText(run)}), counting epochs and steps on from epoch ${run.epochsDone}. The schedule spans the run's ${run.epochs} planned epochs (or the last epoch trained, if \`--epochs\` goes beyond them).
 - **Rows:** ${i.has.split ? "split.json's training rows train; its validation rows give the validation loss" : "without split.json, a seeded 70/15/15 split of the rows (not the studio's)"}${run.task === 'classification' ? ' and accuracy' : ''} after each epoch; the test rows are evaluated at the end.
 - **Processes:** \`DistributedDataParallel\` over disjoint shards of the training rows (a seeded \`DistributedSampler\`, reshuffled every epoch). Only rank 0 logs, checkpoints and exports.
