@@ -41,7 +41,6 @@ export function onnxFile(net: SavedNetwork, name: string): Uint8Array {
 
 /** model.onnx for the model zip, when ONNX can represent the network: the zip never fails for it. */
 export function onnxExtra(net: SavedNetwork, name: string): Record<string, Uint8Array> {
-  if (!onnxSupport(net.modelTopology).ok) return {};
   try {
     return { [ONNX_FILE]: onnxFile(net, name) };
   } catch (e) {
