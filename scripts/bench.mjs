@@ -24,15 +24,13 @@
 //          --pretrain-seconds=2.5 (target per epoch), --pretrain-epochs=3 (timed, after one untimed),
 //          --pretrain-max-step=8 (s; slower encoders are skipped). --quick: --seconds=1,
 //          --augment-budget=35, --pretrain-seconds=1.5, --pretrain-epochs=2, --pretrain-max-step=5.
-import { existsSync, mkdirSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
-
-const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-const quick = process.argv.includes('--quick');
+import { LONG_TASKS, arg, f, longTasksBetween, median, pad, quick } from './bench/common.mjs';
+import { benchCsv } from './bench/csv.mjs';
+import { benchImages } from './bench/images.mjs';
 const backends = arg('backends', 'webgpu,webgl,wasm,cpu').split(',');
 const models = arg('models', 'mlp,cnn').split(',');
 const rounds = Number(arg('rounds', quick ? 2 : 4));
@@ -49,42 +47,6 @@ const pretrainSeconds = Number(arg('pretrain-seconds', quick ? 1.5 : 2.5));
 const pretrainEpochs = Number(arg('pretrain-epochs', quick ? 2 : 3));
 const pretrainMaxStep = Number(arg('pretrain-max-step', quick ? 5 : 8));
 
-/** A synthetic table of about `mb` megabytes (cached in the temp folder). */
-function makeCsv(mb) {
-  const file = join(tmpdir(), `pretrain-studio-bench-${mb}mb`, 'bench.csv');
-  if (existsSync(file)) return file;
-  mkdirSync(join(tmpdir(), `pretrain-studio-bench-${mb}mb`), { recursive: true });
-  const fd = openSync(file, 'w');
-  writeSync(fd, 'a,b,c,d,e,f,g,city,plan,flag,score,label\n');
-  let seed = 1;
-  const r = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296;
-  const cities = ['Paris', 'Lyon', 'Nice', '"Aix, Provence"', 'Lille'];
-  let written = 0;
-  while (written < mb * 1024 * 1024) {
-    const lines = [];
-    for (let i = 0; i < 10000; i++) {
-      const v = Array.from({ length: 7 }, () => (r() * 100).toFixed(3));
-      if (r() < 0.02) v[2] = 'NA';
-      lines.push(
-        `${v.join(',')},${cities[Math.floor(r() * 5)]},${r() < 0.5 ? 'basic' : 'pro'},${r() < 0.5 ? 'Y' : 'N'},${(r() * 10).toFixed(2)},${r() < 0.4 ? 'yes' : 'no'}`,
-      );
-    }
-    const chunk = lines.join('\n') + '\n';
-    writeSync(fd, chunk);
-    written += chunk.length;
-  }
-  closeSync(fd);
-  return file;
-}
-
-const median = (a) => {
-  if (!a.length) return NaN;
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const f = (v, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-const pad = (s, n) => String(s).padEnd(n);
-
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 const results = {
@@ -96,19 +58,7 @@ const results = {
   contrastive: [],
   mlm: [],
 };
-const only = arg('only', 'engine,app,csv,augment,text').split(',');
-
-const LONG_TASKS = () => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) =>
-    window.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
-  ).observe({
-    type: 'longtask',
-    buffered: true,
-  });
-};
-const longTasksBetween = (page, a, b) =>
-  page.evaluate(([x, y]) => window.__longTasks.filter((t) => t.start >= x && t.start <= y), [a, b]);
+const only = arg('only', 'engine,app,csv,augment,text,images').split(',');
 
 /** 1. The studio's loop against plain model.fit, per backend and model. */
 async function benchEngine() {
@@ -198,55 +148,6 @@ async function benchApp() {
     );
     console.log(`   auto's reason: ${auto.reason}`);
   }
-}
-
-/** 3. CSV loading: the studio (parse, infer, encode, split, in its worker) against plain papaparse. */
-async function benchCsv() {
-  const file = makeCsv(Number(arg('csv-mb', quick ? 25 : 100)));
-  const size = statSync(file).size / 1024 / 1024;
-  console.log(`\n3. CSV load: ${size.toFixed(0)} MB, 12 columns (numbers, categories, missing values)`);
-  const plainPage = await browser.newPage();
-  await plainPage.goto(`${server.url}/bench.html`);
-  await plainPage.waitForFunction(() => 'parseCsvPlain' in window);
-  await plainPage.locator('#csv').setInputFiles(file);
-  const plain = await plainPage.evaluate(() => window.parseCsvPlain());
-  await plainPage.close();
-  const app = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await app.addInitScript(LONG_TASKS);
-  await app.goto(`${server.url}/?dataset=iris`);
-  await app.locator('[data-testid="dataset-summary"][data-name="iris"]').waitFor();
-  const t0 = await app.evaluate(() => performance.now());
-  const started = Date.now();
-  await app.getByTestId('dataset-file').setInputFiles(file);
-  app.on('crash', () => console.log('   the page crashed while loading the CSV'));
-  await Promise.race([
-    app.locator('[data-testid="dataset-summary"][data-name="bench"]').waitFor({ timeout: 600_000 }),
-    app
-      .getByRole('alert')
-      .first()
-      .waitFor({ timeout: 600_000 })
-      .then(async () => {
-        throw new Error(`the app refused the CSV: ${await app.getByRole('alert').first().textContent()}`);
-      }),
-  ]);
-  const seconds = (Date.now() - started) / 1000;
-  const tasks = await longTasksBetween(app, t0, await app.evaluate(() => performance.now()));
-  const rows = Number(await app.getByTestId('dataset-summary').getAttribute('data-rows'));
-  results.csv = {
-    mb: size,
-    rows,
-    studioSeconds: seconds,
-    plainSeconds: plain.seconds,
-    plainRows: plain.rows,
-    longTasks: tasks.length,
-  };
-  console.log(`   studio:          ${f(size / seconds, 1)} MB/s (${f(seconds, 1)} s, ${rows} rows ready to train)`);
-  console.log(
-    `   plain papaparse: ${f(size / plain.seconds, 1)} MB/s (${f(plain.seconds, 1)} s, ${plain.rows} rows, parse only)`,
-  );
-  console.log(
-    `   studio / plain throughput: ${f(plain.seconds / seconds, 2)}; main-thread long tasks while loading: ${tasks.length}`,
-  );
 }
 
 const ENCODERS = {
@@ -396,9 +297,10 @@ try {
   );
   if (only.includes('engine')) await benchEngine();
   if (only.includes('app')) await benchApp();
-  if (only.includes('csv')) await benchCsv();
+  if (only.includes('csv')) await benchCsv({ browser, server, results });
   if (only.includes('augment')) await benchAugment();
   if (only.includes('text')) await benchText();
+  if (only.includes('images')) await benchImages({ browser, server, results });
   const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
   if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {

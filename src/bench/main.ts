@@ -13,6 +13,9 @@ import type {
   MlmCase,
   MlmRow,
 } from './protocol';
+// Baselines of the data sections (they add their own window functions).
+import './csvPlain';
+import './imagesPlain';
 
 const out = document.getElementById('out')!;
 
@@ -36,18 +39,7 @@ const runAugmentCase = (augmentCase: AugmentCase) => inWorker<AugmentRow>({ type
 const runContrastiveCase = (contrastiveCase: ContrastiveCase) =>
   inWorker<ContrastiveRow>({ type: 'contrastive', id: 1, contrastiveCase });
 
-/** Plain papaparse over the file chosen in #csv, in a worker. */
-function parseCsvPlain(): Promise<{ rows: number; seconds: number }> {
-  const file = (document.getElementById('csv') as HTMLInputElement).files![0]!;
-  const worker = new Worker(new URL('./csvWorker.ts', import.meta.url), { type: 'module' });
-  return new Promise<{ rows: number; seconds: number }>((resolve, reject) => {
-    worker.onerror = (e) => reject(new Error(e.message));
-    worker.onmessage = (e: MessageEvent<{ rows: number; seconds: number }>) => resolve(e.data);
-    worker.postMessage(file);
-  }).finally(() => worker.terminate());
-}
-
 const runMlmCase = (mlmCase: MlmCase) => inWorker<MlmRow>({ type: 'mlm', id: 1, mlmCase });
 
-Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, parseCsvPlain });
+Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase });
 out.textContent = 'ready';
