@@ -31,7 +31,9 @@ import type {
   ContrastiveRow,
   MlmCase,
   MlmRow,
+  ThreadsRow,
 } from './protocol';
+import { runThreadsCase } from './threadsCase';
 import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
@@ -391,7 +393,7 @@ async function runMlmCase(c: MlmCase): Promise<MlmRow> {
   return row;
 }
 
-function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | ContrastiveRow | MlmRow {
+function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow {
   switch (req.type) {
     case 'case':
       return {
@@ -431,6 +433,8 @@ function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | Contr
         stepTokens: [],
         error,
       };
+    case 'threads':
+      return { ...req.threadsCase, threads: 0, samplesPerSec: [], error };
   }
 }
 
@@ -444,7 +448,9 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
           ? await runAugmentCase(req.augmentCase)
           : req.type === 'contrastive'
             ? await runContrastiveCase(req.contrastiveCase)
-            : await runMlmCase(req.mlmCase);
+            : req.type === 'mlm'
+              ? await runMlmCase(req.mlmCase)
+              : await runThreadsCase(req.threadsCase);
     post({ type: 'row', id: req.id, row });
   } catch (err) {
     post({ type: 'row', id: req.id, row: failed(req, errorMessage(err)) });

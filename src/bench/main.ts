@@ -12,6 +12,8 @@ import type {
   ContrastiveRow,
   MlmCase,
   MlmRow,
+  ThreadsCase,
+  ThreadsRow,
 } from './protocol';
 // Baselines of the data sections (they add their own window functions).
 import './csvPlain';
@@ -20,8 +22,8 @@ import './imagesPlain';
 const out = document.getElementById('out')!;
 
 /** One request in a fresh worker; its log lines go to the page and the console. */
-function inWorker<R>(request: BenchRequest): Promise<R> {
-  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+function inWorker<R>(request: BenchRequest, name = 'bench'): Promise<R> {
+  const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name });
   return new Promise<R>((resolve, reject) => {
     worker.onerror = (e) => reject(new Error(e.message));
     worker.onmessage = (e: MessageEvent<BenchReply>) => {
@@ -40,6 +42,9 @@ const runContrastiveCase = (contrastiveCase: ContrastiveCase) =>
   inWorker<ContrastiveRow>({ type: 'contrastive', id: 1, contrastiveCase });
 
 const runMlmCase = (mlmCase: MlmCase) => inWorker<MlmRow>({ type: 'mlm', id: 1, mlmCase });
+/** A case in a worker named as the app names its own: the WASM backend starts `threads` threads. */
+const runThreadsCase = (threadsCase: ThreadsCase, threads: number) =>
+  inWorker<ThreadsRow>({ type: 'threads', id: 1, threadsCase }, `bench threads=${threads}`);
 
-Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase });
+Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, runThreadsCase });
 out.textContent = 'ready';

@@ -1,5 +1,5 @@
 import type { BackendName } from '../shared/types/backends';
-import type { EncoderSpec, ModelKind, TextModelSpec } from '../shared/types/training';
+import type { EncoderSpec, ModelKind, PretrainObjective, TextModelSpec } from '../shared/types/training';
 
 export interface BenchCase {
   backend: BackendName;
@@ -99,10 +99,39 @@ export interface MlmRow extends MlmCase {
   error?: string;
 }
 
+/** Training on WASM with the worker's thread count (section 7: threads against one thread). */
+export interface ThreadsCase {
+  objective: 'supervised' | PretrainObjective;
+  /** Supervised: the reference MLP or the small CNN (default mlp). */
+  model?: 'mlp' | 'cnn';
+  batchSize: number;
+  /** Training rows per epoch. */
+  rows: number;
+  /** Timed epochs, after an untimed first one. */
+  epochs: number;
+  /** Also profile one supervised step of the reference MLP per kernel. */
+  profile?: boolean;
+}
+
+export interface KernelTime {
+  name: string;
+  ms: number;
+}
+
+export interface ThreadsRow extends ThreadsCase {
+  /** The threads tfjs-backend-wasm runs (getThreadsCount). */
+  threads: number;
+  samplesPerSec: number[];
+  kernelProfile?: { stepMs: number; kernels: KernelTime[] };
+  error?: string;
+}
+
 export type BenchRequest =
   | { type: 'case'; id: number; benchCase: BenchCase }
   | { type: 'augment'; id: number; augmentCase: AugmentCase }
   | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase }
-  | { type: 'mlm'; id: number; mlmCase: MlmCase };
+  | { type: 'mlm'; id: number; mlmCase: MlmCase }
+  | { type: 'threads'; id: number; threadsCase: ThreadsCase };
 export type BenchReply =
-  { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow } | { type: 'log'; text: string };
+  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow }
+  | { type: 'log'; text: string };

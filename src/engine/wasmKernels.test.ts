@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerWasmKernels, segmentSum, tileFlat } from './wasmKernels';
+import { gemmMatMul, registerWasmKernels, segmentSum, swapLastTwo, tileFlat } from './wasmKernels';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -73,5 +73,104 @@ describe('wasm kernels', () => {
     expect(t.shape).toEqual([2, 4, 3]);
     expect(Array.from(t.dataSync()).slice(0, 12)).toEqual([1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2]);
     t.dispose();
+  });
+
+  it('hand wasm matrix products untransposed operands where XNNPACK can take them', () => {
+    const calls: Record<string, unknown>[] = [];
+    const disposed: unknown[] = [];
+    const own: tf.KernelFunc = ({ inputs, attrs }) => {
+      calls.push({ a: (inputs.a as tf.TensorInfo).shape, b: (inputs.b as tf.TensorInfo).shape, ...attrs });
+      return { dataId: {}, shape: [], dtype: 'float32' };
+    };
+    const transpose: tf.KernelFunc = ({ inputs, attrs }) => {
+      const x = inputs.x as tf.TensorInfo;
+      const perm = (attrs as unknown as { perm: number[] }).perm;
+      return { dataId: {}, shape: perm.map((p) => x.shape[p]!), dtype: x.dtype };
+    };
+    const backend = { disposeData: (id: unknown) => disposed.push(id) } as unknown as tf.KernelBackend;
+    const info = (shape: number[]): tf.TensorInfo => ({ dataId: {}, shape, dtype: 'float32' });
+    const run = gemmMatMul(own, transpose);
+    // A Dense layer's weight gradient: x^T dy.
+    run({
+      inputs: { a: info([256, 784]), b: info([256, 128]) },
+      backend,
+      attrs: { transposeA: true, transposeB: false },
+    });
+    expect(calls.at(-1)).toEqual({ a: [784, 256], b: [256, 128], transposeA: false, transposeB: false });
+    expect(disposed).toHaveLength(1);
+    // Its input gradient: dy w^T, as a rank-3 product of batch 1, with the fused op's other attributes kept.
+    run({
+      inputs: { a: info([1, 256, 128]), b: info([1, 784, 128]), bias: info([784]) },
+      backend,
+      attrs: { transposeA: false, transposeB: true, activation: 'relu' },
+    });
+    expect(calls.at(-1)).toEqual({
+      a: [1, 256, 128],
+      b: [1, 128, 784],
+      transposeA: false,
+      transposeB: false,
+      activation: 'relu',
+    });
+    expect(disposed).toHaveLength(2);
+    // Batched products (attention) and untransposed ones pass through untouched.
+    run({
+      inputs: { a: info([8, 16, 4]), b: info([8, 16, 4]) },
+      backend,
+      attrs: { transposeA: false, transposeB: true },
+    });
+    expect(calls.at(-1)).toEqual({ a: [8, 16, 4], b: [8, 16, 4], transposeA: false, transposeB: true });
+    run({ inputs: { a: info([3, 4]), b: info([4, 5]) }, backend, attrs: { transposeA: false, transposeB: false } });
+    expect(calls.at(-1)).toEqual({ a: [3, 4], b: [4, 5], transposeA: false, transposeB: false });
+    expect(disposed).toHaveLength(2);
+    expect(swapLastTwo(2)).toEqual([1, 0]);
+    expect(swapLastTwo(4)).toEqual([0, 1, 3, 2]);
+  });
+
+  it('compute transposed matrix products on wasm as the cpu backend does, leaking nothing', async () => {
+    const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+      { a: [7, 5], b: [7, 3], ta: true, tb: false },
+      { a: [5, 7], b: [3, 7], ta: false, tb: true },
+      { a: [7, 5], b: [3, 7], ta: true, tb: true },
+      { a: [1, 6, 4], b: [1, 6, 2], ta: true, tb: false },
+      { a: [2, 6, 4], b: [2, 6, 2], ta: true, tb: false },
+      { a: [1, 5], b: [3, 5], ta: false, tb: true },
+      { a: [4, 1], b: [4, 3], ta: true, tb: false },
+    ];
+    const product = (c: (typeof cases)[number], fused: boolean) =>
+      tf.tidy(() => {
+        const a = tf
+          .range(
+            0,
+            c.a.reduce((p, q) => p * q, 1),
+          )
+          .reshape(c.a)
+          .sin();
+        const b = tf
+          .range(
+            0,
+            c.b.reduce((p, q) => p * q, 1),
+          )
+          .reshape(c.b)
+          .cos();
+        if (!fused) return Array.from(tf.matMul(a, b, c.ta, c.tb).dataSync());
+        const out = tf.fused.matMul({
+          a,
+          b,
+          transposeA: c.ta,
+          transposeB: c.tb,
+          bias: tf.fill([c.tb ? c.b.at(-2)! : c.b.at(-1)!], 0.25),
+          activation: 'relu',
+        });
+        return Array.from(out.dataSync());
+      });
+    await tf.setBackend('cpu');
+    const expected = cases.flatMap((c) => [product(c, false), product(c, true)]);
+    await tf.setBackend('wasm');
+    registerWasmKernels();
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const got = cases.flatMap((c) => [product(c, false), product(c, true)]);
+    got.forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(expected[i]![j]!, 4)));
+    expect(backend.numDataIds()).toBe(before);
   });
 });

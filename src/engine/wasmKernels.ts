@@ -3,12 +3,16 @@
 // UnsortedSegmentSum, which wasm does not have; summing rows in JavaScript is cheap next to the
 // matrix products. Tile (LayerNormalization tiles its statistics and scale over every token) is
 // computed element by element in wasm, a fifth of a Transformer step; block copies do it in ~1%.
+// Matrix products with a transposed operand (every Dense layer's gradient) go to a scalar triple
+// loop in tfjs-backend-wasm 4.22 (batch_mat_mul_impl.cc: XNNPACK's GEMM only without transposes);
+// transposing the operand first and taking the GEMM makes them ~10x faster.
 import * as tf from '@tensorflow/tfjs';
 
 type Flat = Float32Array | Int32Array | Uint8Array;
 
 interface WasmLike {
   readSync(dataId: tf.DataId): Flat;
+  disposeData(dataId: tf.DataId): boolean;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Flat): tf.TensorInfo;
 }
 
@@ -54,11 +58,65 @@ export function segmentSum(
   return out;
 }
 
+/** The perm that swaps a tensor's last two dimensions. */
+export function swapLastTwo(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  [perm[rank - 2], perm[rank - 1]] = [rank - 1, rank - 2];
+  return perm;
+}
+
+const batchOf = (t: tf.TensorInfo) => t.shape.slice(0, -2).reduce((p, c) => p * c, 1);
+
+/**
+ * BatchMatMul / _FusedMatMul on wasm with transposed operands materialized first, where wasm would
+ * then take XNNPACK (no batch: both operands' leading dimensions are 1). Batched products (the
+ * Transformer's attention) keep wasm's own path, whose loop reads a transposed b contiguously.
+ */
+export function gemmMatMul(own: tf.KernelFunc, transpose: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    if (!(transposeA || transposeB) || batchOf(a) !== 1 || batchOf(b) !== 1) return own(args);
+    const backend = args.backend as unknown as WasmLike;
+    const temps: tf.TensorInfo[] = [];
+    const flip = (x: tf.TensorInfo) => {
+      const out = transpose({
+        inputs: { x },
+        backend: args.backend,
+        attrs: { perm: swapLastTwo(x.shape.length) },
+      }) as tf.TensorInfo;
+      // A transpose of a dimension of size 1 may hand back x's own data: never free that.
+      if (out.dataId !== x.dataId) temps.push(out);
+      return out;
+    };
+    try {
+      return own({
+        ...args,
+        inputs: { ...args.inputs, a: transposeA ? flip(a) : a, b: transposeB ? flip(b) : b },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
+  };
+}
+
+function registerGemmMatMul(kernelName: 'BatchMatMul' | '_FusedMatMul'): void {
+  const own = tf.getKernel(kernelName, 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!own || !transpose) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  // wasm binds its C++ function in the kernel's setupFunc when the backend starts: keep it.
+  tf.registerKernel({ ...own, kernelFunc: gemmMatMul(own.kernelFunc, transpose.kernelFunc) });
+}
+
 let registered = false;
 
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  registerGemmMatMul('BatchMatMul');
+  registerGemmMatMul('_FusedMatMul');
   tf.unregisterKernel('Tile', 'wasm');
   tf.registerKernel({
     kernelName: 'Tile',
