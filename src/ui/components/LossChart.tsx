@@ -1,10 +1,10 @@
-import { memo, useDeferredValue, useMemo, useState } from 'react';
-import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { lossSeries } from '../chart/series';
 import { useThrottled } from '../hooks/useThrottled';
 import { attrNumber, fmtNumber } from '../format';
 import { useStudio } from '../store';
 import { Empty } from './Panel';
+import { lazyPlot } from '../chart/lazyPlot';
 
 const SMOOTHING = 0.8;
 const REDRAW_MS = 1000;
@@ -73,16 +73,18 @@ export function LossChart() {
       </div>
       {/* Mounted from the start (empty), so the first points are a cheap update, not a mount. */}
       <div className="chart-frame">
-        <ChartBody
-          raw={primaryPoints.raw}
-          smoothed={primaryPoints.smoothed}
-          primaryName={seriesNames[0] ?? 'loss'}
-          extra={extra}
-          val={val}
-          valName={valName}
-          acc={acc}
-          logScale={logScale && losses.length > 0}
-        />
+        <div className="chart-box">
+          <ChartBody
+            raw={primaryPoints.raw}
+            smoothed={primaryPoints.smoothed}
+            primaryName={seriesNames[0] ?? 'loss'}
+            extra={extra}
+            val={val}
+            valName={valName}
+            acc={acc}
+            logScale={logScale && losses.length > 0}
+          />
+        </div>
         {losses.length === 0 && (
           <div className="chart-empty">
             <Empty>The loss curve appears here as soon as training starts.</Empty>
@@ -93,121 +95,6 @@ export function LossChart() {
   );
 }
 
-type Pts = { x: number; y: number }[];
-
 const EMPTY: number[] = [];
-const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 
-const ChartBody = memo(function ChartBody(props: {
-  raw: Pts;
-  smoothed: Pts;
-  primaryName: string;
-  extra: { name: string; points: Pts }[];
-  val: Pts;
-  valName: string;
-  acc: Pts;
-  logScale: boolean;
-}) {
-  return (
-    <div className="chart-box">
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
-          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="x"
-            type="number"
-            domain={['dataMin', 'dataMax']}
-            allowDuplicatedCategory={false}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
-          />
-          <YAxis
-            yAxisId="loss"
-            scale={props.logScale ? 'log' : 'linear'}
-            domain={props.logScale ? ['auto', 'auto'] : [0, 'auto']}
-            allowDataOverflow
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            tickFormatter={(v: number) => fmtNumber(v, 2)}
-            width={48}
-            label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
-          />
-          <YAxis
-            yAxisId="acc"
-            orientation="right"
-            domain={[0, 1]}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-            width={40}
-          />
-          <Tooltip
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-            labelFormatter={(x) => `step ${x}`}
-            formatter={(v, name) => [
-              name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
-              name,
-            ]}
-          />
-          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-          <Line
-            yAxisId="loss"
-            data={props.raw}
-            dataKey="y"
-            name={`${props.primaryName} (batch)`}
-            stroke="var(--series-raw)"
-            dot={false}
-            strokeWidth={1}
-            isAnimationActive={false}
-          />
-          <Line
-            yAxisId="loss"
-            data={props.smoothed}
-            dataKey="y"
-            name={`${props.primaryName} (smoothed)`}
-            stroke="var(--accent)"
-            dot={false}
-            strokeWidth={2}
-            isAnimationActive={false}
-          />
-          {props.extra.map((s, i) => (
-            <Line
-              key={s.name}
-              yAxisId="loss"
-              data={s.points}
-              dataKey="y"
-              name={`${s.name} (smoothed)`}
-              stroke={EXTRA_COLOURS[i % 2]}
-              dot={false}
-              strokeWidth={2}
-              isAnimationActive={false}
-            />
-          ))}
-          {props.val.length > 0 && (
-            <Line
-              yAxisId="loss"
-              data={props.val}
-              dataKey="y"
-              name={props.valName}
-              stroke="var(--series-val)"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          )}
-          {props.acc.length > 0 && (
-            <Line
-              yAxisId="acc"
-              data={props.acc}
-              dataKey="y"
-              name="val accuracy"
-              stroke="var(--series-acc)"
-              strokeDasharray="5 3"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
-    </div>
-  );
-});
+const ChartBody = lazyPlot(() => import('../chart/plots/LossPlot'));

@@ -1,23 +1,12 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PretrainSnapshot } from '../../shared/types/results';
 import { fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
+import { lazyPlot } from '../chart/lazyPlot';
 
-const PALETTE = [
-  '#4f46e5',
-  '#d97706',
-  '#059669',
-  '#db2777',
-  '#0891b2',
-  '#65a30d',
-  '#7c3aed',
-  '#dc2626',
-  '#475569',
-  '#ca8a04',
-];
+const EmbeddingPlot = lazyPlot(() => import('../chart/plots/EmbeddingPlot'));
 
 /** What pretraining learns, after every epoch: pictures, errors per column, the 2-D code space. */
 export function PretrainView() {
@@ -200,38 +189,7 @@ const Embedding = memo(function Embedding({ embedding }: { embedding: NonNullabl
         the variance){embedding.labels ? ', coloured by label' : ''}
       </figcaption>
       <div className="embedding-box">
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
-            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="x"
-              type="number"
-              name="PC1"
-              tick={{ fontSize: 10, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => fmtNumber(v, 2)}
-            />
-            <YAxis
-              dataKey="y"
-              type="number"
-              name="PC2"
-              tick={{ fontSize: 10, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => fmtNumber(v, 2)}
-              width={40}
-            />
-            <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
-            {groups.map(([label, points]) => (
-              <Scatter
-                key={label}
-                name={label < 0 ? 'rows' : (embedding.classNames[label] ?? String(label))}
-                data={points}
-                fill={label < 0 ? 'var(--accent)' : PALETTE[label % PALETTE.length]}
-                isAnimationActive={false}
-                shape="circle"
-                legendType="circle"
-              />
-            ))}
-          </ScatterChart>
-        </ResponsiveContainer>
+        <EmbeddingPlot groups={groups} classNames={embedding.classNames} />
       </div>
     </figure>
   );

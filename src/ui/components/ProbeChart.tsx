@@ -1,18 +1,10 @@
 import { memo, useMemo } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceDot,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { bestProbe, probePoints, type ProbePoint } from '../chart/probe';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
+import { lazyPlot } from '../chart/lazyPlot';
+
+const ProbePlot = lazyPlot(() => import('../chart/plots/ProbePlot'));
 
 /**
  * Pretraining with labels: after every epoch, how well a linear probe and a k-NN vote classify
@@ -53,49 +45,7 @@ export function ProbeChart() {
 const ProbeLines = memo(function ProbeLines({ points, best }: { points: ProbePoint[]; best: ProbePoint }) {
   return (
     <div className="chart-box probe-box">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
-          <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-          <XAxis
-            dataKey="epoch"
-            type="number"
-            domain={['dataMin', 'dataMax']}
-            allowDecimals={false}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
-          />
-          <YAxis
-            domain={[0, 1]}
-            tick={{ fontSize: 11, fill: 'var(--muted)' }}
-            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-            width={40}
-          />
-          <Tooltip
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-            labelFormatter={(x) => `epoch ${x}`}
-            formatter={(v, name) => [fmtPercent(Number(v)), name]}
-          />
-          <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-          <Line
-            dataKey="linear"
-            name="linear probe (val)"
-            stroke="var(--accent)"
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="knn"
-            name={`${points[0]!.k}-NN (val)`}
-            stroke="var(--series-acc)"
-            strokeDasharray="5 3"
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-          <ReferenceDot x={best.epoch} y={best.linear} r={6} fill="none" stroke="var(--accent)" strokeWidth={2} />
-        </LineChart>
-      </ResponsiveContainer>
+      <ProbePlot points={points} best={best} />
     </div>
   );
 });

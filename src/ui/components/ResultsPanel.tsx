@@ -1,14 +1,4 @@
 import { useState } from 'react';
-import {
-  CartesianGrid,
-  ReferenceLine,
-  ResponsiveContainer,
-  Scatter,
-  ScatterChart,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { isRunActive } from '../../shared/runState';
 import type { Evaluation } from '../../shared/types/results';
 import { evaluateOnDemand } from '../actions';
@@ -16,6 +6,9 @@ import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
+import { lazyPlot } from '../chart/lazyPlot';
+
+const RegressionPlot = lazyPlot(() => import('../chart/plots/RegressionPlot'));
 
 type Classification = Extract<Evaluation, { task: 'classification' }>;
 type Regression = Extract<Evaluation, { task: 'regression' }>;
@@ -250,42 +243,7 @@ function RegressionScatter({ evaluation }: { evaluation: Regression }) {
         the line is exact.
       </figcaption>
       <div className="chart-box scatter-box">
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
-            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="actual"
-              type="number"
-              name="actual"
-              domain={[lo, hi]}
-              tick={{ fontSize: 11, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => fmtNumber(v, 3)}
-              label={{ value: 'actual', position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }}
-            />
-            <YAxis
-              dataKey="predicted"
-              type="number"
-              name="predicted"
-              domain={[lo, hi]}
-              tick={{ fontSize: 11, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => fmtNumber(v, 3)}
-              width={56}
-            />
-            <Tooltip
-              formatter={(v) => fmtNumber(Number(v))}
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-            />
-            <ReferenceLine
-              segment={[
-                { x: lo, y: lo },
-                { x: hi, y: hi },
-              ]}
-              stroke="var(--muted)"
-              strokeDasharray="4 3"
-            />
-            <Scatter data={points} fill="var(--accent)" isAnimationActive={false} />
-          </ScatterChart>
-        </ResponsiveContainer>
+        <RegressionPlot points={points} lo={lo} hi={hi} />
       </div>
     </figure>
   );

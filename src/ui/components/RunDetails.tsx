@@ -1,5 +1,4 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { isRunActive } from '../../shared/runState';
 import { schedulePlan } from '../../shared/schedule';
 import type { DatasetSummary } from '../../shared/types/datasets';
@@ -8,6 +7,10 @@ import type { TrainConfig } from '../../shared/types/training';
 import { attrNumber, fmtNumber } from '../format';
 import { useThrottled } from '../hooks/useThrottled';
 import { useStudio } from '../store';
+import { lazyPlot } from '../chart/lazyPlot';
+import { nowLeft } from '../chart/lrPlotArea';
+
+const LearningRatePlot = lazyPlot(() => import('../chart/plots/LearningRatePlot'));
 
 /** Training rows the label budget leaves (an estimate before the run: the worker knows exactly). */
 function budgetRows(ds: DatasetSummary, c: TrainConfig): number {
@@ -103,31 +106,15 @@ const LearningRateChart = memo(function LearningRateChart(props: {
         </span>
       </div>
       <div className="chart-box lr-box">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={plan} margin={{ top: 6, right: 8, bottom: 4, left: 4 }}>
-            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="step"
-              type="number"
-              domain={['dataMin', 'dataMax']}
-              tick={{ fontSize: 10, fill: 'var(--muted)' }}
-            />
-            <YAxis
-              dataKey="lr"
-              domain={[0, 'auto']}
-              tick={{ fontSize: 10, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => fmtNumber(v, 2)}
-              width={48}
-            />
-            <Tooltip
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-              labelFormatter={(x) => `step ${x}`}
-              formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
-            />
-            <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
-            {now !== undefined && <ReferenceDot x={step!} y={now} r={4} fill="var(--series-val)" stroke="none" />}
-          </LineChart>
-        </ResponsiveContainer>
+        <LearningRatePlot plan={plan} />
+        {step !== null && plan.length > 1 && (
+          <div
+            className="lr-now"
+            data-testid="lr-now"
+            aria-hidden="true"
+            style={{ left: nowLeft(step, plan[0]!.step, plan[plan.length - 1]!.step) }}
+          />
+        )}
       </div>
     </div>
   );

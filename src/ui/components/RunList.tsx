@@ -1,27 +1,19 @@
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { isRunActive } from '../../shared/runState';
 import type { RunSummary } from '../../shared/types/results';
 import { deleteRun } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
+import { lazyPlot } from '../chart/lazyPlot';
+import type { CompareMetric } from '../chart/plots/ComparePlot';
 
-type CompareMetric = 'valLoss' | 'trainLoss' | 'valAccuracy';
+const ComparePlot = lazyPlot(() => import('../chart/plots/ComparePlot'));
+
 const METRICS: { value: CompareMetric; label: string }[] = [
   { value: 'valLoss', label: 'validation loss' },
   { value: 'trainLoss', label: 'training loss' },
   { value: 'valAccuracy', label: 'validation accuracy' },
-];
-const COLOURS = [
-  'var(--accent)',
-  'var(--series-val)',
-  'var(--series-acc)',
-  '#8e44ad',
-  '#16a085',
-  '#c0392b',
-  '#7f8c8d',
-  '#d35400',
 ];
 
 function optimizerText(r: RunSummary): string {
@@ -136,43 +128,7 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
         data-testid="compare-chart"
         data-series={series.filter((s) => s.points.length).length}
       >
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart margin={{ top: 8, right: 12, bottom: 16, left: 4 }}>
-            <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="epoch"
-              type="number"
-              domain={[1, 'dataMax']}
-              allowDecimals={false}
-              tick={{ fontSize: 11, fill: 'var(--muted)' }}
-              label={{ value: 'epoch', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
-            />
-            <YAxis
-              domain={metric === 'valAccuracy' ? [0, 1] : [0, 'auto']}
-              tick={{ fontSize: 11, fill: 'var(--muted)' }}
-              tickFormatter={(v: number) => (metric === 'valAccuracy' ? `${Math.round(v * 100)}%` : fmtNumber(v, 2))}
-              width={48}
-            />
-            <Tooltip
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-              labelFormatter={(x) => `epoch ${x}`}
-              formatter={(v) => fmtNumber(Number(v))}
-            />
-            <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-            {series.map((s, i) => (
-              <Line
-                key={s.key}
-                data={s.points}
-                dataKey="y"
-                name={s.name}
-                stroke={COLOURS[i % COLOURS.length]}
-                strokeWidth={2}
-                dot={{ r: 3 }}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <ComparePlot series={series} metric={metric} />
       </div>
       <table className="compare-table" data-testid="compare-table">
         <thead>

@@ -3,7 +3,6 @@
 // test metric against labels per class (log axis, mean and min-max per arm) and a table of
 // pretrained − scratch per budget.
 import { useState } from 'react';
-import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { isRunActive } from '../../shared/runState';
 import {
   DEFAULT_SWEEP_BUDGETS,
@@ -20,6 +19,9 @@ import { cancelSweep, startSweep } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { Empty, Panel } from './Panel';
+import { lazyPlot } from '../chart/lazyPlot';
+
+const SweepPlot = lazyPlot(() => import('../chart/plots/SweepPlot'));
 
 const STATE_TEXT: Record<SweepStatus['state'], string> = {
   running: 'Sweeping',
@@ -241,56 +243,14 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
         </figcaption>
         <div className="chart-box sweep-box">
           {points.length ? (
-            <ResponsiveContainer width="100%" height="100%">
-              <LineChart margin={{ top: 8, right: 16, bottom: 20, left: 4 }}>
-                <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="x"
-                  type="number"
-                  scale="log"
-                  domain={[xs[0]! / 1.3, xs[xs.length - 1]! * 1.3]}
-                  ticks={xs}
-                  tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                  tickFormatter={(v: number) => fmtNumber(v, 3)}
-                  label={{ value: xName, position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }}
-                />
-                <YAxis
-                  type="number"
-                  domain={accuracy ? [0, 1] : ['auto', 'auto']}
-                  tick={{ fontSize: 11, fill: 'var(--muted)' }}
-                  tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : fmtNumber(v, 3))}
-                  width={48}
-                />
-                <Tooltip
-                  formatter={(v, name) => [show(Number(v)), String(name)]}
-                  labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
-                  contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-                />
-                <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-                <Line
-                  data={arm('scratch')}
-                  dataKey="mean"
-                  name="scratch"
-                  stroke="var(--series-val)"
-                  dot={{ r: 3 }}
-                  isAnimationActive={false}
-                >
-                  <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--series-val)" />
-                </Line>
-                {sweep.encoderName && (
-                  <Line
-                    data={arm('pretrained')}
-                    dataKey="mean"
-                    name="pretrained"
-                    stroke="var(--accent)"
-                    dot={{ r: 3 }}
-                    isAnimationActive={false}
-                  >
-                    <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--accent)" />
-                  </Line>
-                )}
-              </LineChart>
-            </ResponsiveContainer>
+            <SweepPlot
+              scratch={arm('scratch')}
+              pretrained={sweep.encoderName ? arm('pretrained') : null}
+              xs={xs}
+              xName={xName}
+              accuracy={accuracy}
+              show={show}
+            />
           ) : (
             <p className="empty">The first point appears when the first run has finished.</p>
           )}

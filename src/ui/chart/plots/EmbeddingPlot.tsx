@@ -1,0 +1,68 @@
+import { memo } from 'react';
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { fmtNumber } from '../../format';
+import { gridColumns, gridRows } from '../grid';
+import { TICK_10 } from '../tick';
+
+const PALETTE = [
+  '#4f46e5',
+  '#d97706',
+  '#059669',
+  '#db2777',
+  '#0891b2',
+  '#65a30d',
+  '#7c3aed',
+  '#dc2626',
+  '#475569',
+  '#ca8a04',
+];
+
+export interface EmbeddingPlotProps {
+  groups: [number, { x: number; y: number }[]][];
+  classNames: string[];
+}
+
+/** Encoder outputs in 2-D, coloured by label (recharts): see PretrainView. */
+export default memo(function EmbeddingPlot({ groups, classNames }: EmbeddingPlotProps) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ScatterChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+        <CartesianGrid
+          horizontalCoordinatesGenerator={gridRows}
+          verticalCoordinatesGenerator={gridColumns}
+          stroke="var(--grid)"
+          strokeDasharray="3 3"
+        />
+        <XAxis
+          interval={0}
+          dataKey="x"
+          type="number"
+          name="PC1"
+          tick={TICK_10}
+          tickFormatter={(v: number) => fmtNumber(v, 2)}
+        />
+        <YAxis
+          interval={0}
+          dataKey="y"
+          type="number"
+          name="PC2"
+          tick={TICK_10}
+          tickFormatter={(v: number) => fmtNumber(v, 2)}
+          width={40}
+        />
+        <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
+        {groups.map(([label, points]) => (
+          <Scatter
+            key={label}
+            name={label < 0 ? 'rows' : (classNames[label] ?? String(label))}
+            data={points}
+            fill={label < 0 ? 'var(--accent)' : PALETTE[label % PALETTE.length]}
+            isAnimationActive={false}
+            shape="circle"
+            legendType="circle"
+          />
+        ))}
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});

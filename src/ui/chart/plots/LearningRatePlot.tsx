@@ -1,0 +1,50 @@
+import { memo } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { schedulePlan } from '../../../shared/schedule';
+import { fmtNumber } from '../../format';
+import { gridColumns, gridRows } from '../grid';
+import { TICK_10 } from '../tick';
+import { LR_PLOT_AREA } from '../lrPlotArea';
+
+export interface LearningRatePlotProps {
+  plan: ReturnType<typeof schedulePlan>;
+}
+
+/** The planned learning rate by step (recharts): see RunDetails. */
+export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
+  const a = LR_PLOT_AREA;
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
+        <CartesianGrid
+          horizontalCoordinatesGenerator={gridRows}
+          verticalCoordinatesGenerator={gridColumns}
+          stroke="var(--grid)"
+          strokeDasharray="3 3"
+        />
+        <XAxis
+          interval={0}
+          height={a.bottom - 4}
+          dataKey="step"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          tick={TICK_10}
+        />
+        <YAxis
+          interval={0}
+          dataKey="lr"
+          domain={[0, 'auto']}
+          tick={TICK_10}
+          tickFormatter={(v: number) => fmtNumber(v, 2)}
+          width={a.left - 4}
+        />
+        <Tooltip
+          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+          labelFormatter={(x) => `step ${x}`}
+          formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
+        />
+        <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+});

@@ -1,0 +1,133 @@
+import { memo } from 'react';
+import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { fmtNumber } from '../../format';
+import { gridColumns, gridRows } from '../grid';
+import { TICK_11 } from '../tick';
+
+type Pts = { x: number; y: number }[];
+
+const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
+
+export interface LossPlotProps {
+  raw: Pts;
+  smoothed: Pts;
+  primaryName: string;
+  extra: { name: string; points: Pts }[];
+  val: Pts;
+  valName: string;
+  acc: Pts;
+  logScale: boolean;
+}
+
+/** The loss chart's drawing (recharts): see LossChart for what it shows and when it redraws. */
+export default memo(function LossPlot(props: LossPlotProps) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ComposedChart margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
+        <CartesianGrid
+          horizontalCoordinatesGenerator={gridRows}
+          verticalCoordinatesGenerator={gridColumns}
+          yAxisId="loss"
+          stroke="var(--grid)"
+          strokeDasharray="3 3"
+        />
+        <XAxis
+          dataKey="x"
+          type="number"
+          domain={['dataMin', 'dataMax']}
+          allowDuplicatedCategory={false}
+          tick={TICK_11}
+          interval={0}
+          label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
+        />
+        <YAxis
+          yAxisId="loss"
+          scale={props.logScale ? 'log' : 'linear'}
+          domain={props.logScale ? ['auto', 'auto'] : [0, 'auto']}
+          allowDataOverflow
+          tick={TICK_11}
+          interval={0}
+          tickFormatter={(v: number) => fmtNumber(v, 2)}
+          width={48}
+          label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
+        />
+        <YAxis
+          yAxisId="acc"
+          orientation="right"
+          domain={[0, 1]}
+          tick={TICK_11}
+          interval={0}
+          tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+          width={40}
+        />
+        <Tooltip
+          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+          labelFormatter={(x) => `step ${x}`}
+          formatter={(v, name) => [
+            name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
+            name,
+          ]}
+        />
+        <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
+        <Line
+          yAxisId="loss"
+          data={props.raw}
+          dataKey="y"
+          name={`${props.primaryName} (batch)`}
+          stroke="var(--series-raw)"
+          dot={false}
+          strokeWidth={1}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="loss"
+          data={props.smoothed}
+          dataKey="y"
+          name={`${props.primaryName} (smoothed)`}
+          stroke="var(--accent)"
+          dot={false}
+          strokeWidth={2}
+          isAnimationActive={false}
+        />
+        {props.extra.map((s, i) => (
+          <Line
+            key={s.name}
+            yAxisId="loss"
+            data={s.points}
+            dataKey="y"
+            name={`${s.name} (smoothed)`}
+            stroke={EXTRA_COLOURS[i % 2]}
+            dot={false}
+            strokeWidth={2}
+            isAnimationActive={false}
+          />
+        ))}
+        {props.val.length > 0 && (
+          <Line
+            yAxisId="loss"
+            data={props.val}
+            dataKey="y"
+            name={props.valName}
+            stroke="var(--series-val)"
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
+        )}
+        {props.acc.length > 0 && (
+          <Line
+            yAxisId="acc"
+            data={props.acc}
+            dataKey="y"
+            name="val accuracy"
+            stroke="var(--series-acc)"
+            strokeDasharray="5 3"
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
+        )}
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+});

@@ -1,0 +1,69 @@
+import { memo } from 'react';
+import {
+  CartesianGrid,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { fmtNumber } from '../../format';
+import { gridColumns, gridRows } from '../grid';
+import { TICK_11 } from '../tick';
+
+export interface RegressionPlotProps {
+  points: { actual: number; predicted: number }[];
+  lo: number;
+  hi: number;
+}
+
+/** Predicted against actual, with the line of exact predictions (recharts): see ResultsPanel. */
+export default memo(function RegressionPlot({ points, lo, hi }: RegressionPlotProps) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <ScatterChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
+        <CartesianGrid
+          horizontalCoordinatesGenerator={gridRows}
+          verticalCoordinatesGenerator={gridColumns}
+          stroke="var(--grid)"
+          strokeDasharray="3 3"
+        />
+        <XAxis
+          interval={0}
+          dataKey="actual"
+          type="number"
+          name="actual"
+          domain={[lo, hi]}
+          tick={TICK_11}
+          tickFormatter={(v: number) => fmtNumber(v, 3)}
+          label={{ value: 'actual', position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }}
+        />
+        <YAxis
+          interval={0}
+          dataKey="predicted"
+          type="number"
+          name="predicted"
+          domain={[lo, hi]}
+          tick={TICK_11}
+          tickFormatter={(v: number) => fmtNumber(v, 3)}
+          width={56}
+        />
+        <Tooltip
+          formatter={(v) => fmtNumber(Number(v))}
+          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+        />
+        <ReferenceLine
+          segment={[
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ]}
+          stroke="var(--muted)"
+          strokeDasharray="4 3"
+        />
+        <Scatter data={points} fill="var(--accent)" isAnimationActive={false} />
+      </ScatterChart>
+    </ResponsiveContainer>
+  );
+});

@@ -1,0 +1,80 @@
+import { memo } from 'react';
+import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { fmtNumber } from '../../format';
+import { gridColumns, gridRows } from '../grid';
+import { TICK_11 } from '../tick';
+
+/** One arm's points: the mean, and the distances to its min and max (the error bar). */
+export type SweepArm = { x: number; mean: number; range: number[]; runs: number }[];
+
+export interface SweepPlotProps {
+  scratch: SweepArm;
+  pretrained: SweepArm | null;
+  xs: number[];
+  xName: string;
+  accuracy: boolean;
+  show: (v: number) => string;
+}
+
+/** Test metric against labels, per arm, mean with min-max bars (recharts): see SweepPanel. */
+export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accuracy, show }: SweepPlotProps) {
+  return (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart margin={{ top: 8, right: 16, bottom: 20, left: 4 }}>
+        <CartesianGrid
+          horizontalCoordinatesGenerator={gridRows}
+          verticalCoordinatesGenerator={gridColumns}
+          stroke="var(--grid)"
+          strokeDasharray="3 3"
+        />
+        <XAxis
+          interval={0}
+          dataKey="x"
+          type="number"
+          scale="log"
+          domain={[xs[0]! / 1.3, xs[xs.length - 1]! * 1.3]}
+          ticks={xs}
+          tick={TICK_11}
+          tickFormatter={(v: number) => fmtNumber(v, 3)}
+          label={{ value: xName, position: 'insideBottom', offset: -10, fontSize: 11, fill: 'var(--muted)' }}
+        />
+        <YAxis
+          interval={0}
+          type="number"
+          domain={accuracy ? [0, 1] : ['auto', 'auto']}
+          tick={TICK_11}
+          tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : fmtNumber(v, 3))}
+          width={48}
+        />
+        <Tooltip
+          formatter={(v, name) => [show(Number(v)), String(name)]}
+          labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
+          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+        />
+        <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
+        <Line
+          data={scratch}
+          dataKey="mean"
+          name="scratch"
+          stroke="var(--series-val)"
+          dot={{ r: 3 }}
+          isAnimationActive={false}
+        >
+          <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--series-val)" />
+        </Line>
+        {pretrained && (
+          <Line
+            data={pretrained}
+            dataKey="mean"
+            name="pretrained"
+            stroke="var(--accent)"
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          >
+            <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--accent)" />
+          </Line>
+        )}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+});
