@@ -61,6 +61,25 @@ describe('choosing a backend', () => {
     expect(info.probes.find((p) => p.backend === 'webgl')?.error).toBe('no WebGL here');
   });
 
+  it('auto does not measure the cpu backend once wasm has been measured', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const measured: BackendName[] = [];
+    const info = await chooseBackend('auto', host({ failing: { webgpu: 'x', webgl: 'no WebGL here' } }), {
+      requiredKernels: [],
+      measure: async (b) => {
+        measured.push(b);
+        return 100;
+      },
+    });
+    expect(measured).toEqual(['wasm']);
+    expect(info.active).toBe('wasm');
+    expect(info.probes.find((p) => p.backend === 'cpu')?.skipped).toMatch(/slower than wasm/);
+    expect(info.reason).toMatch(
+      /auto measured wasm 100\/s \(cpu not measured: slower than wasm wherever wasm runs\); picked wasm/,
+    );
+    await tf.setBackend('cpu');
+  });
+
   it('recognises a software WebGPU adapter', () => {
     expect(
       isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: false }),

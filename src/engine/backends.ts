@@ -141,6 +141,12 @@ async function choose(choice: BackendChoice, host: BackendHost, opts: ChooseOpti
 
   // auto: measure every backend that starts, then activate the fastest.
   for (const name of order) {
+    // tfjs's cpu backend (plain JavaScript) trains slower than WASM (compiled, SIMD) wherever WASM
+    // runs, and measuring it can take a minute (one Transformer step here): not measured then.
+    if (name === 'cpu' && probes.some((p) => p.backend === 'wasm' && p.samplesPerSec !== undefined)) {
+      probes.push({ backend: name, skipped: 'slower than wasm wherever wasm runs' });
+      continue;
+    }
     const r = await activate(name, host, opts.requiredKernels);
     if (r.adapter) adapter = r.adapter;
     if (r.error) {
@@ -159,7 +165,8 @@ async function choose(choice: BackendChoice, host: BackendHost, opts: ChooseOpti
   const best = pickFastest(usable);
   const r = await activate(best.backend, host, opts.requiredKernels);
   if (r.error) throw new Error(`auto picked ${best.backend} but it failed to start again: ${r.error}`);
-  const measured = usable.map((p) => `${p.backend} ${Math.round(p.samplesPerSec!)}/s`).join(', ');
+  const skipped = probes.filter((p) => p.skipped).map((p) => ` (${p.backend} not measured: ${p.skipped})`);
+  const measured = usable.map((p) => `${p.backend} ${Math.round(p.samplesPerSec!)}/s`).join(', ') + skipped.join('');
   return {
     requested: 'auto',
     active: best.backend,

@@ -3,7 +3,7 @@
 
 export const WASM_THREADS_KEY = 'studio.wasmThreads';
 
-/** 0: tfjs's choice (half the logical cores, 8 at most). */
+/** 0: the default (one thread; worker/wasmThreads.ts says why). */
 export function savedWasmThreads(): number {
   try {
     const n = Number(localStorage.getItem(WASM_THREADS_KEY) ?? 0);

@@ -8,6 +8,7 @@ import type { AdapterInfo, BackendName } from '../shared/types/backends';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import {
+  DEFAULT_WASM_THREADS,
   LOGICAL_CORES,
   describeThreads,
   liftThreadCap,
@@ -22,6 +23,8 @@ import { registerWasmKernels } from '../engine/wasmKernels';
 let wasmConfigured = false;
 /** tfjs-backend-wasm, once loaded (its thread count is known after the backend started). */
 let wasmModule: { getThreadsCount(): number } | null = null;
+/** The thread count set in Diagnostics (null: the default). */
+let wasmRequested: number | null = null;
 
 /** The GPUDevice of the active tfjs webgpu backend, if that is what runs. */
 export function webgpuDevice(): GPUDevice | null {
@@ -76,9 +79,13 @@ export const workerBackendHost: BackendHost = {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
         registerWasmKernels();
         if (!wasmConfigured) {
-          loadThreadedFactoryFromOrigin();
-          const threads = requestedThreads(self.name);
-          if (threads) {
+          wasmRequested = requestedThreads(self.name);
+          const threads = wasmRequested ?? DEFAULT_WASM_THREADS;
+          if (threads === 1) {
+            // The single-threaded SIMD build: no pool of pthread workers to start for one thread.
+            tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+          } else {
+            loadThreadedFactoryFromOrigin();
             wasm.setThreadsCount(threads);
             if (threads > wasmThreadCap(LOGICAL_CORES)) liftThreadCap(threads);
           }
@@ -102,7 +109,7 @@ export const workerBackendHost: BackendHost = {
   wasmThreads() {
     if (!wasmModule) return null;
     try {
-      return describeThreads(threadsPossible(), wasmModule.getThreadsCount(), LOGICAL_CORES);
+      return describeThreads(threadsPossible(), wasmModule.getThreadsCount(), LOGICAL_CORES, wasmRequested);
     } catch {
       return null; // the backend has not started yet
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeThreads, requestedThreads, wasmThreadCap } from './wasmThreads';
+import { DEFAULT_WASM_THREADS, describeThreads, requestedThreads, wasmThreadCap } from './wasmThreads';
 
 describe('WASM threads', () => {
-  it('takes the count the page put in the worker name, else leaves it to tfjs', () => {
+  it('takes the count the page put in the worker name, else the default', () => {
     expect(requestedThreads('studio threads=3', 4)).toBe(3);
     expect(requestedThreads('studio', 4)).toBeNull();
     expect(requestedThreads('studio threads=0', 4)).toBeNull();
@@ -16,9 +16,13 @@ describe('WASM threads', () => {
   });
 
   it('says how many threads run, and why only one when the page is not isolated', () => {
-    expect(describeThreads(true, 2, 4).note).toBe(
-      'WASM runs 2 threads (by default tfjs-backend-wasm uses half of the 4 logical cores, 8 at most; Diagnostics sets it).',
+    expect(DEFAULT_WASM_THREADS).toBe(1);
+    expect(describeThreads(true, 1, 4, null).note).toMatch(
+      /^WASM runs 1 thread: measured faster for training than several .*Diagnostics sets more, up to the 4 logical cores\.$/,
     );
-    expect(describeThreads(false, 1, 4).note).toMatch(/not cross-origin isolated .*Cross-Origin-Opener-Policy/);
+    expect(describeThreads(true, 2, 4, 2).note).toBe(
+      'WASM runs 2 threads, as set in Diagnostics (of 4 logical cores; one, the default, measured faster for training).',
+    );
+    expect(describeThreads(false, 1, 4, null).note).toMatch(/not cross-origin isolated .*Cross-Origin-Opener-Policy/);
   });
 });

@@ -29,8 +29,17 @@ export function threadsPossible(): boolean {
 }
 
 /**
+ * WASM's threads unless Diagnostics sets more: one. Measured on the reference MLP and every
+ * pretraining objective (npm run bench, section 7), threads never paid: tfjs-backend-wasm 4.22
+ * runs its matrix products without the thread pool, and each small operation that does use the
+ * pool (element-wise ops, the optimizer's updates) loses more waking the threads than it gains.
+ * With one thread the single-threaded SIMD build runs, and no pthread workers start.
+ */
+export const DEFAULT_WASM_THREADS = 1;
+
+/**
  * The threads asked for: the page passes the user's setting in the worker's name ("threads=N"),
- * or null for tfjs's own choice.
+ * or null for the default.
  */
 export function requestedThreads(workerName: string, cores = LOGICAL_CORES): number | null {
   const n = Number(/\bthreads=(\d+)/.exec(workerName)?.[1] ?? 0);
@@ -58,13 +67,21 @@ export function liftThreadCap(n: number): void {
   Object.defineProperty(self.navigator, 'hardwareConcurrency', { configurable: true, value: 2 * n });
 }
 
-export function describeThreads(isolated: boolean, threads: number, cores: number): WasmThreads {
-  const cap = `by default tfjs-backend-wasm uses half of the ${cores} logical cores, 8 at most; Diagnostics sets it`;
+/** `requested`: the count set in Diagnostics, or null (the default). */
+export function describeThreads(
+  isolated: boolean,
+  threads: number,
+  cores: number,
+  requested: number | null,
+): WasmThreads {
+  const runs = `WASM runs ${threads} thread${threads === 1 ? '' : 's'}`;
   return {
     isolated,
     threads,
     note: !isolated
       ? 'WASM runs one thread: the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers), so threads cannot share memory.'
-      : `WASM runs ${threads} thread${threads === 1 ? '' : 's'} (${cap}).`,
+      : requested === null
+        ? `${runs}: measured faster for training than several (tfjs-backend-wasm runs matrix products on one thread, and small operations lose time waking the others); Diagnostics sets more, up to the ${cores} logical cores.`
+        : `${runs}, as set in Diagnostics (of ${cores} logical cores; one, the default, measured faster for training).`,
   };
 }

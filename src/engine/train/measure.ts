@@ -15,24 +15,34 @@ interface Steppable {
 
 /**
  * Samples per second of real training steps on the active backend. Warms up first: the first
- * WebGPU/WebGL steps compile shaders and would dominate.
+ * WebGPU/WebGL steps compile shaders and would dominate. A backend whose steps take seconds (a
+ * Transformer on a software GPU or the cpu backend) is not measured for minutes: once `budgetMs`
+ * has passed, the rate of its last step is the answer.
  */
 export async function measureSteps(
   make: () => Steppable,
   batchSize: number,
-  opts: { warmupSteps?: number; minMs?: number; maxSteps?: number } = {},
+  opts: { warmupSteps?: number; minMs?: number; maxSteps?: number; budgetMs?: number } = {},
 ): Promise<number> {
-  const { warmupSteps = 2, minMs = 600, maxSteps = 40 } = opts;
+  const { warmupSteps = 2, minMs = 600, maxSteps = 40, budgetMs = 8000 } = opts;
   const s = make();
   try {
+    const begun = performance.now();
     for (let i = 0; i < warmupSteps; i++) {
+      const t = performance.now();
       const l = s.step();
       await l.data();
       l.dispose();
+      const now = performance.now();
+      if (now - begun > budgetMs) return (batchSize * 1000) / (now - t);
     }
     const start = performance.now();
     let steps = 0;
-    while (steps < maxSteps && (steps < 3 || performance.now() - start < minMs)) {
+    while (
+      steps < maxSteps &&
+      (steps < 3 || performance.now() - start < minMs) &&
+      (steps === 0 || performance.now() - begun < budgetMs)
+    ) {
       const losses: tf.Scalar[] = [];
       for (let k = 0; k < 5; k++, steps++) losses.push(s.step());
       const stacked = tf.stack(losses);

@@ -20,6 +20,8 @@ export interface BackendProbe {
   samplesPerSec?: number;
   /** Why this backend could not be used, when it could not. */
   error?: string;
+  /** Why auto did not measure it (it could have run). */
+  skipped?: string;
 }
 
 export interface BackendInfo {
