@@ -1,7 +1,8 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { schedulePlan } from '../../../shared/schedule';
 import { fmtNumber } from '../../format';
+import { linearAxis } from '../axis';
 import { gridColumns, gridRows } from '../grid';
 import { TICK_10 } from '../tick';
 import { LR_PLOT_AREA } from '../lrPlotArea';
@@ -13,6 +14,8 @@ export interface LearningRatePlotProps {
 /** The planned learning rate by step (recharts): see RunDetails. */
 export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
   const a = LR_PLOT_AREA;
+  const x = useMemo(() => linearAxis(plan[0]?.step ?? 0, plan.at(-1)?.step ?? 1, false), [plan]);
+  const y = useMemo(() => linearAxis(0, plan.reduce((m, p) => Math.max(m, p.lr), 0)), [plan]);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
@@ -27,13 +30,17 @@ export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
           height={a.bottom - 4}
           dataKey="step"
           type="number"
-          domain={['dataMin', 'dataMax']}
+          domain={x.domain}
+          ticks={x.ticks}
+          niceTicks="none"
           tick={TICK_10}
         />
         <YAxis
           interval={0}
           dataKey="lr"
-          domain={[0, 'auto']}
+          domain={y.domain}
+          ticks={y.ticks}
+          niceTicks="none"
           tick={TICK_10}
           tickFormatter={(v: number) => fmtNumber(v, 2)}
           width={a.left - 4}

@@ -1,11 +1,13 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
+import { extent, linearAxis } from '../axis';
 import { gridColumns, gridRows } from '../grid';
 import { TICK_11 } from '../tick';
 
 type Pts = { x: number; y: number }[];
 
+const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 
 export interface LossPlotProps {
@@ -21,6 +23,12 @@ export interface LossPlotProps {
 
 /** The loss chart's drawing (recharts): see LossChart for what it shows and when it redraws. */
 export default memo(function LossPlot(props: LossPlotProps) {
+  const { raw, smoothed, extra, val } = props;
+  const x = useMemo(() => linearAxis(...extent([raw], 'x'), false), [raw]);
+  const loss = useMemo(
+    () => linearAxis(0, extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'y')[1]),
+    [raw, smoothed, val, extra],
+  );
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ComposedChart margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
@@ -34,7 +42,9 @@ export default memo(function LossPlot(props: LossPlotProps) {
         <XAxis
           dataKey="x"
           type="number"
-          domain={['dataMin', 'dataMax']}
+          domain={x.domain}
+          ticks={x.ticks}
+          niceTicks="none"
           allowDuplicatedCategory={false}
           tick={TICK_11}
           interval={0}
@@ -43,7 +53,9 @@ export default memo(function LossPlot(props: LossPlotProps) {
         <YAxis
           yAxisId="loss"
           scale={props.logScale ? 'log' : 'linear'}
-          domain={props.logScale ? ['auto', 'auto'] : [0, 'auto']}
+          domain={props.logScale ? ['auto', 'auto'] : loss.domain}
+          ticks={props.logScale ? undefined : loss.ticks}
+          niceTicks={props.logScale ? undefined : 'none'}
           allowDataOverflow
           tick={TICK_11}
           interval={0}
@@ -55,6 +67,8 @@ export default memo(function LossPlot(props: LossPlotProps) {
           yAxisId="acc"
           orientation="right"
           domain={[0, 1]}
+          ticks={SHARE_TICKS}
+          niceTicks="none"
           tick={TICK_11}
           interval={0}
           tickFormatter={(v: number) => `${Math.round(v * 100)}%`}

@@ -43,6 +43,8 @@ export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
         <YAxis
           interval={0}
           domain={[0, 1]}
+          ticks={[0, 0.25, 0.5, 0.75, 1]}
+          niceTicks="none"
           tick={TICK_11}
           tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
           width={40}
