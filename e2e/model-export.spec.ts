@@ -1,7 +1,7 @@
 // Take the model with you: the download is a real zip that plain TensorFlow.js loads in Node and
 // that predicts what the studio predicts; it comes back in; broken files are refused.
 import { readFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { encodePng } from '../scripts/png.mjs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
@@ -284,41 +284,6 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   expect([...errors, ...freshErrors]).toEqual([]);
 });
 
-/** An 8-bit grayscale PNG (no colour chunks, so the browser decodes the exact pixel values). */
-function grayPng(pixels: Uint8Array, w: number, h: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // grayscale
-  const raw = Buffer.alloc((w + 1) * h);
-  for (let y = 0; y < h; y++) Buffer.from(pixels.subarray(y * w, (y + 1) * w)).copy(raw, y * (w + 1) + 1);
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 test('mnist: a checkpoint downloads and predicts held-out digits in Node as in the studio; drawing a digit predicts', async ({
   page,
 }) => {
@@ -354,7 +319,7 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
     const pixels = new Uint8Array(buf.subarray(pixelsAt + row * 784, pixelsAt + (row + 1) * 784));
     await page
       .getByTestId('inference-image')
-      .setInputFiles({ name: `digit-${row}.png`, mimeType: 'image/png', buffer: grayPng(pixels, 28, 28) });
+      .setInputFiles({ name: `digit-${row}.png`, mimeType: 'image/png', buffer: encodePng(28, 28, pixels) });
     const probs = await studioProbs(page, i + 1);
     const x = Array.from(pixels, (v) => v * pre.image.scale);
     const node = await predictNode(model, x, [784]);
@@ -371,7 +336,7 @@ test('mnist: a checkpoint downloads and predicts held-out digits in Node as in t
   expect(ortWorst).toBeLessThan(1e-4);
   // The same digit dropped on the panel: a prediction, not a new dataset.
   const lastRow = header.rows - 1;
-  const png = grayPng(new Uint8Array(buf.subarray(pixelsAt + lastRow * 784, pixelsAt + (lastRow + 1) * 784)), 28, 28);
+  const png = encodePng(28, 28, new Uint8Array(buf.subarray(pixelsAt + lastRow * 784, pixelsAt + (lastRow + 1) * 784)));
   const dropped = await page.evaluateHandle((bytes) => {
     const dt = new DataTransfer();
     dt.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));

@@ -148,7 +148,12 @@ export type WorkerEvent =
       history: { title: string; series: string[]; steps: number[]; losses: number[][]; epochs: EpochLog[] } | null;
     }
   | { type: 'datasetLoading'; name: string }
-  | { type: 'datasetProgress'; phase: string; fraction: number }
+  /**
+   * A load's progress, at most one message per percent: the phase, the fraction of it done, the
+   * milliseconds since the phase began (for a time-left estimate), and `done` of `total` items
+   * where the phase counts them (images decoded).
+   */
+  | { type: 'datasetProgress'; phase: string; fraction: number; elapsedMs?: number; done?: number; total?: number }
   | { type: 'datasetLoaded'; summary: DatasetSummary }
   | { type: 'backend'; runId: number; info: BackendInfo }
   | { type: 'runPhase'; runId: number; state: RunState; message?: string }

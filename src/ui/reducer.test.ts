@@ -505,6 +505,26 @@ describe('reduce: everything else', () => {
     expect(reduce(s, { type: 'ok', id: 1 }).state).toBe(s);
   });
 
+  it('datasetProgress keeps the elapsed time and the counts the worker sends, and a new load clears them', () => {
+    let s = after(
+      initial(),
+      { type: 'datasetLoading', name: 'shapes.zip' },
+      { type: 'datasetProgress', phase: 'Decoding images', fraction: 0.6, elapsedMs: 1500, done: 12000, total: 20000 },
+    );
+    expect(s.datasetProgress).toEqual({
+      phase: 'Decoding images',
+      fraction: 0.6,
+      elapsedMs: 1500,
+      done: 12000,
+      total: 20000,
+    });
+    s = after(s, { type: 'datasetProgress', phase: 'Unpacking', fraction: 0.1, elapsedMs: 20 });
+    expect(s.datasetProgress).toEqual({ phase: 'Unpacking', fraction: 0.1, elapsedMs: 20 });
+    expect('done' in s.datasetProgress!).toBe(false);
+    s = after(s, { type: 'datasetLoading', name: 'other.zip' });
+    expect(s.datasetProgress).toBeNull();
+  });
+
   it('epochMemory records the tensor count of each epoch', () => {
     const memory = { tensors: 40, bytes: 10, backend: 'cpu' };
     const s = after(training(), { type: 'epochMemory', runId: 7, epoch: 1, memory });

@@ -62,11 +62,22 @@ export interface RunView {
   epochMemory: { epoch: number; tensors: number }[];
 }
 
+/** A dataset load's progress: its phase, the fraction of it done, milliseconds since the phase began, and
+ * `done` of `total` items where the phase counts them. */
+export interface DatasetProgress {
+  phase: string;
+  fraction: number;
+  elapsedMs?: number;
+  done?: number;
+  total?: number;
+}
+
 /** What the store holds besides its alerts and its functions: everything `reduce` reads and writes. */
 export interface StudioData {
   workerReady: boolean;
   datasetLoading: string | null;
-  datasetProgress: { phase: string; fraction: number } | null;
+  /** The load's progress as the worker last reported it (see timeLeft.ts for the estimate). */
+  datasetProgress: DatasetProgress | null;
   /** Size and colour for uploaded images, applied to the next upload and to the current images. */
   imageOptions: ImageOptions;
   dataset: DatasetSummary | null;
@@ -278,7 +289,14 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     case 'datasetLoading':
       return next({ datasetLoading: e.name || null, datasetProgress: null });
     case 'datasetProgress':
-      return next({ datasetProgress: { phase: e.phase, fraction: e.fraction } });
+      return next({
+        datasetProgress: {
+          phase: e.phase,
+          fraction: e.fraction,
+          ...(e.elapsedMs !== undefined ? { elapsedMs: e.elapsedMs } : {}),
+          ...(e.done !== undefined && e.total !== undefined ? { done: e.done, total: e.total } : {}),
+        },
+      });
     case 'datasetLoaded': {
       const ds = e.summary;
       const previous = state.dataset;

@@ -5,6 +5,7 @@ import { isRunActive } from '../../shared/runState';
 import { loadBuiltin, loadFiles } from '../actions';
 import { formatBytes } from '../../shared/format';
 import { useStudio } from '../store';
+import { timeLeftText } from '../timeLeft';
 import { ImageSetup } from './ImageSetup';
 import { ImageThumb } from './ImageThumb';
 import { Empty, Panel } from './Panel';
@@ -19,6 +20,7 @@ const BUILTINS: { value: BuiltinDatasetName; label: string }[] = [
 export function DataPanel() {
   const loading = useStudio((s) => s.datasetLoading);
   const progress = useStudio((s) => s.datasetProgress);
+  const timeLeft = progress ? timeLeftText(progress.fraction, progress.elapsedMs) : null;
   const ds = useStudio((s) => s.dataset);
   const runActive = useStudio((s) => isRunActive(s.run.state));
   const folderInput = useRef<HTMLInputElement>(null);
@@ -97,6 +99,20 @@ export function DataPanel() {
         >
           <span className="muted small">
             {progress?.phase ?? 'Loading'} {loading}… {progress ? `${Math.round(progress.fraction * 100)}%` : ''}
+            {progress?.done !== undefined && progress.total !== undefined && (
+              <>
+                {' · '}
+                <span data-testid="dataset-progress-count">
+                  {progress.done.toLocaleString('en-US')} / {progress.total.toLocaleString('en-US')}
+                </span>
+              </>
+            )}
+            {timeLeft && (
+              <>
+                {' · '}
+                <span data-testid="dataset-time-left">{timeLeft}</span>
+              </>
+            )}
           </span>
           <div
             className="bar"

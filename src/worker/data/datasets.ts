@@ -61,7 +61,8 @@ export class DatasetManager {
   private settled: Promise<void> = Promise.resolve();
   /** Loads started and not ended yet (cancelled ones included). */
   private running = 0;
-  private lastProgress = { phase: '', fraction: -1 };
+  /** The last progress posted, and when its phase began (the UI estimates the time left from it). */
+  private lastProgress = { phase: '', fraction: -1, phaseStart: 0 };
   /** Counts commits: a queued write of a dataset that is no longer the newest is skipped. */
   private commits = 0;
   private saving: Promise<void> = Promise.resolve();
@@ -94,7 +95,7 @@ export class DatasetManager {
     const mine = { name, controller: new AbortController() };
     const signal = mine.controller.signal;
     this.active = mine;
-    this.lastProgress = { phase: '', fraction: -1 };
+    this.lastProgress = { phase: '', fraction: -1, phaseStart: 0 };
     this.post({ type: 'datasetLoading', name });
     const previous = this.running ? this.settled : null;
     let ended!: () => void;
@@ -128,12 +129,22 @@ export class DatasetManager {
     }
   }
 
-  private progress(signal: AbortSignal, phase: string, fraction: number): void {
+  /** `done` of `total`: items counted (images decoded), shown with the percentage when known. */
+  private progress(signal: AbortSignal, phase: string, fraction: number, done?: number, total?: number): void {
     if (signal.aborted) return; // a superseded load reports nothing
+    const last = this.lastProgress;
     // At most one message per percent.
-    if (phase === this.lastProgress.phase && Math.abs(fraction - this.lastProgress.fraction) < 0.01) return;
-    this.lastProgress = { phase, fraction };
-    this.post({ type: 'datasetProgress', phase, fraction });
+    if (phase === last.phase && Math.abs(fraction - last.fraction) < 0.01) return;
+    const phaseStart = phase === last.phase ? last.phaseStart : performance.now();
+    this.lastProgress = { phase, fraction, phaseStart };
+    const elapsedMs = Math.round(performance.now() - phaseStart);
+    this.post({
+      type: 'datasetProgress',
+      phase,
+      fraction,
+      elapsedMs,
+      ...(done !== undefined && total !== undefined ? { done, total } : {}),
+    });
   }
 
   private warn(message: string): void {
@@ -326,7 +337,7 @@ export class DatasetManager {
       name,
       entries,
       options,
-      (f) => this.progress(signal, 'Decoding images', f),
+      (f, done, total) => this.progress(signal, 'Decoding images', f, done, total),
       signal,
     );
     decoded.skipped.push(...ignored.map((p) => (p.includes('(') ? p : `${p} (not an image)`)));

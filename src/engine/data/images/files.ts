@@ -108,6 +108,7 @@ export async function readZipEntries(
   const ignored: string[] = [];
   let expanded = 0;
   let failure: DataError | null = null;
+  onProgress?.(0);
   const unzip = new Unzip((file) => {
     if (isJunk(file.name)) return;
     if (!accept(file.name)) {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { encodePng } from '../../../../scripts/png.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,30 +226,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A grayscale PNG of `pixels` (side × side), written with Node's zlib. */
-function png(pixels: Uint8Array, side: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale
-  const rows = Buffer.alloc(side * (side + 1));
-  for (let r = 0; r < side; r++) rows.set(pixels.subarray(r * side, (r + 1) * side), r * (side + 1) + 1);
-  return Buffer.concat([
-    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
-}
-
 // ---- Refusals (no Python needed) ----------------------------------------------------------------
 
 describe('what the PyTorch project refuses', () => {
@@ -426,9 +402,10 @@ withTorch('the PyTorch project, run with PyTorch', () => {
     const entries: Record<string, Uint8Array> = {};
     for (let i = 0; i < 40; i++) {
       const digit = mnist.y![i]!;
-      entries[`digits/${digit % 2 ? 'odd' : 'even'}/${String(i).padStart(3, '0')}-${digit}.png`] = png(
-        mnist.x.subarray(i * side * side, (i + 1) * side * side) as Uint8Array,
+      entries[`digits/${digit % 2 ? 'odd' : 'even'}/${String(i).padStart(3, '0')}-${digit}.png`] = encodePng(
         side,
+        side,
+        mnist.x.subarray(i * side * side, (i + 1) * side * side) as Uint8Array,
       );
     }
     entries['digits/.DS_Store'] = new Uint8Array([1, 2, 3]);

@@ -15,7 +15,14 @@ export interface LearningRatePlotProps {
 export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
   const a = LR_PLOT_AREA;
   const x = useMemo(() => linearAxis(plan[0]?.step ?? 0, plan.at(-1)?.step ?? 1, false), [plan]);
-  const y = useMemo(() => linearAxis(0, plan.reduce((m, p) => Math.max(m, p.lr), 0)), [plan]);
+  const y = useMemo(
+    () =>
+      linearAxis(
+        0,
+        plan.reduce((m, p) => Math.max(m, p.lr), 0),
+      ),
+    [plan],
+  );
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
