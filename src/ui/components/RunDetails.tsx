@@ -92,30 +92,36 @@ const LearningRateChart = memo(function LearningRateChart(props: {
     [config.learningRate, config.epochs, config.schedule, config.freeze, stepsPerEpoch], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const now = step === null ? undefined : props.learningRate;
+  // A constant rate is a flat line: said in words, with no chart to draw.
+  const constant = plan.every((p) => p.lr === plan[0]!.lr);
   return (
     <div
       className="chart-card small-chart"
       data-testid="lr-chart"
       data-current-lr={attrNumber(now)}
       data-points={plan.length}
+      data-constant={constant}
     >
       <div className="chart-head">
         <h3>Learning rate</h3>
         <span className="muted small">
           {now !== undefined ? `now ${fmtNumber(now, 3)} at step ${step!}` : 'planned for the next run'}
+          {constant && ` · ${fmtNumber(plan[0]!.lr, 3)} throughout (constant)`}
         </span>
       </div>
-      <div className="chart-box lr-box">
-        <LearningRatePlot plan={plan} />
-        {step !== null && plan.length > 1 && (
-          <div
-            className="lr-now"
-            data-testid="lr-now"
-            aria-hidden="true"
-            style={{ left: nowLeft(step, plan[0]!.step, plan[plan.length - 1]!.step) }}
-          />
-        )}
-      </div>
+      {!constant && (
+        <div className="chart-box lr-box">
+          <LearningRatePlot plan={plan} />
+          {step !== null && plan.length > 1 && (
+            <div
+              className="lr-now"
+              data-testid="lr-now"
+              aria-hidden="true"
+              style={{ left: nowLeft(step, plan[0]!.step, plan[plan.length - 1]!.step) }}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 });

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
 export type CompareMetric = 'valLoss' | 'trainLoss' | 'valAccuracy';
@@ -23,9 +24,10 @@ export interface ComparePlotProps {
 
 /** Runs' curves by epoch (recharts): see RunList. */
 export default memo(function ComparePlot({ series, metric }: ComparePlotProps) {
+  const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart margin={{ top: 8, right: 12, bottom: 16, left: 4 }}>
+      <LineChart onMouseEnter={onHover} margin={{ top: 8, right: 12, bottom: 16, left: 4 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -48,11 +50,13 @@ export default memo(function ComparePlot({ series, metric }: ComparePlotProps) {
           tickFormatter={(v: number) => (metric === 'valAccuracy' ? `${Math.round(v * 100)}%` : fmtNumber(v, 2))}
           width={48}
         />
-        <Tooltip
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-          labelFormatter={(x) => `epoch ${x}`}
-          formatter={(v) => fmtNumber(Number(v))}
-        />
+        {hovered && (
+          <Tooltip
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            labelFormatter={(x) => `epoch ${x}`}
+            formatter={(v) => fmtNumber(Number(v))}
+          />
+        )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
         {series.map((s, i) => (
           <Line

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_10 } from '../tick';
 
 const PALETTE = [
@@ -24,9 +25,10 @@ export interface EmbeddingPlotProps {
 
 /** Encoder outputs in 2-D, coloured by label (recharts): see PretrainView. */
 export default memo(function EmbeddingPlot({ groups, classNames }: EmbeddingPlotProps) {
+  const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <ScatterChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+      <ScatterChart onMouseEnter={onHover} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -50,7 +52,9 @@ export default memo(function EmbeddingPlot({ groups, classNames }: EmbeddingPlot
           tickFormatter={(v: number) => fmtNumber(v, 2)}
           width={40}
         />
-        <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
+        {hovered && (
+          <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
+        )}
         {groups.map(([label, points]) => (
           <Scatter
             key={label}

@@ -4,6 +4,7 @@ import type { schedulePlan } from '../../../shared/schedule';
 import { fmtNumber } from '../../format';
 import { linearAxis } from '../axis';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_10 } from '../tick';
 import { LR_PLOT_AREA } from '../lrPlotArea';
 
@@ -13,6 +14,7 @@ export interface LearningRatePlotProps {
 
 /** The planned learning rate by step (recharts): see RunDetails. */
 export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
+  const [hovered, onHover] = useHovered();
   const a = LR_PLOT_AREA;
   const x = useMemo(() => linearAxis(plan[0]?.step ?? 0, plan.at(-1)?.step ?? 1, false), [plan]);
   const y = useMemo(
@@ -25,7 +27,7 @@ export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
   );
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
+      <LineChart onMouseEnter={onHover} data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -52,11 +54,13 @@ export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
           tickFormatter={(v: number) => fmtNumber(v, 2)}
           width={a.left - 4}
         />
-        <Tooltip
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-          labelFormatter={(x) => `step ${x}`}
-          formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
-        />
+        {hovered && (
+          <Tooltip
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            labelFormatter={(x) => `step ${x}`}
+            formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
+          />
+        )}
         <Line dataKey="lr" stroke="var(--accent)" dot={false} strokeWidth={2} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>

@@ -1,12 +1,14 @@
 import { memo, useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
 import { extent, linearAxis } from '../axis';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
 type Pts = { x: number; y: number }[];
 
+const LEGEND_HEIGHT = 28;
 const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
 
@@ -23,125 +25,146 @@ export interface LossPlotProps {
 
 /** The loss chart's drawing (recharts): see LossChart for what it shows and when it redraws. */
 export default memo(function LossPlot(props: LossPlotProps) {
+  const [hovered, onHover] = useHovered();
   const { raw, smoothed, extra, val } = props;
   const x = useMemo(() => linearAxis(...extent([raw], 'x'), false), [raw]);
   const loss = useMemo(
     () => linearAxis(0, extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'y')[1]),
     [raw, smoothed, val, extra],
   );
+  // The legend in HTML over the chart's top margin: recharts' Legend measures itself in the DOM
+  // and re-renders the chart when it has, on every redraw of a live curve.
+  const legend = [
+    { name: `${props.primaryName} (batch)`, colour: 'var(--series-raw)' },
+    { name: `${props.primaryName} (smoothed)`, colour: 'var(--accent)' },
+    ...extra.map((s, i) => ({ name: `${s.name} (smoothed)`, colour: EXTRA_COLOURS[i % 2]! })),
+    ...(val.length ? [{ name: props.valName, colour: 'var(--series-val)' }] : []),
+    ...(props.acc.length ? [{ name: 'val accuracy', colour: 'var(--series-acc)', dashed: true }] : []),
+  ];
   return (
-    <ResponsiveContainer width="100%" height="100%">
-      <ComposedChart margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          yAxisId="loss"
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
-        <XAxis
-          dataKey="x"
-          type="number"
-          domain={x.domain}
-          ticks={x.ticks}
-          niceTicks="none"
-          allowDuplicatedCategory={false}
-          tick={TICK_11}
-          interval={0}
-          label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
-        />
-        <YAxis
-          yAxisId="loss"
-          scale={props.logScale ? 'log' : 'linear'}
-          domain={props.logScale ? ['auto', 'auto'] : loss.domain}
-          ticks={props.logScale ? undefined : loss.ticks}
-          niceTicks={props.logScale ? undefined : 'none'}
-          allowDataOverflow
-          tick={TICK_11}
-          interval={0}
-          tickFormatter={(v: number) => fmtNumber(v, 2)}
-          width={48}
-          label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
-        />
-        <YAxis
-          yAxisId="acc"
-          orientation="right"
-          domain={[0, 1]}
-          ticks={SHARE_TICKS}
-          niceTicks="none"
-          tick={TICK_11}
-          interval={0}
-          tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-          width={40}
-        />
-        <Tooltip
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-          labelFormatter={(x) => `step ${x}`}
-          formatter={(v, name) => [
-            name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
-            name,
-          ]}
-        />
-        <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          yAxisId="loss"
-          data={props.raw}
-          dataKey="y"
-          name={`${props.primaryName} (batch)`}
-          stroke="var(--series-raw)"
-          dot={false}
-          strokeWidth={1}
-          isAnimationActive={false}
-        />
-        <Line
-          yAxisId="loss"
-          data={props.smoothed}
-          dataKey="y"
-          name={`${props.primaryName} (smoothed)`}
-          stroke="var(--accent)"
-          dot={false}
-          strokeWidth={2}
-          isAnimationActive={false}
-        />
-        {props.extra.map((s, i) => (
-          <Line
-            key={s.name}
+    <>
+      <ul className="plot-legend" data-testid="loss-legend">
+        {legend.map((l) => (
+          <li key={l.name}>
+            <span className={l.dashed ? 'swatch dashed' : 'swatch'} style={{ borderColor: l.colour }} />
+            {l.name}
+          </li>
+        ))}
+      </ul>
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart onMouseEnter={onHover} margin={{ top: 8 + LEGEND_HEIGHT, right: 8, bottom: 16, left: 4 }}>
+          <CartesianGrid
+            horizontalCoordinatesGenerator={gridRows}
+            verticalCoordinatesGenerator={gridColumns}
             yAxisId="loss"
-            data={s.points}
+            stroke="var(--grid)"
+            strokeDasharray="3 3"
+          />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={x.domain}
+            ticks={x.ticks}
+            niceTicks="none"
+            allowDuplicatedCategory={false}
+            tick={TICK_11}
+            interval={0}
+            label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
+          />
+          <YAxis
+            yAxisId="loss"
+            scale={props.logScale ? 'log' : 'linear'}
+            domain={props.logScale ? ['auto', 'auto'] : loss.domain}
+            ticks={props.logScale ? undefined : loss.ticks}
+            niceTicks={props.logScale ? undefined : 'none'}
+            allowDataOverflow
+            tick={TICK_11}
+            interval={0}
+            tickFormatter={(v: number) => fmtNumber(v, 2)}
+            width={48}
+            label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
+          />
+          <YAxis
+            yAxisId="acc"
+            orientation="right"
+            domain={[0, 1]}
+            ticks={SHARE_TICKS}
+            niceTicks="none"
+            tick={TICK_11}
+            interval={0}
+            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+            width={40}
+          />
+          {hovered && (
+            <Tooltip
+              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+              labelFormatter={(x) => `step ${x}`}
+              formatter={(v, name) => [
+                name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
+                name,
+              ]}
+            />
+          )}
+          <Line
+            yAxisId="loss"
+            data={props.raw}
             dataKey="y"
-            name={`${s.name} (smoothed)`}
-            stroke={EXTRA_COLOURS[i % 2]}
+            name={`${props.primaryName} (batch)`}
+            stroke="var(--series-raw)"
+            dot={false}
+            strokeWidth={1}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="loss"
+            data={props.smoothed}
+            dataKey="y"
+            name={`${props.primaryName} (smoothed)`}
+            stroke="var(--accent)"
             dot={false}
             strokeWidth={2}
             isAnimationActive={false}
           />
-        ))}
-        {props.val.length > 0 && (
-          <Line
-            yAxisId="loss"
-            data={props.val}
-            dataKey="y"
-            name={props.valName}
-            stroke="var(--series-val)"
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-        )}
-        {props.acc.length > 0 && (
-          <Line
-            yAxisId="acc"
-            data={props.acc}
-            dataKey="y"
-            name="val accuracy"
-            stroke="var(--series-acc)"
-            strokeDasharray="5 3"
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-        )}
-      </ComposedChart>
-    </ResponsiveContainer>
+          {props.extra.map((s, i) => (
+            <Line
+              key={s.name}
+              yAxisId="loss"
+              data={s.points}
+              dataKey="y"
+              name={`${s.name} (smoothed)`}
+              stroke={EXTRA_COLOURS[i % 2]}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+          ))}
+          {props.val.length > 0 && (
+            <Line
+              yAxisId="loss"
+              data={props.val}
+              dataKey="y"
+              name={props.valName}
+              stroke="var(--series-val)"
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          )}
+          {props.acc.length > 0 && (
+            <Line
+              yAxisId="acc"
+              data={props.acc}
+              dataKey="y"
+              name="val accuracy"
+              stroke="var(--series-acc)"
+              strokeDasharray="5 3"
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          )}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </>
   );
 });

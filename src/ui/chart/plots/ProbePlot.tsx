@@ -13,6 +13,7 @@ import {
 import { fmtPercent } from '../../format';
 import type { ProbePoint } from '../probe';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
 export interface ProbePlotProps {
@@ -22,9 +23,10 @@ export interface ProbePlotProps {
 
 /** The probe chart's drawing (recharts): see ProbeChart. */
 export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
+  const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={points} margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
+      <LineChart onMouseEnter={onHover} data={points} margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -49,11 +51,13 @@ export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
           tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
           width={40}
         />
-        <Tooltip
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-          labelFormatter={(x) => `epoch ${x}`}
-          formatter={(v, name) => [fmtPercent(Number(v)), name]}
-        />
+        {hovered && (
+          <Tooltip
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            labelFormatter={(x) => `epoch ${x}`}
+            formatter={(v, name) => [fmtPercent(Number(v)), name]}
+          />
+        )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
         <Line
           dataKey="linear"

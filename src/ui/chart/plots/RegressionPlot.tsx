@@ -11,6 +11,7 @@ import {
 } from 'recharts';
 import { fmtNumber } from '../../format';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
 export interface RegressionPlotProps {
@@ -21,9 +22,10 @@ export interface RegressionPlotProps {
 
 /** Predicted against actual, with the line of exact predictions (recharts): see ResultsPanel. */
 export default memo(function RegressionPlot({ points, lo, hi }: RegressionPlotProps) {
+  const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <ScatterChart margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
+      <ScatterChart onMouseEnter={onHover} margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -50,10 +52,12 @@ export default memo(function RegressionPlot({ points, lo, hi }: RegressionPlotPr
           tickFormatter={(v: number) => fmtNumber(v, 3)}
           width={56}
         />
-        <Tooltip
-          formatter={(v) => fmtNumber(Number(v))}
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-        />
+        {hovered && (
+          <Tooltip
+            formatter={(v) => fmtNumber(Number(v))}
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+          />
+        )}
         <ReferenceLine
           segment={[
             { x: lo, y: lo },

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
 import { gridColumns, gridRows } from '../grid';
+import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
 /** One arm's points: the mean, and the distances to its min and max (the error bar). */
@@ -18,9 +19,10 @@ export interface SweepPlotProps {
 
 /** Test metric against labels, per arm, mean with min-max bars (recharts): see SweepPanel. */
 export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accuracy, show }: SweepPlotProps) {
+  const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart margin={{ top: 8, right: 16, bottom: 20, left: 4 }}>
+      <LineChart onMouseEnter={onHover} margin={{ top: 8, right: 16, bottom: 20, left: 4 }}>
         <CartesianGrid
           horizontalCoordinatesGenerator={gridRows}
           verticalCoordinatesGenerator={gridColumns}
@@ -46,11 +48,13 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
           tickFormatter={(v: number) => (accuracy ? `${Math.round(v * 100)}%` : fmtNumber(v, 3))}
           width={48}
         />
-        <Tooltip
-          formatter={(v, name) => [show(Number(v)), String(name)]}
-          labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
-          contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-        />
+        {hovered && (
+          <Tooltip
+            formatter={(v, name) => [show(Number(v)), String(name)]}
+            labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
+            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+          />
+        )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
         <Line
           data={scratch}
