@@ -134,14 +134,10 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       'bad-label',
     );
 
-  // Rows kept: a label is never imputed; with "drop", neither are features.
+  // Rows kept: a label is never imputed; with "drop", neither are features. (Typed loops from
+  // here on: a table may have millions of rows.)
   const used = textCol ? [textCol] : featureCols.map((c) => byName.get(c.name)!);
-  const keep: number[] = [];
-  for (let r = 0; r < raw.rows; r++) {
-    if (labelCol?.missing[r]) continue;
-    if (opts.missing === 'drop' && used.some((c) => c.missing[r])) continue;
-    keep.push(r);
-  }
+  const keep = keptRows(raw.rows, labelCol?.missing ?? null, opts.missing === 'drop' ? used.map((c) => c.missing) : []);
   if (!keep.length)
     throw new DataError(
       `No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`,
@@ -153,19 +149,19 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   let yClass: Int32Array | null = null;
   let yValue: Float32Array | null = null;
   if (labelCol && task === 'classification') {
-    const present = new Set<number>();
-    for (const r of keep) present.add(labelCol.codes![r]!);
-    classNames = naturalOrder([...present].map((code) => labelCol.dict[code]!));
+    const codes = gather(labelCol.codes!, keep);
+    // The classes present, in the order they first appear (naturalOrder keeps ties in that order).
+    classNames = naturalOrder(firstSeen(codes, labelCol.dict.length).map((code) => labelCol.dict[code]!));
     if (classNames.length < 2)
       throw new DataError(
         `The label "${labelCol.name}" has only one class (${classNames[0] ?? 'none'}), so there is nothing to tell apart. Pick another label column, or "no label" to pretrain.`,
         'one-class',
       );
     const index = new Map(classNames.map((n, i) => [n, i]));
-    const codeToClass = labelCol.dict.map((v) => index.get(v) ?? -1);
-    yClass = Int32Array.from(keep, (r) => codeToClass[labelCol.codes![r]!]!);
+    const codeToClass = Int32Array.from(labelCol.dict, (v) => index.get(v) ?? -1);
+    yClass = gather(codeToClass, codes);
   } else if (labelCol) {
-    yValue = Float32Array.from(keep, (r) => labelCol.values[r]!);
+    yValue = gather(labelCol.values, keep);
   }
 
   const strata = yClass ?? new Int32Array(keep.length);
@@ -184,10 +180,9 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   let label: LabelSpec | null = null;
   if (labelCol && yClass) label = { column: labelCol.name, type: 'classes', classNames };
   if (labelCol && yValue) {
-    const train = Array.from(split.train, (i) => yValue![i]!);
-    const mean = train.reduce((a, b) => a + b, 0) / train.length;
-    const std = usableStd(Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / train.length));
-    for (let i = 0; i < yValue.length; i++) yValue[i] = (yValue[i]! - mean) / std;
+    const { mean, sq, n } = moments(yValue, null, split.train);
+    const std = usableStd(Math.sqrt(sq / n));
+    standardize(yValue, mean, std);
     label = { column: labelCol.name, type: 'numeric', mean, std };
   }
   if (textCol)
@@ -196,7 +191,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       options: opts,
       columns,
       column: textCol,
-      keep,
+      keep: Array.from(keep),
       split,
       task,
       y: yClass ?? yValue,
@@ -205,24 +200,14 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     });
 
   // Feature specs from the training rows only.
-  const trainRows = Array.from(split.train, (i) => keep[i]!);
+  const trainRows = gather(keep, split.train);
   const specs: FeatureSpec[] = used.map((col, j) => {
     const kind = featureCols[j]!.kind;
     if (kind === 'numeric' || (kind !== 'categorical' && col.nonNumeric === 0)) {
-      let sum = 0;
-      let n = 0;
-      for (const r of trainRows) {
-        if (col.missing[r]) continue;
-        sum += col.values[r]!;
-        n++;
-      }
-      const mean = n ? sum / n : 0;
-      let sq = 0;
-      for (const r of trainRows) if (!col.missing[r]) sq += (col.values[r]! - mean) ** 2;
+      const { mean, sq, n } = moments(col.values, col.missing, trainRows);
       return { column: col.name, type: 'numeric', mean, std: usableStd(Math.sqrt(sq / Math.max(1, n))), impute: mean };
     }
-    const counts = new Array<number>(col.dict.length).fill(0);
-    for (const r of trainRows) if (col.codes![r]! >= 0) counts[col.codes![r]!]!++;
+    const counts = Array.from(countCodes(col.codes!, trainRows, col.dict.length));
     const ranked = counts
       .map((count, code) => ({ code, count }))
       .filter((c) => c.count > 0)
@@ -239,28 +224,16 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
 
   const width = specs.reduce((s, f) => s + featureWidth(f), 0);
   const x = new Float32Array(keep.length * width);
-  let offset = 0;
-  specs.forEach((spec, j) => {
-    const col = used[j]!;
-    if (spec.type === 'numeric') {
-      keep.forEach((r, i) => {
-        const v = col.missing[r] ? spec.impute : col.values[r]!;
-        x[i * width + offset] = (v - spec.mean) / spec.std;
-      });
-    } else {
-      const slot = col.dict.map((v) => {
-        const k = spec.categories.indexOf(v);
-        return k >= 0 ? k : spec.other ? spec.categories.length : -1;
-      });
-      const imputeSlot = spec.categories.indexOf(spec.impute);
-      keep.forEach((r, i) => {
-        const code = col.codes![r]!;
-        const k = code < 0 ? imputeSlot : slot[code]!;
-        if (k >= 0) x[i * width + offset + k] = 1;
-      });
-    }
-    offset += featureWidth(spec);
-  });
+  const fills = specs.map((spec, j) => featureFill(spec, used[j]!));
+  // Row blocks, so each block of x is written while in cache (a column at a time is a stride).
+  for (let start = 0; start < keep.length; start += 2048) {
+    const end = Math.min(keep.length, start + 2048);
+    let offset = 0;
+    specs.forEach((spec, j) => {
+      fills[j]!(x, keep, start, end, width, offset);
+      offset += featureWidth(spec);
+    });
+  }
 
   const preprocessing: Preprocessing = {
     kind: 'table',
@@ -297,6 +270,106 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       inputNames: inputNames(specs),
     },
   };
+}
+
+// The loops over rows are small functions of their own, each optimized as a whole (a loop inside
+// the long function above would be compiled alone, and that code dropped when the rest runs).
+
+/** from[index[i]] for each i. */
+function gather<T extends Int32Array | Float32Array>(from: T, index: Int32Array): T {
+  const out = new (from.constructor as new (n: number) => T)(index.length);
+  for (let i = 0; i < index.length; i++) out[i] = from[index[i]!]!;
+  return out;
+}
+
+/** Codes (>= 0) in the order they first appear. */
+function firstSeen(codes: Int32Array, size: number): number[] {
+  const seen = new Uint8Array(size);
+  const order: number[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (!seen[c]) {
+      seen[c] = 1;
+      order.push(c);
+    }
+  }
+  return order;
+}
+
+/** Mean of values[rows[i]] (missing ones left out) and the sum of squared deviations from it. */
+function moments(values: Float32Array, missing: Uint8Array | null, rows: Int32Array) {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (missing?.[r]) continue;
+    sum += values[r]!;
+    n++;
+  }
+  const mean = n ? sum / n : 0;
+  let sq = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (!missing?.[r]) sq += (values[r]! - mean) ** 2;
+  }
+  return { mean, sq, n };
+}
+
+function standardize(y: Float32Array, mean: number, std: number): void {
+  for (let i = 0; i < y.length; i++) y[i] = (y[i]! - mean) / std;
+}
+
+/** How often each code (>= 0) occurs among codes[rows[i]]. */
+function countCodes(codes: Int32Array, rows: Int32Array, size: number): Int32Array {
+  const counts = new Int32Array(size);
+  for (let i = 0; i < rows.length; i++) {
+    const code = codes[rows[i]!]!;
+    if (code >= 0) counts[code]!++;
+  }
+  return counts;
+}
+
+type Fill = (x: Float32Array, keep: Int32Array, start: number, end: number, width: number, offset: number) => void;
+
+/** Writes a feature's inputs for rows keep[start..end) at its offset. */
+function featureFill(spec: FeatureSpec, col: RawColumn): Fill {
+  if (spec.type === 'numeric') {
+    const { values, missing } = col;
+    const { mean, std, impute } = spec;
+    return (x, keep, start, end, width, offset) => {
+      for (let i = start, at = start * width + offset; i < end; i++, at += width) {
+        const r = keep[i]!;
+        const v = missing[r] ? impute : values[r]!;
+        x[at] = (v - mean) / std;
+      }
+    };
+  }
+  const codes = col.codes!;
+  const slot = Int32Array.from(col.dict, (v) => {
+    const k = spec.categories.indexOf(v);
+    return k >= 0 ? k : spec.other ? spec.categories.length : -1;
+  });
+  const imputeSlot = spec.categories.indexOf(spec.impute);
+  return (x, keep, start, end, width, offset) => {
+    for (let i = start, at = start * width + offset; i < end; i++, at += width) {
+      const code = codes[keep[i]!]!;
+      const k = code < 0 ? imputeSlot : slot[code]!;
+      if (k >= 0) x[at + k] = 1;
+    }
+  };
+}
+
+/** The rows with a label (when there is one) and, for "drop", no missing value among `features`. */
+function keptRows(rows: number, labelMissing: Uint8Array | null, features: Uint8Array[]): Int32Array {
+  const keep = new Int32Array(rows);
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    if (labelMissing?.[r]) continue;
+    let skip = false;
+    for (const m of features) if (m[r]) skip = true;
+    if (!skip) keep[n++] = r;
+  }
+  return n === rows ? keep : keep.slice(0, n);
 }
 
 /**

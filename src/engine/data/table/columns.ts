@@ -28,11 +28,22 @@ export function inferKind(col: RawColumn, rows: number): ColumnKind {
 
 /** Most of the first values have a space and they run to a few words on average. */
 function looksLikeProse(col: RawColumn): boolean {
-  const sample = (col.codes ? col.dict : (col.texts ?? [])).filter((v) => v).slice(0, 200);
+  const sample = col.codes ? col.dict.filter((v) => v).slice(0, 200) : firstTexts(col, 200);
   if (!sample.length) return false;
   const spaced = sample.filter((v) => v.includes(' ')).length;
   const chars = sample.reduce((n, v) => n + v.length, 0);
   return spaced >= sample.length * 0.6 && chars / sample.length >= 20;
+}
+
+/** The first `most` non-empty cells of a column with many distinct values. */
+function firstTexts(col: RawColumn, most: number): string[] {
+  const out: string[] = [];
+  const texts = col.texts;
+  for (let r = 0; texts && r < texts.rows && out.length < most; r++) {
+    const v = texts.get(r);
+    if (v) out.push(v);
+  }
+  return out;
 }
 
 export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind): Omit<ColumnSummary, 'role'> {
@@ -44,24 +55,9 @@ export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind):
     manyDistinct: col.codes === null,
   };
   if (kind === 'numeric' || (kind === 'identifier' && col.nonNumeric === 0)) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let n = 0;
-    for (let r = 0; r < rows; r++) {
-      const v = col.values[r]!;
-      if (Number.isNaN(v)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-      n++;
-    }
-    const histogram = new Array<number>(HISTOGRAM_BINS).fill(0);
+    const { min, max, sum, n } = numericStats(col.values, rows);
     const width = (max - min) / HISTOGRAM_BINS || 1;
-    for (let r = 0; r < rows; r++) {
-      const v = col.values[r]!;
-      if (!Number.isNaN(v)) histogram[Math.min(HISTOGRAM_BINS - 1, Math.floor((v - min) / width))]!++;
-    }
+    const histogram = Array.from(histogramOf(col.values, rows, min, width));
     return { ...base, min, max, mean: n ? sum / n : NaN, histogram };
   }
   const top = col.dict
@@ -69,6 +65,37 @@ export function summarizeColumn(col: RawColumn, rows: number, kind: ColumnKind):
     .sort((a, b) => b.count - a.count)
     .slice(0, 5);
   return { ...base, top };
+}
+
+// The loops over the rows are small functions of their own: called once per column, each is
+// optimized as a whole (a loop in a larger function is compiled on its own, then thrown away when
+// the rest of that function runs for the first time).
+
+/** Smallest, largest, sum and count of the values that are not NaN. */
+function numericStats(values: Float32Array, rows: number) {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = values[r]!;
+    if (v !== v) continue; // NaN
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    n++;
+  }
+  return { min, max, sum, n };
+}
+
+function histogramOf(values: Float32Array, rows: number, min: number, width: number): Int32Array {
+  const bins = new Int32Array(HISTOGRAM_BINS);
+  for (let r = 0; r < rows; r++) {
+    const v = values[r]!;
+    // v - min is within [0, 12 widths]: truncation is floor.
+    if (v === v) bins[Math.min(HISTOGRAM_BINS - 1, ((v - min) / width) | 0)]!++;
+  }
+  return bins;
 }
 
 /** A label column is guessed by name first, then the last usable column. */
