@@ -114,6 +114,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
             dot={false}
             strokeWidth={1}
             isAnimationActive={false}
+            activeDot={hovered}
           />
           <Line
             yAxisId="loss"
@@ -124,6 +125,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
             dot={false}
             strokeWidth={2}
             isAnimationActive={false}
+            activeDot={hovered}
           />
           {props.extra.map((s, i) => (
             <Line
@@ -136,6 +138,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
               dot={false}
               strokeWidth={2}
               isAnimationActive={false}
+              activeDot={hovered}
             />
           ))}
           {props.val.length > 0 && (
@@ -148,6 +151,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
               strokeWidth={2}
               dot={{ r: 3 }}
               isAnimationActive={false}
+              activeDot={hovered}
             />
           )}
           {props.acc.length > 0 && (
@@ -161,6 +165,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
               strokeWidth={2}
               dot={{ r: 3 }}
               isAnimationActive={false}
+              activeDot={hovered}
             />
           )}
         </ComposedChart>
