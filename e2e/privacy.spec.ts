@@ -88,7 +88,7 @@ test('the built app carries a strict CSP (no unsafe-eval) and trains on webgpu, 
       await expect(page.getByTestId('backend-active')).toHaveAttribute('data-wasm-threads', '1');
       await expect(page.getByTestId('backend-active')).toHaveAttribute(
         'title',
-        /WASM runs 1 thread: measured faster for training/,
+        /WASM runs 1 thread: measured faster for training at the default batch size/,
       );
     }
   }

@@ -2,10 +2,12 @@
 //  1. Engine: the studio's training loop against plain tfjs model.fit on every backend, for the
 //     reference MLP and a small CNN (same model, batch size and data; paired, interleaved runs),
 //     and the time to the first batch.
-//  2. App: the real page trains the reference model on each backend and on `auto`; samples per
-//     second as the app reports them, and main-thread long tasks (>50 ms) during training.
+//  2. App: main-thread long tasks (>50 ms) while the page opens (fresh pages, bench/pageOpen.mjs);
+//     then the real page trains the reference model on each backend and on `auto`: samples per
+//     second as the app reports them, and main-thread long tasks during training (goal: none).
 //  3. CSV: a synthetic 100 MB table loaded by the app (parse, infer, encode, split) against plain
-//     papaparse on the same file in a worker; MB/s of each, and main-thread long tasks.
+//     papaparse on the same file in a worker; MB/s of each, their ratio (goal >= 0.8), peak heaps
+//     and main-thread long tasks (bench/csv.mjs).
 //  4. Augment: the studio's loop on the digits with augmentation off vs the `light` preset (MLP and
 //     CNN; paired, interleaved rounds, the second of two epochs timed): samples/s of each and the
 //     added epoch time (median of the rounds' paired ratios); then contrastive pretraining epochs
@@ -16,9 +18,15 @@
 //  5. Text: masked-language-model steps of the Transformer (width 64, 2 blocks, the app's default)
 //     on the built-in mail corpus, per backend: real tokens (not padding) per second, and the
 //     tokenizer's training time on the corpus.
+//  6. Images: a zip of 20,000 small PNGs loaded by the app against plain createImageBitmap decoding
+//     in a worker (goal >= 0.7x), peak memory, and a training epoch on the set (bench/images.mjs).
+//  7. Threads: WASM with N threads against one, paired rounds in fresh workers, for the reference
+//     MLP at batch 32 and 256 and each pretraining objective, with a per-kernel profile of one step
+//     (bench/threads.mjs; goal >= 1.3x at batch 256 on 2 cores).
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv,augment,text, --csv-mb=100, --rounds=4, --seconds=3, --app-epochs=1
+//          --only=engine,app,csv,augment,text,images,threads, --csv-mb=100, --rounds=4, --seconds=3,
+//          --app-epochs=1, --open-trials=5; images and threads: see their modules' headers.
 //   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
 //          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
 //          --pretrain-seconds=2.5 (target per epoch), --pretrain-epochs=3 (timed, after one untimed),

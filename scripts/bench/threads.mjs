@@ -3,6 +3,8 @@
 // machine state; the ratio is the median of the rounds' ratios. Then one supervised step of the
 // reference MLP, profiled per kernel in each, shows where the time goes and what threads change.
 // (WASM cannot train the CNN in tfjs 4.22: no Conv2DBackpropFilter kernel.)
+// Options: --threads=N (default: the logical cores, 2 to 8), --threads-rounds=3 (--quick: 2),
+//          --threads-cases=mlp@256,gan@256 (names as printed, without the space).
 import { os } from './os.mjs';
 import { arg, f, median, pad, quick } from './common.mjs';
 

@@ -29,11 +29,13 @@ export function threadsPossible(): boolean {
 }
 
 /**
- * WASM's threads unless Diagnostics sets more: one. Measured on the reference MLP and every
- * pretraining objective (npm run bench, section 7), threads never paid: tfjs-backend-wasm 4.22
- * runs its matrix products without the thread pool, and each small operation that does use the
- * pool (element-wise ops, the optimizer's updates) loses more waking the threads than it gains.
- * With one thread the single-threaded SIMD build runs, and no pthread workers start.
+ * WASM's threads unless Diagnostics sets more: one. Measured (npm run bench, section 7, 2 cores),
+ * two threads were slower for the reference MLP at batch 32 and 256 and for every objective at the
+ * default batch of 32: tfjs-backend-wasm 4.22 runs its matrix products without the thread pool,
+ * and each small operation that does use it (element-wise ops, the optimizer's updates) loses
+ * more waking the threads than it gains. Only pretraining at batch 256 gained (up to 1.2x, where
+ * noise and augmentation make the element-wise work large). With one thread the single-threaded
+ * SIMD build runs, and no pthread workers start.
  */
 export const DEFAULT_WASM_THREADS = 1;
 
@@ -81,7 +83,7 @@ export function describeThreads(
     note: !isolated
       ? 'WASM runs one thread: the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers), so threads cannot share memory.'
       : requested === null
-        ? `${runs}: measured faster for training than several (tfjs-backend-wasm runs matrix products on one thread, and small operations lose time waking the others); Diagnostics sets more, up to the ${cores} logical cores.`
+        ? `${runs}: measured faster for training at the default batch size than several (tfjs-backend-wasm runs matrix products on one thread, and small operations lose time waking the others); Diagnostics sets more, up to the ${cores} logical cores (it paid only for pretraining at batch 256).`
         : `${runs}, as set in Diagnostics (of ${cores} logical cores; one, the default, measured faster for training).`,
   };
 }
