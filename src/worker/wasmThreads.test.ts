@@ -18,7 +18,7 @@ describe('WASM threads', () => {
   it('says how many threads run, and why only one when the page is not isolated', () => {
     expect(DEFAULT_WASM_THREADS).toBe(1);
     expect(describeThreads(true, 1, 4, null).note).toMatch(
-      /^WASM runs 1 thread: measured faster for training at the default batch size than several .*Diagnostics sets more, up to the 4 logical cores .*\.$/,
+      /^WASM runs 1 thread: measured faster for training at the default batch size than several .*Diagnostics sets more, up to 4 here .*\.$/,
     );
     expect(describeThreads(true, 2, 4, 2).note).toBe(
       'WASM runs 2 threads, as set in Diagnostics (of 4 logical cores; one, the default, measured faster for training).',

@@ -83,7 +83,7 @@ export function describeThreads(
     note: !isolated
       ? 'WASM runs one thread: the page is not cross-origin isolated (its server sends no Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers), so threads cannot share memory.'
       : requested === null
-        ? `${runs}: measured faster for training at the default batch size than several (tfjs-backend-wasm runs matrix products on one thread, and small operations lose time waking the others); Diagnostics sets more, up to the ${cores} logical cores (it paid only for pretraining at batch 256).`
+        ? `${runs}: measured faster for training at the default batch size than several (tfjs-backend-wasm runs matrix products on one thread, and small operations lose time waking the others); Diagnostics sets more, up to ${Math.min(cores, WASM_MAX_THREADS)} here (it paid only for pretraining at batch 256).`
         : `${runs}, as set in Diagnostics (of ${cores} logical cores; one, the default, measured faster for training).`,
   };
 }

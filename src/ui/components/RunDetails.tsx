@@ -8,7 +8,7 @@ import { attrNumber, fmtNumber } from '../format';
 import { useThrottled } from '../hooks/useThrottled';
 import { useStudio } from '../store';
 import { lazyPlot } from '../chart/lazyPlot';
-import { nowLeft } from '../chart/lrPlotArea';
+import { LR_PLOT_AREA, nowLeft } from '../chart/lrPlotArea';
 
 const LearningRatePlot = lazyPlot(() => import('../chart/plots/LearningRatePlot'));
 
@@ -117,7 +117,11 @@ const LearningRateChart = memo(function LearningRateChart(props: {
               className="lr-now"
               data-testid="lr-now"
               aria-hidden="true"
-              style={{ left: nowLeft(step, plan[0]!.step, plan[plan.length - 1]!.step) }}
+              style={{
+                left: nowLeft(step, plan[0]!.step, plan[plan.length - 1]!.step),
+                top: LR_PLOT_AREA.top,
+                bottom: LR_PLOT_AREA.bottom,
+              }}
             />
           )}
         </div>

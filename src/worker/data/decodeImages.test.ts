@@ -3,7 +3,7 @@
 // ImageDecoder refuses falls back to createImageBitmap(Blob); a stopped load closes what is in flight.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImageEntry } from '../../engine/data/images/files';
-import { decodeImages, isPng } from './decodeImages';
+import { BIG_IMAGE_BYTES, decodeImages, isPng } from './decodeImages';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -22,6 +22,10 @@ interface FakeBitmap {
 let made: FakeBitmap[] = [];
 const via = { decoder: 0, blob: 0 };
 let refuse = new Set<number>();
+/** Grey values whose drawing throws (a canvas that cannot take the bitmap). */
+let undrawable = new Set<number>();
+/** Decodes in flight now, and the most at once. */
+const flight = { now: 0, most: 0 };
 
 /** Resolves after a random few milliseconds, so decodes finish out of order. */
 const later = <T>(v: () => T) =>
@@ -55,6 +59,8 @@ beforeEach(() => {
   via.decoder = 0;
   via.blob = 0;
   refuse = new Set();
+  undrawable = new Set();
+  flight.now = flight.most = 0;
   vi.stubGlobal(
     'createImageBitmap',
     async (source: Blob | { bytes: Uint8Array; close(): void }): Promise<FakeBitmap> => {
@@ -64,7 +70,11 @@ beforeEach(() => {
         return later(() => bitmap(bytes));
       }
       via.decoder++;
-      return later(() => bitmap(source.bytes));
+      flight.most = Math.max(flight.most, ++flight.now);
+      return later(() => {
+        flight.now--;
+        return bitmap(source.bytes);
+      });
     },
   );
   vi.stubGlobal(
@@ -96,6 +106,7 @@ beforeEach(() => {
             // Centre crop of the 40x30 picture to 30x30.
             expect([sx, sy, sw, sh]).toEqual([5, 0, 30, 30]);
             expect(b.closed).toBe(false);
+            if (undrawable.has(b.value)) throw new Error('cannot draw');
             this.value = b.value;
           },
           getImageData: (_x: number, _y: number, w: number, h: number) => {
@@ -128,13 +139,32 @@ describe('decodeImages', () => {
       expect(grey.pixels[i * 28 * 28]).toBe(Math.round(0.299 * v + 0.587 * v));
       expect(grey.pixels[i * 28 * 28 + 28 * 28 - 1]).toBe(Math.round(0.299 * v + 0.587 * v));
     }
-    expect(progress[0]).toEqual([0, 0, 50]);
+    expect(progress[0]).toEqual([1 / 50, 1, 50]);
+    expect(flight.most).toBeGreaterThan(1);
     expect(progress.at(-1)).toEqual([1, 50, 50]);
     expect(via).toEqual({ decoder: 50, blob: 0 });
     expect(made.every((b) => b.closed)).toBe(true);
 
     const rgb = await decodeImages('set', entries(files.slice(0, 3)), { size: 32, color: 'rgb' });
     expect(Array.from(rgb.pixels.subarray(2 * 32 * 32 * 3, 2 * 32 * 32 * 3 + 6))).toEqual([10, 10, 0, 10, 10, 0]);
+  });
+
+  it('skips a picture the canvas cannot draw, closing its bitmap, and goes on', async () => {
+    undrawable = new Set([15]);
+    const files = Array.from({ length: 6 }, (_, i) => file(i * 5));
+    const out = await decodeImages('set', entries(files), { size: 28, color: 'grayscale' });
+    expect(out.count).toBe(5);
+    expect(out.skipped).toEqual(['set/c1/3.png (could not be decoded as an image)']);
+    expect(made.every((b) => b.closed)).toBe(true);
+  });
+
+  it('decodes one at a time when a file is big (a photo decodes to ~100 MB)', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => file(i * 5));
+    const big = new Uint8Array(BIG_IMAGE_BYTES + 1);
+    big.set(file(40));
+    const out = await decodeImages('set', entries([...files, big]), { size: 28, color: 'grayscale' });
+    expect(out.count).toBe(7);
+    expect(flight.most).toBe(1);
   });
 
   it('names the files it cannot decode, falls back to the Blob path, and can do without ImageDecoder', async () => {

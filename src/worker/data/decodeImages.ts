@@ -25,6 +25,13 @@ const MIME: Record<string, string> = {
 
 /** Decodes started ahead of the one being read back (measured in scripts/bench/images.mjs). */
 export const DECODES_IN_FLIGHT = 8;
+/**
+ * Files above this size are decoded one at a time: a decoded photo of 24 megapixels is ~96 MB,
+ * and eight of them in flight would hold most of a gigabyte.
+ */
+export const BIG_IMAGE_BYTES = 2 * 1024 * 1024;
+
+const byteSize = (e: ImageEntry) => (e.data instanceof Blob ? e.data.size : (e.data as Uint8Array).byteLength);
 
 /** Progress: the fraction done, and the images done out of all. */
 export type DecodeProgress = (fraction: number, done: number, total: number) => void;
@@ -96,7 +103,7 @@ export async function decodeImages(
       : [];
   const area = size * size;
   // pending[i % ahead] holds the decode of image i, started `ahead` images ahead of its read-back.
-  const ahead = Math.min(Math.max(1, inFlight), usable.length);
+  const ahead = usable.some((e) => byteSize(e) > BIG_IMAGE_BYTES) ? 1 : Math.min(Math.max(1, inFlight), usable.length);
   const pending: Promise<ImageBitmap | null>[] = [];
   for (let i = 0; i < ahead; i++) pending.push(decode(usable[i]!, usePngDecoder));
   let count = 0;
@@ -106,12 +113,20 @@ export async function decodeImages(
       const entry = usable[i]!;
       const bitmap = await pending[i % ahead]!;
       if (i + ahead < usable.length) pending[i % ahead] = decode(usable[i + ahead]!, usePngDecoder);
+      let rgba: Uint8ClampedArray | null = null;
       if (bitmap) {
-        const side = Math.min(bitmap.width, bitmap.height);
-        ctx.clearRect(0, 0, size, size);
-        ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, size, size);
-        bitmap.close();
-        const rgba = ctx.getImageData(0, 0, size, size).data;
+        try {
+          const side = Math.min(bitmap.width, bitmap.height);
+          ctx.clearRect(0, 0, size, size);
+          ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, size, size);
+          rgba = ctx.getImageData(0, 0, size, size).data;
+        } catch {
+          rgba = null; // drawn or read back it was not: skipped below, like a file that does not decode
+        } finally {
+          bitmap.close();
+        }
+      }
+      if (rgba) {
         const out = pixels.subarray(count * area * channels, (count + 1) * area * channels);
         if (channels === 1)
           for (let p = 0, q = 0; p < area; p++, q += 4)
@@ -125,7 +140,7 @@ export async function decodeImages(
         labels.push(entry.label);
         count++;
       } else skipped.push(`${entry.path} (could not be decoded as an image)`);
-      if (i % 32 === 0) onProgress?.(i / usable.length, i, usable.length);
+      if (i % 32 === 0) onProgress?.((i + 1) / usable.length, i + 1, usable.length);
     }
   } finally {
     // Stopped early (superseded): the decodes still in flight are closed as they land.

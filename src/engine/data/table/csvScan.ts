@@ -194,7 +194,8 @@ export class CsvScanner {
 
   private text(b: Uint8Array, f: number): string {
     if (this.fk[f] !== 2) return decodeBytes(b, this.fs[f]!, this.fe[f]!);
-    return decodeBytes(this.unescaped, 0, this.unescape(b, f));
+    const n = this.unescape(b, f); // first: it may replace this.unescaped with a larger buffer
+    return decodeBytes(this.unescaped, 0, n);
   }
 
   /** Whether every field of the row is blank (papaparse's greedy test: the joined fields trim to ""). */
@@ -233,8 +234,10 @@ export class CsvScanner {
     const row = sink.rows;
     const builders = sink.builders;
     for (let f = 0; f < nf; f++) {
-      if (fk[f] === 2) builders[f]!.push(row, this.unescaped, 0, this.unescape(b, f));
-      else builders[f]!.push(row, b, fs[f]!, fe[f]!);
+      if (fk[f] === 2) {
+        const n = this.unescape(b, f); // first: it may replace this.unescaped with a larger buffer
+        builders[f]!.push(row, this.unescaped, 0, n);
+      } else builders[f]!.push(row, b, fs[f]!, fe[f]!);
     }
     if (sink.head.length < HEAD_ROWS) {
       const fields: string[] = [];

@@ -56,9 +56,18 @@ export async function readCsv(input: File | string, fileName: string, opts: Read
       : new Uint8Array(await input.slice(0, 65536).arrayBuffer());
   assertLooksLikeText(sample, fileName);
   opts.signal?.throwIfAborted();
-  const table = await scanCsv(input, fileName, opts);
-  // Quoting the scanner leaves to papaparse, or a string that is not well-formed UTF-16.
-  return table ?? readCsvPapa(input, fileName, opts);
+  let reached = 0;
+  const table = await scanCsv(input, fileName, {
+    ...opts,
+    onProgress: (f) => opts.onProgress?.((reached = f)),
+  });
+  if (table) return table;
+  // Quoting the scanner leaves to papaparse, or a string that is not well-formed UTF-16: papaparse
+  // reads the file from the start, and the progress goes on from where the scan stopped.
+  return readCsvPapa(input, fileName, {
+    ...opts,
+    onProgress: (f) => opts.onProgress?.(reached + (1 - reached) * f),
+  });
 }
 
 /** A lone surrogate: such a string would not survive UTF-8 (papaparse reads it). */
@@ -161,7 +170,13 @@ async function* chunks(
   const ahead: Promise<ArrayBuffer>[] = [];
   let requested = 0;
   const request = () => {
-    if (requested < input.size) ahead.push(read(requested));
+    if (requested < input.size) {
+      const chunk = read(requested);
+      // A read left behind (the scan stopped: aborted, or quoting left to papaparse) must not
+      // surface as an unhandled rejection; the one awaited still throws.
+      chunk.catch(() => undefined);
+      ahead.push(chunk);
+    }
     requested += CHUNK_BYTES;
   };
   request();

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../errors';
-import { DISTINCT_CAP, cellText, readCsv, scanCsv, type RawTable } from './readCsv';
+import { DISTINCT_CAP, assertLooksLikeText, cellText, readCsv, scanCsv, type RawTable } from './readCsv';
 import { readCsvPapa } from './readCsvPapa';
 
 /** Everything readCsv reports, in plain values (NaN and -0 kept apart by Object.is below). */
@@ -187,8 +187,13 @@ describe('the CSV scanner reads what papaparse reads', () => {
         const actual = await outcome(() => scanCsv(input, 't.csv', opts, t.pieces));
         if (actual === null) {
           // Left to papaparse (quoting it repairs, a lone surrogate): readCsv then reads with it
-          // (as a string here: papaparse needs a FileReader for a File, which Node lacks).
-          expect(await outcome(() => readCsv(text, 't.csv', opts))).toEqual(expected);
+          // (as a string here: papaparse needs a FileReader for a File, which Node lacks), after
+          // its own check that the file is text at all (a NUL byte: refused as binary).
+          const read = await outcome(async () => {
+            assertLooksLikeText(new TextEncoder().encode(text.slice(0, 65536)), 't.csv');
+            return readCsvPapa(text, 't.csv', opts);
+          });
+          expect(await outcome(() => readCsv(text, 't.csv', opts))).toEqual(read);
           return;
         }
         scanned++;
@@ -197,6 +202,27 @@ describe('the CSV scanner reads what papaparse reads', () => {
       { numRuns: 400 },
     );
     expect(scanned).toBeGreaterThan(300);
+  });
+
+  it('refuses a table with a NUL byte as binary, whichever reader the quoting sends it to', async () => {
+    // Found by the property above (seed 2106587809): quoting the scanner leaves to papaparse.
+    const text = '\uFEFF|a\n""| padded \n\u0000|\na,b';
+    expect(await scanCsv(text, 't.csv', { skipMalformed: false })).toBeNull();
+    expect(await outcome(() => readCsv(text, 't.csv', { skipMalformed: false }))).toEqual({
+      error: expect.stringMatching(/^binary: t\.csv is not a text table/),
+    });
+  });
+
+  it('reads quoted cells with doubled quotes longer than its unescaping buffer (JSON in a cell)', async () => {
+    // Each longer cell makes the scanner grow its buffer for undoing "" mid-row: the cell, the
+    // column's categories, its text and the preview must come from the new buffer.
+    const json = (n: number) => `{"k": "${'v'.repeat(n)}", "n": ${n}}`;
+    const cells = [json(10), json(1500), json(3000), json(20), json(5000)];
+    const text = `id,doc,label\n${cells.map((c, i) => `${i},"${c.replace(/"/g, '""')}",${i % 2}`).join('\n')}\n`;
+    const expected = await outcome(() => readCsvPapa(text, 'j.csv', { skipMalformed: false }));
+    expect(await outcome(() => scanCsv(text, 'j.csv', { skipMalformed: false }))).toEqual(expected);
+    const raw = await readCsv(text, 'j.csv', { skipMalformed: false });
+    expect(cells.map((_, row) => cellText(raw.columns[1]!, row))).toEqual(cells);
   });
 
   it('hands quoting papaparse repairs to papaparse, and readCsv then reads as papaparse does', async () => {

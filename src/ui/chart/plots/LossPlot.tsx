@@ -27,7 +27,10 @@ export interface LossPlotProps {
 export default memo(function LossPlot(props: LossPlotProps) {
   const [hovered, onHover] = useHovered();
   const { raw, smoothed, extra, val } = props;
-  const x = useMemo(() => linearAxis(...extent([raw], 'x'), false), [raw]);
+  const x = useMemo(
+    () => linearAxis(...extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'x'), false),
+    [raw, smoothed, val, extra],
+  );
   const loss = useMemo(
     () => linearAxis(0, extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'y')[1]),
     [raw, smoothed, val, extra],

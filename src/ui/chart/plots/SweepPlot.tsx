@@ -30,7 +30,6 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
           strokeDasharray="3 3"
         />
         <XAxis
-          interval={0}
           dataKey="x"
           type="number"
           scale="log"
