@@ -3,7 +3,7 @@
 // numbers (Number()), categories and texts. Numbers are parsed from the digits, and a category is
 // found by hashing its bytes, so a string is made only for a new distinct value, and a cell is
 // decoded only in the rare cases that need it (Unicode spaces, a number only Number() can read).
-import { DISTINCT_CAP, fit, grown, type BuiltColumn, type CellTexts } from './columnBuilder';
+import { ColumnValues, DISTINCT_CAP, grown, type BuiltColumn, type CellTexts } from './columnBuilder';
 
 // Keeps a U+FEFF at the start of a cell (only the file's first one is dropped, by the reader).
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -261,10 +261,7 @@ function missingIn(b: Uint8Array, start: number, n: number): boolean {
 
 const TABLE_SIZE = 4096; // open addressing: a power of two, over twice DISTINCT_CAP
 
-export class ByteColumnBuilder {
-  values: Float32Array;
-  missing: Uint8Array;
-  codes: Int32Array | null;
+export class ByteColumnBuilder extends ColumnValues {
   dict: string[] = [];
   // The distinct values' bytes, one after another (keys[keyStart[k]..keyStart[k + 1])).
   private keys = new Uint8Array(4096);
@@ -273,27 +270,9 @@ export class ByteColumnBuilder {
   private slots = new Int32Array(TABLE_SIZE); // code + 1; 0 = empty
   private scratch = new Uint8Array(256);
   texts: BytePool | null = null;
-  counts: number[] = [];
-  missingCount = 0;
-  nonNumeric = 0;
-  allIntegers = true;
-  strictlyIncreasing = true;
-  consecutive = true;
-  private last = -Infinity;
 
-  constructor(
-    readonly name: string,
-    capacity: number,
-  ) {
-    this.values = new Float32Array(capacity);
-    this.missing = new Uint8Array(capacity);
-    this.codes = new Int32Array(capacity);
-  }
-
-  grow(capacity: number): void {
-    this.values = grown(this.values, new Float32Array(capacity));
-    this.missing = grown(this.missing, new Uint8Array(capacity));
-    if (this.codes) this.codes = grown(this.codes, new Int32Array(capacity));
+  override grow(capacity: number): void {
+    super.grow(capacity);
     this.texts?.grow(capacity);
   }
 
@@ -322,13 +301,8 @@ export class ByteColumnBuilder {
   /** A trimmed cell. */
   private pushClean(row: number, b: Uint8Array, start: number, end: number): void {
     if (end - start <= 4 && missingIn(b, start, end - start)) {
-      this.values[row] = NaN;
-      this.missing[row] = 1;
-      if (this.codes) this.codes[row] = -1;
-      else this.texts?.push(b, start, start);
-      this.missingCount++;
-      this.strictlyIncreasing = false;
-      this.consecutive = false;
+      this.markMissing(row);
+      if (!this.codes) this.texts?.push(b, start, start);
       return;
     }
     const first = b[start]!;
@@ -338,19 +312,7 @@ export class ByteColumnBuilder {
         ? numberIn(b, start, end)
         : NaN;
     if (n === ASK_NUMBER) n = Number(decodeBytes(b, start, end));
-    // Beyond float32's range a value would become Infinity: treat it as text, not a number.
-    if (n === n && Math.abs(n) <= 3.4e38) {
-      this.values[row] = n;
-      if (!Number.isInteger(n)) this.allIntegers = false;
-      if (n <= this.last) this.strictlyIncreasing = false;
-      if (row > 0 && n !== this.last + 1) this.consecutive = false;
-      this.last = n;
-    } else {
-      this.values[row] = NaN;
-      this.nonNumeric++;
-      this.strictlyIncreasing = false;
-      this.consecutive = false;
-    }
+    this.markNumber(row, n);
     if (this.codes) this.code(row, b, start, end);
     else this.texts!.push(b, start, end);
   }
@@ -427,19 +389,6 @@ export class ByteColumnBuilder {
   }
 
   finish(rows: number): BuiltColumn {
-    return {
-      name: this.name,
-      values: fit(this.values, rows),
-      missing: fit(this.missing, rows),
-      codes: this.codes ? fit(this.codes, rows) : null,
-      dict: this.dict,
-      texts: this.texts?.finish() ?? null,
-      counts: this.counts,
-      missingCount: this.missingCount,
-      nonNumeric: this.nonNumeric,
-      allIntegers: this.allIntegers,
-      strictlyIncreasing: this.strictlyIncreasing && rows > 1,
-      consecutive: this.consecutive && rows > 1,
-    };
+    return this.built(rows, this.dict, this.texts?.finish() ?? null);
   }
 }

@@ -54,13 +54,14 @@ export interface BuiltColumn {
   consecutive: boolean;
 }
 
-/** A column read from strings (the papaparse reader). */
-export class ColumnBuilder {
+/**
+ * What both column readers keep besides the categories or cells: a value and a missing flag per
+ * row, the codes' array, and what the values say about the column (integers, row numbers).
+ */
+export class ColumnValues {
   values: Float32Array;
   missing: Uint8Array;
   codes: Int32Array | null;
-  dict = new Map<string, number>();
-  texts: StringTexts | null = null;
   counts: number[] = [];
   missingCount = 0;
   nonNumeric = 0;
@@ -84,21 +85,20 @@ export class ColumnBuilder {
     if (this.codes) this.codes = grown(this.codes, new Int32Array(capacity));
   }
 
-  push(row: number, raw: string): void {
-    const cell = cleanCell(raw);
-    if (isMissingCell(cell)) {
-      this.values[row] = NaN;
-      this.missing[row] = 1;
-      if (this.codes) this.codes[row] = -1;
-      else this.texts?.cells.push('');
-      this.missingCount++;
-      this.strictlyIncreasing = false;
-      this.consecutive = false;
-      return;
-    }
-    const n = Number(cell);
+  /** Row `row` is missing (its code, while there are codes, is -1). */
+  protected markMissing(row: number): void {
+    this.values[row] = NaN;
+    this.missing[row] = 1;
+    if (this.codes) this.codes[row] = -1;
+    this.missingCount++;
+    this.strictlyIncreasing = false;
+    this.consecutive = false;
+  }
+
+  /** Row `row` reads as `n` (NaN: not a number). */
+  protected markNumber(row: number, n: number): void {
     // Beyond float32's range a value would become Infinity: treat it as text, not a number.
-    if (Number.isFinite(n) && Math.abs(n) <= 3.4e38) {
+    if (n === n && Math.abs(n) <= 3.4e38) {
       this.values[row] = n;
       if (!Number.isInteger(n)) this.allIntegers = false;
       if (n <= this.last) this.strictlyIncreasing = false;
@@ -110,6 +110,40 @@ export class ColumnBuilder {
       this.strictlyIncreasing = false;
       this.consecutive = false;
     }
+  }
+
+  /** The column over its first `rows`, with its categories' names or its cells. */
+  protected built(rows: number, dict: string[], texts: CellTexts | null): BuiltColumn {
+    return {
+      name: this.name,
+      values: fit(this.values, rows),
+      missing: fit(this.missing, rows),
+      codes: this.codes ? fit(this.codes, rows) : null,
+      dict,
+      texts,
+      counts: this.counts,
+      missingCount: this.missingCount,
+      nonNumeric: this.nonNumeric,
+      allIntegers: this.allIntegers,
+      strictlyIncreasing: this.strictlyIncreasing && rows > 1,
+      consecutive: this.consecutive && rows > 1,
+    };
+  }
+}
+
+/** A column read from strings (the papaparse reader). */
+export class ColumnBuilder extends ColumnValues {
+  dict = new Map<string, number>();
+  texts: StringTexts | null = null;
+
+  push(row: number, raw: string): void {
+    const cell = cleanCell(raw);
+    if (isMissingCell(cell)) {
+      this.markMissing(row);
+      if (!this.codes) this.texts?.cells.push('');
+      return;
+    }
+    this.markNumber(row, Number(cell));
     if (this.codes) {
       let code = this.dict.get(cell);
       if (code === undefined) {
@@ -133,20 +167,7 @@ export class ColumnBuilder {
   }
 
   finish(rows: number): BuiltColumn {
-    return {
-      name: this.name,
-      values: fit(this.values, rows),
-      missing: fit(this.missing, rows),
-      codes: this.codes ? fit(this.codes, rows) : null,
-      dict: [...this.dict.keys()],
-      texts: this.texts,
-      counts: this.counts,
-      missingCount: this.missingCount,
-      nonNumeric: this.nonNumeric,
-      allIntegers: this.allIntegers,
-      strictlyIncreasing: this.strictlyIncreasing && rows > 1,
-      consecutive: this.consecutive && rows > 1,
-    };
+    return this.built(rows, [...this.dict.keys()], this.texts);
   }
 }
 
