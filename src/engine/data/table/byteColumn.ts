@@ -31,7 +31,7 @@ const isSpaceByte = (c: number) => c === 32 || (c >= 9 && c <= 13);
  * Whether the UTF-8 sequence at b[i] is a character String.prototype.trim removes besides the
  * ASCII ones: U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
  */
-export function isUtf8Space(b: Uint8Array, i: number, end: number): boolean {
+function isUtf8Space(b: Uint8Array, i: number, end: number): boolean {
   const c = b[i]!;
   if (c === 0xc2) return i + 1 < end && b[i + 1] === 0xa0;
   if (i + 2 >= end) return false;
@@ -47,7 +47,7 @@ export function isUtf8Space(b: Uint8Array, i: number, end: number): boolean {
 }
 
 /** Whether b[start..end) is well-formed UTF-8 (then decoding and encoding it again gives the same bytes). */
-export function isValidUtf8(b: Uint8Array, start: number, end: number): boolean {
+function isValidUtf8(b: Uint8Array, start: number, end: number): boolean {
   let i = start;
   while (i < end) {
     const c = b[i]!;

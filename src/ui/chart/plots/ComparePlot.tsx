@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
@@ -28,12 +28,7 @@ export default memo(function ComparePlot({ series, metric }: ComparePlotProps) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart onMouseEnter={onHover} margin={{ top: 8, right: 12, bottom: 16, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           interval={0}
           dataKey="epoch"
@@ -52,7 +47,7 @@ export default memo(function ComparePlot({ series, metric }: ComparePlotProps) {
         />
         {hovered && (
           <Tooltip
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            contentStyle={TOOLTIP_STYLE}
             labelFormatter={(x) => `epoch ${x}`}
             formatter={(v) => fmtNumber(Number(v))}
           />

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_10 } from '../tick';
 
@@ -29,12 +29,7 @@ export default memo(function EmbeddingPlot({ groups, classNames }: EmbeddingPlot
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ScatterChart onMouseEnter={onHover} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           interval={0}
           dataKey="x"
@@ -52,9 +47,7 @@ export default memo(function EmbeddingPlot({ groups, classNames }: EmbeddingPlot
           tickFormatter={(v: number) => fmtNumber(v, 2)}
           width={40}
         />
-        {hovered && (
-          <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }} />
-        )}
+        {hovered && <Tooltip contentStyle={TOOLTIP_STYLE} />}
         {groups.map(([label, points]) => (
           <Scatter
             key={label}

@@ -3,7 +3,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { schedulePlan } from '../../../shared/schedule';
 import { fmtNumber } from '../../format';
 import { linearAxis } from '../axis';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_10 } from '../tick';
 import { LR_PLOT_AREA } from '../lrPlotArea';
@@ -28,12 +28,7 @@ export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart onMouseEnter={onHover} data={plan} margin={{ top: a.top, right: a.right, bottom: 4, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           interval={0}
           height={a.bottom - 4}
@@ -56,7 +51,7 @@ export default memo(function LearningRatePlot({ plan }: LearningRatePlotProps) {
         />
         {hovered && (
           <Tooltip
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            contentStyle={TOOLTIP_STYLE}
             labelFormatter={(x) => `step ${x}`}
             formatter={(v) => [fmtNumber(Number(v), 3), 'rate']}
           />

@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
 import { extent, linearAxis } from '../axis';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
@@ -56,13 +56,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
       </ul>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart onMouseEnter={onHover} margin={{ top: 8 + LEGEND_HEIGHT, right: 8, bottom: 16, left: 4 }}>
-          <CartesianGrid
-            horizontalCoordinatesGenerator={gridRows}
-            verticalCoordinatesGenerator={gridColumns}
-            yAxisId="loss"
-            stroke="var(--grid)"
-            strokeDasharray="3 3"
-          />
+          <CartesianGrid {...GRID} yAxisId="loss" />
           <XAxis
             dataKey="x"
             type="number"
@@ -100,7 +94,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
           />
           {hovered && (
             <Tooltip
-              contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+              contentStyle={TOOLTIP_STYLE}
               labelFormatter={(x) => `step ${x}`}
               formatter={(v, name) => [
                 name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),

@@ -12,7 +12,7 @@ import {
 } from 'recharts';
 import { fmtPercent } from '../../format';
 import type { ProbePoint } from '../probe';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
@@ -27,12 +27,7 @@ export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart onMouseEnter={onHover} data={points} margin={{ top: 8, right: 8, bottom: 16, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           interval={0}
           dataKey="epoch"
@@ -53,7 +48,7 @@ export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
         />
         {hovered && (
           <Tooltip
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            contentStyle={TOOLTIP_STYLE}
             labelFormatter={(x) => `epoch ${x}`}
             formatter={(v, name) => [fmtPercent(Number(v)), name]}
           />

@@ -10,7 +10,7 @@ import {
   YAxis,
 } from 'recharts';
 import { fmtNumber } from '../../format';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
@@ -26,12 +26,7 @@ export default memo(function RegressionPlot({ points, lo, hi }: RegressionPlotPr
   return (
     <ResponsiveContainer width="100%" height="100%">
       <ScatterChart onMouseEnter={onHover} margin={{ top: 8, right: 12, bottom: 20, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           interval={0}
           dataKey="actual"
@@ -52,12 +47,7 @@ export default memo(function RegressionPlot({ points, lo, hi }: RegressionPlotPr
           tickFormatter={(v: number) => fmtNumber(v, 3)}
           width={56}
         />
-        {hovered && (
-          <Tooltip
-            formatter={(v) => fmtNumber(Number(v))}
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
-          />
-        )}
+        {hovered && <Tooltip formatter={(v) => fmtNumber(Number(v))} contentStyle={TOOLTIP_STYLE} />}
         <ReferenceLine
           segment={[
             { x: lo, y: lo },

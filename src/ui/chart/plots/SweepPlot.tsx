@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmtNumber } from '../../format';
-import { gridColumns, gridRows } from '../grid';
+import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
@@ -23,12 +23,7 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart onMouseEnter={onHover} margin={{ top: 8, right: 16, bottom: 20, left: 4 }}>
-        <CartesianGrid
-          horizontalCoordinatesGenerator={gridRows}
-          verticalCoordinatesGenerator={gridColumns}
-          stroke="var(--grid)"
-          strokeDasharray="3 3"
-        />
+        <CartesianGrid {...GRID} />
         <XAxis
           dataKey="x"
           type="number"
@@ -51,7 +46,7 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
           <Tooltip
             formatter={(v, name) => [show(Number(v)), String(name)]}
             labelFormatter={(x) => `${fmtNumber(Number(x), 3)} ${xName}`}
-            contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', fontSize: 12 }}
+            contentStyle={TOOLTIP_STYLE}
           />
         )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
