@@ -3,7 +3,7 @@
 // under Python 3.11 before any rank runs (../shared/ENVIRONMENT.md), and train.py reads exactly
 // torchrun's environment variables.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { rankEnv, rendezvousPort } from '../scripts/rendezvous.mjs';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -34,46 +34,34 @@ export function python(cwd: string, args: string[], env: Record<string, string> 
   });
 }
 
-/** A TCP port free on this machine now (the OS picks it), for rank 0's rendezvous store. */
-function freePort(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(String(port)));
-    });
-  });
-}
+const ATTEMPTS = 3;
+const ATTEMPT_MS = 60_000;
 
 /**
  * `torchrun --nproc_per_node=world train.py args`, each rank started with torchrun's variables.
- * Once in a full e2e run here both ranks sat silent in the rendezvous until killed (no line of
- * output, fine when run again): an attempt whose ranks were all killed silent is tried once more
- * on a new port, said in the log. A rank that printed anything is never retried.
+ * In full e2e runs the ranks have, rarely, sat in the rendezvous until killed (a run takes
+ * seconds): an attempt where a rank was killed before rank 0 logged its
+ * first epoch is tried again on a new port, with what each rank printed in the log. A rank that
+ * failed on its own (an exit code) or after training started is never retried.
  */
 export async function torchrun(cwd: string, world: number, args: string[]): Promise<Ran[]> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = await rendezvousPort();
     const ranks = await Promise.all(
       Array.from({ length: world }, (_, rank) =>
-        python(
-          cwd,
-          ['train.py', ...args],
-          {
-            MASTER_ADDR: '127.0.0.1',
-            MASTER_PORT: port,
-            RANK: String(rank),
-            LOCAL_RANK: String(rank),
-            WORLD_SIZE: String(world),
-            LOCAL_WORLD_SIZE: String(world),
-          },
-          90_000,
-        ),
+        python(cwd, ['train.py', ...args], rankEnv(port, rank, world), ATTEMPT_MS),
       ),
     );
-    const silentlyKilled = ranks.every((r) => r.code === null && !r.out.trim());
-    if (!silentlyKilled || attempt === 2) return ranks;
-    console.log(`torchrun: the ${world} ranks never started on port ${port} (killed after 90 s); trying once more`);
+    const stuckBeforeTraining = ranks.some((r) => r.code === null) && !/^epoch /m.test(ranks[0]!.out);
+    if (!stuckBeforeTraining || attempt === ATTEMPTS) return ranks;
+    console.log(
+      `torchrun attempt ${attempt}: killed after ${ATTEMPT_MS / 1000} s before the first epoch (port ${port}); trying again\n` +
+        ranks
+          .map(
+            (r, i) =>
+              `  rank ${i} (exit ${r.code}): ${r.out.trim().split('\n').slice(-5).join('\n    ') || '(nothing)'}`,
+          )
+          .join('\n'),
+    );
   }
 }

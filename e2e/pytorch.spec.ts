@@ -44,6 +44,7 @@ const done = (page: Page) =>
 test('iris: the run goes on in PyTorch on two ranks, and the model it writes comes back and predicts as PyTorch did', async ({
   page,
 }) => {
+  test.setTimeout(300_000); // torchrun may take up to three attempts (e2e/python.ts)
   const errors = watchErrors(page);
   await openStudio(page, 'iris');
   await page.getByTestId('stage-finetune').click();
@@ -70,7 +71,8 @@ test('iris: the run goes on in PyTorch on two ranks, and the model it writes com
 
   // torchrun --nproc_per_node=2 train.py --data iris.csv --epochs 5 (gloo on the CPU).
   const ranks = await torchrun(dir, 2, ['--data', IRIS, '--epochs', '5', '--shard-log', 'shards']);
-  for (const r of ranks) expect(r.code, r.out).toBe(0);
+  const said = ranks.map((r, i) => `rank ${i} (exit ${r.code}):\n${r.out}`).join('\n');
+  for (const r of ranks) expect(r.code, said).toBe(0);
   const losses = [...ranks[0]!.out.matchAll(/^epoch (\d+)\/\d+ +loss ([\d.]+)/gm)].map((m) => Number(m[2]));
   console.log(`iris in PyTorch, 2 ranks: loss per epoch ${losses.map((l) => l.toFixed(3)).join(' ')}`);
   expect(losses).toHaveLength(5);

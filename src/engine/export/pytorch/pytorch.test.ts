@@ -3,10 +3,10 @@
 // rows, train.py continues on two ranks and writes a zip the studio imports again.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { encodePng } from '../../../../scripts/png.mjs';
+import { rankEnv, rendezvousPort } from '../../../../scripts/rendezvous.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,16 +215,6 @@ const largestDifference = (a: number[][], b: number[][]) =>
 const oneLine = (out: string) => out.trim().replace(/\n/g, '; ');
 
 const irisText = () => readPublic('iris.csv').toString('utf8');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // ---- Refusals (no Python needed) ----------------------------------------------------------------
 
@@ -522,14 +512,10 @@ print(json.dumps({"lr": max(lr), "bad": bad}))`;
 
     beforeAll(async () => {
       writeFileSync(join(irisDir, 'split.json'), JSON.stringify(split()));
-      const port = await freePort();
+      const port = await rendezvousPort();
       const rank = (r: number) =>
         python(irisDir, ['train.py', '--epochs', '5', '--batch-size', '10', '--out', out(r), '--shard-log', shards], {
-          MASTER_ADDR: '127.0.0.1',
-          MASTER_PORT: String(port),
-          RANK: String(r),
-          LOCAL_RANK: String(r),
-          WORLD_SIZE: '2',
+          ...rankEnv(port, r, 2),
         });
       const started = performance.now();
       [first, second] = await Promise.all([rank(0), rank(1)]);

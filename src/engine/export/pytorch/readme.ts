@@ -109,6 +109,11 @@ MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 RANK=0 LOCAL_RANK=0 WORLD_SIZE=2 python 
 MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 RANK=1 LOCAL_RANK=1 WORLD_SIZE=2 python train.py${dataArg}
 \`\`\`
 
+If the processes wait at the start and never print an epoch on CPUs, Gloo may be using the address
+the machine's host name resolves to: set \`GLOO_SOCKET_IFNAME=lo\` on one machine (the network
+interface, e.g. \`eth0\`, across machines) and choose a \`MASTER_PORT\` below 32768, outside the
+range the system hands out to outgoing connections.
+
 ## How training continues
 
 - **Loss:** ${run.task === 'classification' ? 'categorical cross-entropy on the softmax (computed from the logits, `model(x, logits=True)`, for numerical stability)' : "mean squared error on the standardized target (as `preprocessing.json`'s label mean and std define it)"}.
