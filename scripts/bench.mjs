@@ -117,6 +117,15 @@ async function benchApp() {
     const wall0 = Date.now();
     await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');
+    // The previous backend's run shows 'done' until this one has started.
+    await page.waitForFunction(
+      () =>
+        !['done', 'stopped', 'error'].includes(
+          document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
+        ),
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
     await page.waitForFunction(
       () =>
         ['done', 'stopped', 'error'].includes(

@@ -4,6 +4,7 @@ import { fmtNumber } from '../../format';
 import { extent, linearAxis } from '../axis';
 import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
+import { useMountStages } from '../stages';
 import { TICK_11 } from '../tick';
 
 type Pts = { x: number; y: number }[];
@@ -11,6 +12,10 @@ type Pts = { x: number; y: number }[];
 const LEGEND_HEIGHT = 28;
 const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const EXTRA_COLOURS = ['var(--series-val)', 'var(--series-acc)'];
+/** Mounted in steps (stages.ts): the chart, then its axes, its grid, its lines. */
+const AXES = 1;
+const GRID_LINES = 2;
+const LINES = 3;
 
 export interface LossPlotProps {
   raw: Pts;
@@ -26,6 +31,7 @@ export interface LossPlotProps {
 /** The loss chart's drawing (recharts): see LossChart for what it shows and when it redraws. */
 export default memo(function LossPlot(props: LossPlotProps) {
   const [hovered, onHover] = useHovered();
+  const stage = useMountStages(LINES);
   const { raw, smoothed, extra, val } = props;
   const x = useMemo(
     () => linearAxis(...extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'x'), false),
@@ -56,42 +62,52 @@ export default memo(function LossPlot(props: LossPlotProps) {
       </ul>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart onMouseEnter={onHover} margin={{ top: 8 + LEGEND_HEIGHT, right: 8, bottom: 16, left: 4 }}>
-          <CartesianGrid {...GRID} yAxisId="loss" />
-          <XAxis
-            dataKey="x"
-            type="number"
-            domain={x.domain}
-            ticks={x.ticks}
-            niceTicks="none"
-            allowDuplicatedCategory={false}
-            tick={TICK_11}
-            interval={0}
-            label={{ value: 'step (batch)', position: 'insideBottom', offset: -8, fontSize: 11, fill: 'var(--muted)' }}
-          />
-          <YAxis
-            yAxisId="loss"
-            scale={props.logScale ? 'log' : 'linear'}
-            domain={props.logScale ? ['auto', 'auto'] : loss.domain}
-            ticks={props.logScale ? undefined : loss.ticks}
-            niceTicks={props.logScale ? undefined : 'none'}
-            allowDataOverflow
-            tick={TICK_11}
-            interval={0}
-            tickFormatter={(v: number) => fmtNumber(v, 2)}
-            width={48}
-            label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
-          />
-          <YAxis
-            yAxisId="acc"
-            orientation="right"
-            domain={[0, 1]}
-            ticks={SHARE_TICKS}
-            niceTicks="none"
-            tick={TICK_11}
-            interval={0}
-            tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-            width={40}
-          />
+          {stage >= GRID_LINES && <CartesianGrid {...GRID} yAxisId="loss" />}
+          {stage >= AXES && (
+            <>
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={x.domain}
+                ticks={x.ticks}
+                niceTicks="none"
+                allowDuplicatedCategory={false}
+                tick={TICK_11}
+                interval={0}
+                label={{
+                  value: 'step (batch)',
+                  position: 'insideBottom',
+                  offset: -8,
+                  fontSize: 11,
+                  fill: 'var(--muted)',
+                }}
+              />
+              <YAxis
+                yAxisId="loss"
+                scale={props.logScale ? 'log' : 'linear'}
+                domain={props.logScale ? ['auto', 'auto'] : loss.domain}
+                ticks={props.logScale ? undefined : loss.ticks}
+                niceTicks={props.logScale ? undefined : 'none'}
+                allowDataOverflow
+                tick={TICK_11}
+                interval={0}
+                tickFormatter={(v: number) => fmtNumber(v, 2)}
+                width={48}
+                label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
+              />
+              <YAxis
+                yAxisId="acc"
+                orientation="right"
+                domain={[0, 1]}
+                ticks={SHARE_TICKS}
+                niceTicks="none"
+                tick={TICK_11}
+                interval={0}
+                tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                width={40}
+              />
+            </>
+          )}
           {hovered && (
             <Tooltip
               contentStyle={TOOLTIP_STYLE}
@@ -102,43 +118,48 @@ export default memo(function LossPlot(props: LossPlotProps) {
               ]}
             />
           )}
-          <Line
-            yAxisId="loss"
-            data={props.raw}
-            dataKey="y"
-            name={`${props.primaryName} (batch)`}
-            stroke="var(--series-raw)"
-            dot={false}
-            strokeWidth={1}
-            isAnimationActive={false}
-            activeDot={hovered}
-          />
-          <Line
-            yAxisId="loss"
-            data={props.smoothed}
-            dataKey="y"
-            name={`${props.primaryName} (smoothed)`}
-            stroke="var(--accent)"
-            dot={false}
-            strokeWidth={2}
-            isAnimationActive={false}
-            activeDot={hovered}
-          />
-          {props.extra.map((s, i) => (
-            <Line
-              key={s.name}
-              yAxisId="loss"
-              data={s.points}
-              dataKey="y"
-              name={`${s.name} (smoothed)`}
-              stroke={EXTRA_COLOURS[i % 2]}
-              dot={false}
-              strokeWidth={2}
-              isAnimationActive={false}
-              activeDot={hovered}
-            />
-          ))}
-          {props.val.length > 0 && (
+          {stage >= LINES && (
+            <>
+              <Line
+                yAxisId="loss"
+                data={props.raw}
+                dataKey="y"
+                name={`${props.primaryName} (batch)`}
+                stroke="var(--series-raw)"
+                dot={false}
+                strokeWidth={1}
+                isAnimationActive={false}
+                activeDot={hovered}
+              />
+              <Line
+                yAxisId="loss"
+                data={props.smoothed}
+                dataKey="y"
+                name={`${props.primaryName} (smoothed)`}
+                stroke="var(--accent)"
+                dot={false}
+                strokeWidth={2}
+                isAnimationActive={false}
+                activeDot={hovered}
+              />
+            </>
+          )}
+          {stage >= LINES &&
+            props.extra.map((s, i) => (
+              <Line
+                key={s.name}
+                yAxisId="loss"
+                data={s.points}
+                dataKey="y"
+                name={`${s.name} (smoothed)`}
+                stroke={EXTRA_COLOURS[i % 2]}
+                dot={false}
+                strokeWidth={2}
+                isAnimationActive={false}
+                activeDot={hovered}
+              />
+            ))}
+          {stage >= LINES && props.val.length > 0 && (
             <Line
               yAxisId="loss"
               data={props.val}
@@ -151,7 +172,7 @@ export default memo(function LossPlot(props: LossPlotProps) {
               activeDot={hovered}
             />
           )}
-          {props.acc.length > 0 && (
+          {stage >= LINES && props.acc.length > 0 && (
             <Line
               yAxisId="acc"
               data={props.acc}
