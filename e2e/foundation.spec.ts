@@ -65,6 +65,14 @@ test('trains the reference model on WebGPU in the worker, the curve grows and th
   expect(points).toBeGreaterThan(early);
   expect(points).toBe(Math.ceil(7000 / 128));
   expect(await attr(page, 'loss-chart', 'data-last-loss')).toBeLessThan(firstLoss);
+  // The chart (mounted in steps) draws its lines: batch loss, smoothed, val loss and val accuracy,
+  // the first two through every batch.
+  const chart = page.getByTestId('loss-chart');
+  await expect(chart.locator('.recharts-line')).toHaveCount(4);
+  const segments = await chart
+    .locator('.recharts-line-curve')
+    .evaluateAll((paths) => paths.map((p) => (p.getAttribute('d') ?? '').split(/[LC]/).length - 1));
+  expect(segments.filter((n) => n >= points - 1)).toHaveLength(2);
   await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /^0\.[5-9]/);
   await expect(page.getByTestId('backend-reason')).toContainText(/software adapter|Running on webgpu/);
   expect(errors).toEqual([]);
