@@ -115,34 +115,36 @@ async function benchApp() {
     await page.getByTestId('epochs').fill(String(appEpochs));
     await page.getByTestId('batch-size').fill('32');
     await page.getByTestId('backend').selectOption(backend);
+    // Set before the click: the previous backend's run shows 'done' until this one has started,
+    // and a run may go from 'starting' to 'error' between two polls.
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="train-status"]');
+      window.__runStarted = false;
+      new MutationObserver(() => {
+        if (!['done', 'stopped', 'error'].includes(el.getAttribute('data-state'))) window.__runStarted = true;
+      }).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+    });
     await startTaskTrace(browser, page);
+    let traced;
     const t0 = await page.evaluate(() => performance.now());
     const wall0 = Date.now();
-    await page.getByTestId('train-start').click();
     const status = page.getByTestId('train-status');
-    // The previous backend's run shows 'done' until this one has started.
-    await page.waitForFunction(
-      () =>
-        !['done', 'stopped', 'error'].includes(
-          document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
-        ),
-      null,
-      { timeout: 60_000, polling: 50 },
-    );
-    await page.waitForFunction(
-      () =>
-        ['done', 'stopped', 'error'].includes(
-          document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
-        ),
-      null,
-      {
-        timeout: 600_000,
-        polling: 500,
-      },
-    );
+    try {
+      await page.getByTestId('train-start').click();
+      await page.waitForFunction(() => window.__runStarted, null, { timeout: 60_000, polling: 50 });
+      await page.waitForFunction(
+        () =>
+          ['done', 'stopped', 'error'].includes(
+            document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
+          ),
+        null,
+        { timeout: 600_000, polling: 500 },
+      );
+    } finally {
+      traced = await stopTaskTrace(browser);
+    }
     const t1 = await page.evaluate(() => performance.now());
     const tasks = await longTasksBetween(page, t0, t1);
-    const traced = await stopTaskTrace(browser);
     const row = {
       backend,
       active: await page.getByTestId('backend-active').getAttribute('data-backend'),
@@ -153,14 +155,19 @@ async function benchApp() {
       longTaskMs: tasks.reduce((s, t) => s + t.duration, 0),
       longestTaskMs: Math.max(0, ...tasks.map((t) => t.duration)),
       // The same run's trace: tasks over 50 ms (wall) and the main thread's CPU time in each.
-      tracedLongTasks: traced,
-      longTasksOver50msCpu: traced.filter((t) => t.cpuMs > 50).length,
+      tracedLongTasks: traced.tasks,
+      traceError: traced.error,
+      longTasksOver50msCpu: traced.tasks.filter((t) => t.cpuMs > 50).length,
+      longTasksCpuUnknown: traced.error ? NaN : traced.tasks.filter((t) => Number.isNaN(t.cpuMs)).length,
       reason: await page.getByTestId('backend-reason').textContent(),
     };
     results.app.push(row);
     console.log(
       `   ${pad(backend, 8)}-> ${pad(row.active, 8)}${pad(row.state, 7)}${pad(`${f(row.samplesPerSec)} samples/s`, 18)}${pad(`${f(row.seconds, 1)} s`, 9)}long tasks: ${row.longTasks} (${f(row.longTaskMs)} ms, longest ${f(row.longestTaskMs)} ms)` +
-        (traced.length ? `; traced: ${traced.map((t) => `${f(t.wallMs)} ms (cpu ${f(t.cpuMs)})`).join(', ')}` : ''),
+        (traced.error ? `; ${traced.error}` : '') +
+        (traced.tasks.length
+          ? `; traced: ${traced.tasks.map((t) => `${f(t.wallMs)} ms (cpu ${f(t.cpuMs)})`).join(', ')}`
+          : ''),
     );
     await page
       .getByRole('button', { name: 'Dismiss' })
@@ -169,9 +176,10 @@ async function benchApp() {
   }
   const training = results.app.reduce((n, r) => n + r.longTasks, 0);
   const ownWork = results.app.reduce((n, r) => n + r.longTasksOver50msCpu, 0);
+  const unknown = results.app.reduce((n, r) => n + r.longTasksCpuUnknown, 0);
   console.log(
     `\n   long tasks while training, all backends: ${training} (goal 0), longest ${f(Math.max(...results.app.map((r) => r.longestTaskMs)))} ms;` +
-      ` with over 50 ms of main-thread CPU (traced): ${ownWork}`,
+      ` with over 50 ms of main-thread CPU (traced): ${unknown === 0 ? ownWork : `n/a (${Number.isNaN(unknown) ? 'a trace failed' : `${unknown} without thread time`})`}`,
   );
   const explicit = results.app.filter((r) => r.backend !== 'auto' && r.state === 'done');
   const fastest = explicit.reduce((a, b) => (b.samplesPerSec > a.samplesPerSec ? b : a), explicit[0]);

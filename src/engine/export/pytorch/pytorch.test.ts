@@ -1,12 +1,12 @@
 // The "Continue in PyTorch" project, run for real with the system's Python and PyTorch: the
 // network predicts what the studio's does, data.py reads the original files into the studio's
 // rows, train.py continues on two ranks and writes a zip the studio imports again.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { encodePng } from '../../../../scripts/png.mjs';
-import { rankEnv, rendezvousPort } from '../../../../scripts/rendezvous.mjs';
+import { PYTHON, runPython as python, torchrun, type Ran } from '../../../../scripts/torchrun.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,6 @@ import { readModelJson } from '../modelFiles';
 import { parsePreprocessingFile, toPreprocessingFile, type PreprocessingFile } from '../preprocessingFile';
 import { pytorchProject, pytorchSupport, type StudioRows, type TorchRunSpec } from './project';
 
-const PYTHON = '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy, PIL'], { encoding: 'utf8' });
 const HAS_TORCH = probe.status === 0;
 const WHY_NOT = `${PYTHON} cannot import torch, numpy and PIL (${(probe.error?.message ?? probe.stderr ?? '').trim().split('\n').pop()})`;
@@ -132,18 +131,6 @@ function writeProject(name: string, files: Record<string, Uint8Array>): string {
     writeFileSync(join(dir, path), data);
   }
   return dir;
-}
-
-/** Runs /usr/bin/python3 with `args` in `cwd`: exit code and the output (stdout and stderr). */
-function python(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { cwd, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
 }
 
 const maxDiff = (out: string, label: RegExp) => Number(label.exec(out)?.[1] ?? NaN);
@@ -507,20 +494,19 @@ print(json.dumps({"lr": max(lr), "bad": bad}))`;
     // One training row fewer than the studio's (an odd count: shards of 51 and 50 rows, 11 and 10
     // batches of 5, which DDP's join() evens out).
     const split = () => ({ ...irisRows.split, train: irisRows.split.train.slice(1) });
-    let first: { code: number; out: string };
-    let second: { code: number; out: string };
+    let first: Ran;
+    let second: Ran;
 
     beforeAll(async () => {
       writeFileSync(join(irisDir, 'split.json'), JSON.stringify(split()));
-      const port = await rendezvousPort();
-      const rank = (r: number) =>
-        python(irisDir, ['train.py', '--epochs', '5', '--batch-size', '10', '--out', out(r), '--shard-log', shards], {
-          ...rankEnv(port, r, 2),
-        });
       const started = performance.now();
-      [first, second] = await Promise.all([rank(0), rank(1)]);
+      [first, second] = (await torchrun({
+        cwd: irisDir,
+        world: 2,
+        args: (r) => ['train.py', '--epochs', '5', '--batch-size', '10', '--out', out(r), '--shard-log', shards],
+      })) as [Ran, Ran];
       console.log(`two ranks, ${((performance.now() - started) / 1000).toFixed(1)} s; rank 0:\n${first.out}`);
-    }, 60_000);
+    }, 200_000); // up to three attempts of 60 s (scripts/torchrun.mjs)
 
     it('trains on disjoint shards with torchrun variables, the loss falls, rank 0 alone writes', () => {
       expect(first.code, first.out).toBe(0);

@@ -110,9 +110,9 @@ MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 RANK=1 LOCAL_RANK=1 WORLD_SIZE=2 python 
 \`\`\`
 
 If the processes wait at the start and never print an epoch on CPUs, Gloo may be using the address
-the machine's host name resolves to: set \`GLOO_SOCKET_IFNAME=lo\` on one machine (the network
-interface, e.g. \`eth0\`, across machines) and choose a \`MASTER_PORT\` below 32768, outside the
-range the system hands out to outgoing connections.
+the machine's host name resolves to: set \`GLOO_SOCKET_IFNAME=lo\` on one machine (\`lo0\` on
+macOS; the network interface, e.g. \`eth0\`, across machines) and choose a \`MASTER_PORT\` below
+32768, outside the range the system hands out to outgoing connections.
 
 ## How training continues
 

@@ -1,2 +1,0 @@
-export function rendezvousPort(): Promise<number>;
-export function rankEnv(port: number, rank: number, world: number): Record<string, string>;
