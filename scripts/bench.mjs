@@ -41,6 +41,7 @@ import { LONG_TASKS, arg, f, longTasksBetween, median, pad, quick } from './benc
 import { benchCsv } from './bench/csv.mjs';
 import { pageOpenLongTasks } from './bench/pageOpen.mjs';
 import { startTaskTrace, stopTaskTrace } from './bench/taskCpu.mjs';
+import { startAndWait } from './studio-run.mjs';
 import { benchImages } from './bench/images.mjs';
 import { benchThreads } from './bench/threads.mjs';
 const backends = arg('backends', 'webgpu,webgl,wasm,cpu').split(',');
@@ -115,31 +116,13 @@ async function benchApp() {
     await page.getByTestId('epochs').fill(String(appEpochs));
     await page.getByTestId('batch-size').fill('32');
     await page.getByTestId('backend').selectOption(backend);
-    // Set before the click: the previous backend's run shows 'done' until this one has started,
-    // and a run may go from 'starting' to 'error' between two polls.
-    await page.evaluate(() => {
-      const el = document.querySelector('[data-testid="train-status"]');
-      window.__runStarted = false;
-      new MutationObserver(() => {
-        if (!['done', 'stopped', 'error'].includes(el.getAttribute('data-state'))) window.__runStarted = true;
-      }).observe(el, { attributes: true, attributeFilter: ['data-state'] });
-    });
     await startTaskTrace(browser, page);
     let traced;
     const t0 = await page.evaluate(() => performance.now());
     const wall0 = Date.now();
     const status = page.getByTestId('train-status');
     try {
-      await page.getByTestId('train-start').click();
-      await page.waitForFunction(() => window.__runStarted, null, { timeout: 60_000, polling: 50 });
-      await page.waitForFunction(
-        () =>
-          ['done', 'stopped', 'error'].includes(
-            document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
-          ),
-        null,
-        { timeout: 600_000, polling: 500 },
-      );
+      await startAndWait(page);
     } finally {
       traced = await stopTaskTrace(browser);
     }

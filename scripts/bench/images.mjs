@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodePng } from '../png.mjs';
+import { startAndWait } from '../studio-run.mjs';
 import { zipSync } from 'fflate';
 import { LONG_TASKS, arg, f, longTasksBetween, quick } from './common.mjs';
 
@@ -262,15 +263,7 @@ export async function benchImages({ browser, server, results }) {
   await app.getByTestId('backend').selectOption(backend);
   const augmentation = await app.getByTestId('augmentation').inputValue();
   const trainWall = Date.now();
-  await app.getByTestId('train-start').click();
-  await app.waitForFunction(
-    () =>
-      ['done', 'stopped', 'error'].includes(
-        document.querySelector('[data-testid="train-status"]')?.getAttribute('data-state') ?? '',
-      ),
-    null,
-    { timeout: 600_000, polling: 500 },
-  );
+  await startAndWait(app);
   const status = app.getByTestId('train-status');
   const training = {
     model,
