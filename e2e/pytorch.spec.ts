@@ -44,7 +44,7 @@ const done = (page: Page) =>
 test('iris: the run goes on in PyTorch on two ranks, and the model it writes comes back and predicts as PyTorch did', async ({
   page,
 }) => {
-  test.setTimeout(300_000); // torchrun may take up to three attempts (e2e/python.ts)
+  test.setTimeout(300_000); // torchrun may take up to three attempts of 60 s (scripts/torchrun.mjs)
   const errors = watchErrors(page);
   await openStudio(page, 'iris');
   await page.getByTestId('stage-finetune').click();
