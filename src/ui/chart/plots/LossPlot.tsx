@@ -17,6 +17,17 @@ const AXES = 1;
 const GRID_LINES = 2;
 const LINES = 3;
 
+/** One line of the chart and its legend entry; the accuracy line is dashed, on the right axis. */
+interface LineSpec {
+  key: string;
+  name: string;
+  points: Pts;
+  colour: string;
+  width?: number;
+  dots?: boolean;
+  onAcc?: boolean;
+}
+
 export interface LossPlotProps {
   raw: Pts;
   smoothed: Pts;
@@ -41,21 +52,29 @@ export default memo(function LossPlot(props: LossPlotProps) {
     () => linearAxis(0, extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'y')[1]),
     [raw, smoothed, val, extra],
   );
-  // The legend in HTML over the chart's top margin: recharts' Legend measures itself in the DOM
-  // and re-renders the chart when it has, on every redraw of a live curve.
-  const legend = [
-    { name: `${props.primaryName} (batch)`, colour: 'var(--series-raw)' },
-    { name: `${props.primaryName} (smoothed)`, colour: 'var(--accent)' },
-    ...extra.map((s, i) => ({ name: `${s.name} (smoothed)`, colour: EXTRA_COLOURS[i % 2]! })),
-    ...(val.length ? [{ name: props.valName, colour: 'var(--series-val)' }] : []),
-    ...(props.acc.length ? [{ name: 'val accuracy', colour: 'var(--series-acc)', dashed: true }] : []),
+  // One list for the lines and their legend. The legend is HTML over the chart's top margin:
+  // recharts' Legend measures itself in the DOM and re-renders the chart when it has, on every
+  // redraw of a live curve. Keys name each line's role, so a new run's names update, not remount.
+  const lines: LineSpec[] = [
+    { key: 'batch', name: `${props.primaryName} (batch)`, points: raw, colour: 'var(--series-raw)', width: 1 },
+    { key: 'smoothed', name: `${props.primaryName} (smoothed)`, points: smoothed, colour: 'var(--accent)' },
+    ...extra.map((s, i) => ({
+      key: `extra-${i}`,
+      name: `${s.name} (smoothed)`,
+      points: s.points,
+      colour: EXTRA_COLOURS[i % 2]!,
+    })),
+    ...(val.length ? [{ key: 'val', name: props.valName, points: val, colour: 'var(--series-val)', dots: true }] : []),
+    ...(props.acc.length
+      ? [{ key: 'acc', name: 'val accuracy', points: props.acc, colour: 'var(--series-acc)', dots: true, onAcc: true }]
+      : []),
   ];
   return (
     <>
       <ul className="plot-legend" data-testid="loss-legend">
-        {legend.map((l) => (
-          <li key={l.name}>
-            <span className={l.dashed ? 'swatch dashed' : 'swatch'} style={{ borderColor: l.colour }} />
+        {lines.map((l) => (
+          <li key={l.key}>
+            <span className={l.onAcc ? 'swatch dashed' : 'swatch'} style={{ borderColor: l.colour }} />
             {l.name}
           </li>
         ))}
@@ -118,74 +137,22 @@ export default memo(function LossPlot(props: LossPlotProps) {
               ]}
             />
           )}
-          {stage >= LINES && (
-            <>
-              <Line
-                yAxisId="loss"
-                data={props.raw}
-                dataKey="y"
-                name={`${props.primaryName} (batch)`}
-                stroke="var(--series-raw)"
-                dot={false}
-                strokeWidth={1}
-                isAnimationActive={false}
-                activeDot={hovered}
-              />
-              <Line
-                yAxisId="loss"
-                data={props.smoothed}
-                dataKey="y"
-                name={`${props.primaryName} (smoothed)`}
-                stroke="var(--accent)"
-                dot={false}
-                strokeWidth={2}
-                isAnimationActive={false}
-                activeDot={hovered}
-              />
-            </>
-          )}
           {stage >= LINES &&
-            props.extra.map((s, i) => (
+            lines.map((l) => (
               <Line
-                key={s.name}
-                yAxisId="loss"
-                data={s.points}
+                key={l.key}
+                yAxisId={l.onAcc ? 'acc' : 'loss'}
+                data={l.points}
                 dataKey="y"
-                name={`${s.name} (smoothed)`}
-                stroke={EXTRA_COLOURS[i % 2]}
-                dot={false}
-                strokeWidth={2}
+                name={l.name}
+                stroke={l.colour}
+                strokeWidth={l.width ?? 2}
+                strokeDasharray={l.onAcc ? '5 3' : undefined}
+                dot={l.dots ? { r: 3 } : false}
                 isAnimationActive={false}
                 activeDot={hovered}
               />
             ))}
-          {stage >= LINES && props.val.length > 0 && (
-            <Line
-              yAxisId="loss"
-              data={props.val}
-              dataKey="y"
-              name={props.valName}
-              stroke="var(--series-val)"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-              activeDot={hovered}
-            />
-          )}
-          {stage >= LINES && props.acc.length > 0 && (
-            <Line
-              yAxisId="acc"
-              data={props.acc}
-              dataKey="y"
-              name="val accuracy"
-              stroke="var(--series-acc)"
-              strokeDasharray="5 3"
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-              activeDot={hovered}
-            />
-          )}
         </ComposedChart>
       </ResponsiveContainer>
     </>

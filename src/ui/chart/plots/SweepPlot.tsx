@@ -50,28 +50,22 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
           />
         )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          data={scratch}
-          dataKey="mean"
-          name="scratch"
-          stroke="var(--series-val)"
-          dot={{ r: 3 }}
-          isAnimationActive={false}
-        >
-          <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--series-val)" />
-        </Line>
-        {pretrained && (
+        {[
+          { name: 'scratch', points: scratch, colour: 'var(--series-val)' },
+          ...(pretrained ? [{ name: 'pretrained', points: pretrained, colour: 'var(--accent)' }] : []),
+        ].map((arm) => (
           <Line
-            data={pretrained}
+            key={arm.name}
+            data={arm.points}
             dataKey="mean"
-            name="pretrained"
-            stroke="var(--accent)"
+            name={arm.name}
+            stroke={arm.colour}
             dot={{ r: 3 }}
             isAnimationActive={false}
           >
-            <ErrorBar dataKey="range" width={4} direction="y" stroke="var(--accent)" />
+            <ErrorBar dataKey="range" width={4} direction="y" stroke={arm.colour} />
           </Line>
-        )}
+        ))}
       </LineChart>
     </ResponsiveContainer>
   );
