@@ -21,6 +21,7 @@ predictions.json (the trained model's outputs for check.json's rows).
 """
 import argparse
 import contextlib
+import gc
 import json
 import math
 import os
@@ -316,6 +317,14 @@ class Trainer:
         what = "the head only (encoder frozen)" if phase else f"{len(trains)} of {with_weights} layers with weights"
         self.ranks.log(f"epoch {epoch}: training {what}")
 
+    def close(self):
+        """Drops the DDP wrapper while the process group is still alive. Freed after
+        destroy_process_group, its reducer would destroy the group itself, joining Gloo's worker
+        thread with the GIL held while that thread waits for the GIL to free a tensor: a hang at
+        exit, seen on PyTorch 1.13 about once in 25 two-process runs."""
+        self.model = self.net
+        gc.collect()
+
     def train_epoch(self, epoch, x, y, rows, sampler):
         """One epoch over this process's shard; returns the mean training loss over all processes."""
         sampler.set_epoch(epoch)
@@ -559,6 +568,7 @@ def main():
 
     if ranks.main:
         finish(net, (x, y, test_rows), run, pre, ranks, out_dir, end, last_val, history)
+    trainer.close()
     ranks.close()
 
 
