@@ -180,6 +180,8 @@ test('a lost WebGPU device is reported, the run stops cleanly, and it resumes fr
 test('ten epochs keep numTensors constant after the first (leak test, diagnostics panel)', async ({ page }) => {
   await openStudio(page);
   await smallRun(page, 10);
+  // Early stopping's copy of the best weights (fine-tuning's default) is counted from the first epoch.
+  await page.getByTestId('early-stopping').check();
   await page.getByTestId('train-start').click();
   await expect(status(page)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   const diagnostics = page.getByTestId('diagnostics');

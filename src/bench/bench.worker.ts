@@ -369,7 +369,7 @@ async function runMlmCase(c: MlmCase): Promise<MlmRow> {
   const { encoder, trunk } = buildTextEncoder(spec, 1);
   const head = buildMlmHead(c.text.width, spec.vocabSize, 1);
   const optimizer = tf.train.adam(1e-3);
-  const steps = mlmSteps(trunk, head, optimizer, c.maxLength);
+  const steps = mlmSteps(trunk, head, optimizer);
   const rand = mulberry32(1);
   try {
     for (let i = 0; i < c.steps + 2; i++) {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { formatBytes, type BytesFormat } from '../shared/format';
 import type { MemoryInfo } from '../shared/types/backends';
+import { sampleShape } from './models/shape';
 
 /**
  * tf.memory() without its side effect: when no backend is active yet (or one is starting), it
@@ -52,15 +53,17 @@ export function checkFits(
   model: tf.LayersModel,
   batchSize: number,
   limits: DeviceLimits,
+  /** A free dimension's size at its largest (a text model's length). */
+  free = 1,
 ): { largestBytes: number; totalBytes: number } {
-  const inputElements = (model.inputs[0]!.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  const inputElements = sampleShape(model, free).reduce((a, b) => a * b, 1);
   let largest = { bytes: batchSize * inputElements * 4, what: 'the input batch', perSample: inputElements * 4 };
   let activations = inputElements;
   let weights = 0;
   for (const layer of model.layers) {
     const shape = layer.outputShape as (number | null)[] | (number | null)[][];
     const outShape = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
-    const elements = outShape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+    const elements = outShape.slice(1).reduce<number>((a, b) => a * (b ?? free), 1);
     activations += elements;
     if (batchSize * elements * 4 > largest.bytes)
       largest = {

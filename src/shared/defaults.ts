@@ -13,7 +13,7 @@ export const DEFAULT_TABLE_OPTIONS: TableOptions = {
   seed: 42,
   maxCategories: 20,
   skipMalformed: false,
-  text: { vocabSize: 4000, maxLength: 128, lowercase: true },
+  text: { vocabSize: 4000, maxLength: 128, autoLength: true, lowercase: true },
 };
 
 export const DEFAULT_IMAGE_OPTIONS: ImageOptions = { size: 28, color: 'grayscale' };

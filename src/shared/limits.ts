@@ -13,6 +13,12 @@ export const LIMITS = {
 /** The tokenizer's settings (TableOptions.text): the ranges the worker accepts and the UI offers. */
 export const TEXT_LIMITS = { vocabSize: [100, 32000], maxLength: [8, 512] } as const;
 
+/**
+ * The length fitted to the data: the tokens 99% of the training texts need, rounded up to a multiple
+ * of 8, at most 128 (attention costs the square of the length; longer texts are set by hand).
+ */
+export const AUTO_TEXT_LENGTH = { quantile: 0.99, multiple: 8, max: 128 } as const;
+
 /** The Transformer's settings (TrainConfig.text), likewise. */
 export const TRANSFORMER_LIMITS = {
   width: [8, 512],

@@ -1,7 +1,7 @@
 // The worker protocol: one discriminated union each way. Requests carry an id; the worker answers
 // each with `ok` (with the command's reply, see ReplyOf) or `failed` naming that id, and streams
 // run events tagged with the run id.
-import type { BackendInfo, MemoryInfo } from './types/backends';
+import type { BackendInfo, BackendName, MemoryInfo } from './types/backends';
 import type { AugmentPreview } from './types/datasets';
 import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
 import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
@@ -11,6 +11,7 @@ import type {
   Evaluation,
   PretrainSnapshot,
   LayerInfo,
+  LrFinding,
   ProgressSnapshot,
   RunState,
   RunSummary,
@@ -80,6 +81,13 @@ export type Command =
    * its start), with the learning rate divided by 10 when the loss diverged.
    */
   | { type: 'recoverRun'; id: number; backend: TrainConfig['backend'] }
+  /**
+   * A learning-rate sweep of the stage `config` is for (lrFinder.ts): streams its curve as `lrFinder`
+   * events and answers with the finding. Runs, sweeps and dataset changes wait meanwhile.
+   */
+  | { type: 'findLearningRate'; id: number; config: TrainConfig }
+  /** Stops the learning-rate sweep in progress (its curve so far is the finding). */
+  | { type: 'stopLearningRateFinder'; id: number }
   /** Test builds only (STUDIO_TEST_HOOKS=1): forces a fault, see src/shared/testHooks.ts. */
   | { type: 'test'; id: number; hook: TestHook }
   | { type: 'pause'; id: number }
@@ -110,6 +118,7 @@ export interface Replies {
   importModel: ModelCard;
   predict: Prediction;
   previewAugmentation: AugmentPreview;
+  findLearningRate: LrFinding;
 }
 
 /** The reply of command type `T` (void for commands that only succeed or fail). */
@@ -172,6 +181,8 @@ export type WorkerEvent =
   | { type: 'bestRestored'; runId: number; log: EpochLog }
   /** Something the user should know about the run that is not a fault (early stopping). */
   | { type: 'notice'; runId: number; message: string }
+  /** A learning-rate sweep's curve so far (see findLearningRate), after each step. */
+  | { type: 'lrFinder'; stage: Stage; state: 'running'; finding: LrFinding; backend: BackendName }
   /** The latest label-efficiency sweep (null: none yet), after each change. */
   | { type: 'sweep'; sweep: SweepStatus | null }
   /** Every kept run, newest first (the run list and compare view). */

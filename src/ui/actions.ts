@@ -4,6 +4,7 @@ import type { SweepSettings } from '../shared/types/sweep';
 import type { AugmentSpec } from '../shared/types/training';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
+import { autoFit, resolveConfig } from '../shared/settings/resolve';
 import { useStudio, type AlertAction } from './store';
 import { errorMessage } from '../shared/format';
 import { HEARTBEAT, type ExportedFile, type ExportFormat } from '../shared/protocol';
@@ -136,13 +137,39 @@ export async function startRun(): Promise<void> {
   );
 }
 
-/** A label-efficiency sweep with the current settings as the base of its runs. */
-export async function startSweep(settings: SweepSettings): Promise<void> {
-  const { config } = useStudio.getState();
+/**
+ * A label-efficiency sweep with fine-tuning's settings as the base of its runs; the settings that
+ * follow the labelled rows (and that you did not set) follow each budget's.
+ */
+export async function startSweep(sweep: Omit<SweepSettings, 'fit'>): Promise<void> {
+  const { settings, dataset, checkpoints } = useStudio.getState();
+  const config = resolveConfig(settings, { dataset, checkpoints }, 'finetune');
   await startingRun(
     () => undefined,
-    () => client.request({ type: 'startSweep', settings, config }),
+    () => client.request({ type: 'startSweep', settings: { ...sweep, fit: autoFit(settings.choices) }, config }),
   );
+}
+
+/**
+ * A learning-rate sweep for the shown stage with its settings: the curve streams in (lrFinder
+ * events); the end, or the reason it failed, lands in the same place.
+ */
+export async function findLearningRate(): Promise<void> {
+  const { config } = useStudio.getState();
+  const stage = config.stage;
+  const empty = { points: [], suggestion: null };
+  useStudio.setState({ lrFinder: { stage, state: 'running', finding: empty } });
+  try {
+    const finding = await client.request({ type: 'findLearningRate', config });
+    useStudio.setState((s) => ({ lrFinder: { ...s.lrFinder, stage, state: 'done', finding } }));
+  } catch (e) {
+    const finding = useStudio.getState().lrFinder?.finding ?? empty;
+    useStudio.setState({ lrFinder: { stage, state: 'error', finding, message: errorMessage(e) } });
+  }
+}
+
+export async function stopLearningRateFinder(): Promise<void> {
+  await attempt(() => client.request({ type: 'stopLearningRateFinder' }), { quiet: true });
 }
 
 export async function cancelSweep(): Promise<void> {
@@ -198,7 +225,7 @@ export async function recoverRun(fault: RunFault): Promise<void> {
   const s = useStudio.getState();
   await startingRun(
     () => {
-      if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate });
+      if (fault.learningRate) s.setConfig({ learningRate: fault.learningRate }, s.run.stage);
     },
     () => client.request({ type: 'recoverRun', backend: s.config.backend }),
   );

@@ -8,6 +8,8 @@ import type { CheckpointInfo } from '../shared/types/models';
 import type { EpochLog, Evaluation, ProgressSnapshot } from '../shared/types/results';
 import type { SweepStatus } from '../shared/types/sweep';
 import { bestProbe, probePoints } from './chart/probe';
+import { DEFAULT_SETTINGS, choose } from '../shared/settings/choices';
+import { resolveConfig } from '../shared/settings/resolve';
 import { emptyRun, reduce, type StudioData } from './reducer';
 
 function initial(patch: Partial<StudioData> = {}): StudioData {
@@ -17,7 +19,8 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     datasetProgress: null,
     imageOptions: { ...DEFAULT_IMAGE_OPTIONS },
     dataset: null,
-    config: { ...DEFAULT_CONFIG },
+    settings: DEFAULT_SETTINGS,
+    config: resolveConfig(DEFAULT_SETTINGS, { dataset: null, checkpoints: [] }),
     run: emptyRun(),
     invalidFields: [],
     startRequested: false,
@@ -30,6 +33,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     memory: null,
     recovering: false,
     sweep: null,
+    lrFinder: null,
     ...patch,
   };
 }
@@ -334,23 +338,20 @@ describe('reduce: datasets', () => {
       { type: 'evaluation', runId: 7, evaluation },
       { type: 'runEnded', runId: 7, state: 'done' },
     );
-    const s = after(
-      { ...ended, config: { ...ended.config, encoder: { kind: 'dense', widths: [7, 3] } } },
-      {
-        type: 'datasetLoaded',
-        summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
-      },
-    );
+    const s = after(ended, {
+      type: 'datasetLoaded',
+      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
+    });
     expect(s.dataset?.name).toBe('mnist');
     expect(s.run).toEqual(emptyRun());
     expect(s.evaluation).toBeNull();
     expect(s.config.encoder).toEqual({ kind: 'dense', widths: [128] });
   });
 
-  it("a re-derived dataset (same name and kind) keeps the user's encoder", () => {
+  it("the user's encoder is kept over every dataset's default; a table's default is half its inputs", () => {
     const loaded = after(initial(), { type: 'datasetLoaded', summary: dataset({ features: 10 }) });
-    expect(loaded.config.encoder).toEqual({ kind: 'dense', widths: [5] }); // half the inputs
-    const edited = { ...loaded, config: { ...loaded.config, encoder: { kind: 'dense' as const, widths: [3] } } };
+    expect(loaded.config.encoder).toEqual({ kind: 'dense', widths: [5] });
+    const edited = { ...loaded, settings: choose(loaded.settings, { encoder: { kind: 'dense', widths: [3] } }) };
     const s = after(edited, { type: 'datasetLoaded', summary: dataset({ features: 6 }) });
     expect(s.config.encoder).toEqual({ kind: 'dense', widths: [3] });
     expect(s.dataset?.features).toBe(6);
@@ -358,7 +359,7 @@ describe('reduce: datasets', () => {
 
   it('text sets the Transformer, masked language modeling and no augmentation; a table after it goes back', () => {
     const before = initial({
-      config: { ...DEFAULT_CONFIG, objective: 'contrastive', augmentation: AUGMENT_PRESETS.light },
+      settings: choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: 'contrastive' }),
     });
     const text = after(before, {
       type: 'datasetLoaded',
@@ -369,51 +370,40 @@ describe('reduce: datasets', () => {
     expect(text.config.augmentation).toEqual(AUGMENT_PRESETS.off);
     const table = after(text, { type: 'datasetLoaded', summary: dataset() });
     expect(table.config.model).toBe('mlp');
-    expect(table.config.objective).not.toBe('mlm');
+    expect(table.config.objective).toBe('contrastive'); // the user's choice, where it fits
   });
 
   it('a table dataset sets the model to the MLP; an idle run stays as it is', () => {
-    const before = initial({ config: { ...DEFAULT_CONFIG, model: 'cnn' } });
+    const before = initial({ settings: choose(DEFAULT_SETTINGS, { model: 'cnn' }) });
     const s = after(before, { type: 'datasetLoaded', summary: dataset() });
     expect(s.config.model).toBe('mlp');
     expect(s.run).toBe(before.run);
   });
 
-  it('switching to uploaded pictures picks the CNN with light augmentation; the digits and tables start without', () => {
+  it('uploaded pictures get the CNN with light augmentation, whatever came before; the digits start without', () => {
+    const photos = dataset({ name: 'shapes', kind: 'image', source: 'upload', features: 784, inputShape: [28, 28, 1] });
     const digits = after(initial(), {
       type: 'datasetLoaded',
-      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
+      summary: dataset({
+        name: 'mnist',
+        kind: 'image',
+        features: 784,
+        inputShape: [28, 28, 1],
+        split: { train: 7000, val: 1500, test: 1500 },
+      }),
     });
-    const photos = after(digits, {
-      type: 'datasetLoaded',
-      summary: dataset({ name: 'shapes', kind: 'image', source: 'upload', features: 784, inputShape: [28, 28, 1] }),
-    });
-    expect(photos.config.augmentation).toEqual(AUGMENT_PRESETS.light);
+    // At page open (nothing before it) as after the built-in digits.
+    for (const from of [initial(), digits]) {
+      const s = after(from, { type: 'datasetLoaded', summary: photos });
+      expect(s.config.augmentation).toEqual(AUGMENT_PRESETS.light);
+      expect(s.config.model).toBe('cnn');
+    }
     expect(digits.config.model).toBe('mlp');
-    expect(photos.config.model).toBe('cnn');
-    expect(after(photos, { type: 'datasetLoaded', summary: dataset() }).config.augmentation).toEqual(
-      AUGMENT_PRESETS.off,
-    );
+    expect(digits.config.augmentation).toEqual(AUGMENT_PRESETS.off);
   });
 
-  it('a small uploaded picture set gets enough epochs to be learnt; a number the user chose is kept', () => {
-    const digits = after(initial(), {
-      type: 'datasetLoaded',
-      summary: dataset({ name: 'mnist', kind: 'image', features: 784, inputShape: [28, 28, 1] }),
-    });
-    const upload = (train: number) =>
-      dataset({ name: `set${train}`, kind: 'image', source: 'upload', split: { train, val: 20, test: 20 } });
-    const small = after(digits, { type: 'datasetLoaded', summary: upload(126) });
-    expect(small.config.epochs).toBe(60);
-    expect(after(small, { type: 'datasetLoaded', summary: upload(750) }).config.epochs).toBe(10);
-    expect(after(small, { type: 'datasetLoaded', summary: upload(20_000) }).config.epochs).toBe(5);
-    expect(after(small, { type: 'datasetLoaded', summary: dataset() }).config.epochs).toBe(5);
-    const mine = { ...digits, config: { ...digits.config, epochs: 12 } };
-    expect(after(mine, { type: 'datasetLoaded', summary: upload(126) }).config.epochs).toBe(12);
-  });
-
-  it('the dataset restored at start-up keeps the saved augmentation', () => {
-    const saved = initial({ config: { ...DEFAULT_CONFIG, augmentation: AUGMENT_PRESETS.strong } });
+  it("a saved augmentation (the user's choice) stands on the dataset restored at start-up", () => {
+    const saved = initial({ settings: choose(DEFAULT_SETTINGS, { augmentation: AUGMENT_PRESETS.strong }) });
     const s = after(saved, { type: 'datasetLoaded', summary: dataset({ kind: 'image', source: 'upload' }) });
     expect(s.config.augmentation).toEqual(AUGMENT_PRESETS.strong);
   });
@@ -428,13 +418,16 @@ describe('reduce: datasets', () => {
 });
 
 describe('reduce: checkpoints, runs and interrupted runs', () => {
-  it('a deleted start checkpoint falls back to scratch; an existing one stays', () => {
-    const state = initial({ config: { ...DEFAULT_CONFIG, initFrom: 'cp-1' } });
+  it('a deleted start checkpoint falls back to the default start; an existing one stays', () => {
+    const state = after(initial({ settings: choose(DEFAULT_SETTINGS, { initFrom: 'cp-1' }) }), {
+      type: 'checkpoints',
+      checkpoints: [checkpoint('cp-1')],
+    });
+    expect(state.config.initFrom).toBe('cp-1');
     expect(after(state, { type: 'checkpoints', checkpoints: [checkpoint('cp-2')] }).config.initFrom).toBe('scratch');
-    const kept = after(state, { type: 'checkpoints', checkpoints: [checkpoint('cp-1')] });
+    const kept = after(state, { type: 'checkpoints', checkpoints: [checkpoint('cp-1'), checkpoint('cp-3')] });
     expect(kept.config.initFrom).toBe('cp-1');
-    expect(kept.config).toBe(state.config);
-    expect(kept.checkpoints.map((c) => c.id)).toEqual(['cp-1']);
+    expect(kept.config).toBe(state.config); // unchanged settings keep their object
   });
 
   it('runs drop compared keys of runs that are gone', () => {

@@ -4,7 +4,7 @@
 import type { WorkerEvent } from '../shared/protocol';
 import { assertNever } from '../shared/assertNever';
 import { isRunActive } from '../shared/runState';
-import type { BackendInfo, MemoryInfo } from '../shared/types/backends';
+import type { BackendInfo, BackendName, MemoryInfo } from '../shared/types/backends';
 import type { ImageOptions, DatasetSummary } from '../shared/types/datasets';
 import type { RunFault } from '../shared/types/faults';
 import type { CheckpointInfo, ModelCard } from '../shared/types/models';
@@ -12,22 +12,16 @@ import type {
   EpochLog,
   Evaluation,
   LayerInfo,
+  LrFinding,
   PretrainSnapshot,
   ProgressSnapshot,
   RunState,
   RunSummary,
 } from '../shared/types/results';
 import type { SweepStatus } from '../shared/types/sweep';
-import type {
-  AugmentSpec,
-  EncoderSpec,
-  ModelKind,
-  PretrainObjective,
-  Stage,
-  TrainConfig,
-} from '../shared/types/training';
-import { AUGMENT_PRESETS } from '../shared/augmentation';
-import { DEFAULT_CONFIG } from '../shared/defaults';
+import { resolveConfig } from '../shared/settings/resolve';
+import type { StudioSettings } from '../shared/settings/types';
+import type { Stage, TrainConfig } from '../shared/types/training';
 
 export interface RunView {
   id: number | null;
@@ -81,6 +75,9 @@ export interface StudioData {
   /** Size and colour for uploaded images, applied to the next upload and to the current images. */
   imageOptions: ImageOptions;
   dataset: DatasetSummary | null;
+  /** What the user chose (stored); everything else follows the defaults of what is current. */
+  settings: StudioSettings;
+  /** The settings the shown stage runs with: resolved from `settings`, the dataset and the checkpoints. */
   config: TrainConfig;
   run: RunView;
   /** Settings fields whose text is not a valid value: Start waits until they are fixed. */
@@ -105,6 +102,16 @@ export interface StudioData {
   recovering: boolean;
   /** The latest label-efficiency sweep (IndexedDB), as the worker last reported it. */
   sweep: SweepStatus | null;
+  /** The last learning-rate sweep of this dataset: its stage, its curve so far and where it stands. */
+  lrFinder: LrFinderView | null;
+}
+
+export interface LrFinderView {
+  stage: Stage;
+  state: 'running' | 'done' | 'error';
+  finding: LrFinding;
+  backend?: BackendName;
+  message?: string;
 }
 
 /** What an alert is about, for styling and tests (its data-kind): a run fault's kind, or the worker. */
@@ -159,41 +166,17 @@ export const emptyRun = (): RunView => ({
   epochMemory: [],
 });
 
-/** Images: one Dense(128) layer, the reference model's first layer. Tables: half the inputs. */
-/** Uploaded pictures: the CNN (translation-tolerant); the built-in digits: the reference MLP. */
-export function defaultModel(ds: DatasetSummary): ModelKind {
-  if (ds.kind === 'text') return 'transformer';
-  return ds.kind === 'image' && ds.source === 'upload' ? 'cnn' : 'mlp';
-}
-
-export function defaultObjective(ds: DatasetSummary): PretrainObjective {
-  return ds.kind === 'text' ? 'mlm' : 'autoencoder';
-}
-
 /**
- * Uploaded pictures: the light preset (a small image set needs it to generalize). The built-in
- * digits keep the source material's reference setup (none), and tables start without.
+ * `next` with its config resolved again when what it follows changed (the settings, the dataset, the
+ * checkpoints); the very config object otherwise, so that its readers do not redraw.
  */
-export function defaultAugmentation(ds: DatasetSummary): AugmentSpec {
-  return ds.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off;
-}
-
-/**
- * Uploaded pictures: enough epochs for a small set to be learnt (about 7,500 pictures seen, 5 to
- * 60 epochs; 60 for a set of 60 pictures a class). Other datasets keep the reference's 5.
- */
-export function defaultEpochs(ds: DatasetSummary): number {
-  if (ds.kind !== 'image' || ds.source !== 'upload') return DEFAULT_CONFIG.epochs;
-  return Math.max(DEFAULT_CONFIG.epochs, Math.min(60, Math.round(7500 / Math.max(1, ds.split.train))));
-}
-
-export function defaultEncoder(ds: DatasetSummary): EncoderSpec {
-  // The Transformer's shape is the config's `text`; the encoder only says which network it is.
-  if (ds.kind === 'text') return { kind: 'transformer', widths: [] };
-  return {
-    kind: 'dense',
-    widths: [ds.kind === 'image' ? 128 : Math.max(2, Math.min(64, Math.round(ds.features / 2)))],
-  };
+export function withResolvedConfig<S extends StudioData>(prev: StudioData, next: S): S {
+  if (prev.settings === next.settings && prev.dataset === next.dataset && prev.checkpoints === next.checkpoints)
+    return next;
+  const config = resolveConfig(next.settings, { dataset: next.dataset, checkpoints: next.checkpoints });
+  return JSON.stringify(config) === JSON.stringify(prev.config)
+    ? { ...next, config: prev.config }
+    : { ...next, config };
 }
 
 /** The button an alert about a run fault offers: none for a run too big to start. */
@@ -232,7 +215,7 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
   const run = state.run;
   const unchanged: Reduction = { state, alerts: [], withdraw: [] };
   const next = (patch: Partial<StudioData>, alerts: AlertSpec[] = [], withdraw: AlertKind[] = []): Reduction => ({
-    state: { ...state, ...patch },
+    state: withResolvedConfig(state, { ...state, ...patch }),
     alerts,
     withdraw,
   });
@@ -297,40 +280,16 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
           ...(e.done !== undefined && e.total !== undefined ? { done: e.done, total: e.total } : {}),
         },
       });
-    case 'datasetLoaded': {
-      const ds = e.summary;
-      const previous = state.dataset;
-      // A different dataset gets its default encoder; a re-derived one keeps the user's.
-      const fresh = !previous || previous.name !== ds.name || previous.kind !== ds.kind;
-      // The model and augmentation follow a change of dataset; at start-up the saved settings stand.
-      const switched = previous !== null && fresh;
-      const model =
-        ds.kind === 'text'
-          ? 'transformer'
-          : ds.kind !== 'image'
-            ? 'mlp'
-            : switched
-              ? defaultModel(ds)
-              : state.config.model;
-      // Masked-language modeling is for text, and text pretrains with it only.
-      const objective = (ds.kind === 'text') !== (state.config.objective === 'mlm') ? defaultObjective(ds) : null;
+    case 'datasetLoaded':
+      // The settings follow the dataset through their defaults (withResolvedConfig).
       return next({
-        dataset: ds,
-        config: {
-          ...state.config,
-          model,
-          ...(fresh ? { encoder: defaultEncoder(ds) } : {}),
-          ...(objective ? { objective } : {}),
-          ...(switched || ds.kind === 'text' ? { augmentation: defaultAugmentation(ds) } : {}),
-          // Epochs follow too, unless the user chose a number other than the last dataset's default.
-          ...(switched && state.config.epochs === defaultEpochs(previous) ? { epochs: defaultEpochs(ds) } : {}),
-        },
-        imageOptions: ds.imageOptions ?? state.imageOptions,
-        // A new dataset makes the last run's results stale.
+        dataset: e.summary,
+        imageOptions: e.summary.imageOptions ?? state.imageOptions,
+        // A new dataset makes the last run's results stale, and the rate found for the last one.
         run: run.state === 'idle' ? run : emptyRun(),
         evaluation: null, // its labels or scaling may have changed
+        lrFinder: null,
       });
-    }
     case 'runPhase':
       // "starting" opens a new run, whatever was shown before.
       if (e.state === 'starting')
@@ -364,12 +323,9 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     case 'snapshot':
       if (!ofShownRun(e.runId)) return unchanged;
       return next({ run: { ...run, snapshot: e.snapshot } });
-    case 'checkpoints': {
-      const config = state.config;
-      // A start point that was deleted falls back to scratch.
-      const startPointGone = config.initFrom !== 'scratch' && !e.checkpoints.some((c) => c.id === config.initFrom);
-      return next({ checkpoints: e.checkpoints, config: startPointGone ? { ...config, initFrom: 'scratch' } : config });
-    }
+    case 'checkpoints':
+      // A start point that was deleted falls back to the default one (withResolvedConfig).
+      return next({ checkpoints: e.checkpoints });
     case 'interrupted': {
       const alerts: AlertSpec[] = [];
       // After a worker restart, the run it was training is offered right in the alert.
@@ -432,6 +388,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       return next({ run: { ...run, notices: [...run.notices, e.message] } });
     case 'sweep':
       return next({ sweep: e.sweep });
+    case 'lrFinder':
+      return next({ lrFinder: { stage: e.stage, state: e.state, finding: e.finding, backend: e.backend } });
     case 'runs':
       return next({
         runs: e.runs,

@@ -3,10 +3,13 @@
 import { create } from 'zustand';
 import type { WorkerEvent } from '../shared/protocol';
 import { assertNever } from '../shared/assertNever';
-import { DEFAULT_CONFIG, completeConfig, DEFAULT_IMAGE_OPTIONS } from '../shared/defaults';
-import type { TrainConfig } from '../shared/types/training';
+import { DEFAULT_IMAGE_OPTIONS } from '../shared/defaults';
+import { choose, readSettings, resetStage } from '../shared/settings/choices';
+import { resolveConfig } from '../shared/settings/resolve';
+import type { ConfigPatch, StudioSettings } from '../shared/settings/types';
+import type { Stage } from '../shared/types/training';
 import type { RunFault } from '../shared/types/faults';
-import { emptyRun, reduce, type AlertActionSpec, type StudioData } from './reducer';
+import { emptyRun, reduce, withResolvedConfig, type AlertActionSpec, type StudioData } from './reducer';
 
 export type { RunView, StudioData } from './reducer';
 
@@ -32,7 +35,13 @@ export interface StudioState extends StudioData {
   setFieldInvalid(field: string, invalid: boolean): void;
   /** Set by actions.ts: frees storage (the storage-full alert's button). */
   onPrune?: () => void;
-  setConfig(patch: Partial<TrainConfig>): void;
+  /**
+   * The user changed settings (a stage's own ones go to `stage`, by default the one shown): they
+   * are kept as choices, which the defaults never overwrite.
+   */
+  setConfig(patch: ConfigPatch, stage?: Stage): void;
+  /** Forgets the user's changes to what the shown stage uses: its defaults apply again. */
+  resetStageSettings(): void;
   pushAlert(message: string, action?: AlertAction, kind?: string): void;
   dismissAlert(id: number): void;
   /** Applies a worker event: reduce() for the state, then its alerts (bound to the callbacks above). */
@@ -41,25 +50,32 @@ export interface StudioState extends StudioData {
 
 let alertCounter = 0;
 
-// The training settings (backend, optimizer, epochs…) are kept across reloads, in this browser only.
-const CONFIG_KEY = 'pretrain-studio:config';
+// The training settings (the user's choices per stage) are kept across reloads, in this browser only.
+const SETTINGS_KEY = 'pretrain-studio:settings';
+/** Where versions before per-stage settings kept one config for both stages (read once, migrated). */
+const LEGACY_CONFIG_KEY = 'pretrain-studio:config';
 
-function loadConfig(): TrainConfig {
-  try {
-    const stored = globalThis.localStorage?.getItem(CONFIG_KEY);
-    return stored ? completeConfig(JSON.parse(stored) as Partial<TrainConfig>) : { ...DEFAULT_CONFIG };
-  } catch {
-    return { ...DEFAULT_CONFIG }; // unreadable or from an incompatible version: start afresh
-  }
+function loadSettings(): StudioSettings {
+  const read = (key: string): unknown => {
+    try {
+      const stored = globalThis.localStorage?.getItem(key);
+      return stored ? JSON.parse(stored) : null;
+    } catch {
+      return null; // unreadable: start afresh
+    }
+  };
+  return readSettings(read(SETTINGS_KEY), read(LEGACY_CONFIG_KEY));
 }
 
-function saveConfig(config: TrainConfig): void {
+function saveSettings(settings: StudioSettings): void {
   try {
-    globalThis.localStorage?.setItem(CONFIG_KEY, JSON.stringify(config));
+    globalThis.localStorage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
   } catch {
     // storage full or disabled: the settings simply do not survive a reload
   }
 }
+
+const initialSettings = loadSettings();
 
 export const useStudio = create<StudioState>()((set, get) => ({
   workerReady: false,
@@ -67,7 +83,8 @@ export const useStudio = create<StudioState>()((set, get) => ({
   datasetProgress: null,
   imageOptions: { ...DEFAULT_IMAGE_OPTIONS },
   dataset: null,
-  config: loadConfig(),
+  settings: initialSettings,
+  config: resolveConfig(initialSettings, { dataset: null, checkpoints: [] }),
   run: emptyRun(),
   alerts: [],
   invalidFields: [],
@@ -81,6 +98,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   comparedRunKeys: [],
   evaluation: null,
   sweep: null,
+  lrFinder: null,
   toggleCompare: (runKey) =>
     set((s) => ({
       comparedRunKeys: s.comparedRunKeys.includes(runKey)
@@ -94,11 +112,17 @@ export const useStudio = create<StudioState>()((set, get) => ({
       if (has === invalid) return s;
       return { invalidFields: invalid ? [...s.invalidFields, field] : s.invalidFields.filter((f) => f !== field) };
     }),
-  setConfig: (patch) =>
+  setConfig: (patch, stage) =>
     set((s) => {
-      const config = { ...s.config, ...patch };
-      saveConfig(config);
-      return { config };
+      const settings = choose(s.settings, patch, stage);
+      saveSettings(settings);
+      return withResolvedConfig(s, { ...s, settings });
+    }),
+  resetStageSettings: () =>
+    set((s) => {
+      const settings = resetStage(s.settings, s.settings.stage);
+      saveSettings(settings);
+      return withResolvedConfig(s, { ...s, settings });
     }),
   pushAlert: (message, action, kind) =>
     set((s) => ({ alerts: [...s.alerts, { id: ++alertCounter, message, action, kind }] })),

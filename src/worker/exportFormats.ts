@@ -10,6 +10,7 @@ import { gatherBatch } from '../engine/data/dataset';
 import { ExportError } from '../engine/export/exportError';
 import { inLayerOrder } from '../engine/export/weightOrder';
 import { budgetedRows } from '../engine/train/loop';
+import { sampleShape } from '../engine/models/shape';
 import { onnxSupport, toOnnx, type SavedNetwork } from '../engine/export/onnx/toOnnx';
 import type { PreprocessingFile } from '../engine/export/preprocessingFile';
 import { pytorchProject, pytorchSupport, type StudioRows, type TorchRunSpec } from '../engine/export/pytorch/project';
@@ -102,7 +103,7 @@ export async function studioRows(
   const { x } = gatherBatch(ds, held, 0, n);
   const model = await network();
   // The network's own input shape: the MLP takes images flat.
-  const inShape = model.inputs[0]!.shape.slice(1) as number[];
+  const inShape = sampleShape(model, ds.features);
   const out = tf.tidy(() => model.predict(tf.tensor(x, [n, ...inShape])) as tf.Tensor2D);
   let outputs: number[][];
   try {

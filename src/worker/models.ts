@@ -34,6 +34,7 @@ import {
   unpackModelUpload,
 } from '../engine/export/modelFiles';
 import { signatureOf } from '../engine/pretrain/encoders';
+import { sampleShape } from '../engine/models/shape';
 import { textKit } from '../engine/export/textKit';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
@@ -367,7 +368,7 @@ export class ModelService {
     if (r.task === 'none') throw new InputError(nothingToPredict(r.name, r.stage));
     const x = await this.encode(r.preprocessing, input);
     const model = await this.network(r);
-    const inShape = model.inputs[0]!.shape.slice(1) as number[];
+    const inShape = sampleShape(model, x.length);
     const out = tf.tidy(() => model.predict(tf.tensor(x, [1, ...inShape])) as tf.Tensor);
     let values: Float32Array;
     try {

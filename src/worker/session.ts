@@ -91,6 +91,11 @@ export class StudioSession {
         throw new Error(endOfRun(saved.info));
       void this.trainer.start(cmd.config, saved);
     },
+    findLearningRate: (cmd) => {
+      this.refuseDuringSweep();
+      return this.trainer.findRate(cmd.config);
+    },
+    stopLearningRateFinder: async () => this.trainer.stopFinder(),
     pause: async () => this.trainer.pause(),
     resume: () => this.trainer.resume(),
     stop: async () => this.trainer.stop(),

@@ -5,6 +5,7 @@
 import type { Dataset } from '../engine/data/dataset';
 import { budgetedRows } from '../engine/train/loop';
 import { errorMessage } from '../shared/format';
+import { fitToLabels } from '../shared/settings/fewLabels';
 import { planSweep, sweepEta, sweepProblem, sweepRunConfig } from '../shared/sweep';
 import type { SweepResult, SweepRunSpec, SweepSettings, SweepStatus } from '../shared/types/sweep';
 import type { TrainConfig } from '../shared/types/training';
@@ -135,7 +136,20 @@ export class SweepRunner {
 
   private configOf(base: TrainConfig, spec: SweepRunSpec, settings: SweepSettings, ds: Dataset): TrainConfig {
     const task = ds.task === 'regression' ? 'regression' : 'classification';
-    return sweepRunConfig(base, spec, settings.encoderId, { task, trainRows: ds.split.train.length });
+    const config = sweepRunConfig(base, spec, settings.encoderId, { task, trainRows: ds.split.train.length });
+    if (!settings.fit) return config;
+    // Few labels train with their own batch, steps and recipe (as the page shows for one budget).
+    const fitted = fitToLabels(
+      config,
+      {
+        labelled: budgetedRows(ds, config, config.seed).length,
+        valRows: ds.split.val.length,
+        fromPretrained: settings.encoderId !== null && spec.arm === 'pretrained',
+        pictures: ds.kind === 'image' ? ds.source : null,
+      },
+      settings.fit,
+    );
+    return { ...fitted, checkpointEvery: fitted.epochs };
   }
 
   private async runAll(): Promise<void> {

@@ -21,6 +21,9 @@ import { taskOf, type CurrentModel, type ModelService } from './models';
 import type { Post } from './post';
 import { Run, runConfig, type RunOutcome } from './run';
 import { validateConfig } from './validateConfig';
+import { findLearningRate } from './rateFinder';
+import { RunControl } from '../engine/train/control';
+import type { LrFinding } from '../shared/types/results';
 
 /** The run in progress, with the settings it was asked for (a recovery starts from them). */
 interface ActiveRun {
@@ -64,6 +67,8 @@ export class Trainer {
   /** The offered model's card was taken down while a fine-tuning run trains (put back if it builds none). */
   private cardHidden = false;
   private runCounter = 0;
+  /** The learning-rate sweep in progress, or null. */
+  private finder: RunControl | null = null;
 
   constructor(
     private readonly post: Post,
@@ -73,9 +78,36 @@ export class Trainer {
     private readonly models: () => ModelService,
   ) {}
 
-  /** A run is in progress (also while it waits paused after a fault). */
+  /** A run is in progress (also while it waits paused after a fault), or a learning-rate sweep. */
   get busy(): boolean {
-    return this.active !== null;
+    return this.active !== null || this.finder !== null;
+  }
+
+  /**
+   * A learning-rate sweep for `requested`'s stage on the current dataset (checked as a run's settings
+   * are); resolves with its curve and suggestion. One at a time, never beside a run.
+   */
+  async findRate(requested: TrainConfig): Promise<LrFinding> {
+    const ds = this.data.dataset;
+    if (!ds) throw new Error('Choose a dataset before looking for a learning rate.');
+    if (this.active) throw new Error('A run is in progress: look for a learning rate when it has ended.');
+    if (this.finder) throw new Error('The learning-rate finder is already running.');
+    if (this.data.loading) throw new Error(`${this.data.loading} is still loading; try when it is ready.`);
+    const config = runConfig(requested, null);
+    validateConfig(config, ds);
+    const control = new RunControl();
+    this.finder = control;
+    try {
+      return await findLearningRate({ ds, config, host: this.host, post: this.post, control });
+    } finally {
+      this.finder = null;
+    }
+  }
+
+  /** Stops the learning-rate sweep in progress; its curve so far is its finding. */
+  stopFinder(): void {
+    if (!this.finder) throw new Error('The learning-rate finder is not running.');
+    this.finder.stop();
   }
 
   /** The run in progress's key (its checkpoints are not pruned), or null. */
@@ -121,6 +153,7 @@ export class Trainer {
     const ds = this.data.dataset;
     if (!ds) throw new Error('Choose a dataset before starting a run.');
     if (this.active) throw new Error('A run is already in progress: stop it first.');
+    if (this.finder) throw new Error('The learning-rate finder is running: wait for it (or stop it) first.');
     if (this.data.loading) throw new Error(`${this.data.loading} is still loading; start when it is ready.`);
     const config = runConfig(requested, resume, learningRate);
     validateConfig(config, ds);

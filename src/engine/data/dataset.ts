@@ -8,6 +8,7 @@ import type {
   Task,
   TextSummary,
 } from '../../shared/types/datasets';
+import { signatureOf } from './signature';
 
 /**
  * A labelled dataset in typed arrays: one row per sample, `features` values per row.
@@ -52,6 +53,8 @@ export function summarize(ds: Dataset): DatasetSummary {
             Int32Array.from({ length: ds.rows }, (_, i) => i),
           )
         : [],
+    trainClassCounts: ds.task === 'classification' ? classCounts(ds, ds.split.train) : undefined,
+    inputSignature: signatureOf(ds.preprocessing),
     table: ds.table,
     skippedFiles: ds.skippedFiles,
     imageOptions: ds.imageOptions,
@@ -85,6 +88,27 @@ export function gatherBatch(
     if (ds.y) y[i] = ds.y[row]!;
   }
   return { x, y, size };
+}
+
+/**
+ * Token rows (`size` × `length`, padding 0 after each text) cut to the longest text's length, so
+ * that a batch of short texts does not pay for padding. A model with a free length reads them as
+ * it reads the padded rows (padding is masked).
+ */
+export function trimPadding(x: Float32Array, size: number, length: number): { x: Float32Array; length: number } {
+  let used = 1;
+  for (let r = 0; r < size && used < length; r++) {
+    const row = r * length;
+    for (let j = length - 1; j >= used; j--)
+      if (x[row + j] !== 0) {
+        used = j + 1;
+        break;
+      }
+  }
+  if (used === length) return { x, length };
+  const out = new Float32Array(size * used);
+  for (let r = 0; r < size; r++) out.set(x.subarray(r * length, r * length + used), r * used);
+  return { x: out, length: used };
 }
 
 /** Class counts of `indices` (for stratification checks and the data panel). */

@@ -1,7 +1,6 @@
 // Starting a fine-tuning network from a checkpoint: a pretrained encoder (its layers, weights
 // copied in, then Dropout and a new head), or a fine-tuned model (all of it, to keep training).
 import * as tf from '@tensorflow/tfjs';
-import type { Preprocessing } from '../../shared/preprocessing';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EncoderSpec, HeadSpec } from '../../shared/types/training';
 import { addHead, transformerSpec, type TextInput } from '../models/build';
@@ -9,27 +8,13 @@ import { buildTextClassifier } from '../text/transformer';
 import type { SavedModel } from '../checkpoint/serialize';
 import type { Dataset } from '../data/dataset';
 import { buildEncoder } from './models';
+import { signatureOf } from '../data/signature';
+
+export { signatureOf };
 
 /** Shape and preprocessing of the model inputs; two datasets with the same signature fit the same model. */
 export function inputSignature(ds: Dataset): string {
   return signatureOf(ds.preprocessing);
-}
-
-/** The same signature from preprocessing alone (an imported model's). */
-export function signatureOf(p: Preprocessing): string {
-  if (p.kind === 'image') return JSON.stringify({ image: [p.height, p.width, p.channels] });
-  // Text: the same tokens for the same text (one vocabulary, one length), whatever the column is called.
-  if (p.kind === 'text') return JSON.stringify({ text: [p.maxLength, fnv1a(JSON.stringify(p.tokenizer))] });
-  return JSON.stringify({
-    table: p.features.map((f) => (f.type === 'numeric' ? f.column : [f.column, f.categories, f.other])),
-  });
-}
-
-/** A 32-bit FNV-1a hash, as hex (a tokenizer's fingerprint: its spec runs to hundreds of KB). */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The weights of a saved model as arrays, in the model's order. */

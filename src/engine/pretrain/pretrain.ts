@@ -15,9 +15,10 @@ import { DEFAULT_CONFIG } from '../../shared/defaults';
 import { probeEncoder, probeRows, withProbe, type LabelBudgetSettings } from '../probe/probe';
 import { inputBatch, stepSeed } from '../augment/batch';
 import type { Dataset } from '../data/dataset';
-import { gatherBatch, toPixels } from '../data/dataset';
+import { gatherBatch, toPixels, trimPadding } from '../data/dataset';
 import { RunControl } from '../train/control';
-import { trainableVariables } from '../train/loop';
+import { trainableVariables, type SweepHooks } from '../train/loop';
+import { setLearningRate } from '../train/optimizers';
 import {
   runBatches,
   withEpochs,
@@ -35,7 +36,7 @@ import { buildMlmHead, fillMasks, maskTokens, mlmSteps, type MaskedBatch } from 
 import { buildTextEncoder, type TransformerSpec } from '../text/transformer';
 import { tokenizerFor } from '../text/cache';
 
-export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings> {
+export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings>, SweepHooks {
   objective: PretrainObjective;
   encoder: EncoderSpec;
   noise: NoiseSpec;
@@ -113,12 +114,16 @@ export async function* pretrain(
   const owned: { dispose(): void }[] = [];
   let finished = false;
   // Every objective's epochs go through `epochs`: each epoch log gets the encoder's probe (labels only).
-  const probed = cfg.probe === false ? null : probeRows(ds, cfg, cfg.seed);
+  const probed = cfg.probe === false || cfg.quiet ? null : probeRows(ds, cfg, cfg.seed);
   const probe = probed ? () => probeEncoder(encoder, ds, shape, probed) : null;
   const epochs = <E extends { type: string }>(
     inner: AsyncGenerator<RunnerEvent, RunnerResult>,
     onEpochEnd: (e: Extract<RunnerEvent, { type: 'epochEnd' }>) => AsyncGenerator<E>,
-  ) => withEpochs(inner, withProbe(probe, onEpochEnd));
+  ) => withEpochs(inner, cfg.quiet ? async function* () {} : withProbe(probe, onEpochEnd));
+  // A learning-rate sweep sets every optimizer's rate before each step.
+  const rate = (step: number, ...optimizers: tf.Optimizer[]) => {
+    if (cfg.rateAt) for (const o of optimizers) setLearningRate(o, cfg.rateAt(step));
+  };
   try {
     const rows = pretrainRows(ds);
     const shown = showRows(ds, 300);
@@ -140,6 +145,7 @@ export async function* pretrain(
         series: SERIES.gan,
         rows,
         step: (r, start, end, step) => {
+          rate(step, dOpt, gOpt);
           const real = inputs(ds, shape, r, start, end, { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) });
           try {
             const d = steps.discriminator(real);
@@ -184,6 +190,7 @@ export async function* pretrain(
         series: SERIES.contrastive,
         rows,
         step: (r, start, end, step) => {
+          rate(step, opt);
           const views = twoViews(ds, shape, r, start, end, spec, stepSeed(cfg.seed, step));
           try {
             return [steps.train(...views)];
@@ -217,7 +224,7 @@ export async function* pretrain(
       const head = buildMlmHead(encoder.outputs[0]!.shape[1]!, vocab, cfg.seed);
       const opt = tf.train.adam(cfg.learningRate);
       owned.push(head, opt);
-      const steps = mlmSteps(text.trunk, head, opt, length);
+      const steps = mlmSteps(text.trunk, head, opt);
       // Held-out perplexity: validation rows (test rows only without a validation split), masked
       // once, the same every epoch.
       const heldRows = ds.split.val.length ? ds.split.val : shown;
@@ -226,15 +233,18 @@ export async function* pretrain(
       const heldBatches: MaskedBatch[] = [];
       for (let start = 0; start < held.length; start += cfg.batchSize) {
         const { x, size } = gatherBatch(ds, held, start, Math.min(held.length, start + cfg.batchSize));
-        heldBatches.push(maskTokens(x, size, length, vocab, maskRand));
+        const t = trimPadding(x, size, length);
+        heldBatches.push(maskTokens(t.x, size, t.length, vocab, maskRand));
       }
       const pictured = gatherBatch(ds, held, 0, Math.min(held.length, 4));
       const task: StepTask = {
         series: SERIES.mlm,
         rows,
         step: (r, start, end, step) => {
-          const { x, size } = gatherBatch(ds, r, start, end);
-          return [steps.train(maskTokens(x, size, length, vocab, mulberry32(stepSeed(cfg.seed, step))))];
+          rate(step, opt);
+          // Cut to the batch's longest text: short texts do not pay for the padding of long ones.
+          const t = trimPadding(gatherBatch(ds, r, start, end).x, end - start, length);
+          return [steps.train(maskTokens(t.x, end - start, t.length, vocab, mulberry32(stepSeed(cfg.seed, step))))];
         },
       };
       result = yield* epochs(runBatches(task, cfg, control), async function* (e) {
@@ -275,6 +285,7 @@ export async function* pretrain(
         series: SERIES[cfg.objective],
         rows,
         step: (r, start, end, step) => {
+          rate(step, opt);
           // An augmented view is both the input and the target: the encoder learns what survives it.
           const clean = inputs(ds, shape, r, start, end, { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) });
           const input = noise ? corrupt(clean, noise) : clean;

@@ -10,6 +10,8 @@ import { CLS_ID, MASK_ID, PAD_ID, SPECIAL_TOKENS } from './tokenizer.js';
 export const MLM_RATE = 0.15;
 
 export interface MaskedBatch {
+  /** Tokens per row (a batch may be cut to its longest text). */
+  length: number;
   /** Token ids with the chosen positions replaced (rows × length). */
   input: Float32Array;
   /** Chosen positions as flat indices (row × length + position). */
@@ -65,7 +67,7 @@ export function maskTokens(
     }
   }
   const order = Int32Array.from(positions).sort();
-  return { input, positions: order, targets: Int32Array.from(order, (i) => ids[i]!) };
+  return { length, input, positions: order, targets: Int32Array.from(order, (i) => ids[i]!) };
 }
 
 /** The MLM output head: Dense(width, gelu) -> LayerNorm -> Dense(vocabulary) logits. */
@@ -97,9 +99,9 @@ interface BatchTensors {
   targets: tf.Tensor1D;
 }
 
-function tensors(b: MaskedBatch, length: number): BatchTensors {
+function tensors(b: MaskedBatch): BatchTensors {
   return {
-    input: tf.tensor2d(b.input, [b.input.length / length, length]),
+    input: tf.tensor2d(b.input, [b.input.length / b.length, b.length]),
     positions: tf.tensor1d(b.positions, 'int32'),
     targets: tf.tensor1d(b.targets, 'int32'),
   };
@@ -128,12 +130,12 @@ export interface MlmReport {
   tokens: number;
 }
 
-export function mlmSteps(trunk: tf.LayersModel, head: tf.LayersModel, optimizer: tf.Optimizer, length: number) {
+export function mlmSteps(trunk: tf.LayersModel, head: tf.LayersModel, optimizer: tf.Optimizer) {
   const vars = [...trainableVariables(trunk), ...trainableVariables(head)];
   return {
     /** One update; returns the batch's loss (the caller disposes it). */
     train(batch: MaskedBatch): tf.Scalar {
-      const t = tensors(batch, length);
+      const t = tensors(batch);
       try {
         return optimizer.minimize(() => crossEntropy(maskedLogits(trunk, head, t, true), t.targets), true, vars)!;
       } finally {
@@ -147,7 +149,7 @@ export function mlmSteps(trunk: tf.LayersModel, head: tf.LayersModel, optimizer:
       let tokens = 0;
       for (const batch of batches) {
         if (!batch.targets.length) continue;
-        const t = tensors(batch, length);
+        const t = tensors(batch);
         const [l, c] = tf.tidy(() => {
           const logits = maskedLogits(trunk, head, t, false);
           const hits = tf.equal(logits.argMax(1).cast('int32'), t.targets).cast('float32').sum();
@@ -182,7 +184,7 @@ export async function fillMasks(
   // The picture shows [MASK] at every chosen position (not BERT's random or kept ones).
   for (const p of batch.positions) batch.input[p] = MASK_ID;
   if (!batch.positions.length) return [];
-  const t = tensors(batch, length);
+  const t = tensors(batch);
   const [values, indices] = tf.tidy(() => {
     const top = tf.topk(tf.softmax(maskedLogits(trunk, head, t, false)), 3);
     return [top.values, top.indices];

@@ -49,7 +49,9 @@ function graph(s: TransformerSpec, seed: number): TextGraph {
   validateTransformer(s);
   let k = 0;
   const glorot = () => tf.initializers.glorotUniform({ seed: seed * 173 + ++k });
-  const ids = tf.input({ shape: [s.maxLen], name: 'encoder_ids' });
+  // A free length: a batch of texts is cut to its longest (padding costs nothing); the position
+  // embeddings cover up to maxLen tokens.
+  const ids = tf.input({ shape: [null], name: 'encoder_ids' });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
     layer.apply(x) as tf.SymbolicTensor;
   const dropout = (x: tf.SymbolicTensor, name: string) =>

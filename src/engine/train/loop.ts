@@ -3,7 +3,8 @@
 // in groups (one GPU read per several batches), and NaN detection.
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
-import { gatherBatch } from '../data/dataset';
+import { gatherBatch, trimPadding } from '../data/dataset';
+import { sampleShape } from '../models/shape';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import { decodeRow } from '../../shared/preprocessing';
@@ -37,8 +38,16 @@ type FinetuneOptions = Pick<
   | 'augmentation'
 >;
 
-export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions> {
+export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions>, SweepHooks {
   learningRate: number;
+}
+
+/** A learning-rate sweep (lrFinder.ts) instead of training: its rate per step, nothing after epochs. */
+export interface SweepHooks {
+  /** The rate of 0-based `step`, instead of the schedule's. */
+  rateAt?: (step: number) => number;
+  /** No validation, early stopping, checkpoints or pictures after an epoch. */
+  quiet?: boolean;
 }
 
 export type TrainEvent =
@@ -80,8 +89,12 @@ export function batchTensors(
   end: number,
   augment?: { spec: AugmentSpec; seed: number },
 ) {
-  const { x, y, size } = gatherBatch(ds, rows, start, end);
-  const inShape = model.inputs[0]!.shape.slice(1) as number[];
+  const batch = gatherBatch(ds, rows, start, end);
+  const { y, size } = batch;
+  // A text model of free length reads the batch cut to its longest text.
+  const free = ds.preprocessing.kind === 'text' && model.inputs[0]!.shape[1] === null;
+  const { x, length } = free ? trimPadding(batch.x, size, ds.features) : { x: batch.x, length: ds.features };
+  const inShape = sampleShape(model, length);
   return tf.tidy(() => ({
     xs: inputBatch(ds, x, size, inShape, augment?.spec, augment?.seed ?? 0),
     ys:
@@ -156,7 +169,7 @@ export async function* trainSupervised(
       const { xs, ys } = batchTensors(model, ds, rows, start, end, augment);
       try {
         const optimizer = phase.optimizer!;
-        setLearningRate(optimizer, learningRateAt(cfg, step, stepsPerEpoch));
+        setLearningRate(optimizer, cfg.rateAt ? cfg.rateAt(step) : learningRateAt(cfg, step, stepsPerEpoch));
         return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, phase.vars) as tf.Scalar];
       } finally {
         tf.dispose([xs, ys]);
@@ -165,6 +178,7 @@ export async function* trainSupervised(
   };
   try {
     const inner = withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
+      if (cfg.quiet) return;
       const val = await evaluateLoss(model, ds, ds.split.val);
       if (ds.split.val.length > 0 && !Number.isFinite(val.loss)) {
         // Weights blew up between the last read and validation: nothing of this epoch is kept.
@@ -182,16 +196,19 @@ export async function* trainSupervised(
         seconds: e.seconds,
         learningRate: learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch),
       };
-      yield { type: 'epoch' as const, log };
+      // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
+      let stopNow = false;
       if (cfg.earlyStopping.enabled && Number.isFinite(val.loss)) {
         if (val.loss < best.loss) {
           tf.dispose(best.weights ?? []);
           best = { loss: val.loss, epoch: e.epoch, weights: model.getWeights().map((w) => tf.clone(w)), log };
           sinceBest = 0;
-        } else if (++sinceBest >= cfg.earlyStopping.patience && e.epoch < cfg.epochs) {
-          stopAfter = e.epoch;
-          yield { type: 'earlyStop' as const, epoch: e.epoch, bestEpoch: best.epoch };
-        }
+        } else stopNow = ++sinceBest >= cfg.earlyStopping.patience && e.epoch < cfg.epochs;
+      }
+      yield { type: 'epoch' as const, log };
+      if (stopNow) {
+        stopAfter = e.epoch;
+        yield { type: 'earlyStop' as const, epoch: e.epoch, bestEpoch: best.epoch };
       }
       await hooks.afterEpoch?.(log, model, phase.optimizer!);
     });
@@ -205,14 +222,14 @@ export async function* trainSupervised(
     while (pendingEvents.length) yield pendingEvents.shift()!;
     const result: TrainResult = divergedInValidation ? { ...next.value, state: 'diverged' } : next.value;
     if (best.weights && result.state !== 'diverged') {
-      if (best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch))) {
+      const restored = best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch));
+      if (restored) {
         model.setWeights(best.weights);
         yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.loss, log: best.log! };
       }
-      // The run's result is the best epoch: saved as its final checkpoint.
-      // Saved without optimizer state: it belongs to a later epoch (maybe another freezing phase),
-      // and a final checkpoint is not resumed.
-      if (result.state === 'done') await hooks.afterEpoch?.(best.log!, model, null, true);
+      // The run's result is the best epoch: saved as its final checkpoint. A restored one without
+      // optimizer state: that belongs to a later epoch (maybe another freezing phase).
+      if (result.state === 'done') await hooks.afterEpoch?.(best.log!, model, restored ? null : phase.optimizer, true);
     }
     return result;
   } finally {

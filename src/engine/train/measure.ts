@@ -116,7 +116,7 @@ export function measureMlm(spec: TransformerSpec, ds: Dataset, batchSize: number
     const { encoder, trunk } = buildTextEncoder(spec, 1);
     const head = buildMlmHead(spec.width, spec.vocabSize, 1);
     const optimizer = tf.train.adam(1e-3);
-    const steps = mlmSteps(trunk, head, optimizer, spec.maxLen);
+    const steps = mlmSteps(trunk, head, optimizer);
     const rows = ds.split.train.subarray(0, Math.min(ds.split.train.length, batchSize));
     const { x, size } = gatherBatch(ds, rows, 0, rows.length);
     const batch = maskTokens(x, size, spec.maxLen, spec.vocabSize, mulberry32(1));

@@ -18,6 +18,10 @@ export interface DatasetSummary {
   classNames: string[];
   /** Rows per class over the whole dataset (class balance). */
   classCounts: number[];
+  /** Rows per class in the training split (what a label budget draws from). */
+  trainClassCounts?: number[];
+  /** Shape and preprocessing of the inputs: a checkpoint with the same signature fits this data. */
+  inputSignature?: string;
   split: { train: number; val: number; test: number };
   /** A few samples for the data panel: images as uint8 grayscale/RGB, or table rows. */
   preview: DatasetPreview;
@@ -41,6 +45,12 @@ export interface TextSummary {
   /** Texts cut at `maxLength` tokens, and the mean tokens per text after cutting ([CLS] included). */
   truncated: number;
   meanTokens: number;
+  /** Texts in the dataset (every split). */
+  texts: number;
+  /** The length was fitted to the training texts (not set by the user). */
+  autoLength: boolean;
+  /** Tokens ([CLS] included) that 99% of the training texts fit in, uncut. */
+  p99Tokens: number;
   /** Time the tokenizer took to learn its vocabulary, in milliseconds. */
   tokenizerMs: number;
 }
@@ -49,8 +59,13 @@ export interface TextSummary {
 export interface TextOptions {
   /** Vocabulary size, special tokens included. */
   vocabSize: number;
-  /** Tokens per text, [CLS] included; longer texts are cut. */
+  /** Tokens per text, [CLS] included; longer texts are cut. Ignored while `autoLength` is on. */
   maxLength: number;
+  /**
+   * Fit the length to the training texts (see fitTextLength). Absent in options stored by earlier
+   * versions, whose `maxLength` then stands.
+   */
+  autoLength?: boolean;
   lowercase: boolean;
 }
 

@@ -46,6 +46,19 @@ export interface MaskedText {
   }[];
 }
 
+/** One step of a learning-rate sweep: its rate, its batch loss and the smoothed loss. */
+export interface LrPoint {
+  rate: number;
+  loss: number;
+  smoothed: number;
+}
+
+/** A learning-rate sweep's curve and the rate it suggests (null: the loss never fell). */
+export interface LrFinding {
+  points: LrPoint[];
+  suggestion: number | null;
+}
+
 export interface EpochLog {
   epoch: number;
   /** Global step at the end of this epoch, to place it on the batch axis. */

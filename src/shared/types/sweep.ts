@@ -1,4 +1,5 @@
 // The label-efficiency sweep: fine-tuning runs for label budgets x {scratch, an encoder} x seeds.
+import type { AutoFit } from '../settings/fewLabels';
 import type { TrainConfig } from './training';
 
 /** Labels per class (rows, for regression), or every training label. */
@@ -13,6 +14,12 @@ export interface SweepSettings {
   seeds: number;
   /** The pretrained encoder checkpoint to compare with scratch; null: the scratch arm only. */
   encoderId: string | null;
+  /**
+   * The fine-tuning settings that follow each run's labelled rows and start (batch, epochs, early
+   * stopping, the head-only phase, augmentation): those the user did not set. Absent in sweeps of
+   * earlier versions, whose runs all took the base settings.
+   */
+  fit?: AutoFit;
 }
 
 /** One run of the plan (its fine-tuning settings are derived from the base config, see planSweep). */

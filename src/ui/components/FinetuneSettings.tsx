@@ -1,4 +1,5 @@
 import { describePhases } from '../../shared/schedule';
+import { USUAL_LR } from '../../shared/settings/resolve';
 import type { LabelBudget, OptimizerKind, ScheduleSpec, TrainConfig } from '../../shared/types/training';
 import { fmtPercent } from '../format';
 import { useStudio } from '../store';
@@ -11,9 +12,6 @@ const OPTIMIZERS: { value: OptimizerKind; label: string }[] = [
   { value: 'sgd', label: 'SGD' },
 ];
 
-/** The usual starting rates: SGD needs a larger one than Adam. */
-const USUAL_LR: Record<OptimizerKind, number> = { adam: 0.001, momentum: 0.01, sgd: 0.05 };
-
 /** Fine-tuning's settings: start point, label budget, head, optimizer, schedule, freezing, early stopping. */
 export function FinetuneSettings({ locked }: { locked: boolean }) {
   const config = useStudio((s) => s.config);
@@ -22,13 +20,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
   const ds = useStudio((s) => s.dataset);
   const regression = ds?.task === 'regression';
   const { optimizer, schedule, freeze, head, earlyStopping } = config;
-  const setSchedule = (patch: Partial<ScheduleSpec>) => setConfig({ schedule: { ...schedule, ...patch } });
-
-  const setOptimizer = (kind: OptimizerKind) => {
-    // A rate still at the previous optimizer's usual value moves to the new one's.
-    const learningRate = config.learningRate === USUAL_LR[optimizer.kind] ? USUAL_LR[kind] : config.learningRate;
-    setConfig({ optimizer: { ...optimizer, kind }, learningRate });
-  };
+  const setSchedule = (patch: Partial<ScheduleSpec>) => setConfig({ schedule: patch });
 
   return (
     <div className="stage-settings" role="tabpanel" aria-label="Fine-tuning">
@@ -124,7 +116,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             placeholder="none"
             hint="Units of Dense(relu) layers before the output; empty for none."
             invalidHint='Up to 4 whole numbers from 1 to 4096, such as "64".'
-            onChange={(hidden) => setConfig({ head: { ...head, hidden } })}
+            onChange={(hidden) => setConfig({ head: { hidden } })}
           />
           <NumberField
             testId="head-dropout"
@@ -134,7 +126,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             max={0.95}
             disabled={locked}
             hint="Before the output layer."
-            onChange={(dropout) => setConfig({ head: { ...head, dropout } })}
+            onChange={(dropout) => setConfig({ head: { dropout } })}
           />
         </div>
       </fieldset>
@@ -148,7 +140,8 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
               data-testid="optimizer"
               value={optimizer.kind}
               disabled={locked}
-              onChange={(e) => setOptimizer(e.target.value as OptimizerKind)}
+              // The rate follows the optimizer's usual one unless you set it (resolve.ts).
+              onChange={(e) => setConfig({ optimizer: { kind: e.target.value as OptimizerKind } })}
             >
               {OPTIMIZERS.map((o) => (
                 <option key={o.value} value={o.value}>
@@ -165,7 +158,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
               min={0}
               max={0.999}
               disabled={locked}
-              onChange={(momentum) => setConfig({ optimizer: { ...optimizer, momentum } })}
+              onChange={(momentum) => setConfig({ optimizer: { momentum } })}
             />
           )}
           {optimizer.kind === 'adam' && (
@@ -177,7 +170,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
                 min={0}
                 max={0.9999}
                 disabled={locked}
-                onChange={(beta1) => setConfig({ optimizer: { ...optimizer, beta1 } })}
+                onChange={(beta1) => setConfig({ optimizer: { beta1 } })}
               />
               <NumberField
                 testId="beta2"
@@ -186,7 +179,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
                 min={0}
                 max={0.99999}
                 disabled={locked}
-                onChange={(beta2) => setConfig({ optimizer: { ...optimizer, beta2 } })}
+                onChange={(beta2) => setConfig({ optimizer: { beta2 } })}
               />
             </>
           )}
@@ -264,7 +257,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
             integer
             disabled={locked}
             hint="The encoder is frozen for these first epochs; 0: no freezing."
-            onChange={(headEpochs) => setConfig({ freeze: { ...freeze, headEpochs } })}
+            onChange={(headEpochs) => setConfig({ freeze: { headEpochs } })}
           />
           {freeze.headEpochs > 0 && (
             <>
@@ -274,7 +267,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
                   data-testid="unfreeze"
                   value={freeze.unfreeze}
                   disabled={locked}
-                  onChange={(e) => setConfig({ freeze: { ...freeze, unfreeze: e.target.value as 'all' | 'last' } })}
+                  onChange={(e) => setConfig({ freeze: { unfreeze: e.target.value as 'all' | 'last' } })}
                 >
                   <option value="all">all layers</option>
                   <option value="last">the last K encoder layers</option>
@@ -289,7 +282,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
                   max={100}
                   integer
                   disabled={locked}
-                  onChange={(lastK) => setConfig({ freeze: { ...freeze, lastK } })}
+                  onChange={(lastK) => setConfig({ freeze: { lastK } })}
                 />
               )}
               <NumberField
@@ -299,7 +292,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
                 min={0.0001}
                 max={1}
                 disabled={locked}
-                onChange={(lrFactor) => setConfig({ freeze: { ...freeze, lrFactor } })}
+                onChange={(lrFactor) => setConfig({ freeze: { lrFactor } })}
               />
             </>
           )}
@@ -320,7 +313,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
               data-testid="early-stopping"
               checked={earlyStopping.enabled}
               disabled={locked}
-              onChange={(e) => setConfig({ earlyStopping: { ...earlyStopping, enabled: e.target.checked } })}
+              onChange={(e) => setConfig({ earlyStopping: { enabled: e.target.checked } })}
             />
             <span>Stop when the validation loss stops improving, and keep the best epoch's weights</span>
           </label>
@@ -333,7 +326,7 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
               max={1000}
               integer
               disabled={locked}
-              onChange={(patience) => setConfig({ earlyStopping: { ...earlyStopping, patience } })}
+              onChange={(patience) => setConfig({ earlyStopping: { patience } })}
             />
           )}
         </div>

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { isRunActive } from '../../shared/runState';
 import { schedulePlan } from '../../shared/schedule';
-import type { DatasetSummary } from '../../shared/types/datasets';
+import { labelledRows } from '../../shared/settings/fewLabels';
 import type { LayerInfo } from '../../shared/types/results';
 import type { TrainConfig } from '../../shared/types/training';
 import { attrNumber, fmtNumber } from '../format';
@@ -11,15 +11,6 @@ import { lazyPlot } from '../chart/lazyPlot';
 import { LR_PLOT_AREA, nowLeft } from '../chart/lrPlotArea';
 
 const LearningRatePlot = lazyPlot(() => import('../chart/plots/LearningRatePlot'));
-
-/** Training rows the label budget leaves (an estimate before the run: the worker knows exactly). */
-function budgetRows(ds: DatasetSummary, c: TrainConfig): number {
-  const train = ds.split.train;
-  if (c.labelBudget === 'fraction') return Math.max(1, Math.round(train * c.labelFraction));
-  if (c.labelBudget === 'perClass' && ds.classNames.length)
-    return Math.min(train, c.labelsPerClass * ds.classNames.length);
-  return train;
-}
 
 /** Whether two configs give the same learning-rate plan (ignoring the batch count). */
 function sameSchedule(a: TrainConfig, b: TrainConfig): boolean {
@@ -56,7 +47,7 @@ export function RunDetails() {
   const showRunPlan =
     finetuneRunShown && run.config !== null && progress !== null && (runActive || sameSchedule(run.config, config));
   const shown = showRunPlan ? run.config! : config;
-  const stepsPerEpoch = showRunPlan ? progress!.stepsPerEpoch : Math.ceil(budgetRows(ds, config) / config.batchSize);
+  const stepsPerEpoch = showRunPlan ? progress!.stepsPerEpoch : Math.ceil(labelledRows(ds, config) / config.batchSize);
   return (
     <div className="run-details">
       <LearningRateChart

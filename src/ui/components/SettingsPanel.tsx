@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { objectiveChange, stageChange, usualEncoder } from '../../shared/objectives';
 import { isRunActive } from '../../shared/runState';
 import type { BackendChoice } from '../../shared/types/backends';
 import type { EncoderSpec, PretrainObjective, Stage } from '../../shared/types/training';
@@ -8,6 +7,8 @@ import { AugmentationSettings } from './AugmentationSettings';
 import { FinetuneSettings, learningRateHint } from './FinetuneSettings';
 import { NumberField } from './NumberField';
 import { Panel } from './Panel';
+import { LrFinder } from './LrFinder';
+import { StageDefaults } from './StageDefaults';
 
 const BACKEND_OPTIONS: { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'auto (measure and pick the fastest)' },
@@ -46,7 +47,7 @@ export function SettingsPanel() {
             aria-selected={stage === s}
             className={stage === s ? 'tab active' : 'tab'}
             disabled={locked}
-            onClick={() => setConfig(stageChange(config, s))}
+            onClick={() => setConfig({ stage: s })}
           >
             {s === 'pretrain' ? 'Pretrain (no labels)' : 'Fine-tune (labels)'}
           </button>
@@ -60,7 +61,7 @@ export function SettingsPanel() {
               data-testid="pretrain-objective"
               value={config.objective}
               disabled={locked}
-              onChange={(e) => setConfig(objectiveChange(config, e.target.value as PretrainObjective))}
+              onChange={(e) => setConfig({ objective: e.target.value as PretrainObjective })}
             >
               {(ds?.kind === 'text' ? TEXT_OBJECTIVES : OBJECTIVES).map((o) => (
                 <option key={o.value} value={o.value}>
@@ -77,10 +78,10 @@ export function SettingsPanel() {
           ) : (
             <EncoderFields
               spec={config.encoder}
-              objective={config.objective}
               images={ds?.kind === 'image'}
               disabled={locked}
               onChange={(encoder) => setConfig({ encoder })}
+              onKind={(kind) => setConfig({ encoder: { kind } })}
             />
           )}
           {config.objective === 'denoising' && (
@@ -111,7 +112,7 @@ export function SettingsPanel() {
                 min={0}
                 max={config.noise.kind === 'mask' ? 0.99 : 10}
                 disabled={locked}
-                onChange={(level) => setConfig({ noise: { ...config.noise, level } })}
+                onChange={(level) => setConfig({ noise: { level } })}
               />
             </div>
           )}
@@ -215,6 +216,8 @@ export function SettingsPanel() {
           onChange={(keepLast) => setConfig({ keepLast })}
         />
       </div>
+      <LrFinder locked={locked} />
+      <StageDefaults locked={locked} />
       <label className="field">
         <span>Backend</span>
         <select
@@ -239,16 +242,17 @@ export function SettingsPanel() {
 /** Encoder kind and widths ("128" or "256, 64": the last is the bottleneck). */
 function EncoderFields({
   spec,
-  objective,
   images,
   disabled,
   onChange,
+  onKind,
 }: {
   spec: EncoderSpec;
-  objective: PretrainObjective;
   images: boolean;
   disabled: boolean;
   onChange: (s: EncoderSpec) => void;
+  /** Only the kind chosen: its widths follow the objective. */
+  onKind: (kind: EncoderSpec['kind']) => void;
 }) {
   const [text, setText] = useState(spec.widths.join(', '));
   const [shown, setShown] = useState(spec.widths.join(', '));
@@ -276,7 +280,7 @@ function EncoderFields({
           data-testid="encoder-kind"
           value={spec.kind}
           disabled={disabled || !images}
-          onChange={(e) => onChange(usualEncoder(objective, e.target.value as EncoderSpec['kind']))}
+          onChange={(e) => onKind(e.target.value as EncoderSpec['kind'])}
         >
           <option value="dense">dense layers</option>
           <option value="conv">convolutional (images)</option>

@@ -1,4 +1,4 @@
-import { TEXT_LIMITS } from '../../shared/limits';
+import { AUTO_TEXT_LENGTH, TEXT_LIMITS } from '../../shared/limits';
 import { attrNumber } from '../format';
 import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
 import type {
@@ -11,7 +11,7 @@ import type {
   TextSummary,
 } from '../../shared/types/datasets';
 import { configureTable } from '../actions';
-import { fmtNumber } from '../format';
+import { fmtNumber, fmtPercent } from '../format';
 import { NumberField } from './NumberField';
 
 /** Label, task, missing values, split and per-column roles of an uploaded (or built-in) table. */
@@ -181,14 +181,29 @@ function TextSetup({
         <NumberField
           testId="text-max-length"
           label="Max tokens"
-          value={options.maxLength}
+          value={options.autoLength !== false && summary ? summary.maxLength : options.maxLength}
           min={TEXT_LIMITS.maxLength[0]}
           max={TEXT_LIMITS.maxLength[1]}
           integer
           commit="blur"
           disabled={disabled}
-          onChange={(v) => onChange({ ...options, maxLength: v })}
+          hint={
+            summary?.autoLength
+              ? `Fitted: 99% of the training texts have at most ${summary.p99Tokens} tokens${summary.p99Tokens > AUTO_TEXT_LENGTH.max ? ` (cut at ${AUTO_TEXT_LENGTH.max}: attention costs the square of the length)` : ''}.`
+              : 'Your length; longer texts are cut.'
+          }
+          onChange={(v) => onChange({ ...options, maxLength: v, autoLength: false })}
         />
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            data-testid="text-length-auto"
+            checked={options.autoLength !== false}
+            disabled={disabled}
+            onChange={(e) => onChange({ ...options, autoLength: e.target.checked })}
+          />
+          <span>fit the length to the texts</span>
+        </label>
         <label className="field checkbox">
           <input
             type="checkbox"
@@ -211,8 +226,9 @@ function TextSetup({
         >
           Subword tokenizer (BPE) learned from the training texts in {Math.round(summary.tokenizerMs)} ms:{' '}
           {summary.vocabSize.toLocaleString('en-US')} tokens, Unicode NFKC{summary.lowercase ? ', lower-cased' : ''}.
-          Texts average {summary.meanTokens.toFixed(1)} tokens; {summary.truncated.toLocaleString('en-US')} cut at{' '}
-          {summary.maxLength}. Other columns are not used with a text input.
+          Texts average {summary.meanTokens.toFixed(1)} tokens; {summary.truncated.toLocaleString('en-US')} (
+          {fmtPercent(summary.truncated / Math.max(1, summary.texts))}) cut at {summary.maxLength}. Other columns are
+          not used with a text input.
         </p>
       )}
     </div>

@@ -31,7 +31,8 @@ export interface RunPlan {
 
 export interface TrainContext {
   control: RunControl;
-  checkpointer: RunCheckpointer;
+  /** Saves after each epoch (a learning-rate sweep saves nothing). */
+  checkpointer: Pick<RunCheckpointer, 'afterEpoch'>;
   /** Read the queued losses after this many batches. */
   readEvery: number;
   /** What the backend can hold, checked before the first step (null: unknown). */

@@ -7,7 +7,7 @@ import { checkFits } from '../../engine/memory';
 import { TRAINING_KERNELS, buildModel, textInput } from '../../engine/models/build';
 import { completeConfig } from '../../shared/defaults';
 import { classifierFromEncoder, savedWeights } from '../../engine/pretrain/encoders';
-import { budgetedRows, trainSupervised } from '../../engine/train/loop';
+import { budgetedRows, trainSupervised, type SweepHooks } from '../../engine/train/loop';
 import { measureThroughput } from '../../engine/train/measure';
 import { learningRateAt } from '../../shared/schedule';
 import type { TrainConfig } from '../../shared/types/training';
@@ -96,6 +96,8 @@ export function finetuningBody(
   config: TrainConfig,
   resume: SavedCheckpoint | null,
   makeRoom: () => void = () => undefined,
+  /** A learning-rate sweep instead of a run (see lrFinder.ts). */
+  sweep?: SweepHooks,
 ): RunBody {
   const outputs = ds.task === 'classification' ? ds.classNames.length : 0;
   let start: Start | null = null;
@@ -120,9 +122,10 @@ export function finetuningBody(
       const model = await start!.build();
       body.model = model;
       // Too big for this backend: said before the first step, with the limit.
-      if (limits) checkFits(model, config.batchSize, limits);
+      if (limits) checkFits(model, config.batchSize, limits, ds.features);
       const cfg = {
         ...config,
+        ...sweep,
         readEvery,
         startEpoch: resume ? resume.info.epoch + 1 : 1,
         startStep: resume ? resume.info.step : 0,

@@ -10,10 +10,12 @@ import { SERIES, mlmSpec, pretrain, pretrainRows } from '../../engine/pretrain/p
 import { measureAutoencoder, measureMlm } from '../../engine/train/measure';
 import { MLM_RATE, buildMlmHead } from '../../engine/text/mlm';
 import { buildTextEncoder } from '../../engine/text/transformer';
+import type { SweepHooks } from '../../engine/train/loop';
 import type { TrainConfig } from '../../shared/types/training';
 import type { RunBody, TrainContext } from './body';
 
-export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
+/** `sweep`: a learning-rate sweep instead of a run (see lrFinder.ts). */
+export function pretrainingBody(ds: Dataset, config: TrainConfig, sweep?: SweepHooks): RunBody {
   const mlm = config.objective === 'mlm';
   return {
     model: null,
@@ -35,7 +37,7 @@ export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
         const { encoder, trunk } = buildTextEncoder(spec, config.seed);
         const head = buildMlmHead(spec.width, spec.vocabSize, config.seed);
         try {
-          checkFits(trunk, config.batchSize, limits);
+          checkFits(trunk, config.batchSize, limits, ds.features);
           checkFits(head, Math.ceil(config.batchSize * ds.features * MLM_RATE), limits);
         } finally {
           encoder.dispose();
@@ -56,7 +58,7 @@ export function pretrainingBody(ds: Dataset, config: TrainConfig): RunBody {
           probes.forEach((m) => m.dispose());
         }
       }
-      const result = yield* pretrain(ds, { ...config, readEvery }, control, (log, encoder) =>
+      const result = yield* pretrain(ds, { ...config, readEvery, ...sweep }, control, (log, encoder) =>
         checkpointer.afterEpoch(log, encoder, null),
       );
       result.encoder.dispose();

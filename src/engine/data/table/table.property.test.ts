@@ -56,10 +56,12 @@ describe('the table pipeline on generated tables', () => {
           const opts = { ...DEFAULT_TABLE_OPTIONS, missing, task, label: withDefaultLabel(raw, { label: labelName }) };
           const ds = buildTableDataset(raw, opts);
           expect(ds.x.length).toBe(ds.rows * ds.features);
-          // A text column is the whole input: one column, read as maxLength token ids.
+          // A text column is the whole input: one column, read as maxLength token ids (fitted to the texts).
           if (ds.kind === 'text') {
             expect(ds.table!.inputNames).toHaveLength(1);
-            expect(ds.features).toBe(opts.text.maxLength);
+            expect(ds.features).toBe(ds.text!.maxLength);
+            expect(ds.text!.autoLength).toBe(true);
+            expect(ds.features % 8).toBe(0);
           } else expect(ds.features).toBe(ds.table!.inputNames.length);
           expect(ds.features).toBeGreaterThan(0);
           for (const v of ds.x) expect(Number.isFinite(v)).toBe(true);

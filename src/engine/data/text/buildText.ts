@@ -3,7 +3,7 @@
 // the tokenizer goes into the preprocessing so a model reads new text exactly the same way.
 import type { LabelSpec, Preprocessing } from '../../../shared/preprocessing';
 import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
-import { TEXT_LIMITS } from '../../../shared/limits';
+import { AUTO_TEXT_LENGTH, TEXT_LIMITS } from '../../../shared/limits';
 import type { ColumnSummary, DatasetPreview, TableOptions, Task, TextOptions } from '../../../shared/types/datasets';
 import { Tokenizer, encodeBatch, trainTokenizer } from '../../text/tokenizer.js';
 import type { Dataset } from '../dataset';
@@ -37,18 +37,38 @@ export interface TextParts {
   label: LabelSpec | null;
 }
 
+/**
+ * The length that fits the training texts' token counts ([CLS] included): their 99th percentile,
+ * rounded up to a multiple of 8, within the setting's range and at most AUTO_TEXT_LENGTH.max.
+ */
+export function fitTextLength(counts: ArrayLike<number>): { length: number; p99: number } {
+  const sorted = Int32Array.from(counts).sort();
+  const p99 = sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil(AUTO_TEXT_LENGTH.quantile * sorted.length) - 1)]!
+    : 1;
+  const m = AUTO_TEXT_LENGTH.multiple;
+  const [lo, hi] = TEXT_LIMITS.maxLength;
+  return { length: Math.max(lo, Math.min(hi, AUTO_TEXT_LENGTH.max, Math.ceil(p99 / m) * m)), p99 };
+}
+
 export function buildTextDataset(p: TextParts): Dataset {
-  // Tables saved by earlier versions have no text options.
-  const text = { ...DEFAULT_TABLE_OPTIONS.text, ...p.options.text };
+  // Tables saved by earlier versions have no text options; their saved length stands (their
+  // checkpoints were trained on it).
+  const stored = p.options.text;
+  const text = {
+    ...DEFAULT_TABLE_OPTIONS.text,
+    ...stored,
+    autoLength: stored ? (stored.autoLength ?? false) : true,
+  };
   validateTextOptions(text);
   const texts = p.keep.map((r) => cellText(p.column, r));
   const started = performance.now();
-  const spec = trainTokenizer(
-    Array.from(p.split.train, (i) => texts[i]!),
-    { vocabSize: text.vocabSize, lowercase: text.lowercase },
-  );
+  const trainTexts = Array.from(p.split.train, (i) => texts[i]!);
+  const spec = trainTokenizer(trainTexts, { vocabSize: text.vocabSize, lowercase: text.lowercase });
   const tokenizerMs = performance.now() - started;
   const tokenizer = new Tokenizer(spec);
+  const fitted = fitTextLength(trainTexts.map((t) => tokenizer.encode(t).length + 1));
+  if (text.autoLength) text.maxLength = fitted.length;
   const { ids, lengths, truncated } = encodeBatch(tokenizer, texts, text.maxLength);
   const x = Float32Array.from(ids);
   let tokens = 0;
@@ -99,6 +119,9 @@ export function buildTextDataset(p: TextParts): Dataset {
       truncated,
       meanTokens: texts.length ? tokens / texts.length : 0,
       tokenizerMs,
+      texts: texts.length,
+      autoLength: text.autoLength,
+      p99Tokens: fitted.p99,
     },
     table: {
       fileName: p.raw.fileName,

@@ -13,6 +13,7 @@ import { RunControl } from '../../train/control';
 import { tokenizerFor } from '../../text/cache';
 import { CLS_ID } from '../../text/tokenizer.js';
 import { buildTableDataset } from '../table/buildTable';
+import { fitTextLength } from './buildText';
 import { readCsv } from '../table/readCsv';
 
 beforeAll(async () => {
@@ -27,6 +28,41 @@ const load = async (csv: string, options: Partial<TableOptions> = {}) =>
     label: 'sentiment',
     ...options,
   });
+
+describe('the text length fitted to the data', () => {
+  it("is the training texts' 99th percentile of tokens, rounded up to 8s, from 8 to 128", () => {
+    expect(fitTextLength([3, 4, 4, 5, 6])).toEqual({ length: 8, p99: 6 });
+    const counts = Array.from({ length: 1000 }, (_, i) => (i < 990 ? 20 : 400));
+    expect(fitTextLength(counts)).toEqual({ length: 24, p99: 20 });
+    expect(fitTextLength(counts.map((c) => c * 10)).length).toBe(128);
+  });
+
+  it('short texts get a short length; a length the user set, or one an earlier version saved, stands', async () => {
+    const names = [
+      'name,sex',
+      ...Array.from(
+        { length: 200 },
+        (_, i) => `${['Anna', 'Bob', 'Clementine', 'Dave'][i % 4]}${i % 7},${i % 2 ? 'f' : 'm'}`,
+      ),
+    ].join('\n');
+    const load = async (text?: TableOptions['text']) =>
+      buildTableDataset(await readCsv(names, 'names.csv', { skipMalformed: false }), {
+        ...DEFAULT_TABLE_OPTIONS,
+        label: 'sex',
+        roles: { name: 'text' },
+        ...(text ? { text } : {}),
+      });
+    const fitted = await load();
+    expect(fitted.inputShape).toEqual([8]);
+    expect(fitted.text).toMatchObject({ autoLength: true, maxLength: 8, truncated: 0 });
+    expect(fitted.text!.p99Tokens).toBeLessThanOrEqual(8);
+    expect(fitted.table!.options.text).toMatchObject({ autoLength: true, maxLength: 8 });
+    const mine = await load({ vocabSize: 300, maxLength: 40, autoLength: false, lowercase: true });
+    expect(mine.inputShape).toEqual([40]);
+    const saved = await load({ vocabSize: 300, maxLength: 128, lowercase: true }); // no autoLength: older
+    expect(saved.inputShape).toEqual([128]);
+  });
+});
 
 describe('a table with a text column', () => {
   it('reads the text column as the input: tokens learned on the training split, [CLS] first, padded', async () => {
