@@ -105,6 +105,13 @@ test('early stopping ends the run and restores the best epoch; a checkpoint is e
     .first();
   const bestEpoch = Number(/best: epoch (\d+)/.exec(text)![1]);
   await expect(final).toHaveAttribute('data-epoch', String(bestEpoch));
+  // Its validation loss is the lowest any epoch reached: the restored weights are the best seen.
+  const chart = page.getByTestId('loss-chart');
+  await expect(chart).toHaveAttribute('data-val-losses', new RegExp(`^(\\S+ ){${stoppedAt - 1}}\\S+$`));
+  const valLosses = (await chart.getAttribute('data-val-losses'))!.split(' ').map(Number);
+  expect(valLosses).toHaveLength(stoppedAt);
+  expect(Number(await final.getAttribute('data-val-loss'))).toBeCloseTo(Math.min(...valLosses), 6);
+  expect(valLosses.indexOf(Math.min(...valLosses)) + 1).toBe(bestEpoch);
   await final.getByTestId('checkpoint-evaluate').click();
   await expect(page.getByTestId('evaluation-title')).toContainText(`epoch ${bestEpoch}`);
   expect(await attr(page, 'metrics', 'data-accuracy')).toBeCloseTo(accuracy, 6);

@@ -2,10 +2,11 @@
 // the comparisons and the screenshot. A long comparison can serve a copy while dist/ is rebuilt.
 import { preview } from 'vite';
 
-export async function serveDist() {
+/** `outDir`: the build to serve (an earlier version's, for a comparison). */
+export async function serveDist(outDir = process.env.STUDIO_DIST ?? 'dist') {
   const server = await preview({
     preview: { host: '127.0.0.1', port: 0, strictPort: false },
-    build: { outDir: process.env.STUDIO_DIST ?? 'dist' },
+    build: { outDir },
     logLevel: 'warn',
   });
   const url = server.resolvedUrls?.local[0];

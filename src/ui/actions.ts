@@ -5,6 +5,7 @@ import type { AugmentSpec } from '../shared/types/training';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
 import { autoFit, resolveConfig } from '../shared/settings/resolve';
+import type { LrFinderView } from './reducer';
 import { useStudio, type AlertAction } from './store';
 import { errorMessage } from '../shared/format';
 import { HEARTBEAT, type ExportedFile, type ExportFormat } from '../shared/protocol';
@@ -157,14 +158,14 @@ export async function startSweep(sweep: Omit<SweepSettings, 'fit'>): Promise<voi
 export async function findLearningRate(): Promise<void> {
   const { config } = useStudio.getState();
   const stage = config.stage;
-  const empty = { points: [], suggestion: null };
-  useStudio.setState({ lrFinder: { stage, state: 'running', finding: empty } });
+  const set = (view: LrFinderView) => useStudio.setState((s) => ({ lrFinders: { ...s.lrFinders, [stage]: view } }));
+  set({ state: 'running', finding: { points: [], suggestion: null } });
   try {
     const finding = await client.request({ type: 'findLearningRate', config });
-    useStudio.setState((s) => ({ lrFinder: { ...s.lrFinder, stage, state: 'done', finding } }));
+    set({ ...useStudio.getState().lrFinders[stage], state: 'done', finding });
   } catch (e) {
-    const finding = useStudio.getState().lrFinder?.finding ?? empty;
-    useStudio.setState({ lrFinder: { stage, state: 'error', finding, message: errorMessage(e) } });
+    const finding = useStudio.getState().lrFinders[stage]?.finding ?? { points: [], suggestion: null };
+    set({ state: 'error', finding, message: errorMessage(e) });
   }
 }
 

@@ -33,7 +33,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     memory: null,
     recovering: false,
     sweep: null,
-    lrFinder: null,
+    lrFinders: {},
     ...patch,
   };
 }

@@ -102,12 +102,11 @@ export interface StudioData {
   recovering: boolean;
   /** The latest label-efficiency sweep (IndexedDB), as the worker last reported it. */
   sweep: SweepStatus | null;
-  /** The last learning-rate sweep of this dataset: its stage, its curve so far and where it stands. */
-  lrFinder: LrFinderView | null;
+  /** Each stage's last learning-rate sweep on this dataset: its curve so far and where it stands. */
+  lrFinders: Partial<Record<Stage, LrFinderView>>;
 }
 
 export interface LrFinderView {
-  stage: Stage;
   state: 'running' | 'done' | 'error';
   finding: LrFinding;
   backend?: BackendName;
@@ -288,7 +287,7 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
         // A new dataset makes the last run's results stale, and the rate found for the last one.
         run: run.state === 'idle' ? run : emptyRun(),
         evaluation: null, // its labels or scaling may have changed
-        lrFinder: null,
+        lrFinders: {},
       });
     case 'runPhase':
       // "starting" opens a new run, whatever was shown before.
@@ -389,7 +388,9 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     case 'sweep':
       return next({ sweep: e.sweep });
     case 'lrFinder':
-      return next({ lrFinder: { stage: e.stage, state: e.state, finding: e.finding, backend: e.backend } });
+      return next({
+        lrFinders: { ...state.lrFinders, [e.stage]: { state: e.state, finding: e.finding, backend: e.backend } },
+      });
     case 'runs':
       return next({
         runs: e.runs,

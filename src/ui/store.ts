@@ -98,7 +98,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   comparedRunKeys: [],
   evaluation: null,
   sweep: null,
-  lrFinder: null,
+  lrFinders: {},
   toggleCompare: (runKey) =>
     set((s) => ({
       comparedRunKeys: s.comparedRunKeys.includes(runKey)

@@ -29,7 +29,9 @@ export function suggestRate(points: LrPoint[]): number | null {
   const finite = points.filter((p) => Number.isFinite(p.smoothed));
   if (finite.length < 5) return null;
   const best = finite.reduce((a, b) => (b.smoothed < a.smoothed ? b : a));
-  if (!(best.smoothed < finite[0]!.smoothed * 0.99)) return null;
+  // Fell at all: below the loss of the sweep's first steps (their mean: one batch is noisy).
+  const first = finite.slice(0, 10).reduce((sum, p) => sum + p.loss, 0) / Math.min(10, finite.length);
+  if (!(best.smoothed < first * 0.98)) return null;
   return Number((best.rate / 10).toPrecision(2));
 }
 

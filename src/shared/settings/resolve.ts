@@ -87,7 +87,10 @@ function resolveEncoder(
   ds: DatasetSummary | null,
 ): EncoderSpec {
   if (ds?.kind === 'text') return { kind: 'transformer', widths: [] };
-  const kind = chosen?.kind === 'conv' && ds?.kind !== 'image' ? 'dense' : (chosen?.kind ?? 'dense');
+  // Uploaded pictures fine-tune the CNN by default: their encoder is convolutional too, so that
+  // fine-tuning from it keeps convolutions (the built-in digits keep the reference's dense layer).
+  const usualKind = ds?.kind === 'image' && ds.source === 'upload' ? 'conv' : 'dense';
+  const kind = chosen?.kind === 'conv' && ds?.kind !== 'image' ? 'dense' : (chosen?.kind ?? usualKind);
   if (kind === 'transformer') return usualEncoder(objective, 'dense', ds);
   const usual = usualEncoder(objective, kind, ds);
   return chosen?.widths && chosen.kind === kind ? { ...usual, ...chosen, kind } : usual;

@@ -150,6 +150,13 @@ describe('defaults follow whatever dataset is current, in any order', () => {
     expect(resolve(DEFAULT_SETTINGS, on(digits))).toMatchObject({ model: 'mlp', epochs: 5, batchSize: 32 });
   });
 
+  it('uploaded pictures pretrain a convolutional encoder (contrastive: the CNN itself); the digits a dense one', () => {
+    const contrastive = choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: 'contrastive' });
+    expect(resolve(contrastive, on(photos)).encoder).toEqual({ kind: 'conv', widths: [16, 32, 64] });
+    expect(resolve(contrastive, on(digits)).encoder).toEqual({ kind: 'dense', widths: [256, 128] });
+    expect(resolve(choose(contrastive, { encoder: { kind: 'dense' } }), on(photos)).encoder.kind).toBe('dense');
+  });
+
   it("a choice stands on every dataset where it fits: the user's MLP for pictures, their epochs", () => {
     const s = choose(DEFAULT_SETTINGS, { model: 'mlp', epochs: 12 });
     expect(resolve(s, on(photos))).toMatchObject({ model: 'mlp', epochs: 12 });

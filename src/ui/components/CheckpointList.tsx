@@ -64,6 +64,7 @@ function CheckpointRow({ c, busy, onStartFrom }: { c: CheckpointInfo; busy: bool
       data-run={c.runKey}
       data-tags={c.tags.join(' ')}
       data-probe={attrNumber(c.probeAccuracy)}
+      data-val-loss={attrNumber(c.valLoss)}
     >
       <div className="cp-main">
         {editing ? (

@@ -55,7 +55,13 @@ export function LossChart() {
   const last = losses.length ? losses[losses.length - 1] : undefined;
 
   return (
-    <div className="chart-card" data-testid="loss-chart" data-points={losses.length} data-last-loss={attrNumber(last)}>
+    <div
+      className="chart-card"
+      data-testid="loss-chart"
+      data-points={losses.length}
+      data-last-loss={attrNumber(last)}
+      data-val-losses={drawnEpochs.map((e) => attrNumber(e.valLoss) ?? 'NaN').join(' ')}
+    >
       <div className="chart-head">
         <h3>Loss</h3>
         <span className="muted small">

@@ -12,8 +12,8 @@ const LrFinderPlot = lazyPlot(() => import('../chart/plots/LrFinderPlot'));
 export function LrFinder({ locked }: { locked: boolean }) {
   const stage = useStudio((s) => s.config.stage);
   const rate = useStudio((s) => s.config.learningRate);
-  const finder = useStudio((s) => (s.lrFinder?.stage === s.config.stage ? s.lrFinder : null));
-  const anyRunning = useStudio((s) => s.lrFinder?.state === 'running');
+  const finder = useStudio((s) => s.lrFinders[s.config.stage] ?? null);
+  const anyRunning = useStudio((s) => Object.values(s.lrFinders).some((f) => f.state === 'running'));
   const blocked = useStudio((s) => !s.dataset || s.datasetLoading !== null || s.invalidFields.length > 0);
   const setConfig = useStudio((s) => s.setConfig);
   const running = finder?.state === 'running';
