@@ -51,10 +51,6 @@ async function fill(page, fields = {}) {
   for (const [id, v] of Object.entries(fields)) await page.getByTestId(id).fill(String(v));
 }
 
-async function accuracy(page) {
-  return Number(await page.getByTestId('metrics').getAttribute('data-accuracy'));
-}
-
 /** Fine-tuning starts from the newest pretraining's best-probe checkpoint: the one a user would pick. */
 async function pickBestEncoder(page) {
   const best = page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"][data-tags~="bestProbe"]').first();
@@ -71,86 +67,81 @@ async function settings(page) {
   return { epochs: await v('epochs'), batch: await v('batch-size'), rate: await v('learning-rate') };
 }
 
+/** Presses Start on the shown stage (after the expert's `fields`): its settings, seconds and accuracy. */
+async function train(page, fields) {
+  await fill(page, fields);
+  const shown = await settings(page);
+  const seconds = await runToEnd(page);
+  const acc = await page
+    .getByTestId('metrics')
+    .getAttribute('data-accuracy')
+    .catch(() => null);
+  return { settings: shown, seconds, accuracy: Number(acc) };
+}
+
+/** Opens the studio and uploads a file as a user would (the built-in iris first, so the page is ready). */
+async function openWith(page, name, mimeType, buffer, datasetName) {
+  await page.goto(`${server.url}/?dataset=iris`);
+  await page.locator('[data-testid="dataset-summary"][data-name="iris"]').waitFor();
+  await page.getByTestId('dataset-file').setInputFiles({ name, mimeType, buffer: Buffer.from(buffer) });
+  await page.locator(`[data-testid="dataset-summary"][data-name="${datasetName}"]`).waitFor();
+}
+
+/** Pretraining with the page's objective (or `objective`), then the shown stage is fine-tuning's. */
+async function pretrainThenFinetune(page, fields, objective) {
+  await page.getByTestId('stage-pretrain').click();
+  if (objective) await page.getByTestId('pretrain-objective').selectOption(objective);
+  const pre = await train(page, fields);
+  await page.getByTestId('stage-finetune').click();
+  await pickBestEncoder(page);
+  return pre;
+}
+
+const row = (task, arm, seed, fine, pre) => ({
+  task,
+  arm,
+  seed,
+  accuracy: fine.accuracy,
+  seconds: fine.seconds,
+  finetune: fine.settings,
+  ...(pre ? { pretrainSeconds: pre.seconds, pretrain: pre.settings } : {}),
+});
+
 async function digits(page, arm, seed) {
+  const expert = arm === 'expert' ? EXPERT.digits : {};
   await page.goto(`${server.url}/?dataset=mnist`);
   await page.locator('[data-testid="dataset-summary"][data-name="mnist"]').waitFor();
   await page.getByTestId('backend').selectOption(backend);
   await fill(page, { seed });
-  await page.getByTestId('stage-pretrain').click();
-  await page.getByTestId('pretrain-objective').selectOption('contrastive');
-  if (arm === 'expert') await fill(page, EXPERT.digits.pretrain);
-  const pre = await settings(page);
-  const pretrainSeconds = await runToEnd(page);
-  await page.getByTestId('stage-finetune').click();
-  await pickBestEncoder(page);
+  const pre = await pretrainThenFinetune(page, expert.pretrain, 'contrastive');
   await page.getByTestId('label-budget').selectOption('perClass');
   const out = [];
   for (const labels of [10, 100]) {
     await fill(page, { 'labels-per-class': labels });
-    if (arm === 'expert') await fill(page, EXPERT.digits[`finetune${labels}`]);
-    const fine = await settings(page);
-    const seconds = await runToEnd(page);
-    out.push({
-      task: `digits, ${labels} labels a class`,
-      arm,
-      seed,
-      accuracy: await accuracy(page),
-      seconds,
-      pretrainSeconds,
-      pretrain: pre,
-      finetune: fine,
-    });
+    const fine = await train(page, expert[`finetune${labels}`]);
+    out.push(row(`digits, ${labels} labels a class`, arm, seed, fine, pre));
   }
   return out;
 }
 
 async function pictures(page, arm, seed) {
-  await page.goto(`${server.url}/?dataset=iris`);
-  await page.locator('[data-testid="dataset-summary"][data-name="iris"]').waitFor();
   const files = Object.fromEntries((await drawShapes(page, 60)).map((f) => [f.path, Uint8Array.from(f.bytes)]));
-  await page
-    .getByTestId('dataset-file')
-    .setInputFiles({ name: 'shapes.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
-  await page.locator('[data-testid="dataset-summary"][data-name="shapes"]').waitFor();
+  await openWith(page, 'shapes.zip', 'application/zip', zipSync(files), 'shapes');
   await page.getByTestId('backend').selectOption('webgl');
   await fill(page, { seed });
-  if (arm === 'expert') await fill(page, EXPERT.pictures.finetune);
-  const fine = await settings(page);
-  const seconds = await runToEnd(page);
-  return [{ task: 'pictures (shapes, 3 classes)', arm, seed, accuracy: await accuracy(page), seconds, finetune: fine }];
+  const fine = await train(page, arm === 'expert' ? EXPERT.pictures.finetune : {});
+  return [row('pictures (shapes, 3 classes)', arm, seed, fine)];
 }
 
 async function names(page, arm, seed) {
-  await page.goto(`${server.url}/?dataset=iris`);
-  await page.locator('[data-testid="dataset-summary"][data-name="iris"]').waitFor();
-  await page
-    .getByTestId('dataset-file')
-    .setInputFiles({ name: 'names.csv', mimeType: 'text/csv', buffer: Buffer.from(namesCsv()) });
-  await page.locator('[data-testid="dataset-summary"][data-name="names"]').waitFor();
+  const expert = arm === 'expert' ? EXPERT.names : {};
+  await openWith(page, 'names.csv', 'text/csv', namesCsv(), 'names');
   await page.getByTestId('backend').selectOption(backend);
   await fill(page, { seed });
-  await page.getByTestId('stage-pretrain').click();
-  if (arm === 'expert') await fill(page, EXPERT.names.pretrain);
-  const pre = await settings(page);
-  const pretrainSeconds = await runToEnd(page);
-  await page.getByTestId('stage-finetune').click();
-  await pickBestEncoder(page);
-  if (arm === 'expert') await fill(page, EXPERT.names.finetune);
-  const fine = await settings(page);
-  const seconds = await runToEnd(page);
+  const pre = await pretrainThenFinetune(page, expert.pretrain);
+  const fine = await train(page, expert.finetune);
   const tokens = await page.getByTestId('dataset-summary').getAttribute('data-features');
-  return [
-    {
-      task: `names (${tokens} tokens)`,
-      arm,
-      seed,
-      accuracy: await accuracy(page),
-      seconds,
-      pretrainSeconds,
-      pretrain: pre,
-      finetune: fine,
-    },
-  ];
+  return [row(`names (${tokens} tokens)`, arm, seed, fine, pre)];
 }
 
 const TASKS = { digits, pictures, names };

@@ -8,12 +8,14 @@ import type { BackendHost, DeviceFault } from '../engine/backends';
 import { DEFAULT_CONFIG } from '../shared/defaults';
 import { strFromU8, unzipSync } from 'fflate';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
+import { ALL_AUTO } from '../shared/settings/fewLabels';
 import type { Command, CommandBody, ExportedFile, WorkerEvent } from '../shared/protocol';
 import type { TrainConfig } from '../shared/types/training';
 import { loadMnist, sliceSplits } from '../test/fixtures';
 import { listCheckpoints, listRuns, putRun, getRun } from './data/checkpoints';
 import { loadSweep, saveSweep } from './data/sweeps';
 import type { SweepStatus } from '../shared/types/sweep';
+import type { LrFinding } from '../shared/types/results';
 import { openStudioDB } from './data/db';
 import { StudioSession } from './session';
 
@@ -373,26 +375,26 @@ describe('a run in the worker session', () => {
   });
 });
 
+/** A 1-epoch autoencoder on the digits: the encoder the pretrained arm starts from. */
+async function pretrain(s: ReturnType<typeof open>): Promise<string> {
+  const ended = s.ended();
+  await s.send({
+    type: 'start',
+    config: config({
+      stage: 'pretrain',
+      objective: 'autoencoder',
+      epochs: 1,
+      encoder: { kind: 'dense', widths: [32] },
+    }),
+  });
+  expect((await ended).state).toBe('done');
+  return (await listCheckpoints()).find((c) => c.stage === 'pretrain')!.id;
+}
+
 describe('a label-efficiency sweep in the worker session', () => {
   type SweepEvent = Extract<WorkerEvent, { type: 'sweep' }>;
   const sweepEnded = (s: ReturnType<typeof open>) =>
     s.next((e) => e.type === 'sweep' && e.sweep !== null && e.sweep.state !== 'running') as Promise<SweepEvent>;
-
-  /** A 1-epoch autoencoder on the digits: the encoder the pretrained arm starts from. */
-  async function pretrain(s: ReturnType<typeof open>): Promise<string> {
-    const ended = s.ended();
-    await s.send({
-      type: 'start',
-      config: config({
-        stage: 'pretrain',
-        objective: 'autoencoder',
-        epochs: 1,
-        encoder: { kind: 'dense', widths: [32] },
-      }),
-    });
-    expect((await ended).state).toBe('done');
-    return (await listCheckpoints()).find((c) => c.stage === 'pretrain')!.id;
-  }
 
   it('trains budgets x arms x seeds one after another, each in the run list, with a test metric each', async () => {
     const s = open();
@@ -529,5 +531,57 @@ describe('a label-efficiency sweep in the worker session', () => {
     const runs = (await listRuns()).filter((r) => r.stage === 'finetune');
     expect(runs).toHaveLength(2);
     expect(runs.every((r) => r.status === 'done')).toBe(true);
+  });
+});
+
+describe('a sweep fits fine-tuning to each budget', () => {
+  it("each budget's runs take the batch of their labelled rows; the pretrained arm a head-only phase, scratch none", async () => {
+    const s = open();
+    await withDigits(s);
+    const encoderId = await pretrain(s);
+    const ended = s.next((e) => e.type === 'sweep' && e.sweep !== null && e.sweep.state !== 'running');
+    // The user set 5 epochs (kept); batch, early stopping and the head-only phase follow the budget.
+    const fit = { ...ALL_AUTO, epochs: false };
+    await s.send({
+      type: 'startSweep',
+      settings: { budgets: [5, 'all'], seeds: 1, encoderId, fit },
+      config: config({ epochs: 5, batchSize: 256 }),
+    });
+    await ended;
+    const runs = (await listRuns()).filter((r) => r.stage === 'finetune');
+    const of = (rows: number, init: string) =>
+      runs.find((r) => r.trainRows === rows && r.config.encoderInit === init)!.config;
+    // 50 labelled rows: batches of 8; all 300: 32. Early stopping on; 5 epochs as set.
+    expect(of(50, 'pretrained')).toMatchObject({ batchSize: 8, epochs: 5, earlyStopping: { enabled: true } });
+    expect(of(300, 'pretrained')).toMatchObject({ batchSize: 32, epochs: 5 });
+    expect(of(50, 'pretrained').freeze.headEpochs).toBe(1);
+    expect(of(50, 'random').freeze.headEpochs).toBe(0);
+  });
+});
+
+describe('the learning-rate finder in the worker session', () => {
+  it('streams its curve, answers with a suggestion, keeps runs waiting meanwhile, saves nothing', async () => {
+    const s = open();
+    await withDigits(s);
+    const before = tf.memory().numTensors;
+    const found = s.send({ type: 'findLearningRate', config: config({ learningRate: 0.001 }) });
+    await s.next((e) => e.type === 'lrFinder');
+    await expect(s.send({ type: 'start', config: config() })).rejects.toThrow(/learning-rate finder is running/);
+    await expect(s.send({ type: 'loadBuiltin', name: 'mnist' })).rejects.toThrow(/Stop the current run/);
+    const finding = (await found).reply as LrFinding;
+    expect(finding.points.length).toBeGreaterThan(20);
+    expect(finding.points[1]!.rate).toBeGreaterThan(finding.points[0]!.rate);
+    expect(finding.suggestion).toBeGreaterThan(0);
+    const streamed = s.of('lrFinder');
+    expect(streamed.length).toBeGreaterThan(1);
+    expect(streamed.every((e) => e.stage === 'finetune')).toBe(true);
+    expect(await listCheckpoints()).toEqual([]);
+    expect(await listRuns()).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+    // A run may start now; a stop with no sweep says so.
+    await expect(s.send({ type: 'stopLearningRateFinder' })).rejects.toThrow(/not running/);
+    const ran = s.ended();
+    await s.send({ type: 'start', config: config({ epochs: 1 }) });
+    expect((await ran).state).toBe('done');
   });
 });

@@ -72,9 +72,9 @@ export function patienceEpochs(steps: number): number {
   return Math.max(FEW_LABELS.minPatience, Math.ceil(FEW_LABELS.patienceSteps / steps));
 }
 
-/** The head-only epochs: about headSteps, at least one, at most a fifth of the run. */
+/** The head-only epochs: about headSteps, at least one, at most a fifth of the run (none in runs under 5 epochs). */
 export function headEpochs(steps: number, epochs: number): number {
-  return Math.min(Math.max(1, Math.floor(epochs / 5)), Math.max(1, Math.ceil(FEW_LABELS.headSteps / steps)));
+  return Math.min(Math.floor(epochs / 5), Math.max(1, Math.ceil(FEW_LABELS.headSteps / steps)));
 }
 
 /** Which of the fitted settings follow the data (true) or are the user's (false). */

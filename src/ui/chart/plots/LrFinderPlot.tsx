@@ -12,6 +12,12 @@ export interface LrFinderPlotProps {
   suggestion: number | null;
 }
 
+/** Each batch's loss, faint, under the smoothed one. */
+const LINES = [
+  { dataKey: 'loss', name: 'batch loss', stroke: 'var(--muted)', strokeOpacity: 0.4, strokeWidth: 1 },
+  { dataKey: 'smoothed', name: 'smoothed loss', stroke: 'var(--accent)', strokeOpacity: 1, strokeWidth: 2 },
+] as const;
+
 /** Decades of the sweep's rates, for the log axis's ticks. */
 function decades(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -61,22 +67,9 @@ export default memo(function LrFinderPlot({ points, suggestion }: LrFinderPlotPr
             formatter={(v, name) => [fmtNumber(Number(v), 4), String(name)]}
           />
         )}
-        <Line
-          dataKey="loss"
-          name="batch loss"
-          stroke="var(--muted)"
-          strokeOpacity={0.4}
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="smoothed"
-          name="smoothed loss"
-          stroke="var(--accent)"
-          strokeWidth={2}
-          dot={false}
-          isAnimationActive={false}
-        />
+        {LINES.map((l) => (
+          <Line key={l.dataKey} {...l} dot={false} isAnimationActive={false} />
+        ))}
         {suggestion !== null && <ReferenceLine x={suggestion} stroke="var(--series-val)" strokeDasharray="4 3" />}
       </LineChart>
     </ResponsiveContainer>
