@@ -1,5 +1,5 @@
 import { changedKeys } from '../../shared/settings/choices';
-import { describeSteps, labelledRows } from '../../shared/settings/fewLabels';
+import { FEW_LABELS, describeSteps, labelledRows } from '../../shared/settings/fewLabels';
 import { useStudio } from '../store';
 
 /** Settings as people name them, for "your changes". */
@@ -37,11 +37,14 @@ export function StageDefaults({ locked }: { locked: boolean }) {
   const changed = changedKeys(settings, config.stage);
   const rows = !ds ? 0 : config.stage === 'pretrain' ? ds.split.train + ds.split.val : labelledRows(ds, config);
   const steps = ds && rows > 0 ? describeSteps(config, rows) : null;
+  const fitted = config.stage === 'finetune' && !changed.includes('batchSize') && !changed.includes('epochs');
   return (
     <div className="stage-defaults">
       {steps && (
         <p className="hint" data-testid="stage-steps" data-steps={steps.steps} data-rows={rows}>
           {steps.text}
+          {fitted &&
+            ` Fitted to the labelled rows: batches of at most a quarter of them, at least ${FEW_LABELS.minSteps} steps${config.earlyStopping.enabled ? '; early stopping keeps the best epoch' : ''}.`}
         </p>
       )}
       <p className="hint" data-testid="stage-changes" data-changed={changed.join(',')}>

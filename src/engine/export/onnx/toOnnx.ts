@@ -201,6 +201,10 @@ function planNetwork(topology: object): Plan {
     return { position: i + 1, name, className: String(lo.class_name), config };
   });
   if (functional) checkEnds(c, layers);
+  // The text Transformer is refused at its first layer of its own (its input's free length would
+  // otherwise be named first, a less useful reason).
+  const text = layers.find((l) => TRANSFORMER_LAYERS.has(l.className) && l.className.startsWith('Studio'));
+  if (text) checkClass(layers.find((l) => l.className === 'Embedding') ?? text);
 
   let shape: number[] | null = null;
   let inputShape: number[] = [];
