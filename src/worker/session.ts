@@ -174,7 +174,8 @@ export class StudioSession {
   }
 
   private async changeDataset(name: string, load: (signal: AbortSignal) => Promise<Dataset>): Promise<void> {
-    if (this.trainer.busy) throw new Error('Stop the current run before changing the dataset.');
+    if (this.trainer.busy)
+      throw new Error('Stop the current run (or the learning-rate sweep) before changing the dataset.');
     if (this.sweep.running)
       throw new Error('A label-efficiency sweep is running: cancel it before changing the dataset.');
     await this.data.change(name, load);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels } from '../wasmKernels';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
+import { trimPadding } from '../data/dataset';
 import { buildTextClassifier, buildTextEncoder, validateTransformer, type TransformerSpec } from './transformer';
 
 // wasm (with the kernel the worker adds) runs these four times faster than the cpu backend.
@@ -49,6 +50,29 @@ describe('Transformer', () => {
       long.encoder.dispose();
       short.encoder.dispose();
     });
+
+  it('reads a batch cut to its longest text (a free length) as it reads the padded batch', () => {
+    const { encoder } = buildTextEncoder(spec(), 5);
+    expect(encoder.inputs[0]!.shape).toEqual([null, null]);
+    // Three texts of 12 token slots, the longest using 5: the batch is cut to 5.
+    const rows = [
+      [2, 9, 8, 7, 6, 0, 0, 0, 0, 0, 0, 0],
+      [2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [2, 30, 31, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ];
+    const cut = trimPadding(Float32Array.from(rows.flat()), 3, 12);
+    expect(cut.length).toBe(5);
+    expect(Array.from(cut.x.subarray(5, 10))).toEqual([2, 5, 0, 0, 0]);
+    const full = encoder.predict(tf.tensor2d(rows)) as tf.Tensor;
+    const short = encoder.predict(tf.tensor2d(cut.x, [3, 5])) as tf.Tensor;
+    const diff = tf.max(tf.abs(tf.sub(full, short))).dataSync()[0]!;
+    expect(diff).toBeLessThan(1e-5);
+    tf.dispose([full, short]);
+    encoder.dispose();
+    // A batch of full-length texts is left as it is.
+    const long = Float32Array.from({ length: 24 }, (_, i) => 2 + i);
+    expect(trimPadding(long, 2, 12).x).toBe(long);
+  });
 
   it('refuses settings it cannot build, saying which', () => {
     expect(() => validateTransformer(spec({ width: 30, heads: 4 }))).toThrow(/divide evenly/);

@@ -26,6 +26,7 @@ export function RunControls() {
   const busy = useStudio((s) => s.datasetLoading !== null || s.startRequested);
   // A sweep starts its runs itself, one after another; Stop still ends its run (and the sweep).
   const sweeping = useStudio((s) => s.sweep?.state === 'running');
+  const finding = useStudio((s) => Object.values(s.lrFinders).some((f) => f.state === 'running'));
   const active = isRunActive(run.state);
   const p = run.progress;
   const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
@@ -34,9 +35,11 @@ export function RunControls() {
     ? 'Choose a dataset first'
     : sweeping
       ? 'A sweep is running: cancel it to start a run'
-      : invalid
-        ? 'Fix the highlighted settings first'
-        : undefined;
+      : finding
+        ? 'The learning-rate finder is sweeping: wait for it, or stop it'
+        : invalid
+          ? 'Fix the highlighted settings first'
+          : undefined;
 
   return (
     <div className="run-controls">
@@ -44,7 +47,7 @@ export function RunControls() {
         <button
           data-testid="train-start"
           className="primary"
-          disabled={active || !hasData || invalid || busy || sweeping}
+          disabled={active || !hasData || invalid || busy || sweeping || finding}
           title={startHint}
           onClick={() => void startRun()}
         >
