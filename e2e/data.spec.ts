@@ -169,11 +169,11 @@ test('a zip of class folders: counts, previews, training; an undecodable image i
   await expect(page.getByTestId('model-kind')).toHaveValue('cnn');
   await expect(page.getByTestId('conv-blocks')).toHaveValue('16, 32, 64');
   await expect(page.getByTestId('augmentation')).toHaveValue('light');
-  // A set this small needs many passes: batches of 8 (30 labelled rows) and at least 500 steps, not
+  // A set this small needs many passes: batches of 8 (30 labelled rows) and at least 1,000 steps, not
   // the digits' 5 epochs of 32.
   await expect(page.getByTestId('batch-size')).toHaveValue('8');
   await expect(page.getByTestId('epochs')).not.toHaveValue('5');
-  expect(Number(await page.getByTestId('stage-steps').getAttribute('data-steps'))).toBeGreaterThanOrEqual(500);
+  expect(Number(await page.getByTestId('stage-steps').getAttribute('data-steps'))).toBeGreaterThanOrEqual(1000);
   const skipped = page.getByTestId('skipped-files');
   await expect(skipped).toHaveAttribute('data-count', '2');
   await expect(skipped).toContainText('shapes/circle/broken.png (could not be decoded as an image)');

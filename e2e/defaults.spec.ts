@@ -45,9 +45,9 @@ test('pictures uploaded while the built-in digits still load get the picture def
   const pictureDefaults = async () => {
     await expect(value(page, 'model-kind')).toHaveValue('cnn');
     await expect(value(page, 'augmentation')).toHaveValue('light');
-    // 42 labelled pictures: batches of 8 (at most a quarter of them), and at least 500 steps.
+    // 42 labelled pictures: batches of 8 (at most a quarter of them), and at least 1,000 steps.
     await expect(value(page, 'batch-size')).toHaveValue('8');
-    expect(await steps(page)).toBeGreaterThanOrEqual(500);
+    expect(await steps(page)).toBeGreaterThanOrEqual(1000);
     await expect(value(page, 'early-stopping')).toBeChecked();
   };
   await pictureDefaults();
@@ -74,7 +74,7 @@ test('pictures uploaded while the built-in digits still load get the picture def
   await expect(page.getByTestId('stage-changes')).toHaveAttribute('data-changed', 'epochs');
   await page.getByTestId('settings-reset').click();
   await expect(page.getByTestId('stage-changes')).toHaveAttribute('data-changed', '');
-  expect(await steps(page)).toBeGreaterThanOrEqual(500);
+  expect(await steps(page)).toBeGreaterThanOrEqual(1000);
   expect(errors).toEqual([]);
 });
 
@@ -98,7 +98,7 @@ test('contrastive pretraining keeps its batch of 256; fine-tuning 10 labels a cl
   // Fine-tuning's own settings, fitted to 100 labelled digits: not pretraining's batch of 256.
   await expect(value(page, 'batch-size')).toHaveValue('16');
   await expect(value(page, 'epochs')).not.toHaveValue('2');
-  expect(await steps(page)).toBeGreaterThanOrEqual(500);
+  expect(await steps(page)).toBeGreaterThanOrEqual(1000);
   await expect(value(page, 'augmentation')).toHaveValue('light');
   // It starts from what was just pretrained (its best probe), the head alone first.
   const best = page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"][data-tags~="bestProbe"]');

@@ -192,7 +192,9 @@ describe('few labels', () => {
     expect(few.earlyStopping.enabled).toBe(true);
     expect(few.earlyStopping.patience * 7).toBeGreaterThanOrEqual(FEW_LABELS.patienceSteps);
     expect(few.augmentation).toEqual(AUGMENT_PRESETS.light);
-    expect(describeSteps(few, 100).text).toMatch(/epochs × 7 steps = \d+ steps \(100 labelled rows in batches of 16\)/);
+    expect(describeSteps(few, 100).text).toMatch(
+      /143 epochs × 7 steps = 1,001 steps \(100 labelled rows in batches of 16\)/,
+    );
     const all = resolve(DEFAULT_SETTINGS);
     expect(all).toMatchObject({ batchSize: 32, epochs: 5, augmentation: AUGMENT_PRESETS.off });
     expect(all.earlyStopping.enabled).toBe(true);
@@ -211,7 +213,7 @@ describe('few labels', () => {
     const c = resolve(s);
     expect(c).toMatchObject({ batchSize: 256, epochs: 30 });
     expect(describeSteps(c, 100).text).toBe(
-      '30 epochs × 1 step = 30 steps (100 labelled rows in batches of 256; at least 500 steps are suggested).',
+      '30 epochs × 1 step = 30 steps (100 labelled rows in batches of 256; at least 1,000 steps are suggested).',
     );
   });
 
