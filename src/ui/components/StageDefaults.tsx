@@ -44,7 +44,7 @@ export function StageDefaults({ locked }: { locked: boolean }) {
         <p className="hint" data-testid="stage-steps" data-steps={steps.steps} data-rows={rows}>
           {steps.text}
           {fitted &&
-            ` Fitted to the labelled rows: batches of at most a quarter of them, at least ${FEW_LABELS.minSteps} steps${config.earlyStopping.enabled ? '; early stopping keeps the best epoch' : ''}.`}
+            ` Fitted to the labelled rows: batches of at most a quarter of them, at least ${FEW_LABELS.minSteps.toLocaleString('en')} steps${config.earlyStopping.enabled ? '; early stopping keeps the best epoch' : ''}.`}
         </p>
       )}
       <p className="hint" data-testid="stage-changes" data-changed={changed.join(',')}>
