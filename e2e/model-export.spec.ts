@@ -204,6 +204,8 @@ test('iris: download, load in Node, same predictions on held-out rows; import ba
   await configure(page, { epochs: 1 });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  // 'done' may still be the previous run's: the new run's checkpoint says it has trained and saved.
+  await expect(page.getByTestId('checkpoint-item')).toHaveCount(before + 2, { timeout: 60_000 });
   await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /\d/);
 
   // Broken or hostile files: an alert each, nothing stored.
