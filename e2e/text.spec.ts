@@ -40,9 +40,14 @@ test('a CSV with a text column: tokens in the preview, the Transformer trains on
     'ignore',
   );
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-classes', '2');
-  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-features', '128'); // tokens per text
+  // Tokens per text, fitted to the texts: a multiple of 8 under the 128 cap that cuts at most 1% of them.
+  await expect(page.getByTestId('text-length-auto')).toBeChecked();
+  const fitted = await attr(page, 'dataset-summary', 'data-features');
+  expect(fitted % 8).toBe(0);
+  expect(fitted).toBeGreaterThanOrEqual(16);
+  expect(fitted).toBeLessThan(128);
   expect(await attr(page, 'text-summary', 'data-vocab')).toBeGreaterThan(40);
-  expect(await attr(page, 'text-summary', 'data-truncated')).toBe(0);
+  expect(await attr(page, 'text-summary', 'data-truncated')).toBeLessThanOrEqual(3);
   // The preview shows texts with their subword tokens ("▁" marks a word's start).
   const tokens = page.getByTestId('text-tokens').first();
   expect(Number(await tokens.getAttribute('data-count'))).toBeGreaterThan(5);
