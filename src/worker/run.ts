@@ -1,11 +1,13 @@
 // One training run in the worker, as one object: it chooses the backend, lets its body build and
 // train the network, forwards the engine's events (batch progress coalesced), keeps checkpoints,
 // turns failures into faults, evaluates, and resolves to one outcome. Pretraining and fine-tuning
-// differ only in their body (./bodies); a new objective is a new body.
+// differ only in their body (./bodies); an objective is a module of the engine's
+// (engine/pretrain/objectives), which the pretraining body runs.
 import { assertNever } from '../shared/assertNever';
 import type * as tf from '@tensorflow/tfjs';
 import { chooseBackend, type BackendHost, type DeviceFault, type DeviceWatch } from '../engine/backends';
 import type { Dataset } from '../engine/data/dataset';
+import { PRETRAIN_METHODS } from '../engine/pretrain/objectives';
 import { TooBigError, isOutOfMemory, readMemory } from '../engine/memory';
 import { RunControl } from '../engine/train/control';
 import { evaluateTest } from '../engine/train/loop';
@@ -67,13 +69,9 @@ export interface RunOptions {
 export function runConfig(requested: TrainConfig, resume: SavedCheckpoint | null, learningRate?: number): TrainConfig {
   const base = resume ? { ...completeConfig(resume.info.config), backend: requested.backend } : requested;
   const config = learningRate ? { ...base, learningRate } : base;
-  // A contrastive conv encoder pools globally (a view's features wherever they are); saying so in
-  // the run's settings makes its checkpoints rebuild the same network when fine-tuned.
-  if (config.stage === 'pretrain' && config.objective === 'contrastive' && config.encoder.kind === 'conv')
-    return { ...config, encoder: { ...config.encoder, globalPool: true } };
-  // Masked language modeling trains the Transformer (`text`): its checkpoints say so.
-  if (config.stage === 'pretrain' && config.objective === 'mlm')
-    return { ...config, encoder: { kind: 'transformer', widths: [] } };
+  // The objective's checkpoints say which encoder they hold (a pooled conv encoder, the Transformer).
+  const saved = config.stage === 'pretrain' ? PRETRAIN_METHODS[config.objective].savedEncoder : undefined;
+  if (saved) return { ...config, encoder: saved(config.encoder) };
   return config;
 }
 
