@@ -97,7 +97,3 @@ export const nothingToPredict = (name: string, stage: Stage) =>
 export const rowLength = (values: number, columns: readonly string[]) =>
   `The row has ${values} value${values === 1 ? '' : 's'}; the model needs ${columns.length}, ` +
   `in this order: ${columns.join(', ')}. Or paste a header line above the row.`;
-
-export const contrastiveWithoutViews = () =>
-  'contrastive pretraining learns what two changed views of an input share, and with augmentation off both views ' +
-  'are the same input; choose the light or strong preset (for tables: feature corruption, e.g. 0.3 to 0.6).';

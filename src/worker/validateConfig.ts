@@ -2,17 +2,16 @@
 // the field and a value that works.
 import { validateAugment } from '../engine/augment/batch';
 import type { Dataset } from '../engine/data/dataset';
-import { validateNoise } from '../engine/pretrain/corrupt';
+import { PRETRAIN_METHODS } from '../engine/pretrain/objectives';
 import { validateEncoder } from '../engine/pretrain/models';
 import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
 import type { TrainConfig } from '../shared/types/training';
-import { augments } from '../shared/augmentation';
-import { contrastiveWithoutViews, earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
+import { earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
 
 export function validateConfig(c: TrainConfig, ds: Dataset): void {
-  const bad = (field: string, why: string) => {
+  const bad = (field: string, why: string): never => {
     throw new Error(`${field}: ${why}`);
   };
   if (!Number.isInteger(c.epochs) || c.epochs < 1 || c.epochs > 1000)
@@ -34,28 +33,23 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     validateTransformer({ ...c.text, vocabSize: ds.preprocessing.tokenizer.vocab.length, maxLen: ds.features });
   if (c.stage === 'finetune' && c.initFrom === 'scratch' && text !== (c.model === 'transformer'))
     bad('Model', text ? 'text is read by the Transformer; choose it.' : 'the Transformer reads text; choose the MLP.');
-  if (c.stage === 'pretrain' && text !== (c.objective === 'mlm'))
+  const method = c.stage === 'pretrain' ? PRETRAIN_METHODS[c.objective] : null;
+  if (method && text !== method.readsText)
     bad(
       'Objective',
       text
         ? 'text is pretrained by masked language modeling; choose "masked language model".'
         : 'masked language modeling needs a text dataset (a table with a text column).',
     );
-  if (c.stage === 'pretrain' && !text) {
-    if (c.objective === 'denoising') validateNoise(c.noise);
-    validateEncoder(c.encoder);
-    if (c.encoder.kind === 'conv' && ds.kind !== 'image')
-      bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
-    if (!Number.isInteger(c.latentSize) || c.latentSize < 1 || c.latentSize > 1024)
-      bad('Noise size', 'use a whole number from 1 to 1024.');
-    if (c.objective === 'contrastive') {
-      if (!augments(c.augmentation)) bad('Augmentation', contrastiveWithoutViews());
-      if (!(c.temperature >= 0.01 && c.temperature <= 10)) bad('Temperature', 'use 0.01 to 10, such as 0.2.');
-      if (c.batchSize < 2)
-        bad('Batch size', 'contrastive learning compares the inputs of a batch; use 2 or more, such as 256.');
+  if (method) {
+    if (!text) {
+      validateEncoder(c.encoder);
+      if (c.encoder.kind === 'conv' && ds.kind !== 'image')
+        bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
     }
+    method.validate?.(c, bad);
+    return;
   }
-  if (c.stage === 'pretrain') return;
   if (ds.task === 'none' || !ds.y) bad('Labels', nothingToFinetune(ds.name));
   if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1))
     bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');

@@ -55,7 +55,9 @@ function session(
 function autoencoderMethod(id: 'autoencoder' | 'denoising'): PretrainMethod {
   return {
     id,
+    readsText: false,
     series: ['reconstruction'],
+    ...(id === 'denoising' ? { validate: (cfg) => validateNoise(cfg.noise) } : {}),
     build: (ds, cfg) => {
       if (id === 'denoising') validateNoise(cfg.noise);
       return configuredEncoder(ds, cfg, (ctx) => session(ctx, id === 'denoising' ? cfg.noise : null));

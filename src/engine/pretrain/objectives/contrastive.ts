@@ -9,8 +9,13 @@ import { toPixels, type Dataset } from '../../data/dataset';
 import { measureAutoencoder } from '../../train/measure';
 import { PROJECTION_SIZE, contrastiveSteps, twoViews } from '../contrastive';
 import { buildProjection } from '../models';
+import { augments } from '../../../shared/augmentation';
 import { checkEncoderAnd, configuredEncoder, encoderKernels } from './common';
 import type { ObjectiveContext, ObjectiveSession, PretrainMethod } from './method';
+
+const WITHOUT_VIEWS =
+  'contrastive pretraining learns what two changed views of an input share, and with augmentation off both views ' +
+  'are the same input; choose the light or strong preset (for tables: feature corruption, e.g. 0.3 to 0.6).';
 
 function session({ ds, cfg, encoder, shape, shown, rate }: ObjectiveContext): ObjectiveSession {
   const spec = cfg.augmentation!;
@@ -47,7 +52,15 @@ function session({ ds, cfg, encoder, shape, shown, rate }: ObjectiveContext): Ob
 
 export const contrastive: PretrainMethod = {
   id: 'contrastive',
+  readsText: false,
   series: ['contrastive'],
+  validate: (cfg, refuse) => {
+    if (!cfg.augmentation || !augments(cfg.augmentation)) refuse('Augmentation', WITHOUT_VIEWS);
+    const t = cfg.temperature ?? 0.2;
+    if (!(t >= 0.01 && t <= 10)) refuse('Temperature', 'use 0.01 to 10, such as 0.2.');
+    if (cfg.batchSize < 2)
+      refuse('Batch size', 'contrastive learning compares the inputs of a batch; use 2 or more, such as 256.');
+  },
   build: (ds, cfg) => {
     if (!cfg.augmentation) throw new Error('Contrastive pretraining needs augmentation to make its two views.');
     return configuredEncoder(ds, cfg, session);

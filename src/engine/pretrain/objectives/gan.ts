@@ -56,7 +56,12 @@ function session({ ds, cfg, encoder, shape, rate }: ObjectiveContext): Objective
 
 export const gan: PretrainMethod = {
   id: 'gan',
+  readsText: false,
   series: ['discriminator', 'generator'],
+  validate: (cfg, refuse) => {
+    if (!Number.isInteger(cfg.latentSize) || cfg.latentSize < 1 || cfg.latentSize > 1024)
+      refuse('Noise size', 'use a whole number from 1 to 1024.');
+  },
   build: (ds, cfg) => configuredEncoder(ds, cfg, session),
   // The encoder is the discriminator's body: the size check is the encoder's.
   checkSize: (ds, cfg, limits) => checkEncoderAnd(ds, cfg, limits, () => []),

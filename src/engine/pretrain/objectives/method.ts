@@ -77,8 +77,15 @@ export interface ObjectiveEncoder {
   start(ctx: ObjectiveContext): ObjectiveSession;
 }
 
+/** Refuses a setting before a run starts: the field as the page names it, and what works. */
+export type Refuse = (field: string, why: string) => never;
+
 export interface PretrainMethod {
   id: PretrainObjective;
+  /** Text pretrains by this objective (and only text); other data by the others. */
+  readsText: boolean;
+  /** Its own settings checked before a run starts (the shared ones are checked by the worker). */
+  validate?(cfg: ObjectiveSettings, refuse: Refuse): void;
   /** Loss series, one scalar per step each (the runner's and the loss chart's). */
   series: string[];
   /** Builds the encoder it trains (the run's `encoder` settings, or its own, e.g. the Transformer). */

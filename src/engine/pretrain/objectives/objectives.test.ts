@@ -1,0 +1,140 @@
+// The objective registry: what every entry promises, and a new objective added as one module.
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist, sliceSplits } from '../../../test/fixtures';
+import type { PretrainObjective } from '../../../shared/types/training';
+import { RunControl } from '../../train/control';
+import { trainableVariables } from '../../train/loop';
+import { pretrain, type PretrainEvent, type PretrainResult } from '../pretrain';
+import { configuredEncoder, encoderKernels, inputs } from './common';
+import { PRETRAIN_METHODS } from './index';
+import type { PretrainMethod } from './method';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/**
+ * A toy objective, as a new module would be: the encoder learns to output codes of 1 (the mean
+ * squared distance to 1), with a held-out figure and no pictures. It needs nothing but this object.
+ */
+const toy: PretrainMethod = {
+  id: 'toy' as PretrainObjective,
+  readsText: false,
+  series: ['distance to 1'],
+  validate: (cfg, refuse) => {
+    if (cfg.batchSize > 64) refuse('Batch size', 'the toy objective takes at most 64.');
+  },
+  build: (ds, cfg) =>
+    configuredEncoder(ds, cfg, ({ encoder, shape, shown, rate }) => {
+      const opt = tf.train.adam(cfg.learningRate);
+      const size = (x: tf.Tensor) =>
+        tf.mean(tf.square(tf.sub(encoder.apply(x, { training: true }) as tf.Tensor, 1))) as tf.Scalar;
+      return {
+        step: (rows, start, end, step) => {
+          rate(step, opt);
+          const x = inputs(ds, shape, rows, start, end);
+          const loss = opt.minimize(() => size(x), true, trainableVariables(encoder)) as tf.Scalar;
+          x.dispose();
+          return [loss];
+        },
+        heldOut: async () => {
+          const x = inputs(ds, shape, shown, 0, shown.length);
+          const held = tf.tidy(() => size(x));
+          const valLoss = (await held.data())[0]!;
+          tf.dispose([x, held]);
+          return { valLoss, valAccuracy: NaN, loss: valLoss };
+        },
+        pictures: async () => ({}),
+        dispose: () => opt.dispose(),
+      };
+    }),
+  checkSize: () => undefined,
+  kernels: encoderKernels,
+  measure: async () => 1,
+};
+
+const registry = PRETRAIN_METHODS as Record<string, PretrainMethod>;
+afterEach(() => {
+  delete registry.toy;
+});
+
+describe('the pretraining objectives', () => {
+  it('each is listed under its id, with its loss series; text has exactly one', () => {
+    for (const [id, m] of Object.entries(PRETRAIN_METHODS)) {
+      expect(m.id).toBe(id);
+      expect(m.series.length).toBeGreaterThan(0);
+    }
+    expect(
+      Object.values(PRETRAIN_METHODS)
+        .filter((m) => m.readsText)
+        .map((m) => m.id),
+    ).toEqual(['mlm']);
+  });
+
+  it('a new objective is one object in the registry: pretrain() runs it, probes, checkpoints and frees it', async () => {
+    registry.toy = toy;
+    const ds = sliceSplits(loadMnist(), 256, 64, 64);
+    const before = tf.memory().numTensors;
+    const saved: number[] = [];
+    const gen = pretrain(
+      ds,
+      {
+        objective: 'toy' as PretrainObjective,
+        encoder: { kind: 'dense', widths: [16] },
+        epochs: 3,
+        batchSize: 32,
+        seed: 1,
+        readEvery: 2,
+        learningRate: 0.001,
+        latentSize: 16,
+        noise: { kind: 'mask', level: 0.3 },
+      },
+      new RunControl(),
+      async (log) => {
+        saved.push(log.epoch);
+      },
+    );
+    const events: PretrainEvent[] = [];
+    let next = await gen.next();
+    while (!next.done) {
+      events.push(next.value);
+      next = await gen.next();
+    }
+    const result = next.value as PretrainResult;
+    const epochs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(saved).toEqual([1, 2, 3]);
+    // Its held-out figure is the epoch's validation loss and falls; the probe comes with every epoch.
+    expect(epochs[2]!.valLoss).toBeLessThan(epochs[0]!.valLoss);
+    expect(epochs.every((e) => e.probe && Number.isFinite(e.probe.linear))).toBe(true);
+    expect(result.loss).toBe(epochs[2]!.valLoss);
+    const snapshots = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []));
+    expect(snapshots.map((s) => s.embedding?.x.length)).toEqual([64, 64, 64]);
+    // Only the encoder is left: its kernel and bias.
+    expect(tf.memory().numTensors - before).toBe(2);
+    result.encoder.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("its own settings are checked with the worker's, by the field's name", async () => {
+    registry.toy = toy;
+    const refuse = (field: string, why: string): never => {
+      throw new Error(`${field}: ${why}`);
+    };
+    expect(() => registry.toy!.validate!({ ...baseSettings, batchSize: 128 }, refuse)).toThrow(
+      /^Batch size: the toy objective takes at most 64/,
+    );
+  });
+});
+
+const baseSettings = {
+  objective: 'toy' as PretrainObjective,
+  encoder: { kind: 'dense' as const, widths: [16] },
+  epochs: 1,
+  batchSize: 32,
+  seed: 1,
+  learningRate: 0.01,
+  latentSize: 16,
+  noise: { kind: 'mask' as const, level: 0.3 },
+};
