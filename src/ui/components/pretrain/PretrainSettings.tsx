@@ -1,0 +1,62 @@
+import type { PretrainObjective } from '../../../shared/types/training';
+import { useStudio } from '../../store';
+import { EncoderFields } from './EncoderFields';
+import { OBJECTIVE_FIELDS } from './ObjectiveFields';
+
+const OBJECTIVES: { value: PretrainObjective; label: string }[] = [
+  { value: 'autoencoder', label: 'Autoencoder (reconstruction, MSE)' },
+  { value: 'denoising', label: 'Denoising autoencoder' },
+  { value: 'gan', label: 'GAN (discriminator becomes the encoder)' },
+  { value: 'contrastive', label: 'Contrastive (SimCLR: two augmented views agree)' },
+];
+/** Text pretrains by predicting hidden words; the Transformer's shape is set in the Model panel. */
+const TEXT_OBJECTIVES: { value: PretrainObjective; label: string }[] = [
+  { value: 'mlm', label: 'Masked language model (BERT: predict 15% hidden tokens)' },
+];
+
+/** Pretraining's settings: the objective, the encoder (the Transformer for text) and the objective's own. */
+export function PretrainSettings({ locked }: { locked: boolean }) {
+  const config = useStudio((s) => s.config);
+  const setConfig = useStudio((s) => s.setConfig);
+  const ds = useStudio((s) => s.dataset);
+  const Fields = OBJECTIVE_FIELDS[config.objective];
+  return (
+    <div className="stage-settings" role="tabpanel" aria-label="Pretraining">
+      <label className="field">
+        <span>Objective</span>
+        <select
+          data-testid="pretrain-objective"
+          value={config.objective}
+          disabled={locked}
+          onChange={(e) => setConfig({ objective: e.target.value as PretrainObjective })}
+        >
+          {(ds?.kind === 'text' ? TEXT_OBJECTIVES : OBJECTIVES).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {ds?.kind === 'text' ? (
+        <p className="hint" data-testid="mlm-hint">
+          The Transformer set in the Model panel learns to fill in masked tokens of every training and validation text
+          (no labels); held-out perplexity is measured each epoch.
+        </p>
+      ) : (
+        <EncoderFields
+          spec={config.encoder}
+          images={ds?.kind === 'image'}
+          disabled={locked}
+          onChange={(encoder) => setConfig({ encoder })}
+          onKind={(kind) => setConfig({ encoder: { kind } })}
+        />
+      )}
+      {Fields && <Fields locked={locked} />}
+      <p className="hint">
+        Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for fine-tuning.
+        With labels, each epoch's encoder is probed (linear and k-NN accuracy on the validation split, trained under the
+        label budget set under Fine-tune).
+      </p>
+    </div>
+  );
+}
