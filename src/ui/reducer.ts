@@ -211,17 +211,10 @@ function faultAction(f: RunFault): AlertActionSpec | undefined {
  * of change.
  */
 export function reduce(state: StudioData, event: WorkerEvent): Reduction {
-  const run = state.run;
-  const unchanged: Reduction = { state, alerts: [], withdraw: [] };
-  const next = (patch: Partial<StudioData>, alerts: AlertSpec[] = [], withdraw: AlertKind[] = []): Reduction => ({
-    state: withResolvedConfig(state, { ...state, ...patch }),
-    alerts,
-    withdraw,
-  });
-  /** Events of a run other than the one shown (an earlier run's last words) change nothing. */
-  const ofShownRun = (runId: number) => run.id === null || runId === run.id;
   const e = event;
-
+  if ('runId' in e && !(e.type === 'runPhase' && e.state === 'starting')) return reduceRunEvent(state, e);
+  const unchanged: Reduction = { state, alerts: [], withdraw: [] };
+  const next = changes(state);
   switch (e.type) {
     case 'ready':
       return next({ workerReady: true });
@@ -233,34 +226,9 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       return next({ currentModel: e.card });
     case 'heartbeat':
       return next({ memory: e.memory });
-    case 'epochMemory':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({
-        memory: e.memory,
-        run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] },
-      });
-    case 'runFault': {
-      if (!ofShownRun(e.runId)) return unchanged;
-      const f = e.fault;
-      return next({ run: { ...run, fault: f } }, [{ message: f.message, action: faultAction(f), kind: f.kind }]);
-    }
-    case 'failed': {
+    case 'failed':
       // Failed requests are answered through the client's promises; id -1 is the worker itself.
-      if (e.id >= 0) return unchanged;
-      // The worker crashed: nothing it was doing will answer; the UI must not stay busy.
-      const active = isRunActive(run.state);
-      return next(
-        {
-          datasetLoading: null,
-          workerReady: false,
-          currentModel: null, // it lived in the worker that stopped
-          recovering: active,
-          run: active ? { ...run, state: 'error', message: e.message, fault: null } : { ...run, fault: null },
-        },
-        [{ message: e.message, kind: 'worker' }],
-        FAULT_ALERTS,
-      );
-    }
+      return e.id >= 0 ? unchanged : workerFailed(state, e.message);
     case 'warning':
       return next({}, [
         {
@@ -285,106 +253,23 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
         dataset: e.summary,
         imageOptions: e.summary.imageOptions ?? state.imageOptions,
         // A new dataset makes the last run's results stale, and the rate found for the last one.
-        run: run.state === 'idle' ? run : emptyRun(),
+        run: state.run.state === 'idle' ? state.run : emptyRun(),
         evaluation: null, // its labels or scaling may have changed
         lrFinders: {},
       });
     case 'runPhase':
       // "starting" opens a new run, whatever was shown before.
-      if (e.state === 'starting')
-        return next({
-          run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null },
-          evaluation: null,
-        });
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, state: e.state, message: e.message ?? null } });
-    case 'backend':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, backend: e.info } }, e.info.fellBack ? [{ message: e.info.reason }] : []);
-    case 'runStarted':
-      if (!ofShownRun(e.runId)) return unchanged;
       return next({
-        run: {
-          ...run,
-          stage: e.stage,
-          series: e.series,
-          title: e.title,
-          config: e.config,
-          losses: e.series.map(() => []),
-        },
+        run: { ...emptyRun(), id: e.runId, state: 'starting', message: e.message ?? null },
+        evaluation: null,
       });
-    case 'progress':
-      if (!ofShownRun(e.runId)) return unchanged;
-      // The one mutation (see above): the run's loss history grows in place.
-      run.steps.push(...e.steps);
-      e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
-      return next({ run: { ...run, progress: e.progress, lossVersion: run.lossVersion + 1 } });
-    case 'snapshot':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, snapshot: e.snapshot } });
     case 'checkpoints':
       // A start point that was deleted falls back to the default one (withResolvedConfig).
       return next({ checkpoints: e.checkpoints });
-    case 'interrupted': {
-      const alerts: AlertSpec[] = [];
-      // After a worker restart, the run it was training is offered right in the alert.
-      const resumable = e.runs.find(
-        (r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs,
-      );
-      if (state.recovering && resumable) {
-        const c = resumable.checkpoint!;
-        alerts.push({
-          message: `“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`,
-          action: { type: 'resumeCheckpoint', label: `Resume from epoch ${c.epoch}`, checkpointId: c.id },
-          kind: 'worker-resume',
-        });
-      }
-      // The interrupted run's curve is shown as it was at its last checkpoint.
-      const h = e.history;
-      return next(
-        {
-          recovering: false,
-          interrupted: e.runs,
-          run:
-            h && run.state === 'idle'
-              ? {
-                  ...emptyRun(),
-                  state: 'stopped',
-                  message: 'Interrupted by a reload',
-                  title: h.title,
-                  series: h.series,
-                  steps: h.steps,
-                  losses: h.losses,
-                  epochs: h.epochs,
-                  lossVersion: 1,
-                }
-              : run,
-        },
-        alerts,
-      );
-    }
-    case 'runHistory':
-      // Arrives right after runStarted, before any progress: the history is the curve so far.
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({
-        run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 },
-      });
-    case 'epoch':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, epochs: [...run.epochs, e.log] } });
-    case 'evaluation':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ evaluation: e.evaluation });
+    case 'interrupted':
+      return interrupted(state, e);
     case 'evaluated':
       return next({ evaluation: e.evaluation });
-    case 'layers':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, layers: e.layers, layersEpoch: e.epoch } });
-    case 'bestRestored':
-      return unchanged; // the notice that comes with it says so
-    case 'notice':
-      if (!ofShownRun(e.runId)) return unchanged;
-      return next({ run: { ...run, notices: [...run.notices, e.message] } });
     case 'sweep':
       return next({ sweep: e.sweep });
     case 'lrFinder':
@@ -396,8 +281,73 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
         runs: e.runs,
         comparedRunKeys: state.comparedRunKeys.filter((k) => e.runs.some((r) => r.runKey === k)),
       });
+    default:
+      return assertNever(e);
+  }
+}
+
+/** A patch of the state (the settings resolved again), with the alerts it raises and withdraws. */
+const changes =
+  (state: StudioData) =>
+  (patch: Partial<StudioData>, alerts: AlertSpec[] = [], withdraw: AlertKind[] = []): Reduction => ({
+    state: withResolvedConfig(state, { ...state, ...patch }),
+    alerts,
+    withdraw,
+  });
+
+/** An event of a run: those of a run other than the one shown (an earlier run's last words) change nothing. */
+function reduceRunEvent(state: StudioData, e: Extract<WorkerEvent, { runId: number }>): Reduction {
+  const run = state.run;
+  if (run.id !== null && e.runId !== run.id) return { state, alerts: [], withdraw: [] };
+  const next = changes(state);
+  switch (e.type) {
+    case 'epochMemory':
+      return next({
+        memory: e.memory,
+        run: { ...run, epochMemory: [...run.epochMemory, { epoch: e.epoch, tensors: e.memory.tensors }] },
+      });
+    case 'runFault': {
+      const f = e.fault;
+      return next({ run: { ...run, fault: f } }, [{ message: f.message, action: faultAction(f), kind: f.kind }]);
+    }
+    case 'runPhase':
+      return next({ run: { ...run, state: e.state, message: e.message ?? null } });
+    case 'backend':
+      return next({ run: { ...run, backend: e.info } }, e.info.fellBack ? [{ message: e.info.reason }] : []);
+    case 'runStarted':
+      return next({
+        run: {
+          ...run,
+          stage: e.stage,
+          series: e.series,
+          title: e.title,
+          config: e.config,
+          losses: e.series.map(() => []),
+        },
+      });
+    case 'progress':
+      // The one mutation (see reduce): the run's loss history grows in place.
+      run.steps.push(...e.steps);
+      e.losses.forEach((values, k) => (run.losses[k] ??= []).push(...values));
+      return next({ run: { ...run, progress: e.progress, lossVersion: run.lossVersion + 1 } });
+    case 'snapshot':
+      return next({ run: { ...run, snapshot: e.snapshot } });
+    case 'runHistory':
+      // Arrives right after runStarted, before any progress: the history is the curve so far.
+      return next({
+        run: { ...run, steps: e.steps, losses: e.losses, epochs: [...e.epochs], lossVersion: run.lossVersion + 1 },
+      });
+    case 'epoch':
+      return next({ run: { ...run, epochs: [...run.epochs, e.log] } });
+    case 'evaluation':
+      return next({ evaluation: e.evaluation });
+    case 'layers':
+      return next({ run: { ...run, layers: e.layers, layersEpoch: e.epoch } });
+    case 'bestRestored':
+      return { state, alerts: [], withdraw: [] }; // the notice that comes with it says so
+    case 'notice':
+      return next({ run: { ...run, notices: [...run.notices, e.message] } });
     case 'runEnded':
-      if (!ofShownRun(e.runId)) return unchanged;
       return next(
         { run: { ...run, state: e.state, message: e.message ?? null } },
         e.state === 'error' && e.message ? [{ message: e.message }] : [],
@@ -405,4 +355,62 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
     default:
       return assertNever(e);
   }
+}
+
+/** The worker crashed: nothing it was doing will answer; the UI must not stay busy. */
+function workerFailed(state: StudioData, message: string): Reduction {
+  const run = state.run;
+  const active = isRunActive(run.state);
+  return changes(state)(
+    {
+      datasetLoading: null,
+      workerReady: false,
+      currentModel: null, // it lived in the worker that stopped
+      recovering: active,
+      run: active ? { ...run, state: 'error', message, fault: null } : { ...run, fault: null },
+    },
+    [{ message, kind: 'worker' }],
+    FAULT_ALERTS,
+  );
+}
+
+/** Runs a reload or a worker restart interrupted: offered for resuming, the last one's curve shown. */
+function interrupted(state: StudioData, e: Extract<WorkerEvent, { type: 'interrupted' }>): Reduction {
+  const run = state.run;
+  const alerts: AlertSpec[] = [];
+  // After a worker restart, the run it was training is offered right in the alert.
+  const resumable = e.runs.find(
+    (r) => r.checkpoint && r.checkpoint.stage === 'finetune' && r.checkpoint.epoch < r.checkpoint.totalEpochs,
+  );
+  if (state.recovering && resumable) {
+    const c = resumable.checkpoint!;
+    alerts.push({
+      message: `“${resumable.title}” was interrupted when the worker stopped; its last checkpoint is epoch ${c.epoch} of ${c.totalEpochs}.`,
+      action: { type: 'resumeCheckpoint', label: `Resume from epoch ${c.epoch}`, checkpointId: c.id },
+      kind: 'worker-resume',
+    });
+  }
+  // The interrupted run's curve is shown as it was at its last checkpoint.
+  const h = e.history;
+  return changes(state)(
+    {
+      recovering: false,
+      interrupted: e.runs,
+      run:
+        h && run.state === 'idle'
+          ? {
+              ...emptyRun(),
+              state: 'stopped',
+              message: 'Interrupted by a reload',
+              title: h.title,
+              series: h.series,
+              steps: h.steps,
+              losses: h.losses,
+              epochs: h.epochs,
+              lossVersion: 1,
+            }
+          : run,
+    },
+    alerts,
+  );
 }
