@@ -71,6 +71,83 @@ function resolveTask(col: RawColumn, kind: string, requested: TableOptions['task
 export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   const columns = describeColumns(raw, opts);
   const byName = new Map(raw.columns.map((c) => [c.name, c]));
+  checkOptions(raw, opts, byName);
+  const { textCol, featureCols } = chooseInputs(raw, columns, byName);
+  const labelCol = opts.label ? byName.get(opts.label)! : null;
+  const labelKind = opts.label ? columns.find((c) => c.name === opts.label)!.kind : 'empty';
+  const task: Task = labelCol ? resolveTask(labelCol, labelKind, opts.task) : 'none';
+  if (labelCol) checkLabel(labelCol, task);
+
+  // Rows kept: a label is never imputed; with "drop", neither are features. (Typed loops from
+  // here on: a table may have millions of rows.)
+  const used = textCol ? [textCol] : featureCols.map((c) => byName.get(c.name)!);
+  const keep = keptRows(raw.rows, labelCol?.missing ?? null, opts.missing === 'drop' ? used.map((c) => c.missing) : []);
+  if (!keep.length)
+    throw new DataError(
+      `No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`,
+      'no-rows',
+    );
+
+  const { classNames, yClass, yValue } = encodeLabels(labelCol, task, keep);
+  const strata = yClass ?? new Int32Array(keep.length);
+  const split = stratifiedSplit(
+    strata,
+    yClass ? classNames.length : 1,
+    { val: opts.valFraction, test: opts.testFraction },
+    opts.seed,
+  );
+  if (!split.train.length)
+    throw new DataError(
+      'Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.',
+      'no-rows',
+    );
+
+  const label = labelCol ? labelSpec(labelCol.name, classNames, yValue, split.train) : null;
+  if (textCol)
+    return buildTextDataset({
+      raw,
+      options: opts,
+      columns,
+      column: textCol,
+      keep: Array.from(keep),
+      split,
+      task,
+      y: yClass ?? yValue,
+      classNames,
+      label,
+    });
+
+  // Feature specs from the training rows only.
+  const specs = featureSpecs(used, featureCols, gather(keep, split.train), opts.maxCategories);
+  const { x, width } = encodeFeatures(specs, used, keep);
+  return tableDataset(raw, opts, columns, specs, {
+    task,
+    keep,
+    width,
+    x,
+    y: yClass ?? yValue,
+    classNames,
+    split,
+    label,
+  });
+}
+
+/** How the label is encoded; a numeric label is standardized here with its training rows' mean and std. */
+function labelSpec(
+  column: string,
+  classNames: string[],
+  yValue: Float32Array | null,
+  trainRows: Int32Array,
+): LabelSpec {
+  if (!yValue) return { column, type: 'classes', classNames };
+  const { mean, sq, n } = moments(yValue, null, trainRows);
+  const std = usableStd(Math.sqrt(sq / n));
+  standardize(yValue, mean, std);
+  return { column, type: 'numeric', mean, std };
+}
+
+/** The label must be in the table, and the validation and test shares leave rows to train on. */
+function checkOptions(raw: RawTable, opts: TableOptions, byName: Map<string, RawColumn>): void {
   if (opts.label && !byName.has(opts.label))
     throw new DataError(
       `There is no column named "${opts.label}" in ${raw.fileName}. Pick the label from the list.`,
@@ -81,7 +158,10 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       'Validation and test shares must leave at least 10% of the rows for training (and test must be above 0).',
       'bad-option',
     );
+}
 
+/** The input: one text column (the Transformer's), or the feature columns, each usable as one. */
+function chooseInputs(raw: RawTable, columns: ColumnSummary[], byName: Map<string, RawColumn>) {
   const textCols = columns.filter((c) => c.role === 'text');
   if (textCols.length > 1)
     throw new DataError(
@@ -120,31 +200,25 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     );
   }
 
-  const labelCol = opts.label ? byName.get(opts.label)! : null;
-  const labelKind = opts.label ? columns.find((c) => c.name === opts.label)!.kind : 'empty';
-  const task: Task = labelCol ? resolveTask(labelCol, labelKind, opts.task) : 'none';
-  if (labelCol && task === 'regression' && labelCol.nonNumeric > 0)
+  return { textCol, featureCols };
+}
+
+/** A regression label must be numbers, a classification label few enough classes. */
+function checkLabel(labelCol: RawColumn, task: Task): void {
+  if (task === 'regression' && labelCol.nonNumeric > 0)
     throw new DataError(
       `The label "${labelCol.name}" has values that are not numbers, so it cannot be a regression target. Choose classification.`,
       'bad-label',
     );
-  if (labelCol && task === 'classification' && !labelCol.codes)
+  if (task === 'classification' && !labelCol.codes)
     throw new DataError(
       `The label "${labelCol.name}" has over ${labelCol.dict.length} distinct values: too many classes. Choose regression, or another label.`,
       'bad-label',
     );
+}
 
-  // Rows kept: a label is never imputed; with "drop", neither are features. (Typed loops from
-  // here on: a table may have millions of rows.)
-  const used = textCol ? [textCol] : featureCols.map((c) => byName.get(c.name)!);
-  const keep = keptRows(raw.rows, labelCol?.missing ?? null, opts.missing === 'drop' ? used.map((c) => c.missing) : []);
-  if (!keep.length)
-    throw new DataError(
-      `No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`,
-      'no-rows',
-    );
-
-  // Labels.
+/** The kept rows' labels: class indices (the classes present, in natural order) or values. */
+function encodeLabels(labelCol: RawColumn | null, task: Task, keep: Int32Array) {
   let classNames: string[] = [];
   let yClass: Int32Array | null = null;
   let yValue: Float32Array | null = null;
@@ -164,44 +238,17 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     yValue = gather(labelCol.values, keep);
   }
 
-  const strata = yClass ?? new Int32Array(keep.length);
-  const split = stratifiedSplit(
-    strata,
-    yClass ? classNames.length : 1,
-    { val: opts.valFraction, test: opts.testFraction },
-    opts.seed,
-  );
-  if (!split.train.length)
-    throw new DataError(
-      'Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.',
-      'no-rows',
-    );
+  return { classNames, yClass, yValue };
+}
 
-  let label: LabelSpec | null = null;
-  if (labelCol && yClass) label = { column: labelCol.name, type: 'classes', classNames };
-  if (labelCol && yValue) {
-    const { mean, sq, n } = moments(yValue, null, split.train);
-    const std = usableStd(Math.sqrt(sq / n));
-    standardize(yValue, mean, std);
-    label = { column: labelCol.name, type: 'numeric', mean, std };
-  }
-  if (textCol)
-    return buildTextDataset({
-      raw,
-      options: opts,
-      columns,
-      column: textCol,
-      keep: Array.from(keep),
-      split,
-      task,
-      y: yClass ?? yValue,
-      classNames,
-      label,
-    });
-
-  // Feature specs from the training rows only.
-  const trainRows = gather(keep, split.train);
-  const specs: FeatureSpec[] = used.map((col, j) => {
+/** Each feature column's encoding, from the training rows: standardized numbers, or one-hot categories. */
+function featureSpecs(
+  used: RawColumn[],
+  featureCols: ColumnSummary[],
+  trainRows: Int32Array,
+  maxCategories: number,
+): FeatureSpec[] {
+  return used.map((col, j) => {
     const kind = featureCols[j]!.kind;
     if (kind === 'numeric' || (kind !== 'categorical' && col.nonNumeric === 0)) {
       const { mean, sq, n } = moments(col.values, col.missing, trainRows);
@@ -212,7 +259,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       .map((count, code) => ({ code, count }))
       .filter((c) => c.count > 0)
       .sort((a, b) => b.count - a.count || col.dict[a.code]!.localeCompare(col.dict[b.code]!));
-    const categories = ranked.slice(0, opts.maxCategories).map((c) => col.dict[c.code]!);
+    const categories = ranked.slice(0, maxCategories).map((c) => col.dict[c.code]!);
     return {
       column: col.name,
       type: 'onehot',
@@ -221,7 +268,10 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       impute: categories[0] ?? '',
     };
   });
+}
 
+/** The kept rows' encoded features, row-major. */
+function encodeFeatures(specs: FeatureSpec[], used: RawColumn[], keep: Int32Array) {
   const width = specs.reduce((s, f) => s + featureWidth(f), 0);
   const x = new Float32Array(keep.length * width);
   const fills = specs.map((spec, j) => featureFill(spec, used[j]!));
@@ -235,10 +285,25 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     });
   }
 
+  return { x, width };
+}
+
+/** The dataset: its rows and split, the preprocessing as data, and what the table panel shows. */
+function tableDataset(
+  raw: RawTable,
+  opts: TableOptions,
+  columns: ColumnSummary[],
+  specs: FeatureSpec[],
+  d: Pick<Dataset, 'task' | 'x' | 'y' | 'classNames' | 'split'> & {
+    keep: Int32Array;
+    width: number;
+    label: LabelSpec | null;
+  },
+): Dataset {
   const preprocessing: Preprocessing = {
     kind: 'table',
     features: specs,
-    label,
+    label: d.label,
     missing: opts.missing,
     missingTokens: MISSING_TOKENS,
   };
@@ -247,15 +312,15 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     description: tableDescription(raw),
     kind: 'table',
     source: 'upload',
-    task,
-    rows: keep.length,
-    inputShape: [width],
-    features: width,
-    x,
+    task: d.task,
+    rows: d.keep.length,
+    inputShape: [d.width],
+    features: d.width,
+    x: d.x,
     xScale: 1,
-    y: yClass ?? yValue,
-    classNames,
-    split,
+    y: d.y,
+    classNames: d.classNames,
+    split: d.split,
     preview: { kind: 'table', columns: raw.columns.map((c) => c.name), rows: raw.head.slice(0, 8) },
     preprocessing,
     table: {
@@ -265,7 +330,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       columns,
       options: opts,
       rowsRead: raw.rows,
-      rowsDropped: raw.rows - keep.length,
+      rowsDropped: raw.rows - d.keep.length,
       malformedSkipped: raw.malformedCount,
       inputNames: inputNames(specs),
     },
