@@ -7,6 +7,7 @@ import { validateEncoder } from '../engine/pretrain/models';
 import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
+import { OBJECTIVES } from '../shared/objectives';
 import type { TrainConfig } from '../shared/types/training';
 import { earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
 
@@ -34,7 +35,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (c.stage === 'finetune' && c.initFrom === 'scratch' && text !== (c.model === 'transformer'))
     bad('Model', text ? 'text is read by the Transformer; choose it.' : 'the Transformer reads text; choose the MLP.');
   const method = c.stage === 'pretrain' ? PRETRAIN_METHODS[c.objective] : null;
-  if (method && text !== method.readsText)
+  if (method && text !== OBJECTIVES[c.objective].readsText)
     bad(
       'Objective',
       text

@@ -4,6 +4,7 @@
 // page opens, a reload, a built-in, a sweep), and a choice is never overwritten.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
+import { OBJECTIVES, objectivesFor } from '../objectives';
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
@@ -33,17 +34,7 @@ export const CONTRASTIVE_BATCH = 256;
 /** One Dense(128) gains little from contrastive pretraining; a hidden layer before it does. */
 export const CONTRASTIVE_DENSE: EncoderSpec = { kind: 'dense', widths: [256, 128] };
 
-/**
- * Optimizer steps pretraining takes by default (its epochs follow from the rows and the batch, 5 to
- * 100): contrastive learning goes on improving its features for longer.
- */
-export const PRETRAIN_STEPS: Record<PretrainObjective, number> = {
-  autoencoder: 1000,
-  denoising: 1000,
-  gan: 1000,
-  contrastive: 1500,
-  mlm: 1000,
-};
+/** Pretraining's epochs by default: its objective's steps (OBJECTIVES), within these bounds. */
 const PRETRAIN_EPOCHS = [5, 100] as const;
 
 /** Uploaded pictures: the CNN (translation-tolerant); the built-in digits: the reference MLP. */
@@ -59,9 +50,9 @@ function modelFits(kind: ModelKind, ds: DatasetSummary | null): boolean {
   return kind === 'mlp' || (kind === 'cnn' && ds.kind === 'image');
 }
 
-/** Text pretrains by masked language modeling, and only text does. */
+/** Text pretrains by its objectives (masked language modeling), other data by the others. */
 function objectiveFits(o: PretrainObjective, ds: DatasetSummary | null): boolean {
-  return !ds || (o === 'mlm') === (ds.kind === 'text');
+  return !ds || OBJECTIVES[o].readsText === (ds.kind === 'text');
 }
 
 /**
@@ -149,11 +140,7 @@ export function resolveConfig(
   const { shared } = settings.choices;
   const chosen = settings.choices[stage];
   const objective =
-    shared.objective && objectiveFits(shared.objective, ds)
-      ? shared.objective
-      : ds?.kind === 'text'
-        ? 'mlm'
-        : 'autoencoder';
+    shared.objective && objectiveFits(shared.objective, ds) ? shared.objective : objectivesFor(ds?.kind === 'text')[0]!;
   const model = shared.model && modelFits(shared.model, ds) ? shared.model : defaultModel(ds);
   const initFrom =
     shared.initFrom && (shared.initFrom === 'scratch' || ctx.checkpoints.some((c) => c.id === shared.initFrom))
@@ -178,7 +165,7 @@ export function resolveConfig(
       chosen.epochs ??
       Math.min(
         PRETRAIN_EPOCHS[1],
-        Math.max(PRETRAIN_EPOCHS[0], Math.ceil(PRETRAIN_STEPS[objective] / stepsPerEpoch(rows, batchSize))),
+        Math.max(PRETRAIN_EPOCHS[0], Math.ceil(OBJECTIVES[objective].steps / stepsPerEpoch(rows, batchSize))),
       );
     const learningRate = chosen.learningRate ?? (objective === 'gan' ? GAN_LR : DEFAULT_CONFIG.learningRate);
     return { ...base, batchSize, epochs, learningRate, schedule, augmentation };

@@ -55,7 +55,6 @@ function session(
 function autoencoderMethod(id: 'autoencoder' | 'denoising'): PretrainMethod {
   return {
     id,
-    readsText: false,
     series: ['reconstruction'],
     ...(id === 'denoising' ? { validate: (cfg) => validateNoise(cfg.noise) } : {}),
     build: (ds, cfg) => {

@@ -52,7 +52,6 @@ function session({ ds, cfg, encoder, shape, shown, rate }: ObjectiveContext): Ob
 
 export const contrastive: PretrainMethod = {
   id: 'contrastive',
-  readsText: false,
   series: ['contrastive'],
   validate: (cfg, refuse) => {
     if (!cfg.augmentation || !augments(cfg.augmentation)) refuse('Augmentation', WITHOUT_VIEWS);

@@ -56,7 +56,6 @@ function session({ ds, cfg, encoder, shape, rate }: ObjectiveContext): Objective
 
 export const gan: PretrainMethod = {
   id: 'gan',
-  readsText: false,
   series: ['discriminator', 'generator'],
   validate: (cfg, refuse) => {
     if (!Number.isInteger(cfg.latentSize) || cfg.latentSize < 1 || cfg.latentSize > 1024)

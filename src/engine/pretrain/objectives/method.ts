@@ -82,8 +82,6 @@ export type Refuse = (field: string, why: string) => never;
 
 export interface PretrainMethod {
   id: PretrainObjective;
-  /** Text pretrains by this objective (and only text); other data by the others. */
-  readsText: boolean;
   /** Its own settings checked before a run starts (the shared ones are checked by the worker). */
   validate?(cfg: ObjectiveSettings, refuse: Refuse): void;
   /** Loss series, one scalar per step each (the runner's and the loss chart's). */

@@ -75,7 +75,6 @@ function session(ctx: ObjectiveContext, trunk: tf.LayersModel): ObjectiveSession
 
 export const mlm: PretrainMethod = {
   id: 'mlm',
-  readsText: true,
   series: ['masked LM'],
   // The Transformer, as an encoder of whole texts (saved) and a per-token trunk (MLM's input).
   build: (ds, cfg) => {

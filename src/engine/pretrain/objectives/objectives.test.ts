@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../../test/fixtures';
+import { OBJECTIVES, objectivesFor } from '../../../shared/objectives';
 import type { PretrainObjective } from '../../../shared/types/training';
 import { RunControl } from '../../train/control';
 import { trainableVariables } from '../../train/loop';
@@ -20,7 +21,6 @@ beforeAll(async () => {
  */
 const toy: PretrainMethod = {
   id: 'toy' as PretrainObjective,
-  readsText: false,
   series: ['distance to 1'],
   validate: (cfg, refuse) => {
     if (cfg.batchSize > 64) refuse('Batch size', 'the toy objective takes at most 64.');
@@ -60,16 +60,14 @@ afterEach(() => {
 });
 
 describe('the pretraining objectives', () => {
-  it('each is listed under its id, with its loss series; text has exactly one', () => {
+  it('each is listed under its id, with its loss series, and the page lists the same ones; text has one', () => {
     for (const [id, m] of Object.entries(PRETRAIN_METHODS)) {
       expect(m.id).toBe(id);
       expect(m.series.length).toBeGreaterThan(0);
     }
-    expect(
-      Object.values(PRETRAIN_METHODS)
-        .filter((m) => m.readsText)
-        .map((m) => m.id),
-    ).toEqual(['mlm']);
+    expect(Object.keys(OBJECTIVES).sort()).toEqual(Object.keys(PRETRAIN_METHODS).sort());
+    expect(objectivesFor(true)).toEqual(['mlm']);
+    expect(objectivesFor(false)).toEqual(['autoencoder', 'denoising', 'gan', 'contrastive']);
   });
 
   it('a new objective is one object in the registry: pretrain() runs it, probes, checkpoints and frees it', async () => {

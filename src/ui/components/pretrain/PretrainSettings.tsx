@@ -1,18 +1,8 @@
+import { OBJECTIVES, objectivesFor } from '../../../shared/objectives';
 import type { PretrainObjective } from '../../../shared/types/training';
 import { useStudio } from '../../store';
 import { EncoderFields } from './EncoderFields';
 import { OBJECTIVE_FIELDS } from './ObjectiveFields';
-
-const OBJECTIVES: { value: PretrainObjective; label: string }[] = [
-  { value: 'autoencoder', label: 'Autoencoder (reconstruction, MSE)' },
-  { value: 'denoising', label: 'Denoising autoencoder' },
-  { value: 'gan', label: 'GAN (discriminator becomes the encoder)' },
-  { value: 'contrastive', label: 'Contrastive (SimCLR: two augmented views agree)' },
-];
-/** Text pretrains by predicting hidden words; the Transformer's shape is set in the Model panel. */
-const TEXT_OBJECTIVES: { value: PretrainObjective; label: string }[] = [
-  { value: 'mlm', label: 'Masked language model (BERT: predict 15% hidden tokens)' },
-];
 
 /** Pretraining's settings: the objective, the encoder (the Transformer for text) and the objective's own. */
 export function PretrainSettings({ locked }: { locked: boolean }) {
@@ -30,9 +20,9 @@ export function PretrainSettings({ locked }: { locked: boolean }) {
           disabled={locked}
           onChange={(e) => setConfig({ objective: e.target.value as PretrainObjective })}
         >
-          {(ds?.kind === 'text' ? TEXT_OBJECTIVES : OBJECTIVES).map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
+          {objectivesFor(ds?.kind === 'text').map((o) => (
+            <option key={o} value={o}>
+              {OBJECTIVES[o].label}
             </option>
           ))}
         </select>
