@@ -31,6 +31,12 @@ describe('settings checked before a text run', () => {
     );
   });
 
+  it('an objective the studio does not know is refused by name', () => {
+    expect(() =>
+      validateConfig(config({ stage: 'pretrain', objective: 'diffusion' as TrainConfig['objective'] }), table),
+    ).toThrow(/^Objective: "diffusion" is not one the studio knows/);
+  });
+
   it('other data refuses both, saying what to choose', () => {
     expect(() => validateConfig(config({ model: 'transformer' }), table)).toThrow(/the Transformer reads text/);
     expect(() => validateConfig(config({ stage: 'pretrain', objective: 'mlm' }), table)).toThrow(

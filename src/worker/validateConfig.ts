@@ -34,6 +34,8 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     validateTransformer({ ...c.text, vocabSize: ds.preprocessing.tokenizer.vocab.length, maxLen: ds.features });
   if (c.stage === 'finetune' && c.initFrom === 'scratch' && text !== (c.model === 'transformer'))
     bad('Model', text ? 'text is read by the Transformer; choose it.' : 'the Transformer reads text; choose the MLP.');
+  if (c.stage === 'pretrain' && !Object.hasOwn(PRETRAIN_METHODS, c.objective))
+    bad('Objective', `"${String(c.objective)}" is not one the studio knows; choose one from the list.`);
   const method = c.stage === 'pretrain' ? PRETRAIN_METHODS[c.objective] : null;
   if (method && text !== OBJECTIVES[c.objective].readsText)
     bad(

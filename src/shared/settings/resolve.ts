@@ -52,6 +52,8 @@ function modelFits(kind: ModelKind, ds: DatasetSummary | null): boolean {
 
 /** Text pretrains by its objectives (masked language modeling), other data by the others. */
 function objectiveFits(o: PretrainObjective, ds: DatasetSummary | null): boolean {
+  // A stored choice this version does not know (another version's, or edited by hand) does not fit.
+  if (!Object.hasOwn(OBJECTIVES, o)) return false;
   return !ds || OBJECTIVES[o].readsText === (ds.kind === 'text');
 }
 

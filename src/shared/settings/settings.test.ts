@@ -3,7 +3,7 @@ import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
-import type { TrainConfig } from '../types/training';
+import type { PretrainObjective, TrainConfig } from '../types/training';
 import { DEFAULT_SETTINGS, changedKeys, choose, migrateConfig, readSettings, resetStage } from './choices';
 import { ALL_AUTO, FEW_LABELS, describeSteps, fitToLabels, labelledRows } from './fewLabels';
 import { CONTRASTIVE_BATCH, GAN_LR, resolveConfig, type SettingsContext } from './resolve';
@@ -96,6 +96,9 @@ describe('settings per stage', () => {
     const gan = choose(s, { objective: 'gan' });
     expect(resolve(gan)).toMatchObject({ learningRate: GAN_LR, batchSize: 32, encoder: { widths: [128] } });
     expect(resolve(gan, on(digits), 'finetune').learningRate).toBe(0.001);
+    // A stored objective this version does not know falls back to the default one.
+    const unknown = choose(s, { objective: 'diffusion' as PretrainObjective });
+    expect(resolve(unknown).objective).toBe('autoencoder');
   });
 
   it("keeps what the user chose when the objective changes; an encoder kind alone takes that kind's usual widths", () => {
