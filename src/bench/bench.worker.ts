@@ -3,6 +3,7 @@
 // batch size and data, in paired runs interleaved in one worker (order alternates each round);
 // the loop with augmentation off and light, paired the same way; contrastive pretraining epochs;
 // masked-language-model steps of the Transformer on the mail corpus.
+import { objectiveSettings } from '../shared/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { activate } from '../engine/backends';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
@@ -275,17 +276,14 @@ async function timePretrain(
   const gen = pretrain(
     ds,
     {
-      objective: 'contrastive',
+      objective: objectiveSettings('contrastive'),
       encoder: c.encoder,
       epochs,
       batchSize: c.batchSize,
       seed: 1,
       readEvery: defaultReadEvery(c.backend),
       learningRate: DEFAULT_CONFIG.learningRate,
-      latentSize: DEFAULT_CONFIG.latentSize,
-      noise: DEFAULT_CONFIG.noise,
       augmentation: AUGMENT_PRESETS.strong,
-      temperature: 0.2,
     },
     new RunControl(),
   );

@@ -1,6 +1,7 @@
 // Bench section 7: one training case on WASM in a worker whose thread count the page chose (its
 // name carries "threads=N", as the app's does). The page runs each case in a 1-thread and an
 // N-thread worker, in alternating order, and pairs the rounds.
+import { objectiveSettings } from '../shared/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { activate } from '../engine/backends';
 import type { Dataset } from '../engine/data/dataset';
@@ -62,17 +63,14 @@ async function epochSeconds(ds: Dataset, c: ThreadsCase, epochs: number): Promis
   const gen = pretrain(
     ds,
     {
-      objective: c.objective,
+      objective: objectiveSettings(c.objective),
       encoder: DEFAULT_CONFIG.encoder,
       epochs,
       batchSize: c.batchSize,
       seed: 1,
       readEvery,
       learningRate: DEFAULT_CONFIG.learningRate,
-      latentSize: DEFAULT_CONFIG.latentSize,
-      noise: DEFAULT_CONFIG.noise,
       augmentation: c.objective === 'contrastive' ? AUGMENT_PRESETS.strong : AUGMENT_PRESETS.off,
-      temperature: 0.2,
       probe: false,
       text: DEFAULT_CONFIG.text,
     },

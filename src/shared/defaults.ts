@@ -2,6 +2,7 @@
 import type { TableOptions, ImageOptions } from './types/datasets';
 import type { TrainConfig } from './types/training';
 import { AUGMENT_PRESETS } from './augmentation';
+import { storedSettings } from './objectives/stored';
 
 export const DEFAULT_TABLE_OPTIONS: TableOptions = {
   label: '',
@@ -37,11 +38,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   text: { width: 64, heads: 4, layers: 2, mlpWidth: 128, pooling: 'mean', dropout: 0.1 },
   earlyStopping: { enabled: false, patience: 3 },
   initFrom: 'scratch',
-  objective: 'autoencoder',
+  objective: { id: 'autoencoder' },
   encoder: { kind: 'dense', widths: [128] },
-  noise: { kind: 'mask', level: 0.3 },
-  latentSize: 32,
-  temperature: 0.2,
   encoderInit: 'pretrained',
   checkpointEvery: 1,
   keepLast: 3,
@@ -50,10 +48,13 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 /**
  * A stored config (a checkpoint's, a run's) with the settings newer versions added filled in.
- * Older versions had only `labelsPerClass` (0: all labels).
+ * Older versions had only `labelsPerClass` (0: all labels), and kept each objective's fields on
+ * every run (objectives/stored.ts).
  */
 export function completeConfig(stored: Partial<TrainConfig>): TrainConfig {
   const config = { ...DEFAULT_CONFIG, ...stored };
   if (stored.labelBudget === undefined) config.labelBudget = (stored.labelsPerClass ?? 0) > 0 ? 'perClass' : 'all';
+  config.objective = storedSettings(stored as Record<string, unknown>) ?? DEFAULT_CONFIG.objective;
+  for (const old of ['noise', 'latentSize', 'temperature']) delete (config as Record<string, unknown>)[old];
   return config;
 }

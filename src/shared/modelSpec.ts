@@ -1,6 +1,7 @@
 // What each model kind is, in plain data: shared by the engine (which builds it) and the UI
 // (which describes it). No tfjs here.
 import { DEFAULT_CONFIG } from './defaults';
+import { OBJECTIVES } from './objectives';
 import type { EncoderSpec, HeadSpec, ModelKind, TextModelSpec, TrainConfig } from './types/training';
 
 /** The shape one sample takes at the model's input: flat for the MLP, an image for the CNN. */
@@ -86,20 +87,13 @@ export function describeStage(
   initText: TextModelSpec = c.text,
 ): string[] {
   if (c.stage === 'pretrain') {
-    const enc = describeEncoder(c.encoder, sampleShape, c.text).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
-    if (c.objective === 'mlm')
-      return [...enc.slice(0, -1), 'MLM head: Dense, LayerNorm, Dense(vocabulary) on masked tokens (15%)'];
-    if (c.objective === 'gan')
-      return [...enc, 'discriminator head: Dense(1, logit)', 'generator: noise → data (trained against it)'];
-    if (c.objective === 'contrastive') {
-      const pooled =
-        c.encoder.kind === 'conv' ? describeEncoder({ ...c.encoder, globalPool: true }, sampleShape) : null;
-      return [
-        ...(pooled ? pooled.map((l, i) => (i === 0 ? l : `encoder: ${l}`)) : enc),
-        'projection head: Dense(relu), Dense(64), L2-normalised (NT-Xent on two views)',
-      ];
-    }
-    return [...enc, `decoder: mirror of the encoder → ${sampleShape.join('×')}`];
+    const encoder = (pooled: boolean) =>
+      describeEncoder(
+        pooled && c.encoder.kind === 'conv' ? { ...c.encoder, globalPool: true } : c.encoder,
+        sampleShape,
+        c.text,
+      ).map((l, i) => (i === 0 ? l : `encoder: ${l}`));
+    return OBJECTIVES[c.objective.id].describe(encoder, sampleShape);
   }
   if (initEncoder) {
     const weights = c.encoderInit === 'random' ? 'random' : 'pretrained';

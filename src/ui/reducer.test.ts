@@ -359,18 +359,18 @@ describe('reduce: datasets', () => {
 
   it('text sets the Transformer, masked language modeling and no augmentation; a table after it goes back', () => {
     const before = initial({
-      settings: choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: 'contrastive' }),
+      settings: choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: { id: 'contrastive' } }),
     });
     const text = after(before, {
       type: 'datasetLoaded',
       summary: dataset({ name: 'reviews', kind: 'text', features: 128, inputShape: [128], source: 'upload' }),
     });
     expect(text.config.model).toBe('transformer');
-    expect(text.config.objective).toBe('mlm');
+    expect(text.config.objective.id).toBe('mlm');
     expect(text.config.augmentation).toEqual(AUGMENT_PRESETS.off);
     const table = after(text, { type: 'datasetLoaded', summary: dataset() });
     expect(table.config.model).toBe('mlp');
-    expect(table.config.objective).toBe('contrastive'); // the user's choice, where it fits
+    expect(table.config.objective.id).toBe('contrastive'); // the user's choice, where it fits
   });
 
   it('a table dataset sets the model to the MLP; an idle run stays as it is', () => {

@@ -70,7 +70,7 @@ export function runConfig(requested: TrainConfig, resume: SavedCheckpoint | null
   const base = resume ? { ...completeConfig(resume.info.config), backend: requested.backend } : requested;
   const config = learningRate ? { ...base, learningRate } : base;
   // The objective's checkpoints say which encoder they hold (a pooled conv encoder, the Transformer).
-  const saved = config.stage === 'pretrain' ? PRETRAIN_METHODS[config.objective].savedEncoder : undefined;
+  const saved = config.stage === 'pretrain' ? PRETRAIN_METHODS[config.objective.id].savedEncoder : undefined;
   if (saved) return { ...config, encoder: saved(config.encoder) };
   return config;
 }

@@ -1,6 +1,7 @@
 // The worker's session and its runs in Node (tfjs cpu, fake-indexeddb), driven by the same
 // commands the page sends: start, pause, resume, stop, a fault and its recovery, going on from
 // a checkpoint. What only the slow browser tests reached before.
+import { objectiveSettings } from '../shared/objectives';
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -312,7 +313,10 @@ describe('a run in the worker session', () => {
     const s = open();
     await withDigits(s);
     const pretrained = s.ended();
-    await s.send({ type: 'start', config: config({ stage: 'pretrain', objective: 'autoencoder', epochs: 1 }) });
+    await s.send({
+      type: 'start',
+      config: config({ stage: 'pretrain', objective: objectiveSettings('autoencoder'), epochs: 1 }),
+    });
     expect((await pretrained).state).toBe('done');
     expect(s.of('runStarted')[0]).toMatchObject({ stage: 'pretrain', series: ['reconstruction'] });
     expect(s.of('snapshot').length).toBe(1);
@@ -332,7 +336,12 @@ describe('a run in the worker session', () => {
   it('contrastive pretraining of a conv encoder, then fine-tuning from it and from the same network at random', async () => {
     const s = open();
     await withDigits(s);
-    const contrastive = { stage: 'pretrain' as const, objective: 'contrastive' as const, epochs: 1, batchSize: 64 };
+    const contrastive = {
+      stage: 'pretrain' as const,
+      objective: objectiveSettings('contrastive'),
+      epochs: 1,
+      batchSize: 64,
+    };
     const encoder = { kind: 'conv' as const, widths: [4] };
     await expect(
       s.send({ type: 'start', config: config({ ...contrastive, encoder, augmentation: AUGMENT_PRESETS.off }) }),
@@ -382,7 +391,7 @@ async function pretrain(s: ReturnType<typeof open>): Promise<string> {
     type: 'start',
     config: config({
       stage: 'pretrain',
-      objective: 'autoencoder',
+      objective: objectiveSettings('autoencoder'),
       epochs: 1,
       encoder: { kind: 'dense', widths: [32] },
     }),

@@ -64,7 +64,7 @@ export class SweepRunner {
         throw new Error(`"${info.name}" is a fine-tuned model; compare with a pretraining checkpoint (an encoder).`);
       const why = checkpointMismatch(info, ds, false);
       if (why) throw new Error(why);
-      encoderName = `${info.config.objective} encoder (${info.name})`;
+      encoderName = `${info.config.objective.id} encoder (${info.name})`;
     }
     const plan = planSweep(settings, base.seed);
     // The settings are checked once, before anything trains, with the first run's budget.

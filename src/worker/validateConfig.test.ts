@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { objectiveSettings } from '../shared/objectives';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import type { TrainConfig } from '../shared/types/training';
@@ -24,22 +25,27 @@ const config = (c: Partial<TrainConfig>): TrainConfig => ({ ...DEFAULT_CONFIG, .
 describe('settings checked before a text run', () => {
   it('text is read by the Transformer and pretrained by masked language modeling', () => {
     expect(() => validateConfig(config({ model: 'transformer' }), text)).not.toThrow();
-    expect(() => validateConfig(config({ stage: 'pretrain', objective: 'mlm' }), text)).not.toThrow();
+    expect(() =>
+      validateConfig(config({ stage: 'pretrain', objective: objectiveSettings('mlm') }), text),
+    ).not.toThrow();
     expect(() => validateConfig(config({ model: 'mlp' }), text)).toThrow(/Model: text is read by the Transformer/);
-    expect(() => validateConfig(config({ stage: 'pretrain', objective: 'autoencoder' }), text)).toThrow(
-      /Objective: text is pretrained by masked language modeling/,
-    );
+    expect(() =>
+      validateConfig(config({ stage: 'pretrain', objective: objectiveSettings('autoencoder') }), text),
+    ).toThrow(/Objective: text is pretrained by masked language modeling/);
   });
 
   it('an objective the studio does not know is refused by name', () => {
     expect(() =>
-      validateConfig(config({ stage: 'pretrain', objective: 'diffusion' as TrainConfig['objective'] }), table),
+      validateConfig(
+        config({ stage: 'pretrain', objective: { id: 'diffusion' } as unknown as TrainConfig['objective'] }),
+        table,
+      ),
     ).toThrow(/^Objective: "diffusion" is not one the studio knows/);
   });
 
   it('other data refuses both, saying what to choose', () => {
     expect(() => validateConfig(config({ model: 'transformer' }), table)).toThrow(/the Transformer reads text/);
-    expect(() => validateConfig(config({ stage: 'pretrain', objective: 'mlm' }), table)).toThrow(
+    expect(() => validateConfig(config({ stage: 'pretrain', objective: objectiveSettings('mlm') }), table)).toThrow(
       /masked language modeling needs a text dataset/,
     );
   });

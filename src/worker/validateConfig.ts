@@ -7,7 +7,8 @@ import { validateEncoder } from '../engine/pretrain/models';
 import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
 import { validateOptimizer } from '../engine/train/optimizers';
-import { OBJECTIVES } from '../shared/objectives';
+import { isObjective } from '../shared/objectives';
+import { checkFields } from '../shared/objectives/fields';
 import type { TrainConfig } from '../shared/types/training';
 import { earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
 
@@ -34,10 +35,10 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     validateTransformer({ ...c.text, vocabSize: ds.preprocessing.tokenizer.vocab.length, maxLen: ds.features });
   if (c.stage === 'finetune' && c.initFrom === 'scratch' && text !== (c.model === 'transformer'))
     bad('Model', text ? 'text is read by the Transformer; choose it.' : 'the Transformer reads text; choose the MLP.');
-  if (c.stage === 'pretrain' && !Object.hasOwn(PRETRAIN_METHODS, c.objective))
-    bad('Objective', `"${String(c.objective)}" is not one the studio knows; choose one from the list.`);
-  const method = c.stage === 'pretrain' ? PRETRAIN_METHODS[c.objective] : null;
-  if (method && text !== OBJECTIVES[c.objective].readsText)
+  if (c.stage === 'pretrain' && !isObjective(c.objective.id))
+    bad('Objective', `"${String(c.objective.id)}" is not one the studio knows; choose one from the list.`);
+  const method = c.stage === 'pretrain' ? PRETRAIN_METHODS[c.objective.id] : null;
+  if (method && text !== method.info.readsText)
     bad(
       'Objective',
       text
@@ -50,6 +51,7 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
       if (c.encoder.kind === 'conv' && ds.kind !== 'image')
         bad('Encoder', 'a convolutional encoder needs images; use a dense encoder for tables.');
     }
+    checkFields(method.info.fields, c.objective, bad);
     method.validate?.(c, bad);
     return;
   }

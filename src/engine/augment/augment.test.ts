@@ -1,5 +1,6 @@
 // Augmentation keeps shapes and ranges, is seeded (same seed, same views), changes what it should
 // and only that, and leaves no tensor behind.
+import { objectiveSettings } from '../../shared/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUGMENT_PRESETS, augments } from '../../shared/augmentation';
@@ -189,11 +190,9 @@ describe('augmentation in the training loops', () => {
         pretrain(
           ds,
           {
-            objective: 'autoencoder',
+            objective: objectiveSettings('autoencoder'),
             encoder: { kind: 'dense', widths: [32] },
-            noise: { kind: 'mask', level: 0.3 },
             learningRate: 1e-3,
-            latentSize: 8,
             epochs: 1,
             batchSize: 25,
             seed: 1,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { objectiveSettings } from '../../shared/objectives';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { AUGMENT_PRESETS } from '../../shared/augmentation';
@@ -22,17 +23,14 @@ async function run(ds: Dataset, encoder: EncoderSpec, epochs: number, batchSize 
   const gen = pretrain(
     ds,
     {
-      objective: 'contrastive',
+      objective: objectiveSettings('contrastive'),
       encoder,
       epochs,
       batchSize,
       seed: 1,
       readEvery: 2,
       learningRate: 2e-3,
-      latentSize: 16,
-      noise: { kind: 'mask', level: 0.3 },
       augmentation: AUGMENT_PRESETS.light,
-      temperature: 0.2,
     },
     new RunControl(),
   );

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { objectiveSettings } from '../../shared/objectives';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../test/fixtures';
 import { DEFAULT_TABLE_OPTIONS } from '../../shared/defaults';
@@ -23,12 +24,15 @@ const base = {
   seed: 1,
   readEvery: 4,
   learningRate: 2e-3,
-  latentSize: 16,
   noise: { kind: 'mask' as const, level: 0.3 },
 };
 
 async function run(objective: PretrainObjective, ds = mnist, epochs = 3) {
-  const gen = pretrain(ds, { ...base, epochs, objective, encoder: { kind: 'dense', widths: [64] } }, new RunControl());
+  const gen = pretrain(
+    ds,
+    { ...base, epochs, objective: objectiveSettings(objective), encoder: { kind: 'dense', widths: [64] } },
+    new RunControl(),
+  );
   const events: PretrainEvent[] = [];
   let next = await gen.next();
   while (!next.done) {
@@ -103,7 +107,11 @@ describe('convolutional encoders (images)', () => {
   const conv = { kind: 'conv' as const, widths: [8, 4] };
 
   it('a conv autoencoder rebuilds 28x28 images through a 7x7x4 bottleneck', async () => {
-    const gen = pretrain(tiny, { ...base, epochs: 2, objective: 'autoencoder', encoder: conv }, new RunControl());
+    const gen = pretrain(
+      tiny,
+      { ...base, epochs: 2, objective: objectiveSettings('autoencoder'), encoder: conv },
+      new RunControl(),
+    );
     let next = await gen.next();
     const snaps: PretrainEvent[] = [];
     while (!next.done) {
@@ -133,7 +141,7 @@ describe('convolutional encoders (images)', () => {
 describe('denoising corruption', () => {
   it('masks the stated fraction of values', async () => {
     const x = tf.ones([200, 500]);
-    const y = corrupt(x, { kind: 'mask', level: 0.3 });
+    const y = corrupt(x, { noise: 'mask', noiseLevel: 0.3 });
     const zeroShare = (await y.equal(0).mean().data())[0]!;
     expect(zeroShare).toBeGreaterThan(0.29);
     expect(zeroShare).toBeLessThan(0.31);
@@ -142,7 +150,7 @@ describe('denoising corruption', () => {
 
   it('adds Gaussian noise of the stated standard deviation', async () => {
     const x = tf.zeros([200, 500]);
-    const y = corrupt(x, { kind: 'gaussian', level: 0.5 });
+    const y = corrupt(x, { noise: 'gaussian', noiseLevel: 0.5 });
     const [m, sd] = await Promise.all([y.mean().data(), tf.moments(y).variance.sqrt().data()]);
     expect(Math.abs(m[0]!)).toBeLessThan(0.01);
     expect(sd[0]!).toBeGreaterThan(0.49);

@@ -11,6 +11,7 @@ import type { Dataset } from '../data/dataset';
 import { RunControl } from '../train/control';
 import { setLearningRate } from '../train/optimizers';
 import { runBatches, withEpochs, type RunnerEvent, type RunnerResult } from '../train/runner';
+import { checkFields } from '../../shared/objectives/fields';
 import { inputs } from './objectives/common';
 import { PRETRAIN_METHODS } from './objectives';
 import type { EpochEnd, ObjectiveSession, PretrainConfig } from './objectives/method';
@@ -32,7 +33,7 @@ export interface PretrainResult extends RunnerResult {
 }
 
 /** Each objective's loss series. */
-export const SERIES = Object.fromEntries(Object.values(PRETRAIN_METHODS).map((m) => [m.id, m.series])) as Record<
+export const SERIES = Object.fromEntries(Object.values(PRETRAIN_METHODS).map((m) => [m.info.id, m.series])) as Record<
   PretrainObjective,
   string[]
 >;
@@ -58,7 +59,10 @@ export async function* pretrain(
   /** Called after each epoch with the encoder, between batches (e.g. to save a checkpoint). */
   afterEpoch?: (log: EpochLog, encoder: tf.LayersModel) => Promise<void>,
 ): AsyncGenerator<PretrainEvent, PretrainResult> {
-  const method = PRETRAIN_METHODS[cfg.objective];
+  const method = PRETRAIN_METHODS[cfg.objective.id];
+  checkFields(method.info.fields, cfg.objective, (field, why) => {
+    throw new Error(`${field}: ${why}`);
+  });
   const { encoder, shape, start } = method.build(ds, cfg);
   let session: ObjectiveSession | null = null;
   let finished = false;

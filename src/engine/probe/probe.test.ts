@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { objectiveSettings } from '../../shared/objectives';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { AUGMENT_PRESETS } from '../../shared/augmentation';
@@ -86,9 +87,7 @@ describe('probes', () => {
         seed: 1,
         readEvery: 4,
         learningRate: 2e-3,
-        latentSize: 16,
-        noise: { kind: 'mask', level: 0.3 },
-        objective: 'autoencoder',
+        objective: objectiveSettings('autoencoder'),
         encoder: { kind: 'dense', widths: [32] },
         labelBudget: 'perClass',
         labelsPerClass: 20,
@@ -121,9 +120,7 @@ describe('probes', () => {
         seed: 1,
         readEvery: 2,
         learningRate: 2e-3,
-        latentSize: 16,
-        noise: { kind: 'mask', level: 0.3 },
-        objective,
+        objective: objectiveSettings(objective),
         encoder: { kind: 'dense', widths: [16] },
         augmentation: AUGMENT_PRESETS.light,
       },

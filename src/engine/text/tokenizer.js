@@ -1,3 +1,5 @@
+// @ts-check
+// (Checked with tokenizer.d.ts's types by `npm run typecheck`: tsconfig.js.json.)
 // Byte-pair-encoding subword tokenizer. A plain ES module with no imports on purpose: the studio
 // runs it in its worker, and a text model's download ships this very file as tokenizer.mjs for
 // Node 18+, so the downloaded model tokenizes exactly as the studio did. Types: tokenizer.d.ts.
@@ -82,7 +84,7 @@ export function preTokenize(normalized) {
  * @param {string} b one character
  */
 function byCodePoint(a, b) {
-  return a.codePointAt(0) - b.codePointAt(0);
+  return (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);
 }
 
 /**
@@ -133,7 +135,7 @@ class PairHeap {
     const h = this.items;
     const top = h[0];
     const last = h.pop();
-    if (h.length > 0) {
+    if (last && h.length > 0) {
       const n = h.length;
       let i = 0;
       for (;;) {
@@ -180,7 +182,7 @@ function mergePair(s, a, b, c) {
  * until the vocabulary has vocabSize tokens or the best pair occurs fewer than minFrequency times.
  * Pair counts are kept up to date incrementally: a merge revisits only the words that contain it.
  * @param {readonly string[]} texts
- * @param {{ vocabSize: number, lowercase?: boolean, minFrequency?: number }} options
+ * @param {import('./tokenizer').TrainTokenizerOptions} options
  * @returns {import('../../shared/preprocessing').TokenizerSpec}
  */
 export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequency = 2 }) {
@@ -197,7 +199,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
   }
   // Sorted so that ids and every later step are independent of the texts' order.
   const wordList = [...wordFreq.keys()].sort();
-  const freqs = wordList.map((w) => wordFreq.get(w));
+  const freqs = wordList.map((w) => wordFreq.get(w) ?? 0);
 
   /** @type {Map<string, number>} */
   const charFreq = new Map();
@@ -208,7 +210,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
   let alphabet = [...charFreq.keys()];
   const room = vocabSize - SPECIAL_TOKENS.length;
   if (alphabet.length > room) {
-    alphabet.sort((x, y) => charFreq.get(y) - charFreq.get(x) || byCodePoint(x, y));
+    alphabet.sort((x, y) => (charFreq.get(y) ?? 0) - (charFreq.get(x) ?? 0) || byCodePoint(x, y));
     alphabet = alphabet.slice(0, room);
   }
   alphabet.sort(byCodePoint);
@@ -275,7 +277,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
 
     /** @type {Map<number, number>} */
     const delta = new Map();
-    const affected = pairWords.get(key);
+    const affected = pairWords.get(key) ?? [];
     pairWords.delete(key);
     pairCount.delete(key);
     for (const w of affected) {
@@ -322,7 +324,7 @@ export class Tokenizer {
 
   /** @param {import('../../shared/preprocessing').TokenizerSpec} spec */
   constructor(spec) {
-    const fail = (why) => new Error(`Invalid tokenizer spec: ${why}`);
+    const fail = (/** @type {string} */ why) => new Error(`Invalid tokenizer spec: ${why}`);
     if (!spec || spec.type !== 'bpe' || spec.version !== 1) throw fail('expected type "bpe", version 1');
     if (spec.normalization !== 'NFKC') throw fail('expected NFKC normalization');
     if (!Array.isArray(spec.vocab) || !Array.isArray(spec.merges)) throw fail('vocab and merges must be arrays');
@@ -465,8 +467,8 @@ export class Tokenizer {
  * @param {readonly string[]} texts
  * @param {number} maxLength
  * @param {{ cls?: boolean }} [options]
- * @returns {{ ids: Int32Array, lengths: Int32Array, truncated: number }} ids row-major (texts.length x maxLength);
- *   lengths: tokens written per row, [CLS] included; truncated: how many texts had more tokens than fit.
+ * @returns {import('./tokenizer').EncodedBatch} ids row-major (texts.length x maxLength); lengths: tokens
+ *   written per row, [CLS] included; truncated: how many texts had more tokens than fit.
  */
 export function encodeBatch(tokenizer, texts, maxLength, { cls = true } = {}) {
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError('maxLength must be a positive integer');

@@ -1,5 +1,6 @@
 // The learning-rate finder on real training (tfjs cpu): rates per step, the stop once the loss
 // blows up, the suggestion, and nothing left behind.
+import { objectiveSettings } from '../../shared/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUGMENT_PRESETS } from '../../shared/augmentation';
@@ -109,7 +110,7 @@ describe('on a network', () => {
         ds,
         {
           ...DEFAULT_CONFIG,
-          objective: 'autoencoder',
+          objective: objectiveSettings('autoencoder'),
           epochs: 5,
           batchSize: 32,
           readEvery: 1,

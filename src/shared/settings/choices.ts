@@ -1,8 +1,10 @@
 // The user's choices: recording a change (into the stage it belongs to), forgetting a stage's
 // changes, and reading what an older version stored.
 import { DEFAULT_CONFIG, completeConfig } from '../defaults';
+import { OBJECTIVES, isObjective, objectiveSettings, type ObjectiveChoice } from '../objectives';
+import { fieldLabel, fieldList } from '../objectives/fields';
+import { changedChoice, storedChoice } from '../objectives/stored';
 import type { Stage, TrainConfig } from '../types/training';
-import { CONTRASTIVE_BATCH, GAN_LR } from './resolve';
 import { STAGE_KEYS, WHOLE_KEYS, isStageKey, type Choices, type ConfigPatch, type StudioSettings } from './types';
 
 export const EMPTY_CHOICES: Choices = { shared: {}, pretrain: {}, finetune: {} };
@@ -14,7 +16,7 @@ export const DEFAULT_SETTINGS: StudioSettings = { version: 2, stage: 'finetune',
  * changes forgets these too. Seed, backend, checkpoints and the model's shape serve both.
  */
 export const STAGE_ONLY: Record<Stage, readonly (keyof TrainConfig)[]> = {
-  pretrain: ['objective', 'encoder', 'noise', 'latentSize', 'temperature'],
+  pretrain: ['objective', 'encoder'],
   finetune: [
     'initFrom',
     'encoderInit',
@@ -33,8 +35,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * The user set `patch`: stage settings go to `stage` (by default the stage the patch switches to, or
  * the one shown), the rest to both.
- * Nested settings keep every field chosen so far; an encoder given without widths (its kind changed)
- * forgets chosen widths, which then follow the kind.
+ * Nested settings keep every field chosen so far (a field given as undefined is forgotten); an
+ * encoder given without widths (its kind changed) forgets chosen widths, which then follow the kind.
  */
 export function choose(settings: StudioSettings, patch: ConfigPatch, stage?: Stage): StudioSettings {
   const into = stage ?? patch.stage ?? settings.stage;
@@ -54,9 +56,20 @@ export function choose(settings: StudioSettings, patch: ConfigPatch, stage?: Sta
     const before = bucket[key];
     const whole =
       WHOLE_KEYS.includes(key as keyof TrainConfig) || (key === 'encoder' && isRecord(value) && !('widths' in value));
-    bucket[key] = !whole && isRecord(value) && isRecord(before) ? { ...before, ...value } : value;
+    bucket[key] = whole ? value : merged(before, value);
   }
   return { ...settings, stage: shown, choices };
+}
+
+/** `value` over `before`, records field by field at every depth (an objective's fields are two down). */
+function merged(before: unknown, value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(before)) return value;
+  const out: Record<string, unknown> = { ...before };
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) delete out[key];
+    else out[key] = merged(before[key], v);
+  }
+  return out;
 }
 
 /** The user's changes to what `stage` shows are forgotten: its settings follow the defaults again. */
@@ -66,10 +79,32 @@ export function resetStage(settings: StudioSettings, stage: Stage): StudioSettin
   return { ...settings, choices: { ...settings.choices, shared, [stage]: {} } };
 }
 
-/** The keys of the user's changes that `stage` shows (for "Reset to defaults"). */
+/**
+ * The keys of the user's changes that `stage` shows (for "Reset to defaults"); an objective's own
+ * fields as "objective.field".
+ */
 export function changedKeys(settings: StudioSettings, stage: Stage): string[] {
-  const shared = Object.keys(settings.choices.shared).filter((k) => STAGE_ONLY[stage].includes(k as keyof TrainConfig));
-  return [...Object.keys(settings.choices[stage]), ...shared];
+  const { shared } = settings.choices;
+  const keys = Object.keys(shared).filter((k) => STAGE_ONLY[stage].includes(k as keyof TrainConfig));
+  const fields = keys.includes('objective') ? objectiveFieldsChosen(shared.objective ?? {}) : [];
+  const objective = shared.objective?.id !== undefined ? ['objective'] : [];
+  return [
+    ...Object.keys(settings.choices[stage]),
+    ...keys.filter((k) => k !== 'objective'),
+    ...objective,
+    ...fields.map((f) => f.key),
+  ];
+}
+
+/** The objective fields the user set, with their names on the page. */
+export function objectiveFieldsChosen(choice: ObjectiveChoice): { key: string; name: string }[] {
+  return Object.entries(choice).flatMap(([id, own]) => {
+    if (!isObjective(id) || !isRecord(own)) return [];
+    const values = objectiveSettings(id, choice) as unknown as Record<string, number | string>;
+    return fieldList(OBJECTIVES[id].fields)
+      .filter(([key]) => (own as Record<string, unknown>)[key] !== undefined)
+      .map(([key, f]) => ({ key: `${id}.${key}`, name: fieldLabel(f, values).toLowerCase() }));
+  });
 }
 
 /**
@@ -82,16 +117,19 @@ export function migrateConfig(stored: Partial<TrainConfig>): StudioSettings {
   const old = completeConfig(stored);
   const choices: Choices = { shared: {}, pretrain: {}, finetune: {} };
   const differs = (key: keyof TrainConfig) => JSON.stringify(old[key]) !== JSON.stringify(DEFAULT_CONFIG[key]);
+  const usual = OBJECTIVES[old.objective.id]?.usual;
+  const objective = changedChoice(stored as Record<string, unknown>, DEFAULT_CONFIG.objective.id);
+  if (objective) choices.shared.objective = objective;
   for (const key of Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[]) {
-    if (key === 'stage' || !differs(key)) continue;
+    if (key === 'stage' || key === 'objective' || !differs(key)) continue;
     if (!isStageKey(key)) {
       (choices.shared as Record<string, unknown>)[key] = old[key];
       continue;
     }
     (choices.pretrain as Record<string, unknown>)[key] = old[key];
     const pretrainOnly =
-      (key === 'batchSize' && old.objective === 'contrastive' && old.batchSize === CONTRASTIVE_BATCH) ||
-      (key === 'learningRate' && old.objective === 'gan' && old.learningRate === GAN_LR);
+      (key === 'batchSize' && old.batchSize === usual?.batchSize) ||
+      (key === 'learningRate' && old.learningRate === usual?.learningRate);
     if (!pretrainOnly) (choices.finetune as Record<string, unknown>)[key] = old[key];
   }
   return { version: 2, stage: old.stage === 'pretrain' ? 'pretrain' : 'finetune', choices };
@@ -106,7 +144,7 @@ export function readSettings(stored: unknown, legacy: unknown): StudioSettings {
       version: 2,
       stage: stored.stage === 'pretrain' ? 'pretrain' : 'finetune',
       choices: {
-        shared: part(c.shared),
+        shared: sharedChoices(part(c.shared)),
         pretrain: onlyStageKeys(part(c.pretrain)),
         finetune: onlyStageKeys(part(c.finetune)),
       },
@@ -114,6 +152,14 @@ export function readSettings(stored: unknown, legacy: unknown): StudioSettings {
   }
   if (isRecord(legacy)) return migrateConfig(legacy as Partial<TrainConfig>);
   return DEFAULT_SETTINGS;
+}
+
+/** Stored shared choices, an earlier version's objective fields moved into the objective's choice. */
+function sharedChoices(shared: Record<string, unknown>): Choices['shared'] {
+  const rest = { ...shared };
+  for (const old of ['objective', 'noise', 'latentSize', 'temperature']) delete rest[old];
+  const objective = storedChoice(shared);
+  return objective ? { ...rest, objective } : rest;
 }
 
 function onlyStageKeys(v: Record<string, unknown>): Choices['pretrain'] {

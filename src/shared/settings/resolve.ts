@@ -4,7 +4,7 @@
 // page opens, a reload, a built-in, a sweep), and a choice is never overwritten.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
-import { OBJECTIVES, objectivesFor } from '../objectives';
+import { OBJECTIVES, isObjective, objectiveSettings, objectivesFor, type ObjectiveChoice } from '../objectives';
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
@@ -25,14 +25,8 @@ export interface SettingsContext {
   checkpoints: CheckpointInfo[];
 }
 
-/** Adam's usual 1e-3, and 2e-4 for GANs (pretraining always uses Adam). */
-export const GAN_LR = 0.0002;
 /** Each optimizer's usual starting rate: SGD needs a larger one than Adam. */
 export const USUAL_LR: Record<OptimizerKind, number> = { adam: 0.001, momentum: 0.01, sgd: 0.05 };
-/** Contrastive learning takes its negatives from the batch: more of them, a better signal. */
-export const CONTRASTIVE_BATCH = 256;
-/** One Dense(128) gains little from contrastive pretraining; a hidden layer before it does. */
-export const CONTRASTIVE_DENSE: EncoderSpec = { kind: 'dense', widths: [256, 128] };
 
 /** Pretraining's epochs by default: its objective's steps (OBJECTIVES), within these bounds. */
 const PRETRAIN_EPOCHS = [5, 100] as const;
@@ -51,16 +45,16 @@ function modelFits(kind: ModelKind, ds: DatasetSummary | null): boolean {
 }
 
 /** Text pretrains by its objectives (masked language modeling), other data by the others. */
-function objectiveFits(o: PretrainObjective, ds: DatasetSummary | null): boolean {
+function objectiveFits(o: unknown, ds: DatasetSummary | null): o is PretrainObjective {
   // A stored choice this version does not know (another version's, or edited by hand) does not fit.
-  if (!Object.hasOwn(OBJECTIVES, o)) return false;
+  if (!isObjective(o)) return false;
   return !ds || OBJECTIVES[o].readsText === (ds.kind === 'text');
 }
 
 /**
- * The encoder an objective starts with. Autoencoders: the reference Dense(128) for pictures, half the
- * inputs for tables, or two conv blocks a decoder can mirror; contrastive: a hidden layer more for
- * pictures, or the CNN's three blocks.
+ * The encoder an objective starts with, unless it has its own (OBJECTIVES' usual encoder): the
+ * reference Dense(128) for pictures, half the inputs for tables, or two conv blocks a decoder can
+ * mirror.
  */
 export function usualEncoder(
   objective: PretrainObjective,
@@ -68,9 +62,10 @@ export function usualEncoder(
   ds: DatasetSummary | null = null,
 ): EncoderSpec {
   if (kind === 'transformer') return { kind, widths: [] };
-  if (kind === 'conv') return { kind, widths: objective === 'contrastive' ? [16, 32, 64] : [16, 8] };
+  const own = OBJECTIVES[objective].usual?.encoder;
+  if (kind === 'conv') return { kind, widths: own?.conv ?? [16, 8] };
   if (ds?.kind === 'table') return { kind, widths: [Math.max(2, Math.min(64, Math.round(ds.features / 2)))] };
-  return objective === 'contrastive' ? CONTRASTIVE_DENSE : DEFAULT_CONFIG.encoder;
+  return own?.dense ? { kind, widths: own.dense } : DEFAULT_CONFIG.encoder;
 }
 
 /** The chosen encoder where it fits the data; only its kind chosen: that kind's usual widths. */
@@ -90,13 +85,14 @@ function resolveEncoder(
 }
 
 /**
- * Augmentation pretraining starts with: contrastive strong (its two views must differ), uploaded
- * pictures light (a small set needs it to generalize); the built-in digits, tables and text none
- * (the reference setup). Fine-tuning's follows its labelled rows (fewLabels.ts).
+ * Augmentation pretraining starts with: the objective's own (contrastive: strong, its two views must
+ * differ), uploaded pictures light (a small set needs it to generalize); the built-in digits, tables
+ * and text none (the reference setup). Fine-tuning's follows its labelled rows (fewLabels.ts).
  */
 function pretrainAugmentation(ds: DatasetSummary | null, objective: PretrainObjective): AugmentSpec {
   if (ds?.kind === 'text') return AUGMENT_PRESETS.off;
-  if (objective === 'contrastive') return AUGMENT_PRESETS.strong;
+  const own = OBJECTIVES[objective].usual?.augmentation;
+  if (own) return AUGMENT_PRESETS[own];
   return ds?.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off;
 }
 
@@ -141,8 +137,9 @@ export function resolveConfig(
   const ds = ctx.dataset;
   const { shared } = settings.choices;
   const chosen = settings.choices[stage];
-  const objective =
-    shared.objective && objectiveFits(shared.objective, ds) ? shared.objective : objectivesFor(ds?.kind === 'text')[0]!;
+  const choice: ObjectiveChoice = shared.objective ?? {};
+  const objective = objectiveFits(choice.id, ds) ? choice.id : objectivesFor(ds?.kind === 'text')[0]!;
+  const usual = OBJECTIVES[objective].usual;
   const model = shared.model && modelFits(shared.model, ds) ? shared.model : defaultModel(ds);
   const initFrom =
     shared.initFrom && (shared.initFrom === 'scratch' || ctx.checkpoints.some((c) => c.id === shared.initFrom))
@@ -153,7 +150,7 @@ export function resolveConfig(
     ...merged,
     stage,
     model,
-    objective,
+    objective: objectiveSettings(objective, choice),
     encoder: resolveEncoder(shared.encoder, objective, ds),
     initFrom,
   };
@@ -161,7 +158,7 @@ export function resolveConfig(
   const chosenAugmentation = chosen.augmentation as AugmentSpec | undefined;
   if (stage === 'pretrain') {
     const augmentation = chosenAugmentation ?? pretrainAugmentation(ds, objective);
-    const batchSize = chosen.batchSize ?? (objective === 'contrastive' ? CONTRASTIVE_BATCH : DEFAULT_CONFIG.batchSize);
+    const batchSize = chosen.batchSize ?? usual?.batchSize ?? DEFAULT_CONFIG.batchSize;
     const rows = ds ? ds.split.train + ds.split.val : 0;
     const epochs =
       chosen.epochs ??
@@ -169,7 +166,7 @@ export function resolveConfig(
         PRETRAIN_EPOCHS[1],
         Math.max(PRETRAIN_EPOCHS[0], Math.ceil(OBJECTIVES[objective].steps / stepsPerEpoch(rows, batchSize))),
       );
-    const learningRate = chosen.learningRate ?? (objective === 'gan' ? GAN_LR : DEFAULT_CONFIG.learningRate);
+    const learningRate = chosen.learningRate ?? usual?.learningRate ?? DEFAULT_CONFIG.learningRate;
     return { ...base, batchSize, epochs, learningRate, schedule, augmentation };
   }
   const config: TrainConfig = {

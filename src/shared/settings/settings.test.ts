@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { AUGMENT_PRESETS } from '../augmentation';
-import { DEFAULT_CONFIG } from '../defaults';
+import { DEFAULT_CONFIG, completeConfig } from '../defaults';
+import { OBJECTIVES, objectiveSettings } from '../objectives';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
 import type { PretrainObjective, TrainConfig } from '../types/training';
-import { DEFAULT_SETTINGS, changedKeys, choose, migrateConfig, readSettings, resetStage } from './choices';
+import {
+  DEFAULT_SETTINGS,
+  changedKeys,
+  choose,
+  migrateConfig,
+  objectiveFieldsChosen,
+  readSettings,
+  resetStage,
+} from './choices';
 import { ALL_AUTO, FEW_LABELS, describeSteps, fitToLabels, labelledRows } from './fewLabels';
-import { CONTRASTIVE_BATCH, GAN_LR, resolveConfig, type SettingsContext } from './resolve';
+import { resolveConfig, type SettingsContext } from './resolve';
 import type { StudioSettings } from './types';
+
+const CONTRASTIVE_BATCH = OBJECTIVES.contrastive.usual!.batchSize!;
+const GAN_LR = OBJECTIVES.gan.usual!.learningRate!;
 
 const digits: DatasetSummary = {
   name: 'mnist',
@@ -62,7 +74,7 @@ function encoderCheckpoint(id: string, patch: Partial<CheckpointInfo> = {}): Che
     inputSignature: 'digits',
     inputShape: [28, 28, 1],
     classNames: digits.classNames,
-    config: { ...DEFAULT_CONFIG, stage: 'pretrain', objective: 'contrastive' },
+    config: { ...DEFAULT_CONFIG, stage: 'pretrain', objective: objectiveSettings('contrastive') },
     ...patch,
   };
 }
@@ -84,7 +96,7 @@ describe('settings per stage', () => {
   });
 
   it("choosing an objective changes pretraining's settings only", () => {
-    const s = choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: 'contrastive' });
+    const s = choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: { id: 'contrastive' } });
     expect(resolve(s)).toMatchObject({
       batchSize: CONTRASTIVE_BATCH,
       encoder: { kind: 'dense', widths: [256, 128] },
@@ -93,23 +105,55 @@ describe('settings per stage', () => {
     // 8,500 rows in batches of 256: 34 steps an epoch, 1,500 steps in 45 epochs.
     expect(resolve(s).epochs).toBe(45);
     expect(resolve(s, on(digits), 'finetune')).toMatchObject({ batchSize: 32, epochs: 5, learningRate: 0.001 });
-    const gan = choose(s, { objective: 'gan' });
+    const gan = choose(s, { objective: { id: 'gan' } });
     expect(resolve(gan)).toMatchObject({ learningRate: GAN_LR, batchSize: 32, encoder: { widths: [128] } });
     expect(resolve(gan, on(digits), 'finetune').learningRate).toBe(0.001);
     // A stored objective this version does not know falls back to the default one.
-    const unknown = choose(s, { objective: 'diffusion' as PretrainObjective });
-    expect(resolve(unknown).objective).toBe('autoencoder');
+    const unknown = choose(s, { objective: { id: 'diffusion' as PretrainObjective } });
+    expect(resolve(unknown).objective).toEqual({ id: 'autoencoder' });
+  });
+
+  it('each objective keeps its own fields while another is chosen; a value that does not fit follows the default', () => {
+    let s = choose(DEFAULT_SETTINGS, {
+      stage: 'pretrain',
+      objective: { id: 'contrastive', contrastive: { temperature: 0.5 } },
+    });
+    s = choose(s, { objective: { id: 'denoising', denoising: { noise: 'gaussian' } } });
+    s = choose(s, { objective: { denoising: { noiseLevel: 3 } } });
+    expect(resolve(s).objective).toEqual({ id: 'denoising', noise: 'gaussian', noiseLevel: 3 });
+    expect(changedKeys(s, 'pretrain')).toEqual([
+      'objective',
+      'contrastive.temperature',
+      'denoising.noise',
+      'denoising.noiseLevel',
+    ]);
+    expect(objectiveFieldsChosen(s.choices.shared.objective!).map((f) => f.name)).toEqual([
+      'temperature',
+      'corruption',
+      'noise std',
+    ]);
+    // Masking takes a fraction below 1: the level chosen for Gaussian noise gives way to the mask's default.
+    const masked = choose(s, { objective: { denoising: { noise: 'mask' } } });
+    expect(resolve(masked).objective).toEqual({ id: 'denoising', noise: 'mask', noiseLevel: 0.3 });
+    // Choosing the kind in the panel forgets the level (the field declares it resets).
+    const forgot = choose(s, { objective: { denoising: { noise: 'mask', noiseLevel: undefined } } });
+    expect(forgot.choices.shared.objective?.denoising).toEqual({ noise: 'mask' });
+    expect(resolve(choose(s, { objective: { id: 'contrastive' } })).objective).toEqual({
+      id: 'contrastive',
+      temperature: 0.5,
+    });
+    expect(changedKeys(resetStage(s, 'pretrain'), 'pretrain')).toEqual([]);
   });
 
   it("keeps what the user chose when the objective changes; an encoder kind alone takes that kind's usual widths", () => {
     let s = choose(DEFAULT_SETTINGS, { stage: 'pretrain', batchSize: 64 });
-    s = choose(s, { objective: 'contrastive' });
+    s = choose(s, { objective: { id: 'contrastive' } });
     expect(resolve(s).batchSize).toBe(64);
     s = choose(s, { encoder: { kind: 'conv' } });
     expect(resolve(s).encoder).toEqual({ kind: 'conv', widths: [16, 32, 64] });
-    expect(resolve(choose(s, { objective: 'autoencoder' })).encoder).toEqual({ kind: 'conv', widths: [16, 8] });
+    expect(resolve(choose(s, { objective: { id: 'autoencoder' } })).encoder).toEqual({ kind: 'conv', widths: [16, 8] });
     s = choose(s, { encoder: { kind: 'conv', widths: [8, 8] } });
-    expect(resolve(choose(s, { objective: 'gan' })).encoder).toEqual({ kind: 'conv', widths: [8, 8] });
+    expect(resolve(choose(s, { objective: { id: 'gan' } })).encoder).toEqual({ kind: 'conv', widths: [8, 8] });
     // A conv encoder does not fit a table: the dense one stands in, the choice stays for pictures.
     const table = { ...digits, kind: 'table' as const, inputShape: [10], features: 10, inputSignature: 't' };
     expect(resolve(s, on(table)).encoder).toEqual({ kind: 'dense', widths: [5] });
@@ -135,10 +179,10 @@ describe('settings per stage', () => {
 
   it("reset forgets the shown stage's changes only", () => {
     let s = choose(DEFAULT_SETTINGS, { epochs: 9, seed: 4, optimizer: { kind: 'sgd' } });
-    s = choose(choose(s, { stage: 'pretrain' }), { epochs: 30, objective: 'gan' });
+    s = choose(choose(s, { stage: 'pretrain' }), { epochs: 30, objective: { id: 'gan' } });
     const reset = resetStage(choose(s, { stage: 'finetune' }), 'finetune');
     expect(resolve(reset)).toMatchObject({ epochs: 5, seed: 4, learningRate: 0.001 });
-    expect(resolve(reset, on(digits), 'pretrain')).toMatchObject({ epochs: 30, objective: 'gan' });
+    expect(resolve(reset, on(digits), 'pretrain')).toMatchObject({ epochs: 30, objective: { id: 'gan' } });
   });
 });
 
@@ -154,7 +198,7 @@ describe('defaults follow whatever dataset is current, in any order', () => {
   });
 
   it('uploaded pictures pretrain a convolutional encoder (contrastive: the CNN itself); the digits a dense one', () => {
-    const contrastive = choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: 'contrastive' });
+    const contrastive = choose(DEFAULT_SETTINGS, { stage: 'pretrain', objective: { id: 'contrastive' } });
     expect(resolve(contrastive, on(photos)).encoder).toEqual({ kind: 'conv', widths: [16, 32, 64] });
     expect(resolve(contrastive, on(digits)).encoder).toEqual({ kind: 'dense', widths: [256, 128] });
     expect(resolve(choose(contrastive, { encoder: { kind: 'dense' } }), on(photos)).encoder.kind).toBe('dense');
@@ -205,7 +249,7 @@ describe('few labels', () => {
   });
 
   it('a contrastive batch of 256 stays with pretraining: fine-tuning 100 labelled rows takes batches of 16', () => {
-    let s = choose(perClass(10), { stage: 'pretrain', objective: 'contrastive' });
+    let s = choose(perClass(10), { stage: 'pretrain', objective: { id: 'contrastive' } });
     expect(resolve(s).batchSize).toBe(256);
     s = choose(s, { stage: 'finetune' });
     expect(resolve(s).batchSize).toBe(16);
@@ -249,22 +293,67 @@ describe('few labels', () => {
 
 describe('stored settings', () => {
   it('an earlier version kept one config for both stages: its values migrate to both, pretraining-only ones stay there', () => {
-    const old: Partial<TrainConfig> = {
+    // That version kept every objective's fields on the config.
+    const old = {
       ...DEFAULT_CONFIG,
       stage: 'pretrain',
       objective: 'contrastive',
+      temperature: 0.5,
+      noise: { kind: 'gaussian', level: 2 },
+      latentSize: 32,
       batchSize: CONTRASTIVE_BATCH,
       epochs: 20,
       seed: 9,
       labelsPerClass: 10,
-    };
+    } as unknown as Partial<TrainConfig>;
     delete old.labelBudget; // older still: labelsPerClass > 0 meant N per class
     const s = migrateConfig(old);
     expect(s.stage).toBe('pretrain');
-    expect(resolve(s)).toMatchObject({ objective: 'contrastive', batchSize: 256, epochs: 20, seed: 9 });
+    expect(resolve(s)).toMatchObject({ batchSize: 256, epochs: 20, seed: 9 });
+    // Only what differs from the defaults was the user's (the GAN's 32 was not).
+    expect(s.choices.shared.objective).toEqual({
+      id: 'contrastive',
+      contrastive: { temperature: 0.5 },
+      denoising: { noise: 'gaussian', noiseLevel: 2 },
+    });
+    expect(resolve(s).objective).toEqual({ id: 'contrastive', temperature: 0.5 });
+    expect(resolve(choose(s, { objective: { id: 'denoising' } })).objective).toEqual({
+      id: 'denoising',
+      noise: 'gaussian',
+      noiseLevel: 2,
+    });
     const finetune = resolve(s, on(digits), 'finetune');
     expect(finetune).toMatchObject({ epochs: 20, seed: 9, labelBudget: 'perClass', labelsPerClass: 10 });
     expect(finetune.batchSize).toBe(16); // not the contrastive 256: few labels' own
+  });
+
+  it("reads the objective fields this version's first settings kept on every run into their objective's", () => {
+    const stored = {
+      version: 2,
+      stage: 'pretrain',
+      choices: { shared: { objective: 'gan', latentSize: 64, temperature: 0.5, seed: 3 }, pretrain: {}, finetune: {} },
+    };
+    const s = readSettings(stored, null);
+    expect(s.choices.shared).toEqual({
+      seed: 3,
+      objective: { id: 'gan', gan: { latentSize: 64 }, contrastive: { temperature: 0.5 } },
+    });
+    expect(resolve(s).objective).toEqual({ id: 'gan', latentSize: 64 });
+    expect(resolve(choose(s, { objective: { id: 'contrastive' } })).objective).toEqual({
+      id: 'contrastive',
+      temperature: 0.5,
+    });
+    // A stored run's config is read the same way; an objective this version does not know stays by name.
+    const run = completeConfig({
+      objective: 'denoising',
+      noise: { kind: 'mask', level: 0.5 },
+    } as unknown as Partial<TrainConfig>);
+    expect(run.objective).toEqual({ id: 'denoising', noise: 'mask', noiseLevel: 0.5 });
+    expect('noise' in run).toBe(false);
+    expect(completeConfig({ objective: { id: 'diffusion' } } as unknown as Partial<TrainConfig>).objective).toEqual({
+      id: 'diffusion',
+    });
+    expect(completeConfig({}).objective).toEqual({ id: 'autoencoder' });
   });
 
   it('reads what it wrote, migrates the old key, and starts afresh from anything else', () => {

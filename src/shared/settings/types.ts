@@ -1,5 +1,6 @@
 // The settings as the page keeps them: the user's own choices only, per stage where a stage keeps
 // its own value. The values a run trains with are resolved from them (resolve.ts).
+import type { ObjectiveChoice } from '../objectives';
 import type { Stage, TrainConfig } from '../types/training';
 
 /** What each stage keeps for itself: pretraining and fine-tuning rarely want the same values. */
@@ -20,10 +21,16 @@ type Chosen<T> = T extends readonly unknown[] ? T : T extends object ? Partial<T
 /** Settings whose value is one whole (a preset and its values, lists): never merged field by field. */
 export const WHOLE_KEYS: readonly (keyof TrainConfig)[] = ['augmentation'];
 
-export type ConfigPatch = { [K in keyof TrainConfig]?: Chosen<TrainConfig[K]> };
+/**
+ * A change the user makes. The objective is chosen by id, its fields per objective, so that each
+ * objective keeps what was set for it while another is shown.
+ */
+export type ConfigPatch = { [K in Exclude<keyof TrainConfig, 'objective'>]?: Chosen<TrainConfig[K]> } & {
+  objective?: ObjectiveChoice;
+};
 
 export interface Choices {
-  shared: { [K in SharedKey]?: Chosen<TrainConfig[K]> };
+  shared: { [K in Exclude<SharedKey, 'objective'>]?: Chosen<TrainConfig[K]> } & { objective?: ObjectiveChoice };
   pretrain: { [K in StageKey]?: Chosen<TrainConfig[K]> };
   finetune: { [K in StageKey]?: Chosen<TrainConfig[K]> };
 }

@@ -1,5 +1,8 @@
 // The settings of a training run (pretraining and fine-tuning).
+import type { ObjectiveSettings } from '../objectives';
 import type { BackendChoice } from './backends';
+
+export type { PretrainObjective, ObjectiveSettings } from '../objectives';
 
 export type ModelKind = 'mlp' | 'cnn' | 'transformer';
 
@@ -19,8 +22,6 @@ export interface TextModelSpec {
 
 export type Stage = 'pretrain' | 'finetune';
 
-export type PretrainObjective = 'autoencoder' | 'denoising' | 'gan' | 'contrastive' | 'mlm';
-
 /**
  * The encoder that pretraining learns and fine-tuning starts from. Dense: units per layer (the
  * last is the bottleneck). Conv: filters per Conv2D + MaxPool block (images only).
@@ -34,12 +35,6 @@ export interface EncoderSpec {
    * does; contrastive encoders always do. Otherwise the last block's map (flattened when fine-tuned).
    */
   globalPool?: boolean;
-}
-
-export interface NoiseSpec {
-  /** mask: zero a fraction of the inputs; gaussian: add noise of this standard deviation. */
-  kind: 'mask' | 'gaussian';
-  level: number;
 }
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
@@ -118,13 +113,9 @@ export interface TrainConfig {
   earlyStopping: EarlyStoppingSpec;
   /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
   initFrom: string;
-  objective: PretrainObjective;
+  /** Pretraining: the objective and its own settings (shared/objectives). */
+  objective: ObjectiveSettings;
   encoder: EncoderSpec;
-  noise: NoiseSpec;
-  /** GAN: size of the generator's random input. */
-  latentSize: number;
-  /** Contrastive: the temperature of the NT-Xent loss (lower: harder negatives count more). */
-  temperature: number;
   /**
    * Fine-tuning from an encoder: its pretrained weights, or the same network with fresh random
    * weights (the control that shows what the pretraining itself was worth).

@@ -1,3 +1,4 @@
+import { OBJECTIVES } from '../../shared/objectives';
 import { USUAL_LR } from '../../shared/settings/resolve';
 import type { TrainConfig } from '../../shared/types/training';
 import { EarlyStoppingFields } from './finetune/EarlyStoppingFields';
@@ -23,7 +24,6 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
 
 /** The learning-rate hint under the field, by optimizer. */
 export function learningRateHint(c: TrainConfig): string {
-  if (c.stage === 'pretrain')
-    return c.objective === 'gan' ? 'Adam (β1 0.5); 0.0002 is usual for GANs.' : 'Adam; 0.001 is the usual start.';
+  if (c.stage === 'pretrain') return OBJECTIVES[c.objective.id].rateHint ?? 'Adam; 0.001 is the usual start.';
   return `${c.optimizer.kind === 'adam' ? 'Adam' : c.optimizer.kind === 'momentum' ? 'SGD with momentum' : 'SGD'}; ${USUAL_LR[c.optimizer.kind]} is the usual start.`;
 }

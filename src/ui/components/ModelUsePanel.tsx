@@ -53,7 +53,7 @@ export function ModelUsePanel() {
                 {c.origin === 'import'
                   ? 'imported'
                   : c.stage === 'pretrain'
-                    ? `${c.config.objective} encoder`
+                    ? `${c.config.objective.id} encoder`
                     : 'checkpoint'}{' '}
                 · {c.name}
               </option>

@@ -165,7 +165,7 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
                 data-r2={attrNumber(r.metrics?.r2)}
               >
                 <th scope="row">{r.title}</th>
-                <td>{r.stage === 'pretrain' ? `pretrain (${r.config.objective})` : r.from || 'scratch'}</td>
+                <td>{r.stage === 'pretrain' ? `pretrain (${r.config.objective.id})` : r.from || 'scratch'}</td>
                 <td>{r.stage === 'finetune' ? r.trainRows.toLocaleString('en-US') : '–'}</td>
                 <td>{optimizerText(r)}</td>
                 <td>{r.epochs.length}</td>

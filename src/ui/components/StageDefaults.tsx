@@ -1,4 +1,4 @@
-import { changedKeys } from '../../shared/settings/choices';
+import { changedKeys, objectiveFieldsChosen } from '../../shared/settings/choices';
 import { FEW_LABELS, describeSteps, labelledRows } from '../../shared/settings/fewLabels';
 import { useStudio } from '../store';
 
@@ -11,9 +11,6 @@ const NAMES: Record<string, string> = {
   augmentation: 'augmentation',
   objective: 'objective',
   encoder: 'encoder',
-  noise: 'corruption',
-  latentSize: 'noise size',
-  temperature: 'temperature',
   initFrom: 'start',
   encoderInit: 'encoder weights',
   labelBudget: 'label budget',
@@ -35,6 +32,8 @@ export function StageDefaults({ locked }: { locked: boolean }) {
   const ds = useStudio((s) => s.dataset);
   const reset = useStudio((s) => s.resetStageSettings);
   const changed = changedKeys(settings, config.stage);
+  const names: Record<string, string> = { ...NAMES };
+  for (const f of objectiveFieldsChosen(settings.choices.shared.objective ?? {})) names[f.key] = f.name;
   const rows = !ds ? 0 : config.stage === 'pretrain' ? ds.split.train + ds.split.val : labelledRows(ds, config);
   const steps = ds && rows > 0 ? describeSteps(config, rows) : null;
   const fitted = config.stage === 'finetune' && !changed.includes('batchSize') && !changed.includes('epochs');
@@ -50,7 +49,7 @@ export function StageDefaults({ locked }: { locked: boolean }) {
       <p className="hint" data-testid="stage-changes" data-changed={changed.join(',')}>
         {changed.length ? (
           <>
-            Your settings: {changed.map((k) => NAMES[k] ?? k).join(', ')}; the rest follow{' '}
+            Your settings: {changed.map((k) => names[k] ?? k).join(', ')}; the rest follow{' '}
             {ds ? `${ds.name}'s` : 'the data'} defaults.{' '}
             <button type="button" className="link" data-testid="settings-reset" disabled={locked} onClick={reset}>
               Reset to defaults

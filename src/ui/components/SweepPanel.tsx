@@ -112,7 +112,7 @@ export function SweepPanel() {
           <option value="">nothing (the scratch arm only)</option>
           {encoders.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.config.objective} encoder · epoch {c.epoch}
+              {c.config.objective.id} encoder · epoch {c.epoch}
               {c.tags.includes('bestProbe') && c.probeAccuracy !== undefined
                 ? ` (best probe ${(c.probeAccuracy * 100).toFixed(0)}%)`
                 : c.tags.includes('best')

@@ -62,8 +62,8 @@ async function startingPoint(config: TrainConfig, ds: Dataset, outputs: number):
         ),
       conv: info.config.encoder.kind === 'conv',
       from: random
-        ? `scratch, the network of ${info.config.objective} encoder (${info.name})`
-        : `${info.config.objective} encoder (${info.name})`,
+        ? `scratch, the network of ${info.config.objective.id} encoder (${info.name})`
+        : `${info.config.objective.id} encoder (${info.name})`,
     };
   }
   return {

@@ -9,11 +9,11 @@ import type { RunBody, TrainContext } from './body';
 
 /** `sweep`: a learning-rate sweep instead of a run (see lrFinder.ts). */
 export function pretrainingBody(ds: Dataset, config: TrainConfig, sweep?: SweepHooks): RunBody {
-  const method = PRETRAIN_METHODS[config.objective];
+  const method = PRETRAIN_METHODS[config.objective.id];
   return {
     model: null,
     plan: async () => ({
-      title: `Pretrain ${config.objective}, ${ds.name}`,
+      title: `Pretrain ${config.objective.id}, ${ds.name}`,
       from: '',
       series: method.series,
       trainRows: pretrainRows(ds).length,

@@ -71,9 +71,12 @@ export async function saveCheckpoint(info: CheckpointInfo, data: CheckpointData)
   }
 }
 
+/** A stored listing with its settings as this version names them (earlier versions stored fewer). */
+const completeInfo = (info: CheckpointInfo): CheckpointInfo => ({ ...info, config: completeConfig(info.config) });
+
 export async function listCheckpoints(): Promise<CheckpointInfo[]> {
   const all = await (await openStudioDB()).getAll('checkpointMeta');
-  return all.sort((a, b) => b.createdAt - a.createdAt);
+  return all.map(completeInfo).sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** A checkpoint read back whole: its listing and its network, optimizer state and curve. */
@@ -87,7 +90,7 @@ export async function loadCheckpoint(id: string): Promise<SavedCheckpoint> {
   const [info, data] = await Promise.all([db.get('checkpointMeta', id), db.get('checkpointData', id)]);
   if (!info || !data) throw new CheckpointError(`The checkpoint "${id}" is not in this browser's storage any more.`);
   verify(data.model, `The checkpoint "${info.name}"`);
-  return { info, data };
+  return { info: completeInfo(info), data };
 }
 
 export async function deleteCheckpoint(id: string): Promise<void> {

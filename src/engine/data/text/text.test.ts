@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { objectiveSettings } from '../../../shared/objectives';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +133,7 @@ describe('masked language model pretraining on text', () => {
       pretrain(
         ds,
         {
-          objective: 'mlm',
+          objective: objectiveSettings('mlm'),
           encoder: { kind: 'transformer', widths: [] },
           text,
           epochs: 4,
@@ -140,8 +141,6 @@ describe('masked language model pretraining on text', () => {
           seed: 1,
           readEvery: 4,
           learningRate: 3e-3,
-          latentSize: 16,
-          noise: { kind: 'mask', level: 0.3 },
         },
         new RunControl(),
       ),

@@ -2,19 +2,20 @@
 // error); the denoising one reproduces the clean input from a corrupted copy.
 import * as tf from '@tensorflow/tfjs';
 import type { PretrainSnapshot } from '../../../shared/types/results';
-import type { NoiseSpec } from '../../../shared/types/training';
+import type { DenoisingSettings } from '../../../shared/objectives/denoising';
+import { OBJECTIVES, settingsOf } from '../../../shared/objectives';
 import { stepSeed } from '../../augment/batch';
 import { toPixels, type Dataset } from '../../data/dataset';
 import { measureAutoencoder } from '../../train/measure';
 import { trainableVariables } from '../../train/loop';
-import { corrupt, validateNoise } from '../corrupt';
+import { corrupt } from '../corrupt';
 import { buildDecoder } from '../models';
 import { checkEncoderAnd, configuredEncoder, encoderKernels, inputs } from './common';
 import type { ObjectiveContext, ObjectiveSession, PretrainMethod } from './method';
 
 function session(
   { ds, cfg, encoder, shape, shown, rate }: ObjectiveContext,
-  noise: NoiseSpec | null,
+  noise: DenoisingSettings | null,
 ): ObjectiveSession {
   const decoder = buildDecoder(cfg.encoder, ds.inputShape, ds.kind === 'image', cfg.seed);
   const opt = tf.train.adam(cfg.learningRate);
@@ -54,13 +55,12 @@ function session(
 
 function autoencoderMethod(id: 'autoencoder' | 'denoising'): PretrainMethod {
   return {
-    id,
+    info: OBJECTIVES[id],
     series: ['reconstruction'],
-    ...(id === 'denoising' ? { validate: (cfg) => validateNoise(cfg.noise) } : {}),
-    build: (ds, cfg) => {
-      if (id === 'denoising') validateNoise(cfg.noise);
-      return configuredEncoder(ds, cfg, (ctx) => session(ctx, id === 'denoising' ? cfg.noise : null));
-    },
+    build: (ds, cfg) =>
+      configuredEncoder(ds, cfg, (ctx) =>
+        session(ctx, id === 'denoising' ? settingsOf(cfg.objective, 'denoising') : null),
+      ),
     checkSize: (ds, cfg, limits) =>
       checkEncoderAnd(ds, cfg, limits, () => [buildDecoder(cfg.encoder, ds.inputShape, ds.kind === 'image', cfg.seed)]),
     kernels: encoderKernels,
@@ -77,7 +77,7 @@ async function reconstructionReport(
   shape: number[],
   rows: Int32Array,
   reconstruct: (x: tf.Tensor) => tf.Tensor,
-  noise: NoiseSpec | null,
+  noise: DenoisingSettings | null,
 ) {
   const x = inputs(ds, shape, rows, 0, rows.length);
   // Denoising: the pictures show the corrupted inputs that were actually reconstructed.

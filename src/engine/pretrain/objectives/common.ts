@@ -7,7 +7,7 @@ import { gatherBatch, type Dataset } from '../../data/dataset';
 import { checkFits, type DeviceLimits } from '../../memory';
 import { TRAINING_KERNELS } from '../../models/build';
 import { buildEncoder, encoderInputShape } from '../models';
-import type { ObjectiveContext, ObjectiveSession, ObjectiveSettings, PretrainConfig } from './method';
+import type { ObjectiveContext, ObjectiveSession, PlannedRun, PretrainConfig } from './method';
 
 /** A batch of inputs shaped for the encoder; augmented when `augment` is given (training batches). */
 export function inputs(
@@ -36,8 +36,7 @@ export function configuredEncoder(
 }
 
 /** Convolutions need their training kernels; a dense encoder trains anywhere. */
-export const encoderKernels = (cfg: ObjectiveSettings): string[] =>
-  cfg.encoder.kind === 'conv' ? TRAINING_KERNELS.cnn : [];
+export const encoderKernels = (cfg: PlannedRun): string[] => (cfg.encoder.kind === 'conv' ? TRAINING_KERNELS.cnn : []);
 
 /**
  * The encoder and the networks trained beside it (`others`, built on it), each checked against the
@@ -45,7 +44,7 @@ export const encoderKernels = (cfg: ObjectiveSettings): string[] =>
  */
 export function checkEncoderAnd(
   ds: Dataset,
-  cfg: ObjectiveSettings,
+  cfg: PlannedRun,
   limits: DeviceLimits,
   others: (encoder: tf.LayersModel) => tf.LayersModel[],
   batch = cfg.batchSize,

@@ -10,6 +10,7 @@ import { measureAutoencoder } from '../../train/measure';
 import { PROJECTION_SIZE, contrastiveSteps, twoViews } from '../contrastive';
 import { buildProjection } from '../models';
 import { augments } from '../../../shared/augmentation';
+import { OBJECTIVES, settingsOf } from '../../../shared/objectives';
 import { checkEncoderAnd, configuredEncoder, encoderKernels } from './common';
 import type { ObjectiveContext, ObjectiveSession, PretrainMethod } from './method';
 
@@ -21,7 +22,7 @@ function session({ ds, cfg, encoder, shape, shown, rate }: ObjectiveContext): Ob
   const spec = cfg.augmentation!;
   const projection = buildProjection(encoder, PROJECTION_SIZE, cfg.seed);
   const opt = tf.train.adam(cfg.learningRate);
-  const steps = contrastiveSteps(encoder, projection, opt, cfg.temperature ?? 0.2);
+  const steps = contrastiveSteps(encoder, projection, opt, settingsOf(cfg.objective, 'contrastive').temperature);
   // Held-out loss: validation rows only (never test rows), one batch of them, the same views each epoch.
   const held = ds.split.val.subarray(0, Math.min(ds.split.val.length, cfg.batchSize));
   return {
@@ -51,12 +52,10 @@ function session({ ds, cfg, encoder, shape, shown, rate }: ObjectiveContext): Ob
 }
 
 export const contrastive: PretrainMethod = {
-  id: 'contrastive',
+  info: OBJECTIVES.contrastive,
   series: ['contrastive'],
   validate: (cfg, refuse) => {
     if (!cfg.augmentation || !augments(cfg.augmentation)) refuse('Augmentation', WITHOUT_VIEWS);
-    const t = cfg.temperature ?? 0.2;
-    if (!(t >= 0.01 && t <= 10)) refuse('Temperature', 'use 0.01 to 10, such as 0.2.');
     if (cfg.batchSize < 2)
       refuse('Batch size', 'contrastive learning compares the inputs of a batch; use 2 or more, such as 256.');
   },

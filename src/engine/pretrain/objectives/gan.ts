@@ -2,6 +2,7 @@
 // cross-entropy); a generator learns to be called real. Updates alternate, each on its own
 // network's variables; the saved encoder is the discriminator's body.
 import * as tf from '@tensorflow/tfjs';
+import { OBJECTIVES, settingsOf } from '../../../shared/objectives';
 import { stepSeed } from '../../augment/batch';
 import { toPixels } from '../../data/dataset';
 import { measureAutoencoder } from '../../train/measure';
@@ -12,12 +13,13 @@ import { trainLossOnly, type ObjectiveContext, type ObjectiveSession, type Pretr
 
 function session({ ds, cfg, encoder, shape, rate }: ObjectiveContext): ObjectiveSession {
   const pixels = ds.kind === 'image';
-  const generator = buildGenerator(cfg.encoder, ds.inputShape, cfg.latentSize, pixels, cfg.seed);
+  const { latentSize } = settingsOf(cfg.objective, 'gan');
+  const generator = buildGenerator(cfg.encoder, ds.inputShape, latentSize, pixels, cfg.seed);
   const critic = buildCritic(encoder, cfg.seed);
   const dOpt = tf.train.adam(cfg.learningRate, 0.5);
   const gOpt = tf.train.adam(cfg.learningRate, 0.5);
-  const fixedNoise = tf.randomNormal([16, cfg.latentSize], 0, 1, 'float32', cfg.seed);
-  const steps = ganSteps(encoder, critic, generator, dOpt, gOpt, cfg.latentSize);
+  const fixedNoise = tf.randomNormal([16, latentSize], 0, 1, 'float32', cfg.seed);
+  const steps = ganSteps(encoder, critic, generator, dOpt, gOpt, latentSize);
   return {
     step: (r, start, end, step) => {
       rate(step, dOpt, gOpt);
@@ -55,12 +57,8 @@ function session({ ds, cfg, encoder, shape, rate }: ObjectiveContext): Objective
 }
 
 export const gan: PretrainMethod = {
-  id: 'gan',
+  info: OBJECTIVES.gan,
   series: ['discriminator', 'generator'],
-  validate: (cfg, refuse) => {
-    if (!Number.isInteger(cfg.latentSize) || cfg.latentSize < 1 || cfg.latentSize > 1024)
-      refuse('Noise size', 'use a whole number from 1 to 1024.');
-  },
   build: (ds, cfg) => configuredEncoder(ds, cfg, session),
   // The encoder is the discriminator's body: the size check is the encoder's.
   checkSize: (ds, cfg, limits) => checkEncoderAnd(ds, cfg, limits, () => []),

@@ -3,13 +3,8 @@
 // pretraining body read them through the list in index.ts and never branch on the objective.
 import type * as tf from '@tensorflow/tfjs';
 import type { PretrainSnapshot } from '../../../shared/types/results';
-import type {
-  AugmentSpec,
-  EncoderSpec,
-  NoiseSpec,
-  PretrainObjective,
-  TextModelSpec,
-} from '../../../shared/types/training';
+import type { ObjectiveInfo, ObjectiveSettings, PretrainObjective } from '../../../shared/objectives';
+import type { AugmentSpec, EncoderSpec, TextModelSpec } from '../../../shared/types/training';
 import type { Dataset } from '../../data/dataset';
 import type { DeviceLimits } from '../../memory';
 import type { LabelBudgetSettings } from '../../probe/probe';
@@ -17,15 +12,12 @@ import type { SweepHooks } from '../../train/loop';
 import type { RunnerConfig, RunnerEvent } from '../../train/runner';
 
 export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSettings>, SweepHooks {
-  objective: PretrainObjective;
+  /** The objective and its own settings (each module reads its own with settingsOf). */
+  objective: ObjectiveSettings;
   encoder: EncoderSpec;
-  noise: NoiseSpec;
   learningRate: number;
-  latentSize: number;
   /** Changes made to training batches (none when absent); contrastive: how its views differ. */
   augmentation?: AugmentSpec;
-  /** Contrastive: NT-Xent's temperature. */
-  temperature?: number;
   /** Probe the encoder after every epoch when the dataset has labels (default true; see probe.ts). */
   probe?: boolean;
   /** MLM: the Transformer's settings (the defaults when absent). */
@@ -33,7 +25,7 @@ export interface PretrainConfig extends RunnerConfig, Partial<LabelBudgetSetting
 }
 
 /** The settings an objective's size check, kernels and measure read (no run under way yet). */
-export type ObjectiveSettings = Omit<PretrainConfig, 'readEvery'>;
+export type PlannedRun = Omit<PretrainConfig, 'readEvery'>;
 
 export type EpochEnd = Extract<RunnerEvent, { type: 'epochEnd' }>;
 
@@ -81,19 +73,20 @@ export interface ObjectiveEncoder {
 export type Refuse = (field: string, why: string) => never;
 
 export interface PretrainMethod {
-  id: PretrainObjective;
-  /** Its own settings checked before a run starts (the shared ones are checked by the worker). */
-  validate?(cfg: ObjectiveSettings, refuse: Refuse): void;
+  /** What the page and the settings know of it: its id, label, fields (checked before a run), usual settings. */
+  info: ObjectiveInfo<PretrainObjective, object>;
+  /** What else it needs of the run's settings (its own fields are checked from `info`). */
+  validate?(cfg: PlannedRun, refuse: Refuse): void;
   /** Loss series, one scalar per step each (the runner's and the loss chart's). */
   series: string[];
   /** Builds the encoder it trains (the run's `encoder` settings, or its own, e.g. the Transformer). */
   build(ds: Dataset, cfg: PretrainConfig): ObjectiveEncoder;
   /** Throws TooBigError before the first step when the networks a run holds exceed `limits`. */
-  checkSize(ds: Dataset, cfg: ObjectiveSettings, limits: DeviceLimits): void;
+  checkSize(ds: Dataset, cfg: PlannedRun, limits: DeviceLimits): void;
   /** Kernels its training needs beyond a dense network's (a backend without them is passed over). */
-  kernels(cfg: ObjectiveSettings): string[];
+  kernels(cfg: PlannedRun): string[];
   /** Samples per second of its training step here (sizes how often progress is read). */
-  measure(ds: Dataset, cfg: ObjectiveSettings): Promise<number>;
+  measure(ds: Dataset, cfg: PlannedRun): Promise<number>;
   /**
    * The encoder its checkpoints say they hold, when it differs from the settings' (fine-tuning
    * rebuilds the network from it): e.g. the Transformer for MLM.

@@ -2,6 +2,7 @@
 // learns to fill them in; the saved encoder is the Transformer that reads whole texts.
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_CONFIG } from '../../../shared/defaults';
+import { OBJECTIVES } from '../../../shared/objectives';
 import type { TextModelSpec } from '../../../shared/types/training';
 import { stepSeed } from '../../augment/batch';
 import { gatherBatch, trimPadding, type Dataset } from '../../data/dataset';
@@ -74,7 +75,7 @@ function session(ctx: ObjectiveContext, trunk: tf.LayersModel): ObjectiveSession
 }
 
 export const mlm: PretrainMethod = {
-  id: 'mlm',
+  info: OBJECTIVES.mlm,
   series: ['masked LM'],
   // The Transformer, as an encoder of whole texts (saved) and a per-token trunk (MLM's input).
   build: (ds, cfg) => {

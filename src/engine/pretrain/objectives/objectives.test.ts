@@ -2,8 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../../test/fixtures';
-import { OBJECTIVES, objectivesFor } from '../../../shared/objectives';
-import type { PretrainObjective } from '../../../shared/types/training';
+import { OBJECTIVES, objectivesFor, type ObjectiveSettings, type PretrainObjective } from '../../../shared/objectives';
+import { checkFields } from '../../../shared/objectives/fields';
+import { toyInfo } from '../../../test/toyObjective';
 import { RunControl } from '../../train/control';
 import { trainableVariables } from '../../train/loop';
 import { pretrain, type PretrainEvent, type PretrainResult } from '../pretrain';
@@ -16,20 +17,22 @@ beforeAll(async () => {
 });
 
 /**
- * A toy objective, as a new module would be: the encoder learns to output codes of 1 (the mean
- * squared distance to 1), with a held-out figure and no pictures. It needs nothing but this object.
+ * A toy objective, as a new module would be: its declaration (src/test/toyObjective.ts, what the
+ * page and the settings read) and this method are all it needs. The encoder learns to output codes
+ * of `target` (the mean squared distance to it), with a held-out figure and no pictures.
  */
 const toy: PretrainMethod = {
-  id: 'toy' as PretrainObjective,
-  series: ['distance to 1'],
+  info: toyInfo as unknown as PretrainMethod['info'],
+  series: ['distance to target'],
   validate: (cfg, refuse) => {
     if (cfg.batchSize > 64) refuse('Batch size', 'the toy objective takes at most 64.');
   },
   build: (ds, cfg) =>
     configuredEncoder(ds, cfg, ({ encoder, shape, shown, rate }) => {
+      const { target } = cfg.objective as unknown as { target: number };
       const opt = tf.train.adam(cfg.learningRate);
       const size = (x: tf.Tensor) =>
-        tf.mean(tf.square(tf.sub(encoder.apply(x, { training: true }) as tf.Tensor, 1))) as tf.Scalar;
+        tf.mean(tf.square(tf.sub(encoder.apply(x, { training: true }) as tf.Tensor, target))) as tf.Scalar;
       return {
         step: (rows, start, end, step) => {
           rate(step, opt);
@@ -54,6 +57,8 @@ const toy: PretrainMethod = {
   measure: async () => 1,
 };
 
+const toySettings = (target: number) => ({ id: 'toy', target }) as unknown as ObjectiveSettings;
+
 const registry = PRETRAIN_METHODS as Record<string, PretrainMethod>;
 afterEach(() => {
   delete registry.toy;
@@ -62,7 +67,7 @@ afterEach(() => {
 describe('the pretraining objectives', () => {
   it('each is listed under its id, with its loss series, and the page lists the same ones; text has one', () => {
     for (const [id, m] of Object.entries(PRETRAIN_METHODS)) {
-      expect(m.id).toBe(id);
+      expect(m.info).toBe(OBJECTIVES[id as PretrainObjective]);
       expect(m.series.length).toBeGreaterThan(0);
     }
     expect(Object.keys(OBJECTIVES).sort()).toEqual(Object.keys(PRETRAIN_METHODS).sort());
@@ -78,15 +83,13 @@ describe('the pretraining objectives', () => {
     const gen = pretrain(
       ds,
       {
-        objective: 'toy' as PretrainObjective,
+        objective: toySettings(1),
         encoder: { kind: 'dense', widths: [16] },
         epochs: 3,
         batchSize: 32,
         seed: 1,
         readEvery: 2,
         learningRate: 0.001,
-        latentSize: 16,
-        noise: { kind: 'mask', level: 0.3 },
       },
       new RunControl(),
       async (log) => {
@@ -115,24 +118,33 @@ describe('the pretraining objectives', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("its own settings are checked with the worker's, by the field's name", async () => {
+  it("its own settings are checked from its declaration, and its other needs by its method, by the field's name", async () => {
     registry.toy = toy;
     const refuse = (field: string, why: string): never => {
       throw new Error(`${field}: ${why}`);
     };
+    expect(() => checkFields(toyInfo.fields, { target: 12 }, refuse)).toThrow(
+      /^Target code: use a number from -10 to 10, such as 1\./,
+    );
+    expect(() => checkFields(toyInfo.fields, { target: -3 }, refuse)).not.toThrow();
     expect(() => registry.toy!.validate!({ ...baseSettings, batchSize: 128 }, refuse)).toThrow(
       /^Batch size: the toy objective takes at most 64/,
     );
+    // pretrain() checks the fields before it builds anything.
+    const ds = sliceSplits(loadMnist(), 64, 16, 16);
+    const before = tf.memory().numTensors;
+    await expect(
+      pretrain(ds, { ...baseSettings, objective: toySettings(99), readEvery: 1 }, new RunControl()).next(),
+    ).rejects.toThrow(/^Target code: use a number from -10 to 10/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
 const baseSettings = {
-  objective: 'toy' as PretrainObjective,
+  objective: toySettings(1),
   encoder: { kind: 'dense' as const, widths: [16] },
   epochs: 1,
   batchSize: 32,
   seed: 1,
   learningRate: 0.01,
-  latentSize: 16,
-  noise: { kind: 'mask' as const, level: 0.3 },
 };

@@ -20,7 +20,7 @@ export function StartFrom({ locked }: { locked: boolean }) {
           <option value="scratch">scratch (random weights)</option>
           {checkpoints.map((c) => (
             <option key={c.id} value={c.id}>
-              {c.stage === 'pretrain' ? `${c.config.objective} encoder` : 'fine-tuned'} · {c.datasetName} · epoch{' '}
+              {c.stage === 'pretrain' ? `${c.config.objective.id} encoder` : 'fine-tuned'} · {c.datasetName} · epoch{' '}
               {c.epoch} · {c.name}
               {c.tags.includes('bestProbe') ? ` · best probe ${fmtPercent(c.probeAccuracy)}` : ''}
             </option>

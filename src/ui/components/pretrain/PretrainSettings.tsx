@@ -1,24 +1,24 @@
-import { OBJECTIVES, objectivesFor } from '../../../shared/objectives';
-import type { PretrainObjective } from '../../../shared/types/training';
+import { OBJECTIVES, objectiveInfo, objectivesFor, type PretrainObjective } from '../../../shared/objectives';
+import type { Values } from '../../../shared/objectives/fields';
 import { useStudio } from '../../store';
 import { EncoderFields } from './EncoderFields';
-import { OBJECTIVE_FIELDS } from './ObjectiveFields';
+import { ObjectiveFields } from './ObjectiveFields';
 
 /** Pretraining's settings: the objective, the encoder (the Transformer for text) and the objective's own. */
 export function PretrainSettings({ locked }: { locked: boolean }) {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
   const ds = useStudio((s) => s.dataset);
-  const Fields = OBJECTIVE_FIELDS[config.objective];
+  const { id, ...values } = config.objective;
   return (
     <div className="stage-settings" role="tabpanel" aria-label="Pretraining">
       <label className="field">
         <span>Objective</span>
         <select
           data-testid="pretrain-objective"
-          value={config.objective}
+          value={id}
           disabled={locked}
-          onChange={(e) => setConfig({ objective: e.target.value as PretrainObjective })}
+          onChange={(e) => setConfig({ objective: { id: e.target.value as PretrainObjective } })}
         >
           {objectivesFor(ds?.kind === 'text').map((o) => (
             <option key={o} value={o}>
@@ -41,7 +41,13 @@ export function PretrainSettings({ locked }: { locked: boolean }) {
           onKind={(kind) => setConfig({ encoder: { kind } })}
         />
       )}
-      {Fields && <Fields locked={locked} />}
+      <ObjectiveFields
+        info={objectiveInfo(id)}
+        values={values as Values}
+        run={config}
+        locked={locked}
+        onChange={(patch) => setConfig({ objective: { [id]: patch } })}
+      />
       <p className="hint">
         Uses every row except the test split, labelled or not; labels are ignored. The encoder is kept for fine-tuning.
         With labels, each epoch's encoder is probed (linear and k-NN accuracy on the validation split, trained under the
