@@ -71,31 +71,7 @@ export function App() {
       onDrop={onDrop}
     >
       {dragging && <div className="drop-overlay">Drop a CSV, a zip of class folders, or images</div>}
-      <header className="topbar">
-        <div className="brand">
-          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
-            <rect width="32" height="32" rx="7" fill="var(--accent)" />
-            <path
-              d="M6 22 L12 14 L17 18 L26 8"
-              stroke="#fff"
-              strokeWidth="3"
-              fill="none"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
-          <h1>Pretrain Studio</h1>
-        </div>
-        <nav aria-label="Flow" className="flow">
-          {FLOW.map((f, i) => (
-            <a key={f.href} href={f.href}>
-              <span className="step-no">{i + 1}</span>
-              {f.label}
-            </a>
-          ))}
-        </nav>
-        <StatusBar />
-      </header>
+      <TopBar />
       <main className="layout">
         <aside className="setup" aria-label="Setup">
           <ErrorBoundary name="setup panels">
@@ -125,5 +101,36 @@ export function App() {
       </main>
       <Alerts />
     </div>
+  );
+}
+
+/** The brand, the flow through the panels, and the status of the run and backend. */
+function TopBar() {
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+          <rect width="32" height="32" rx="7" fill="var(--accent)" />
+          <path
+            d="M6 22 L12 14 L17 18 L26 8"
+            stroke="#fff"
+            strokeWidth="3"
+            fill="none"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </svg>
+        <h1>Pretrain Studio</h1>
+      </div>
+      <nav aria-label="Flow" className="flow">
+        {FLOW.map((f, i) => (
+          <a key={f.href} href={f.href}>
+            <span className="step-no">{i + 1}</span>
+            {f.label}
+          </a>
+        ))}
+      </nav>
+      <StatusBar />
+    </header>
   );
 }

@@ -28,9 +28,6 @@ export function RunControls() {
   const sweeping = useStudio((s) => s.sweep?.state === 'running');
   const finding = useStudio((s) => Object.values(s.lrFinders).some((f) => f.state === 'running'));
   const active = isRunActive(run.state);
-  const p = run.progress;
-  const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
-  const fraction = p && total ? p.step / total : 0;
   const startHint = !hasData
     ? 'Choose a dataset first'
     : sweeping
@@ -63,40 +60,52 @@ export function RunControls() {
           Stop
         </button>
       </div>
+      <RunProgress hasData={hasData} />
+    </div>
+  );
+}
+
+/** The run's state (announced), its epoch, batch, speed and time left, and a progress bar. */
+function RunProgress({ hasData }: { hasData: boolean }) {
+  const run = useStudio((s) => s.run);
+  const active = isRunActive(run.state);
+  const p = run.progress;
+  const total = p ? p.totalEpochs * p.stepsPerEpoch : 0;
+  const fraction = p && total ? p.step / total : 0;
+  return (
+    <div
+      className="progress"
+      data-testid="train-status"
+      data-state={contractState(run.state)}
+      data-epoch={p?.epoch}
+      data-step={p?.step}
+      data-samples-per-sec={attrNumber(p?.samplesPerSec)}
+    >
+      <div className="progress-line">
+        {/* Only the state is announced; the numbers change several times a second. */}
+        <strong className={`state state-${run.state}`} role="status" aria-live="polite">
+          {STATE_TEXT[run.state]}
+        </strong>
+        {run.state === 'starting' && run.message && <span className="muted">{run.message}</span>}
+        {p && (
+          <span className="muted">
+            epoch {p.epoch}/{p.totalEpochs} · batch {p.batch}/{p.stepsPerEpoch} · {fmtNumber(p.samplesPerSec, 3)}{' '}
+            samples/s · {active ? `${fmtDuration(p.etaSeconds)} left` : `${p.step} steps`}
+          </span>
+        )}
+        {!p && run.state === 'idle' && (
+          <span className="muted">{hasData ? 'Press Start to train.' : 'Choose a dataset, then press Start.'}</span>
+        )}
+      </div>
       <div
-        className="progress"
-        data-testid="train-status"
-        data-state={contractState(run.state)}
-        data-epoch={p?.epoch}
-        data-step={p?.step}
-        data-samples-per-sec={attrNumber(p?.samplesPerSec)}
+        className="bar"
+        role="progressbar"
+        aria-label="Training progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
       >
-        <div className="progress-line">
-          {/* Only the state is announced; the numbers change several times a second. */}
-          <strong className={`state state-${run.state}`} role="status" aria-live="polite">
-            {STATE_TEXT[run.state]}
-          </strong>
-          {run.state === 'starting' && run.message && <span className="muted">{run.message}</span>}
-          {p && (
-            <span className="muted">
-              epoch {p.epoch}/{p.totalEpochs} · batch {p.batch}/{p.stepsPerEpoch} · {fmtNumber(p.samplesPerSec, 3)}{' '}
-              samples/s · {active ? `${fmtDuration(p.etaSeconds)} left` : `${p.step} steps`}
-            </span>
-          )}
-          {!p && run.state === 'idle' && (
-            <span className="muted">{hasData ? 'Press Start to train.' : 'Choose a dataset, then press Start.'}</span>
-          )}
-        </div>
-        <div
-          className="bar"
-          role="progressbar"
-          aria-label="Training progress"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round(fraction * 100)}
-        >
-          <div className="bar-fill" style={{ transform: `scaleX(${fraction})` }} />
-        </div>
+        <div className="bar-fill" style={{ transform: `scaleX(${fraction})` }} />
       </div>
     </div>
   );

@@ -130,63 +130,70 @@ function CompareView({ runs }: { runs: RunSummary[] }) {
       >
         <ComparePlot series={series} metric={metric} />
       </div>
-      <table className="compare-table" data-testid="compare-table">
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Start</th>
-            <th scope="col">Labels</th>
-            <th scope="col">Optimizer</th>
-            <th scope="col">Epochs</th>
-            <th scope="col">Best val loss</th>
-            {regression ? (
-              <>
-                <th scope="col">Test R²</th>
-                <th scope="col">Test MSE</th>
-              </>
-            ) : (
-              <>
-                <th scope="col">Test accuracy</th>
-                <th scope="col">Macro F1</th>
-                <th scope="col">Weighted F1</th>
-              </>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => {
-            const best = Math.min(...r.epochs.map((e) => e.valLoss).filter(Number.isFinite));
-            return (
-              <tr
-                key={r.runKey}
-                data-testid="compare-row"
-                data-run-key={r.runKey}
-                data-accuracy={attrNumber(r.metrics?.accuracy)}
-                data-r2={attrNumber(r.metrics?.r2)}
-              >
-                <th scope="row">{r.title}</th>
-                <td>{r.stage === 'pretrain' ? `pretrain (${r.config.objective.id})` : r.from || 'scratch'}</td>
-                <td>{r.stage === 'finetune' ? r.trainRows.toLocaleString('en-US') : '–'}</td>
-                <td>{optimizerText(r)}</td>
-                <td>{r.epochs.length}</td>
-                <td>{fmtNumber(best)}</td>
-                {regression ? (
-                  <>
-                    <td>{fmtNumber(r.metrics?.r2, 3)}</td>
-                    <td>{fmtNumber(r.metrics?.mse)}</td>
-                  </>
-                ) : (
-                  <>
-                    <td>{fmtPercent(r.metrics?.accuracy)}</td>
-                    <td>{fmtNumber(r.metrics?.macroF1, 3)}</td>
-                    <td>{fmtNumber(r.metrics?.weightedF1, 3)}</td>
-                  </>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <CompareTable runs={runs} regression={regression} />
     </div>
+  );
+}
+
+/** The compared runs side by side: their start, labels, optimizer, epochs and test figures. */
+function CompareTable({ runs, regression }: { runs: RunSummary[]; regression: boolean }) {
+  return (
+    <table className="compare-table" data-testid="compare-table">
+      <thead>
+        <tr>
+          <th scope="col">Run</th>
+          <th scope="col">Start</th>
+          <th scope="col">Labels</th>
+          <th scope="col">Optimizer</th>
+          <th scope="col">Epochs</th>
+          <th scope="col">Best val loss</th>
+          {regression ? (
+            <>
+              <th scope="col">Test R²</th>
+              <th scope="col">Test MSE</th>
+            </>
+          ) : (
+            <>
+              <th scope="col">Test accuracy</th>
+              <th scope="col">Macro F1</th>
+              <th scope="col">Weighted F1</th>
+            </>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => {
+          const best = Math.min(...r.epochs.map((e) => e.valLoss).filter(Number.isFinite));
+          return (
+            <tr
+              key={r.runKey}
+              data-testid="compare-row"
+              data-run-key={r.runKey}
+              data-accuracy={attrNumber(r.metrics?.accuracy)}
+              data-r2={attrNumber(r.metrics?.r2)}
+            >
+              <th scope="row">{r.title}</th>
+              <td>{r.stage === 'pretrain' ? `pretrain (${r.config.objective.id})` : r.from || 'scratch'}</td>
+              <td>{r.stage === 'finetune' ? r.trainRows.toLocaleString('en-US') : '–'}</td>
+              <td>{optimizerText(r)}</td>
+              <td>{r.epochs.length}</td>
+              <td>{fmtNumber(best)}</td>
+              {regression ? (
+                <>
+                  <td>{fmtNumber(r.metrics?.r2, 3)}</td>
+                  <td>{fmtNumber(r.metrics?.mse)}</td>
+                </>
+              ) : (
+                <>
+                  <td>{fmtPercent(r.metrics?.accuracy)}</td>
+                  <td>{fmtNumber(r.metrics?.macroF1, 3)}</td>
+                  <td>{fmtNumber(r.metrics?.weightedF1, 3)}</td>
+                </>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

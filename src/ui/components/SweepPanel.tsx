@@ -15,6 +15,7 @@ import {
   sweepRows,
 } from '../../shared/sweep';
 import type { SweepBudget, SweepPoint, SweepStatus } from '../../shared/types/sweep';
+import type { CheckpointInfo } from '../../shared/types/models';
 import { cancelSweep, startSweep } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
@@ -69,66 +70,21 @@ export function SweepPanel() {
         (the encoder&apos;s own network with random weights, so only the pretraining differs), with several seeds, one
         run after another; each run also lands in the run list.
       </p>
-      <div className="grid-2">
-        <label className="field">
-          <span>Labels per class{regression ? ' (rows, for regression)' : ''}</span>
-          <input
-            data-testid="sweep-budgets"
-            value={budgetsInput}
-            disabled={running}
-            aria-invalid={!budgets}
-            onChange={(e) => setBudgetsInput(e.target.value)}
-          />
-          <small className={budgets ? 'hint' : 'hint invalid'}>
-            {budgets
-              ? 'Whole numbers, and "all" for every training label.'
-              : 'Use whole numbers and "all", such as "10, 100, all".'}
-          </small>
-        </label>
-        <label className="field">
-          <span>Seeds per budget and arm</span>
-          <input
-            data-testid="sweep-seeds"
-            type="number"
-            min={1}
-            max={20}
-            step={1}
-            value={seedsInput}
-            disabled={running}
-            aria-invalid={!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)}
-            onChange={(e) => setSeedsInput(e.target.value)}
-          />
-          <small className="hint">From the training seed on (seed, seed + 1, …).</small>
-        </label>
-      </div>
-      <label className="field">
-        <span>Compare scratch with</span>
-        <select
-          data-testid="sweep-encoder"
-          value={encoderId}
-          disabled={running}
-          onChange={(e) => setEncoderPick(e.target.value)}
-        >
-          <option value="">nothing (the scratch arm only)</option>
-          {encoders.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.config.objective.id} encoder · epoch {c.epoch}
-              {c.tags.includes('bestProbe') && c.probeAccuracy !== undefined
-                ? ` (best probe ${(c.probeAccuracy * 100).toFixed(0)}%)`
-                : c.tags.includes('best')
-                  ? ' (best)'
-                  : ''}{' '}
-              · {c.name}
-            </option>
-          ))}
-        </select>
-        {labelled && !encoders.length && (
-          <small className="hint" data-testid="sweep-hint">
-            No pretrained encoder of {ds.name} yet: the sweep runs the scratch arm only. Pretrain first (stage Pretrain)
-            to compare.
-          </small>
-        )}
-      </label>
+      <SweepBudgetFields
+        budgetsInput={budgetsInput}
+        seedsInput={seedsInput}
+        regression={regression}
+        running={running}
+        onBudgets={setBudgetsInput}
+        onSeeds={setSeedsInput}
+      />
+      <SweepEncoderField
+        encoders={encoders}
+        encoderId={encoderId}
+        running={running}
+        missingHint={labelled && !encoders.length ? ds.name : null}
+        onPick={setEncoderPick}
+      />
       <div className="buttons" role="group" aria-label="Sweep controls">
         <button
           data-testid="sweep-start"
@@ -285,5 +241,101 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The label budgets and the seeds a sweep runs, typed as text (checked as they are typed). */
+function SweepBudgetFields({
+  budgetsInput,
+  seedsInput,
+  regression,
+  running,
+  onBudgets,
+  onSeeds,
+}: {
+  budgetsInput: string;
+  seedsInput: string;
+  regression: boolean;
+  running: boolean;
+  onBudgets: (text: string) => void;
+  onSeeds: (text: string) => void;
+}) {
+  const budgets = parseBudgets(budgetsInput);
+  const seeds = Number(seedsInput);
+  return (
+    <div className="grid-2">
+      <label className="field">
+        <span>Labels per class{regression ? ' (rows, for regression)' : ''}</span>
+        <input
+          data-testid="sweep-budgets"
+          value={budgetsInput}
+          disabled={running}
+          aria-invalid={!budgets}
+          onChange={(e) => onBudgets(e.target.value)}
+        />
+        <small className={budgets ? 'hint' : 'hint invalid'}>
+          {budgets
+            ? 'Whole numbers, and "all" for every training label.'
+            : 'Use whole numbers and "all", such as "10, 100, all".'}
+        </small>
+      </label>
+      <label className="field">
+        <span>Seeds per budget and arm</span>
+        <input
+          data-testid="sweep-seeds"
+          type="number"
+          min={1}
+          max={20}
+          step={1}
+          value={seedsInput}
+          disabled={running}
+          aria-invalid={!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)}
+          onChange={(e) => onSeeds(e.target.value)}
+        />
+        <small className="hint">From the training seed on (seed, seed + 1, …).</small>
+      </label>
+    </div>
+  );
+}
+
+/** The encoder the scratch arm is compared with (none: the scratch arm only). */
+function SweepEncoderField({
+  encoders,
+  encoderId,
+  running,
+  missingHint,
+  onPick,
+}: {
+  encoders: CheckpointInfo[];
+  encoderId: string;
+  running: boolean;
+  /** The dataset's name when it has labels but no encoder yet (a hint says to pretrain). */
+  missingHint: string | null;
+  onPick: (id: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span>Compare scratch with</span>
+      <select data-testid="sweep-encoder" value={encoderId} disabled={running} onChange={(e) => onPick(e.target.value)}>
+        <option value="">nothing (the scratch arm only)</option>
+        {encoders.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.config.objective.id} encoder · epoch {c.epoch}
+            {c.tags.includes('bestProbe') && c.probeAccuracy !== undefined
+              ? ` (best probe ${(c.probeAccuracy * 100).toFixed(0)}%)`
+              : c.tags.includes('best')
+                ? ' (best)'
+                : ''}{' '}
+            · {c.name}
+          </option>
+        ))}
+      </select>
+      {missingHint !== null && (
+        <small className="hint" data-testid="sweep-hint">
+          No pretrained encoder of {missingHint} yet: the sweep runs the scratch arm only. Pretrain first (stage
+          Pretrain) to compare.
+        </small>
+      )}
+    </label>
   );
 }

@@ -17,6 +17,28 @@ const AXES = 1;
 const GRID_LINES = 2;
 const LINES = 3;
 
+/** The validation accuracy's axis, on the right. */
+const ACC_AXIS = {
+  yAxisId: 'acc',
+  orientation: 'right',
+  domain: [0, 1],
+  ticks: SHARE_TICKS,
+  niceTicks: 'none',
+  tick: TICK_11,
+  interval: 0,
+  tickFormatter: (v: number) => `${Math.round(v * 100)}%`,
+  width: 40,
+} as const;
+
+const TOOLTIP = {
+  contentStyle: TOOLTIP_STYLE,
+  labelFormatter: (x: unknown) => `step ${String(x)}`,
+  formatter: (v: unknown, name: unknown): [string, string] => [
+    name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
+    String(name),
+  ],
+};
+
 /** One line of the chart and its legend entry; the accuracy line is dashed, on the right axis. */
 interface LineSpec {
   key: string;
@@ -52,33 +74,10 @@ export default memo(function LossPlot(props: LossPlotProps) {
     () => linearAxis(0, extent([raw, smoothed, val, ...extra.map((e) => e.points)], 'y')[1]),
     [raw, smoothed, val, extra],
   );
-  // One list for the lines and their legend. The legend is HTML over the chart's top margin:
-  // recharts' Legend measures itself in the DOM and re-renders the chart when it has, on every
-  // redraw of a live curve. Keys name each line's role, so a new run's names update, not remount.
-  const lines: LineSpec[] = [
-    { key: 'batch', name: `${props.primaryName} (batch)`, points: raw, colour: 'var(--series-raw)', width: 1 },
-    { key: 'smoothed', name: `${props.primaryName} (smoothed)`, points: smoothed, colour: 'var(--accent)' },
-    ...extra.map((s, i) => ({
-      key: `extra-${i}`,
-      name: `${s.name} (smoothed)`,
-      points: s.points,
-      colour: EXTRA_COLOURS[i % 2]!,
-    })),
-    ...(val.length ? [{ key: 'val', name: props.valName, points: val, colour: 'var(--series-val)', dots: true }] : []),
-    ...(props.acc.length
-      ? [{ key: 'acc', name: 'val accuracy', points: props.acc, colour: 'var(--series-acc)', dots: true, onAcc: true }]
-      : []),
-  ];
+  const lines = lossLines(props);
   return (
     <>
-      <ul className="plot-legend" data-testid="loss-legend">
-        {lines.map((l) => (
-          <li key={l.key}>
-            <span className={l.onAcc ? 'swatch dashed' : 'swatch'} style={{ borderColor: l.colour }} />
-            {l.name}
-          </li>
-        ))}
-      </ul>
+      <LossLegend lines={lines} />
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart onMouseEnter={onHover} margin={{ top: 8 + LEGEND_HEIGHT, right: 8, bottom: 16, left: 4 }}>
           {stage >= GRID_LINES && <CartesianGrid {...GRID} yAxisId="loss" />}
@@ -114,29 +113,10 @@ export default memo(function LossPlot(props: LossPlotProps) {
                 width={48}
                 label={{ value: 'loss', angle: -90, position: 'insideLeft', fontSize: 11, fill: 'var(--muted)' }}
               />
-              <YAxis
-                yAxisId="acc"
-                orientation="right"
-                domain={[0, 1]}
-                ticks={SHARE_TICKS}
-                niceTicks="none"
-                tick={TICK_11}
-                interval={0}
-                tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-                width={40}
-              />
+              <YAxis {...ACC_AXIS} />
             </>
           )}
-          {hovered && (
-            <Tooltip
-              contentStyle={TOOLTIP_STYLE}
-              labelFormatter={(x) => `step ${x}`}
-              formatter={(v, name) => [
-                name === 'val accuracy' ? `${(Number(v) * 100).toFixed(1)}%` : fmtNumber(Number(v)),
-                name,
-              ]}
-            />
-          )}
+          {hovered && <Tooltip {...TOOLTIP} />}
           {stage >= LINES &&
             lines.map((l) => (
               <Line
@@ -158,3 +138,39 @@ export default memo(function LossPlot(props: LossPlotProps) {
     </>
   );
 });
+
+/**
+ * One list for the lines and their legend. The legend is HTML over the chart's top margin:
+ * recharts' Legend measures itself in the DOM and re-renders the chart when it has, on every
+ * redraw of a live curve. Keys name each line's role, so a new run's names update, not remount.
+ */
+function lossLines(p: LossPlotProps): LineSpec[] {
+  const { raw, smoothed, extra, val } = p;
+  return [
+    { key: 'batch', name: `${p.primaryName} (batch)`, points: raw, colour: 'var(--series-raw)', width: 1 },
+    { key: 'smoothed', name: `${p.primaryName} (smoothed)`, points: smoothed, colour: 'var(--accent)' },
+    ...extra.map((s, i) => ({
+      key: `extra-${i}`,
+      name: `${s.name} (smoothed)`,
+      points: s.points,
+      colour: EXTRA_COLOURS[i % 2]!,
+    })),
+    ...(val.length ? [{ key: 'val', name: p.valName, points: val, colour: 'var(--series-val)', dots: true }] : []),
+    ...(p.acc.length
+      ? [{ key: 'acc', name: 'val accuracy', points: p.acc, colour: 'var(--series-acc)', dots: true, onAcc: true }]
+      : []),
+  ];
+}
+
+function LossLegend({ lines }: { lines: LineSpec[] }) {
+  return (
+    <ul className="plot-legend" data-testid="loss-legend">
+      {lines.map((l) => (
+        <li key={l.key}>
+          <span className={l.onAcc ? 'swatch dashed' : 'swatch'} style={{ borderColor: l.colour }} />
+          {l.name}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -4,7 +4,7 @@ import { isRunActive } from '../../../shared/runState';
 import { useStudio } from '../../store';
 import { ImageSetup } from '../ImageSetup';
 import { ImageThumb } from '../ImageThumb';
-import { TableSetup } from '../TableSetup';
+import { TableSetup } from './TableSetup';
 
 /** The current dataset: its facts, its setup (columns, text, images), class balance, skipped files, preview. */
 export function DatasetSummaryView() {

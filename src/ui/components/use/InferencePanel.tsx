@@ -50,25 +50,14 @@ export function InferencePanel({ card }: { card: ModelCard }) {
           card={card}
           draw={
             digits && (
-              <div className="draw">
-                <canvas
-                  ref={setCanvas}
-                  data-testid="inference-canvas"
-                  width={CANVAS}
-                  height={CANVAS}
-                  aria-label="Draw a digit here"
-                  {...handlers}
-                />
-                <button
-                  onClick={() => {
-                    clear();
-                    setResult(null);
-                  }}
-                  data-testid="inference-clear"
-                >
-                  Clear
-                </button>
-              </div>
+              <DrawPad
+                setCanvas={setCanvas}
+                handlers={handlers}
+                onClear={() => {
+                  clear();
+                  setResult(null);
+                }}
+              />
             )
           }
           onImage={(image) => void predictOn({ kind: 'image', image })}
@@ -87,6 +76,33 @@ export function InferencePanel({ card }: { card: ModelCard }) {
         </button>
       </div>
       {result && <Result p={result} n={count} />}
+    </div>
+  );
+}
+
+/** A canvas to draw a digit on (28×28 grayscale models), and a button to clear it. */
+function DrawPad({
+  setCanvas,
+  handlers,
+  onClear,
+}: {
+  setCanvas: ReturnType<typeof useDrawing>['setCanvas'];
+  handlers: ReturnType<typeof useDrawing>['handlers'];
+  onClear: () => void;
+}) {
+  return (
+    <div className="draw">
+      <canvas
+        ref={setCanvas}
+        data-testid="inference-canvas"
+        width={CANVAS}
+        height={CANVAS}
+        aria-label="Draw a digit here"
+        {...handlers}
+      />
+      <button onClick={onClear} data-testid="inference-clear">
+        Clear
+      </button>
     </div>
   );
 }
