@@ -136,12 +136,9 @@ export async function* trainSupervised(
   const cfg = { ...DEFAULT_CONFIG, ...config };
   const rows = budgetedRows(ds, cfg, cfg.seed);
   const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
-  // The optimizer of the current freezing phase, its variables, and whether it is head-only.
-  const phase = { optimizer: null as tf.Optimizer | null, vars: [] as tf.Variable[], headOnly: null as boolean | null };
+  const phase = new FreezePhase(model, cfg);
   const pendingEvents: TrainEvent[] = [];
-  // Early stopping: the best epoch so far and a copy of its weights.
-  let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null, log: null as EpochLog | null };
-  let sinceBest = 0;
+  const best = new BestEpoch();
   let stopAfter = 0;
   let divergedInValidation = false;
 
@@ -150,31 +147,10 @@ export async function* trainSupervised(
     rows,
     beginEpoch: async (epoch) => {
       if (stopAfter || divergedInValidation) return false;
-      const headPhase = headOnly(cfg.freeze, epoch);
-      if (phase.headOnly === headPhase && phase.optimizer) return;
-      // Another set of trainable variables: a fresh optimizer (Adam keeps its slots by position).
-      const layers = applyFreeze(model, cfg.freeze, epoch);
-      const resumedSamePhase = phase.headOnly === null && epoch > 1 && headOnly(cfg.freeze, epoch - 1) === headPhase;
-      if (phase.optimizer) disposeOptimizer(phase.optimizer);
-      phase.optimizer = createOptimizer(cfg.optimizer, cfg.learningRate);
-      phase.vars = trainableVariables(model);
-      phase.headOnly = headPhase;
-      if (resumedSamePhase && hooks.restoreOptimizer) await hooks.restoreOptimizer(phase.optimizer);
-      pendingEvents.push({ type: 'layers', epoch, layers });
+      const layers = await phase.begin(epoch, hooks.restoreOptimizer);
+      if (layers) pendingEvents.push({ type: 'layers', epoch, layers });
     },
-    step: (rows, start, end, step) => {
-      // Each batch is assembled on the CPU and uploaded: measured faster here than keeping the
-      // training set on the device and gathering (5x slower on WebGL, see README, Benchmark).
-      const augment = cfg.augmentation && { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) };
-      const { xs, ys } = batchTensors(model, ds, rows, start, end, augment);
-      try {
-        const optimizer = phase.optimizer!;
-        setLearningRate(optimizer, cfg.rateAt ? cfg.rateAt(step) : learningRateAt(cfg, step, stepsPerEpoch));
-        return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, phase.vars) as tf.Scalar];
-      } finally {
-        tf.dispose([xs, ys]);
-      }
-    },
+    step: supervisedStep(model, ds, cfg, phase, stepsPerEpoch),
   };
   try {
     const inner = withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
@@ -197,14 +173,11 @@ export async function* trainSupervised(
         learningRate: learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch),
       };
       // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
-      let stopNow = false;
-      if (cfg.earlyStopping.enabled && Number.isFinite(val.loss)) {
-        if (val.loss < best.loss) {
-          tf.dispose(best.weights ?? []);
-          best = { loss: val.loss, epoch: e.epoch, weights: model.getWeights().map((w) => tf.clone(w)), log };
-          sinceBest = 0;
-        } else stopNow = ++sinceBest >= cfg.earlyStopping.patience && e.epoch < cfg.epochs;
-      }
+      const stopNow =
+        cfg.earlyStopping.enabled &&
+        Number.isFinite(val.loss) &&
+        best.sinceBest(model, log, cfg.earlyStopping.patience) &&
+        e.epoch < cfg.epochs;
       yield { type: 'epoch' as const, log };
       if (stopNow) {
         stopAfter = e.epoch;
@@ -212,20 +185,13 @@ export async function* trainSupervised(
       }
       await hooks.afterEpoch?.(log, model, phase.optimizer!);
     });
-    // Pass events through, with the layer lists beginEpoch queued.
-    let next = await inner.next();
-    while (!next.done) {
-      while (pendingEvents.length) yield pendingEvents.shift()!;
-      yield next.value;
-      next = await inner.next();
-    }
-    while (pendingEvents.length) yield pendingEvents.shift()!;
-    const result: TrainResult = divergedInValidation ? { ...next.value, state: 'diverged' } : next.value;
+    const ran = yield* withQueued(inner, pendingEvents);
+    const result: TrainResult = divergedInValidation ? { ...ran, state: 'diverged' } : ran;
     if (best.weights && result.state !== 'diverged') {
       const restored = best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch));
       if (restored) {
         model.setWeights(best.weights);
-        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.loss, log: best.log! };
+        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.log!.valLoss, log: best.log! };
       }
       // The run's result is the best epoch: saved as its final checkpoint. A restored one without
       // optimizer state: that belongs to a later epoch (maybe another freezing phase).
@@ -233,8 +199,108 @@ export async function* trainSupervised(
     }
     return result;
   } finally {
-    tf.dispose(best.weights ?? []);
-    if (phase.optimizer) disposeOptimizer(phase.optimizer);
+    best.dispose();
+    phase.dispose();
+  }
+}
+
+/** One optimizer step of the current phase on a batch, at the schedule's rate. */
+function supervisedStep(
+  model: tf.LayersModel,
+  ds: Dataset,
+  cfg: LoopConfig & typeof DEFAULT_CONFIG,
+  phase: FreezePhase,
+  stepsPerEpoch: number,
+): StepTask['step'] {
+  return (rows, start, end, step) => {
+    // Each batch is assembled on the CPU and uploaded: measured faster here than keeping the
+    // training set on the device and gathering (5x slower on WebGL, see README, Benchmark).
+    const augment = cfg.augmentation && { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) };
+    const { xs, ys } = batchTensors(model, ds, rows, start, end, augment);
+    try {
+      const optimizer = phase.optimizer!;
+      setLearningRate(optimizer, cfg.rateAt ? cfg.rateAt(step) : learningRateAt(cfg, step, stepsPerEpoch));
+      return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, phase.vars) as tf.Scalar];
+    } finally {
+      tf.dispose([xs, ys]);
+    }
+  };
+}
+
+/** Passes `inner`'s events through, each preceded by the events queued meanwhile (`queued`). */
+async function* withQueued<E, Q, R>(inner: AsyncGenerator<E, R>, queued: Q[]): AsyncGenerator<E | Q, R> {
+  let next = await inner.next();
+  while (!next.done) {
+    while (queued.length) yield queued.shift()!;
+    yield next.value;
+    next = await inner.next();
+  }
+  while (queued.length) yield queued.shift()!;
+  return next.value;
+}
+
+/**
+ * The freezing phase an epoch trains in: which layers train, and the optimizer over their
+ * variables (a fresh one whenever the set changes: Adam keeps its slots by position).
+ */
+class FreezePhase {
+  optimizer: tf.Optimizer | null = null;
+  vars: tf.Variable[] = [];
+  private headOnly: boolean | null = null;
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly cfg: LoopConfig & typeof DEFAULT_CONFIG,
+  ) {}
+
+  /** Enters `epoch`'s phase; the layers that train when they change (null: the same phase goes on). */
+  async begin(epoch: number, restore?: TrainHooks['restoreOptimizer']): Promise<ReturnType<typeof applyFreeze> | null> {
+    const headPhase = headOnly(this.cfg.freeze, epoch);
+    if (this.headOnly === headPhase && this.optimizer) return null;
+    const layers = applyFreeze(this.model, this.cfg.freeze, epoch);
+    // A resumed run that goes on in the phase it was saved in gets its optimizer state back.
+    const resumedSamePhase = this.headOnly === null && epoch > 1 && headOnly(this.cfg.freeze, epoch - 1) === headPhase;
+    this.dispose();
+    this.optimizer = createOptimizer(this.cfg.optimizer, this.cfg.learningRate);
+    this.vars = trainableVariables(this.model);
+    this.headOnly = headPhase;
+    if (resumedSamePhase && restore) await restore(this.optimizer);
+    return layers;
+  }
+
+  dispose(): void {
+    if (this.optimizer) disposeOptimizer(this.optimizer);
+    this.optimizer = null;
+  }
+}
+
+/** Early stopping's best epoch so far (lowest validation loss) and a copy of its weights. */
+class BestEpoch {
+  epoch = 0;
+  weights: tf.Tensor[] | null = null;
+  log: EpochLog | null = null;
+  private since = 0;
+
+  /**
+   * Takes `log`'s epoch as the best when its validation loss is lower (copying the weights before
+   * the epoch is told: its memory reading includes the copy); whether `patience` epochs have now
+   * passed without a better one.
+   */
+  sinceBest(model: tf.LayersModel, log: EpochLog, patience: number): boolean {
+    if (log.valLoss < (this.log?.valLoss ?? Infinity)) {
+      this.dispose();
+      this.weights = model.getWeights().map((w) => tf.clone(w));
+      this.epoch = log.epoch;
+      this.log = log;
+      this.since = 0;
+      return false;
+    }
+    return ++this.since >= patience;
+  }
+
+  dispose(): void {
+    tf.dispose(this.weights ?? []);
+    this.weights = null;
   }
 }
 

@@ -61,72 +61,18 @@ export async function* runBatches(
   const rows = Int32Array.from(task.rows);
   const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
   const readIntervalMs = cfg.readIntervalMs ?? 300;
-  const k = task.series.length;
   let step = cfg.startStep ?? 0;
-  let pending: tf.Scalar[] = []; // k scalars per queued step
-  let pendingSteps: number[] = [];
-  let epochLossSum = 0;
-  let epochLossCount = 0;
-  let lastRead = performance.now();
-  let rate = 0;
-  let rateMark = { time: performance.now(), step };
-  let smoothed = NaN; // moving average of series 0, for the divergence bound
-  let bound = Infinity; // set from the first loss read
+  const queue = new LossQueue(task.series, cfg, step);
 
-  // Every queued loss in one device-to-CPU transfer.
-  const readLosses = async (): Promise<{ steps: number[]; losses: number[][] } | null> => {
-    if (!pending.length) return null;
-    const stacked = tf.stack(pending);
-    let flat: Float32Array | Int32Array | Uint8Array;
-    try {
-      flat = await stacked.data();
-    } finally {
-      stacked.dispose();
-      pending.forEach((t) => t.dispose());
-    }
-    const steps = pendingSteps;
-    pending = [];
-    pendingSteps = [];
-    const losses = task.series.map((_, s) => steps.map((_, i) => flat[i * k + s]!));
-    const now = performance.now();
-    lastRead = now;
-    if (now > rateMark.time && step > rateMark.step) {
-      const inst = ((step - rateMark.step) * cfg.batchSize * 1000) / (now - rateMark.time);
-      rate = rate ? 0.7 * rate + 0.3 * inst : inst;
-      rateMark = { time: now, step };
-    }
-    for (const v of losses[0]!) {
-      epochLossSum += v;
-      epochLossCount++;
-    }
-    return { steps, losses };
-  };
-
-  // Reads the queued losses and yields them, then a 'diverged' event if one is not finite;
-  // returns whether it did.
+  // Reads the queued losses and yields them, then a 'diverged' event if one is not finite (or
+  // passed the bound); returns whether it did.
   async function* flush(): AsyncGenerator<RunnerEvent, boolean> {
-    const read = await readLosses();
+    const read = await queue.read(step);
     if (!read) return false;
     yield { type: 'losses', ...read };
-    for (let s = 0; s < k; s++) {
-      const bad = read.losses[s]!.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) {
-        yield { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: task.series[s]! };
-        return true;
-      }
-    }
-    if (cfg.lossBound !== undefined) {
-      const values = read.losses[0]!;
-      for (let i = 0; i < values.length; i++) {
-        if (Number.isNaN(smoothed)) bound = Math.max(cfg.lossBound, 3 * values[i]!);
-        smoothed = Number.isNaN(smoothed) ? values[i]! : 0.7 * smoothed + 0.3 * values[i]!;
-        if (smoothed > bound) {
-          yield { type: 'diverged', step: read.steps[i]!, loss: smoothed, series: task.series[0]!, bound };
-          return true;
-        }
-      }
-    }
-    return false;
+    const diverged = queue.divergence(read);
+    if (diverged) yield diverged;
+    return diverged !== null;
   }
 
   let state: RunnerResult['state'] = 'done';
@@ -138,8 +84,7 @@ export async function* runBatches(
       // resumed at epoch k sees the batches the uninterrupted run would have.
       rows.set(task.rows);
       shuffleInPlace(rows, mulberry32(cfg.seed * 7919 + epoch));
-      epochLossSum = 0;
-      epochLossCount = 0;
+      queue.startEpoch();
       for (let b = 0; b < stepsPerEpoch; b++) {
         if (control.isPaused) {
           if (yield* flush()) {
@@ -148,7 +93,7 @@ export async function* runBatches(
           }
           yield { type: 'paused', step };
           await control.waitWhilePaused();
-          rateMark = { time: performance.now(), step };
+          queue.markRate(step);
           if (!control.isStopped) yield { type: 'resumed', step };
         }
         if (control.isStopped) {
@@ -157,11 +102,10 @@ export async function* runBatches(
         }
         const losses = task.step(rows, b * cfg.batchSize, Math.min(rows.length, (b + 1) * cfg.batchSize), step);
         step++;
-        pending.push(...losses);
-        pendingSteps.push(step);
+        queue.push(losses, step);
         if (
-          pendingSteps.length >= cfg.readEvery ||
-          performance.now() - lastRead > readIntervalMs ||
+          queue.size >= cfg.readEvery ||
+          performance.now() - queue.lastRead > readIntervalMs ||
           b === stepsPerEpoch - 1
         ) {
           if (yield* flush()) {
@@ -170,21 +114,129 @@ export async function* runBatches(
           }
         }
         await nextMacrotask();
-        yield { type: 'batch', epoch, batch: b + 1, step, stepsPerEpoch, samplesPerSec: rate };
+        yield { type: 'batch', epoch, batch: b + 1, step, stepsPerEpoch, samplesPerSec: queue.rate };
       }
       yield {
         type: 'epochEnd',
         epoch,
         step,
-        trainLoss: epochLossCount ? epochLossSum / epochLossCount : NaN,
+        trainLoss: queue.epochLoss,
         seconds: (performance.now() - started) / 1000,
       };
     }
     if (yield* flush()) state = 'diverged';
   } finally {
-    pending.forEach((t) => t.dispose());
+    queue.dispose();
   }
   return { state, steps: step };
+}
+
+type Read = { steps: number[]; losses: number[][] };
+
+/**
+ * The steps' losses, queued on the device and read back in one transfer each time: the epoch's
+ * mean of series 0, the samples per second, and whether a loss diverged.
+ */
+class LossQueue {
+  private pending: tf.Scalar[] = []; // one scalar per series per queued step
+  private pendingSteps: number[] = [];
+  private epochSum = 0;
+  private epochCount = 0;
+  lastRead = performance.now();
+  rate = 0;
+  private rateMark: { time: number; step: number };
+  private smoothed = NaN; // moving average of series 0, for the divergence bound
+  private bound = Infinity; // set from the first loss read
+
+  constructor(
+    private readonly series: string[],
+    private readonly cfg: RunnerConfig,
+    step: number,
+  ) {
+    this.rateMark = { time: performance.now(), step };
+  }
+
+  get size(): number {
+    return this.pendingSteps.length;
+  }
+
+  get epochLoss(): number {
+    return this.epochCount ? this.epochSum / this.epochCount : NaN;
+  }
+
+  push(losses: tf.Scalar[], step: number): void {
+    this.pending.push(...losses);
+    this.pendingSteps.push(step);
+  }
+
+  startEpoch(): void {
+    this.epochSum = 0;
+    this.epochCount = 0;
+  }
+
+  /** The rate is measured from here (after a pause). */
+  markRate(step: number): void {
+    this.rateMark = { time: performance.now(), step };
+  }
+
+  /** Every queued loss in one device-to-CPU transfer (`step`: the run's step now, for the rate). */
+  async read(step: number): Promise<Read | null> {
+    if (!this.pending.length) return null;
+    const k = this.series.length;
+    const stacked = tf.stack(this.pending);
+    let flat: Float32Array | Int32Array | Uint8Array;
+    try {
+      flat = await stacked.data();
+    } finally {
+      stacked.dispose();
+      this.pending.forEach((t) => t.dispose());
+    }
+    const steps = this.pendingSteps;
+    this.pending = [];
+    this.pendingSteps = [];
+    const losses = this.series.map((_, s) => steps.map((_, i) => flat[i * k + s]!));
+    const now = performance.now();
+    this.lastRead = now;
+    if (now > this.rateMark.time && step > this.rateMark.step) {
+      const inst = ((step - this.rateMark.step) * this.cfg.batchSize * 1000) / (now - this.rateMark.time);
+      this.rate = this.rate ? 0.7 * this.rate + 0.3 * inst : inst;
+      this.rateMark = { time: now, step };
+    }
+    for (const v of losses[0]!) {
+      this.epochSum += v;
+      this.epochCount++;
+    }
+    return { steps, losses };
+  }
+
+  /** The first loss of `read` that is not finite, or where series 0's average passed the bound. */
+  divergence(read: Read): Extract<RunnerEvent, { type: 'diverged' }> | null {
+    for (let s = 0; s < this.series.length; s++) {
+      const bad = read.losses[s]!.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        return { type: 'diverged', step: read.steps[bad]!, loss: read.losses[s]![bad]!, series: this.series[s]! };
+    }
+    if (this.cfg.lossBound === undefined) return null;
+    const values = read.losses[0]!;
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isNaN(this.smoothed)) this.bound = Math.max(this.cfg.lossBound, 3 * values[i]!);
+      this.smoothed = Number.isNaN(this.smoothed) ? values[i]! : 0.7 * this.smoothed + 0.3 * values[i]!;
+      if (this.smoothed > this.bound)
+        return {
+          type: 'diverged',
+          step: read.steps[i]!,
+          loss: this.smoothed,
+          series: this.series[0]!,
+          bound: this.bound,
+        };
+    }
+    return null;
+  }
+
+  dispose(): void {
+    this.pending.forEach((t) => t.dispose());
+    this.pending = [];
+  }
 }
 
 /**

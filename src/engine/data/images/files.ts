@@ -92,17 +92,7 @@ export async function readZipEntries(
   accept: (name: string) => boolean = isImageName,
 ): Promise<{ entries: ImageEntry[]; ignored: string[] }> {
   signal?.throwIfAborted();
-  if (zip.size > limits.zipBytes)
-    throw new DataError(
-      `${zipName} is ${formatBytes(zip.size, IN_MB)}; the limit for a zip is ${formatBytes(limits.zipBytes, IN_MB)}. Split it, or use smaller images.`,
-      'too-large',
-    );
-  const head = new Uint8Array(await zip.slice(0, 4).arrayBuffer());
-  if (head.length < 4 || head[0] !== 0x50 || head[1] !== 0x4b)
-    throw new DataError(
-      `${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`,
-      'bad-zip',
-    );
+  await checkArchive(zip, zipName, limits);
 
   const files: { path: string; chunks: Uint8Array[]; data: Uint8Array | null }[] = [];
   const ignored: string[] = [];
@@ -125,16 +115,7 @@ export async function readZipEntries(
     file.ondata = (err, chunk, final) => {
       if (failure) return;
       if (err) {
-        // Memory running out while inflating is the archive's size, not damage.
-        failure = /allocation failed|array length|out of memory/i.test(err.message)
-          ? new DataError(
-              `${zipName}: unpacking "${file.name}" ran out of memory (${formatBytes(expanded, IN_MB)} unpacked so far). Split the archive into smaller zips, or use smaller images.`,
-              'too-large',
-            )
-          : new DataError(
-              `${zipName}: the entry "${file.name}" is damaged (${err.message}). Re-create the zip and try again.`,
-              'bad-zip',
-            );
+        failure = unreadable(zipName, file.name, err, expanded);
         return;
       }
       size += chunk.length;
@@ -162,15 +143,67 @@ export async function readZipEntries(
     file.start();
   });
   unzip.register(UnzipInflate);
+  await feed(zip, zipName, unzip, () => failure !== null, onProgress, signal);
+  if (failure) throw failure;
+  const { labels } = labelFromPaths(files.map((f) => f.path));
+  const entries = keepFiled(
+    files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })),
+    ignored,
+  );
+  return { entries, ignored };
+}
+
+/** Refuses an archive over the size limit, or one that does not start as a zip does. */
+async function checkArchive(zip: Blob, zipName: string, limits: ZipLimits): Promise<void> {
+  if (zip.size > limits.zipBytes)
+    throw new DataError(
+      `${zipName} is ${formatBytes(zip.size, IN_MB)}; the limit for a zip is ${formatBytes(limits.zipBytes, IN_MB)}. Split it, or use smaller images.`,
+      'too-large',
+    );
+  const head = new Uint8Array(await zip.slice(0, 4).arrayBuffer());
+  if (head.length < 4 || head[0] !== ZIP_MAGIC[0] || head[1] !== ZIP_MAGIC[1])
+    throw new DataError(
+      `${zipName} is not a zip archive. Choose a .zip whose folders are class names (cat/001.png, dog/002.png).`,
+      'bad-zip',
+    );
+}
+
+/** "PK", the first bytes of every zip archive. */
+const ZIP_MAGIC = [0x50, 0x4b] as const;
+
+/** An entry that failed to inflate: memory running out is the archive's size, anything else damage. */
+function unreadable(zipName: string, name: string, err: Error, expanded: number): DataError {
+  return /allocation failed|array length|out of memory/i.test(err.message)
+    ? new DataError(
+        `${zipName}: unpacking "${name}" ran out of memory (${formatBytes(expanded, IN_MB)} unpacked so far). Split the archive into smaller zips, or use smaller images.`,
+        'too-large',
+      )
+    : new DataError(
+        `${zipName}: the entry "${name}" is damaged (${err.message}). Re-create the zip and try again.`,
+        'bad-zip',
+      );
+}
+
+/**
+ * Pushes the archive through the unzipper a megabyte read at a time, until it ends or `failed`.
+ * Deflate expands up to ~1,000 times: the unzipper gets 16 KB at a time, so one push inflates to
+ * at most ~16 MB and the size caps are checked before a bomb can ask for a gigabyte at once.
+ */
+async function feed(
+  zip: Blob,
+  zipName: string,
+  unzip: Unzip,
+  failed: () => boolean,
+  onProgress?: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const step = 1 << 20;
-  // Deflate expands up to ~1,000 times: the unzipper gets 16 KB at a time, so one push inflates to
-  // at most ~16 MB and the size caps are checked before a bomb can ask for a gigabyte at once.
   const piece = 1 << 14;
-  for (let offset = 0; offset < zip.size && !failure; offset += step) {
+  for (let offset = 0; offset < zip.size && !failed(); offset += step) {
     const chunk = new Uint8Array(await zip.slice(offset, offset + step).arrayBuffer());
     signal?.throwIfAborted();
     try {
-      for (let at = 0; at < chunk.length && !failure; at += piece)
+      for (let at = 0; at < chunk.length && !failed(); at += piece)
         unzip.push(chunk.subarray(at, at + piece), offset + step >= zip.size && at + piece >= chunk.length);
     } catch (e) {
       throw new DataError(
@@ -180,13 +213,6 @@ export async function readZipEntries(
     }
     onProgress?.(Math.min(1, (offset + step) / zip.size));
   }
-  if (failure) throw failure;
-  const { labels } = labelFromPaths(files.map((f) => f.path));
-  const entries = keepFiled(
-    files.map((f, i) => ({ path: f.path, label: labels[i]!, data: f.data ?? concat(f.chunks) })),
-    ignored,
-  );
-  return { entries, ignored };
 }
 
 function bomb(zipName: string, limits: ZipLimits): DataError {

@@ -51,6 +51,24 @@ export function fitTextLength(counts: ArrayLike<number>): { length: number; p99:
   return { length: Math.max(lo, Math.min(hi, AUTO_TEXT_LENGTH.max, Math.ceil(p99 / m) * m)), p99 };
 }
 
+/** The first training texts, their first tokens and their labels as the data panel shows them. */
+function textPreview(p: TextParts, texts: string[], tokenizer: Tokenizer): DatasetPreview {
+  const labelOf = (i: number): string =>
+    !p.y
+      ? ''
+      : p.classNames.length
+        ? (p.classNames[p.y[i]!] ?? '')
+        : String(p.label?.type === 'numeric' ? Number((p.y[i]! * p.label.std + p.label.mean).toPrecision(6)) : '');
+  return {
+    kind: 'text',
+    texts: Array.from(p.split.train.subarray(0, PREVIEW_TEXTS), (i) => ({
+      text: texts[i]!.slice(0, 400),
+      tokens: tokenizer.tokenize(texts[i]!).slice(0, PREVIEW_TOKENS),
+      label: labelOf(i),
+    })),
+  };
+}
+
 export function buildTextDataset(p: TextParts): Dataset {
   // Tables saved by earlier versions have no text options; their saved length stands (their
   // checkpoints were trained on it).
@@ -81,20 +99,7 @@ export function buildTextDataset(p: TextParts): Dataset {
     maxLength: text.maxLength,
     label: p.label,
   };
-  const labelOf = (i: number): string =>
-    !p.y
-      ? ''
-      : p.classNames.length
-        ? (p.classNames[p.y[i]!] ?? '')
-        : String(p.label?.type === 'numeric' ? Number((p.y[i]! * p.label.std + p.label.mean).toPrecision(6)) : '');
-  const preview: DatasetPreview = {
-    kind: 'text',
-    texts: Array.from(p.split.train.subarray(0, PREVIEW_TEXTS), (i) => ({
-      text: texts[i]!.slice(0, 400),
-      tokens: tokenizer.tokenize(texts[i]!).slice(0, PREVIEW_TOKENS),
-      label: labelOf(i),
-    })),
-  };
+  const preview = textPreview(p, texts, tokenizer);
   return {
     name: tableName(p.raw),
     description: tableDescription(p.raw),
