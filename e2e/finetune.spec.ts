@@ -13,6 +13,8 @@ test('freeze the encoder, then unfreeze at a lower rate with momentum and a step
   const errors = watchErrors(page);
   await openStudio(page);
   await page.getByTestId('stage-finetune').click();
+  // The method list comes from the registry (shared/methods): supervised is the default.
+  await expect(page.getByTestId('finetune-method')).toHaveValue('supervised');
   await page.getByTestId('label-budget').selectOption('fraction');
   await page.getByTestId('label-fraction').fill('0.05'); // 350 of 7,000 rows
   await page.getByTestId('head-hidden').fill('32');

@@ -18,7 +18,7 @@ import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { classifierFromEncoder } from '../engine/pretrain/encoders';
 import { pretrain } from '../engine/pretrain/pretrain';
 import { RunControl } from '../engine/train/control';
-import { batchLoss, batchTensors, trainSupervised, trainableVariables } from '../engine/train/loop';
+import { batchLoss, batchTensors, trainWithLabels, trainableVariables } from '../engine/train/loop';
 import { defaultReadEvery, measureThroughput } from '../engine/train/measure';
 import { workerBackendHost } from '../worker/backendHost';
 import type {
@@ -62,7 +62,7 @@ async function timeLoop(
   backend: string,
   augmentation: AugmentSpec = AUGMENT_PRESETS.off,
 ): Promise<number> {
-  const gen = trainSupervised(
+  const gen = trainWithLabels(
     model,
     ds,
     {

@@ -11,7 +11,7 @@ import { readCsv } from '../engine/data/table/readCsv';
 import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
 import { pretrain } from '../engine/pretrain/pretrain';
 import { RunControl } from '../engine/train/control';
-import { batchLoss, batchTensors, trainSupervised, trainableVariables } from '../engine/train/loop';
+import { batchLoss, batchTensors, trainWithLabels, trainableVariables } from '../engine/train/loop';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
 import { DEFAULT_CONFIG, DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import { workerBackendHost } from '../worker/backendHost';
@@ -47,7 +47,7 @@ async function epochSeconds(ds: Dataset, c: ThreadsCase, epochs: number): Promis
   if (c.objective === 'supervised') {
     const model = buildModel(c.model ?? 'mlp', ds.inputShape, 10, 1);
     try {
-      const gen = trainSupervised(
+      const gen = trainWithLabels(
         model,
         ds,
         { epochs, batchSize: c.batchSize, learningRate: 1e-3, seed: 1, readEvery, augmentation: AUGMENT_PRESETS.off },

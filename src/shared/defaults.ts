@@ -37,6 +37,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   convBlocks: [16, 32, 64],
   text: { width: 64, heads: 4, layers: 2, mlpWidth: 128, pooling: 'mean', dropout: 0.1 },
   earlyStopping: { enabled: false, patience: 3 },
+  method: { id: 'supervised' },
   initFrom: 'scratch',
   objective: { id: 'autoencoder' },
   encoder: { kind: 'dense', widths: [128] },

@@ -43,6 +43,12 @@ describe('settings checked before a text run', () => {
     ).toThrow(/^Objective: "diffusion" is not one the studio knows/);
   });
 
+  it('a fine-tuning method the studio does not know is refused by name', () => {
+    expect(() =>
+      validateConfig(config({ method: { id: 'mixmatch' } as unknown as TrainConfig['method'] }), table),
+    ).toThrow(/^Method: "mixmatch" is not one the studio knows/);
+  });
+
   it('other data refuses both, saying what to choose', () => {
     expect(() => validateConfig(config({ model: 'transformer' }), table)).toThrow(/the Transformer reads text/);
     expect(() => validateConfig(config({ stage: 'pretrain', objective: objectiveSettings('mlm') }), table)).toThrow(

@@ -6,9 +6,11 @@ import { PRETRAIN_METHODS } from '../engine/pretrain/objectives';
 import { validateEncoder } from '../engine/pretrain/models';
 import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
+import { FINETUNE_METHODS } from '../engine/train/methods';
 import { validateOptimizer } from '../engine/train/optimizers';
+import { isMethod } from '../shared/methods';
 import { isObjective } from '../shared/objectives';
-import { checkFields } from '../shared/objectives/fields';
+import { checkFields } from '../shared/fields';
 import type { TrainConfig } from '../shared/types/training';
 import { earlyStoppingWithoutValidation, nothingToFinetune } from './messages';
 
@@ -56,6 +58,9 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
     return;
   }
   if (ds.task === 'none' || !ds.y) bad('Labels', nothingToFinetune(ds.name));
+  if (!isMethod(c.method.id))
+    bad('Method', `"${String(c.method.id)}" is not one the studio knows; choose one from the list.`);
+  checkFields(FINETUNE_METHODS[c.method.id].info.fields, c.method, bad);
   if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1))
     bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');
   if (c.labelBudget === 'fraction' && !(c.labelFraction > 0 && c.labelFraction <= 1))

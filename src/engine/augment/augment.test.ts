@@ -10,7 +10,7 @@ import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';
 import { pretrain } from '../pretrain/pretrain';
 import { RunControl } from '../train/control';
-import { trainSupervised } from '../train/loop';
+import { trainWithLabels } from '../train/loop';
 import { gatherBatch } from '../data/dataset';
 import { affineRow, augmentImages } from './images';
 import { augmentRows, featureSlots } from './tables';
@@ -147,7 +147,7 @@ describe('augmentation in the training loops', () => {
     // No dropout: then the only randomness left is the (seeded) augmentation.
     const model = buildModel('mlp', ds.inputShape, 10, 1, { hidden: [], dropout: 0 });
     const { events } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 2, batchSize: 25, learningRate: 1e-3, seed: 1, readEvery: 1, augmentation: spec },
@@ -171,7 +171,7 @@ describe('augmentation in the training loops', () => {
     const model = buildModel('mlp', ds.inputShape, 10, 1);
     const counts: number[] = [];
     await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 3, batchSize: 25, learningRate: 1e-3, seed: 1, readEvery: 1, augmentation: AUGMENT_PRESETS.strong },

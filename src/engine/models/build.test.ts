@@ -6,7 +6,7 @@ import { describeLayers } from '../../shared/modelSpec';
 import type { Dataset } from '../data/dataset';
 import { range } from '../data/random';
 import { RunControl } from '../train/control';
-import { evaluateTest, trainSupervised } from '../train/loop';
+import { evaluateTest, trainWithLabels } from '../train/loop';
 import { collect } from '../../test/fixtures';
 import { buildModel } from './build';
 
@@ -88,7 +88,7 @@ describe('the image CNN', () => {
     };
     const model = buildModel('cnn', ds.inputShape, 2, 1, { hidden: [], dropout: 0.3 }, [4, 8]);
     await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 15, batchSize: 16, learningRate: 3e-3, seed: 1, readEvery: 10 },

@@ -11,7 +11,7 @@ import type { Dataset } from '../data/dataset';
 import { RunControl } from '../train/control';
 import { setLearningRate } from '../train/optimizers';
 import { runBatches, withEpochs, type RunnerEvent, type RunnerResult } from '../train/runner';
-import { checkFields } from '../../shared/objectives/fields';
+import { checkFields } from '../../shared/fields';
 import { inputs } from './objectives/common';
 import { PRETRAIN_METHODS } from './objectives';
 import type { EpochEnd, ObjectiveSession, PretrainConfig } from './objectives/method';

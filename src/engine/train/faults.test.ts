@@ -7,7 +7,7 @@ import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { TooBigError, checkFits, isOutOfMemory } from '../memory';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
-import { lossBound, trainSupervised } from './loop';
+import { lossBound, trainWithLabels } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,7 +22,7 @@ describe('divergence', () => {
     const before = tf.memory().numTensors;
     let saved = 0;
     const { events, result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 3, batchSize: 50, learningRate: 1e3, seed: 1, readEvery: 1 },
@@ -53,7 +53,7 @@ describe('divergence', () => {
     const ds = sliceSplits(mnist, 500, 100, 100);
     const model = buildModel('mlp', ds.inputShape, 10, 1);
     const { events, result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 2, batchSize: 16, learningRate: 1e-3, seed: 1, readEvery: 1 },
@@ -73,7 +73,7 @@ describe('memory', () => {
     const model = buildModel('mlp', ds.inputShape, 10, 1);
     const atEpochEnd: number[] = [];
     const { result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 10, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 3 },
@@ -162,7 +162,7 @@ describe('divergence bound', () => {
     const loud: typeof ds = { ...ds, xScale: ds.xScale * 30 };
     const model = buildModel('mlp', ds.inputShape, 10, 1);
     const { events, result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         loud,
         { epochs: 2, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 },

@@ -10,7 +10,7 @@ import { loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
 import { layerParts } from './freeze';
-import { budgetedRows, trainSupervised, type LoopConfig, type TrainEvent } from './loop';
+import { budgetedRows, trainWithLabels, type LoopConfig, type TrainEvent } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,7 +25,7 @@ async function run(
   afterEpoch?: (log: EpochLog, m: tf.LayersModel) => void,
 ) {
   const events: TrainEvent[] = [];
-  const gen = trainSupervised(model, ds, cfg, new RunControl(), { afterEpoch: async (log, m) => afterEpoch?.(log, m) });
+  const gen = trainWithLabels(model, ds, cfg, new RunControl(), { afterEpoch: async (log, m) => afterEpoch?.(log, m) });
   let next = await gen.next();
   while (!next.done) {
     events.push(next.value);

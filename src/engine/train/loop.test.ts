@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, loadMnist, sliceSplits } from '../../test/fixtures';
 import { buildModel } from '../models/build';
 import { RunControl } from './control';
-import { evaluateTest, trainSupervised, type TrainEvent } from './loop';
+import { evaluateTest, trainWithLabels, type TrainEvent } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -21,7 +21,7 @@ describe('training the reference model on real digits (cpu backend)', () => {
     expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense']);
     const tensorsAtEpochEnd: number[] = [];
     const { events, result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         { epochs: 3, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 4 },
@@ -53,7 +53,7 @@ describe('training the reference model on real digits (cpu backend)', () => {
     const ds = sliceSplits(mnist, 640, 64, 64);
     const model = buildModel('mlp', ds.inputShape, 10, 2);
     const control = new RunControl();
-    const gen = trainSupervised(
+    const gen = trainWithLabels(
       model,
       ds,
       { epochs: 5, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 },
@@ -96,7 +96,7 @@ describe('training the reference model on real digits (cpu backend)', () => {
     const poisoned = { ...ds, x: Float32Array.from(ds.x, (v, i) => (i === 0 ? NaN : v / 255)), xScale: 1 };
     const model = buildModel('mlp', ds.inputShape, 10, 3);
     const { events, result } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         poisoned,
         { epochs: 2, batchSize: 32, learningRate: 1e-3, seed: 1, readEvery: 1 },

@@ -3,19 +3,16 @@
 // in groups (one GPU read per several batches), and NaN detection.
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
-import { gatherBatch, trimPadding } from '../data/dataset';
-import { sampleShape } from '../models/shape';
 import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import { decodeRow } from '../../shared/preprocessing';
 import { headOnly, learningRateAt } from '../../shared/schedule';
 import { DEFAULT_CONFIG } from '../../shared/defaults';
 import type { EpochLog, Evaluation, LayerInfo, WrongExample } from '../../shared/types/results';
-import type { AugmentSpec, TrainConfig } from '../../shared/types/training';
-import { inputBatch, stepSeed } from '../augment/batch';
+import type { TrainConfig } from '../../shared/types/training';
 import { tokenizerFor } from '../text/cache';
 import { applyFreeze } from './freeze';
-import { createOptimizer, disposeOptimizer, setLearningRate } from './optimizers';
+import { createOptimizer, disposeOptimizer } from './optimizers';
 import { RunControl } from './control';
 import {
   runBatches,
@@ -25,6 +22,12 @@ import {
   type RunnerResult,
   type StepTask,
 } from './runner';
+
+import { batchTensors, sampleLoss, trainableVariables } from './batches';
+import { FINETUNE_METHODS } from './methods';
+import { checkFields } from '../../shared/fields';
+
+export { batchLoss, batchTensors, trainableVariables } from './batches';
 
 type FinetuneOptions = Pick<
   TrainConfig,
@@ -36,6 +39,7 @@ type FinetuneOptions = Pick<
   | 'labelFraction'
   | 'labelsPerClass'
   | 'augmentation'
+  | 'method'
 >;
 
 export interface LoopConfig extends RunnerConfig, Partial<FinetuneOptions>, SweepHooks {
@@ -72,60 +76,14 @@ export interface TrainHooks {
   afterEpoch?: (log: EpochLog, model: tf.LayersModel, optimizer: tf.Optimizer | null, final?: boolean) => Promise<void>;
 }
 
-/** The trainable variables in a stable order (Adam keeps its slots by position). */
-export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return model.trainableWeights.map((w) => w.read() as tf.Variable);
-}
-
 /**
- * A batch as tensors for `model`: inputs (augmented when `augment` is given: training batches
- * only) and targets (one-hot classes, or the standardized value).
+ * Fine-tunes `model` by the config's method (its step: methods/) on the dataset's train split (or
+ * its label budget), validating on the val split after each epoch: the optimizer and rate schedule
+ * of the config, freezing phases (a new optimizer when the trainable layers change), early
+ * stopping with the best weights restored. The caller owns the model; optimizers are created and
+ * disposed here.
  */
-export function batchTensors(
-  model: tf.LayersModel,
-  ds: Dataset,
-  rows: Int32Array,
-  start: number,
-  end: number,
-  augment?: { spec: AugmentSpec; seed: number },
-) {
-  const batch = gatherBatch(ds, rows, start, end);
-  const { y, size } = batch;
-  // A text model of free length reads the batch cut to its longest text.
-  const free = ds.preprocessing.kind === 'text' && model.inputs[0]!.shape[1] === null;
-  const { x, length } = free ? trimPadding(batch.x, size, ds.features) : { x: batch.x, length: ds.features };
-  const inShape = sampleShape(model, length);
-  return tf.tidy(() => ({
-    xs: inputBatch(ds, x, size, inShape, augment?.spec, augment?.seed ?? 0),
-    ys:
-      ds.task === 'regression'
-        ? tf.tensor2d(y, [size, 1])
-        : tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), ds.classNames.length),
-  }));
-}
-
-/** Per-sample loss: categorical cross-entropy for classes, squared error for regression. */
-function sampleLoss(task: Dataset['task'], ys: tf.Tensor, out: tf.Tensor): tf.Tensor {
-  return task === 'regression' ? tf.metrics.meanSquaredError(ys, out) : tf.metrics.categoricalCrossentropy(ys, out);
-}
-
-export function batchLoss(
-  model: tf.LayersModel,
-  task: Dataset['task'],
-  xs: tf.Tensor,
-  ys: tf.Tensor,
-  training: boolean,
-): tf.Scalar {
-  return sampleLoss(task, ys, model.apply(xs, { training }) as tf.Tensor).mean() as tf.Scalar;
-}
-
-/**
- * Trains `model` on the dataset's train split (or its label budget), validating on the val split
- * after each epoch: the optimizer and rate schedule of the config, freezing phases (a new
- * optimizer when the trainable layers change), early stopping with the best weights restored.
- * The caller owns the model; optimizers are created and disposed here.
- */
-export async function* trainSupervised(
+export async function* trainWithLabels(
   model: tf.LayersModel,
   ds: Dataset,
   config: LoopConfig,
@@ -142,15 +100,22 @@ export async function* trainSupervised(
   let stopAfter = 0;
   let divergedInValidation = false;
 
+  const method = checkedMethod(cfg.method);
   const task: StepTask = {
-    series: ['loss'],
+    series: method.series,
     rows,
     beginEpoch: async (epoch) => {
       if (stopAfter || divergedInValidation) return false;
       const layers = await phase.begin(epoch, hooks.restoreOptimizer);
       if (layers) pendingEvents.push({ type: 'layers', epoch, layers });
     },
-    step: supervisedStep(model, ds, cfg, phase, stepsPerEpoch),
+    step: method.step({
+      model,
+      ds,
+      cfg,
+      phase,
+      rate: (step) => cfg.rateAt?.(step) ?? learningRateAt(cfg, step, stepsPerEpoch),
+    }),
   };
   try {
     const inner = withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
@@ -204,27 +169,13 @@ export async function* trainSupervised(
   }
 }
 
-/** One optimizer step of the current phase on a batch, at the schedule's rate. */
-function supervisedStep(
-  model: tf.LayersModel,
-  ds: Dataset,
-  cfg: LoopConfig & typeof DEFAULT_CONFIG,
-  phase: FreezePhase,
-  stepsPerEpoch: number,
-): StepTask['step'] {
-  return (rows, start, end, step) => {
-    // Each batch is assembled on the CPU and uploaded: measured faster here than keeping the
-    // training set on the device and gathering (5x slower on WebGL, see README, Benchmark).
-    const augment = cfg.augmentation && { spec: cfg.augmentation, seed: stepSeed(cfg.seed, step) };
-    const { xs, ys } = batchTensors(model, ds, rows, start, end, augment);
-    try {
-      const optimizer = phase.optimizer!;
-      setLearningRate(optimizer, cfg.rateAt ? cfg.rateAt(step) : learningRateAt(cfg, step, stepsPerEpoch));
-      return [optimizer.minimize(() => batchLoss(model, ds.task, xs, ys, true), true, phase.vars) as tf.Scalar];
-    } finally {
-      tf.dispose([xs, ys]);
-    }
-  };
+/** The method the settings name, its own settings checked (refused by the field's name). */
+function checkedMethod(settings: TrainConfig['method']) {
+  const method = FINETUNE_METHODS[settings.id];
+  checkFields(method.info.fields, settings, (field, why) => {
+    throw new Error(`${field}: ${why}`);
+  });
+  return method;
 }
 
 /** Passes `inner`'s events through, each preceded by the events queued meanwhile (`queued`). */

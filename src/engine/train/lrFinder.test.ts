@@ -11,7 +11,7 @@ import { buildModel } from '../models/build';
 import { pretrain } from '../pretrain/pretrain';
 import { RunControl } from './control';
 import { LR_FINDER, LrSweep, suggestRate, sweepRate } from './lrFinder';
-import { trainSupervised } from './loop';
+import { trainWithLabels } from './loop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,7 +64,7 @@ describe('on a network', () => {
     const sweep = new LrSweep(control, steps);
     const rated: number[] = [];
     const { events } = await collect(
-      trainSupervised(
+      trainWithLabels(
         model,
         ds,
         {

@@ -4,7 +4,7 @@
 import { autoencoder } from './autoencoder';
 import { contrastive } from './contrastive';
 import { denoising } from './denoising';
-import { resolveFields } from './fields';
+import { resolveFields } from '../fields';
 import { gan } from './gan';
 import type { ObjectiveInfo } from './info';
 import { mlm } from './mlm';

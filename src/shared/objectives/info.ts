@@ -2,7 +2,7 @@
 // UI reads it). The engine's side of an objective (its networks and step) is its module in
 // engine/pretrain/objectives, which carries this declaration.
 // (No imports from types/training: the run's settings are built from these, not the other way.)
-import type { Fields } from './fields';
+import type { Fields } from '../fields';
 
 /** Shared settings an objective would rather start from than the studio's usual ones. */
 export interface UsualSettings {

@@ -1,8 +1,15 @@
 // The user's choices: recording a change (into the stage it belongs to), forgetting a stage's
 // changes, and reading what an older version stored.
 import { DEFAULT_CONFIG, completeConfig } from '../defaults';
-import { OBJECTIVES, isObjective, objectiveSettings, type ObjectiveChoice } from '../objectives';
-import { fieldLabel, fieldList } from '../objectives/fields';
+import { METHODS, isMethod, methodSettings, type FinetuneMethod, type MethodChoice } from '../methods';
+import {
+  OBJECTIVES,
+  isObjective,
+  objectiveSettings,
+  type ObjectiveChoice,
+  type PretrainObjective,
+} from '../objectives';
+import { fieldLabel, fieldList, type Values } from '../fields';
 import { changedChoice, storedChoice } from '../objectives/stored';
 import type { Stage, TrainConfig } from '../types/training';
 import { STAGE_KEYS, WHOLE_KEYS, isStageKey, type Choices, type ConfigPatch, type StudioSettings } from './types';
@@ -18,6 +25,7 @@ export const DEFAULT_SETTINGS: StudioSettings = { version: 2, stage: 'finetune',
 export const STAGE_ONLY: Record<Stage, readonly (keyof TrainConfig)[]> = {
   pretrain: ['objective', 'encoder'],
   finetune: [
+    'method',
     'initFrom',
     'encoderInit',
     'labelBudget',
@@ -80,28 +88,36 @@ export function resetStage(settings: StudioSettings, stage: Stage): StudioSettin
 }
 
 /**
- * The keys of the user's changes that `stage` shows (for "Reset to defaults"); an objective's own
- * fields as "objective.field".
+ * The keys of the user's changes that `stage` shows (for "Reset to defaults"); an objective's (a
+ * method's) own fields as "id.field".
  */
 export function changedKeys(settings: StudioSettings, stage: Stage): string[] {
   const { shared } = settings.choices;
   const keys = Object.keys(shared).filter((k) => STAGE_ONLY[stage].includes(k as keyof TrainConfig));
-  const fields = keys.includes('objective') ? objectiveFieldsChosen(shared.objective ?? {}) : [];
-  const objective = shared.objective?.id !== undefined ? ['objective'] : [];
+  const declared = (['objective', 'method'] as const).filter((k) => keys.includes(k));
   return [
     ...Object.keys(settings.choices[stage]),
-    ...keys.filter((k) => k !== 'objective'),
-    ...objective,
-    ...fields.map((f) => f.key),
+    ...keys.filter((k) => !(declared as string[]).includes(k)),
+    ...declared.filter((k) => shared[k]?.id !== undefined),
+    ...declared.flatMap((k) => declaredFieldsChosen(k, shared[k] ?? {})).map((f) => f.key),
   ];
 }
 
-/** The objective fields the user set, with their names on the page. */
-export function objectiveFieldsChosen(choice: ObjectiveChoice): { key: string; name: string }[] {
+/** The objective's (the method's) fields the user set, with their names on the page. */
+export function declaredFieldsChosen(
+  kind: 'objective' | 'method',
+  choice: ObjectiveChoice | MethodChoice,
+): { key: string; name: string }[] {
   return Object.entries(choice).flatMap(([id, own]) => {
-    if (!isObjective(id) || !isRecord(own)) return [];
-    const values = objectiveSettings(id, choice) as unknown as Record<string, number | string>;
-    return fieldList(OBJECTIVES[id].fields)
+    if (!isRecord(own)) return [];
+    const known = kind === 'objective' ? isObjective(id) : isMethod(id);
+    if (!known) return [];
+    const values = (kind === 'objective'
+      ? objectiveSettings(id as PretrainObjective, choice as ObjectiveChoice)
+      : methodSettings({ ...(choice as MethodChoice), id: id as FinetuneMethod })) as unknown as Values;
+    const fields =
+      kind === 'objective' ? OBJECTIVES[id as PretrainObjective].fields : METHODS[id as FinetuneMethod].fields;
+    return fieldList(fields)
       .filter(([key]) => (own as Record<string, unknown>)[key] !== undefined)
       .map(([key, f]) => ({ key: `${id}.${key}`, name: fieldLabel(f, values).toLowerCase() }));
   });

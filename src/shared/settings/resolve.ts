@@ -4,6 +4,7 @@
 // page opens, a reload, a built-in, a sweep), and a choice is never overwritten.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
+import { methodSettings } from '../methods';
 import { OBJECTIVES, isObjective, objectiveSettings, objectivesFor, type ObjectiveChoice } from '../objectives';
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
@@ -151,6 +152,7 @@ export function resolveConfig(
     stage,
     model,
     objective: objectiveSettings(objective, choice),
+    method: methodSettings(shared.method),
     encoder: resolveEncoder(shared.encoder, objective, ds),
     initFrom,
   };

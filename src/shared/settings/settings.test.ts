@@ -4,13 +4,13 @@ import { DEFAULT_CONFIG, completeConfig } from '../defaults';
 import { OBJECTIVES, objectiveSettings } from '../objectives';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
-import type { PretrainObjective, TrainConfig } from '../types/training';
+import type { FinetuneMethod, PretrainObjective, TrainConfig } from '../types/training';
 import {
   DEFAULT_SETTINGS,
   changedKeys,
   choose,
   migrateConfig,
-  objectiveFieldsChosen,
+  declaredFieldsChosen,
   readSettings,
   resetStage,
 } from './choices';
@@ -127,7 +127,7 @@ describe('settings per stage', () => {
       'denoising.noise',
       'denoising.noiseLevel',
     ]);
-    expect(objectiveFieldsChosen(s.choices.shared.objective!).map((f) => f.name)).toEqual([
+    expect(declaredFieldsChosen('objective', s.choices.shared.objective!).map((f) => f.name)).toEqual([
       'temperature',
       'corruption',
       'noise std',
@@ -143,6 +143,18 @@ describe('settings per stage', () => {
       temperature: 0.5,
     });
     expect(changedKeys(resetStage(s, 'pretrain'), 'pretrain')).toEqual([]);
+  });
+
+  it('the fine-tuning method is a choice of the fine-tuning stage; one this version does not know falls back', () => {
+    const s = choose(DEFAULT_SETTINGS, { method: { id: 'supervised' } });
+    expect(resolve(s).method).toEqual({ id: 'supervised' });
+    expect(changedKeys(s, 'finetune')).toEqual(['method']);
+    expect(changedKeys(s, 'pretrain')).toEqual([]);
+    const unknown = choose(s, { method: { id: 'mixmatch' as FinetuneMethod } });
+    expect(resolve(unknown).method).toEqual({ id: 'supervised' });
+    expect(changedKeys(resetStage(s, 'finetune'), 'finetune')).toEqual([]);
+    // A run stored before methods existed was supervised.
+    expect(completeConfig({ epochs: 3 }).method).toEqual({ id: 'supervised' });
   });
 
   it("keeps what the user chose when the objective changes; an encoder kind alone takes that kind's usual widths", () => {

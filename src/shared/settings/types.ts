@@ -1,5 +1,6 @@
 // The settings as the page keeps them: the user's own choices only, per stage where a stage keeps
 // its own value. The values a run trains with are resolved from them (resolve.ts).
+import type { MethodChoice } from '../methods';
 import type { ObjectiveChoice } from '../objectives';
 import type { Stage, TrainConfig } from '../types/training';
 
@@ -22,15 +23,20 @@ type Chosen<T> = T extends readonly unknown[] ? T : T extends object ? Partial<T
 export const WHOLE_KEYS: readonly (keyof TrainConfig)[] = ['augmentation'];
 
 /**
- * A change the user makes. The objective is chosen by id, its fields per objective, so that each
- * objective keeps what was set for it while another is shown.
+ * A change the user makes. An objective (a method) is chosen by id, its fields per objective (per
+ * method), so that each keeps what was set for it while another is shown.
  */
-export type ConfigPatch = { [K in Exclude<keyof TrainConfig, 'objective'>]?: Chosen<TrainConfig[K]> } & {
+type Declared = 'objective' | 'method';
+export type ConfigPatch = { [K in Exclude<keyof TrainConfig, Declared>]?: Chosen<TrainConfig[K]> } & {
   objective?: ObjectiveChoice;
+  method?: MethodChoice;
 };
 
 export interface Choices {
-  shared: { [K in Exclude<SharedKey, 'objective'>]?: Chosen<TrainConfig[K]> } & { objective?: ObjectiveChoice };
+  shared: { [K in Exclude<SharedKey, Declared>]?: Chosen<TrainConfig[K]> } & {
+    objective?: ObjectiveChoice;
+    method?: MethodChoice;
+  };
   pretrain: { [K in StageKey]?: Chosen<TrainConfig[K]> };
   finetune: { [K in StageKey]?: Chosen<TrainConfig[K]> };
 }

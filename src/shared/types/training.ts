@@ -1,8 +1,10 @@
 // The settings of a training run (pretraining and fine-tuning).
+import type { MethodSettings } from '../methods';
 import type { ObjectiveSettings } from '../objectives';
 import type { BackendChoice } from './backends';
 
 export type { PretrainObjective, ObjectiveSettings } from '../objectives';
+export type { FinetuneMethod, MethodSettings } from '../methods';
 
 export type ModelKind = 'mlp' | 'cnn' | 'transformer';
 
@@ -111,6 +113,8 @@ export interface TrainConfig {
   /** The Transformer (text inputs), in both stages. */
   text: TextModelSpec;
   earlyStopping: EarlyStoppingSpec;
+  /** Fine-tuning: the method (supervised, …) and its own settings (shared/methods). */
+  method: MethodSettings;
   /** Fine-tuning: "scratch", or the id of a pretrained encoder. */
   initFrom: string;
   /** Pretraining: the objective and its own settings (shared/objectives). */

@@ -5,13 +5,18 @@ import { EarlyStoppingFields } from './finetune/EarlyStoppingFields';
 import { FreezeFields } from './finetune/FreezeFields';
 import { HeadFields } from './finetune/HeadFields';
 import { LabelFields } from './finetune/LabelFields';
+import { MethodFields } from './finetune/MethodFields';
 import { OptimizerFields } from './finetune/OptimizerFields';
 import { StartFrom } from './finetune/StartFrom';
 
-/** Fine-tuning's settings, one component a fieldset: start point, label budget, head, optimizer and schedule, freezing, early stopping. */
+/**
+ * Fine-tuning's settings, one component a fieldset: the method, the start point, the label budget,
+ * the head, the optimizer and schedule, freezing, early stopping.
+ */
 export function FinetuneSettings({ locked }: { locked: boolean }) {
   return (
     <div className="stage-settings" role="tabpanel" aria-label="Fine-tuning">
+      <MethodFields locked={locked} />
       <StartFrom locked={locked} />
       <LabelFields locked={locked} />
       <HeadFields locked={locked} />

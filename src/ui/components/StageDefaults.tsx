@@ -1,4 +1,4 @@
-import { changedKeys, objectiveFieldsChosen } from '../../shared/settings/choices';
+import { changedKeys, declaredFieldsChosen } from '../../shared/settings/choices';
 import { FEW_LABELS, describeSteps, labelledRows } from '../../shared/settings/fewLabels';
 import { useStudio } from '../store';
 
@@ -10,6 +10,7 @@ const NAMES: Record<string, string> = {
   schedule: 'schedule',
   augmentation: 'augmentation',
   objective: 'objective',
+  method: 'method',
   encoder: 'encoder',
   initFrom: 'start',
   encoderInit: 'encoder weights',
@@ -33,7 +34,8 @@ export function StageDefaults({ locked }: { locked: boolean }) {
   const reset = useStudio((s) => s.resetStageSettings);
   const changed = changedKeys(settings, config.stage);
   const names: Record<string, string> = { ...NAMES };
-  for (const f of objectiveFieldsChosen(settings.choices.shared.objective ?? {})) names[f.key] = f.name;
+  for (const kind of ['objective', 'method'] as const)
+    for (const f of declaredFieldsChosen(kind, settings.choices.shared[kind] ?? {})) names[f.key] = f.name;
   const rows = !ds ? 0 : config.stage === 'pretrain' ? ds.split.train + ds.split.val : labelledRows(ds, config);
   const steps = ds && rows > 0 ? describeSteps(config, rows) : null;
   const fitted = config.stage === 'finetune' && !changed.includes('batchSize') && !changed.includes('epochs');

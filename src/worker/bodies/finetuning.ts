@@ -7,7 +7,8 @@ import { checkFits } from '../../engine/memory';
 import { TRAINING_KERNELS, buildModel, textInput } from '../../engine/models/build';
 import { completeConfig } from '../../shared/defaults';
 import { classifierFromEncoder, savedWeights } from '../../engine/pretrain/encoders';
-import { budgetedRows, trainSupervised, type SweepHooks } from '../../engine/train/loop';
+import { budgetedRows, trainWithLabels, type SweepHooks } from '../../engine/train/loop';
+import { FINETUNE_METHODS } from '../../engine/train/methods';
 import { measureThroughput } from '../../engine/train/measure';
 import { learningRateAt } from '../../shared/schedule';
 import type { TrainConfig } from '../../shared/types/training';
@@ -109,7 +110,7 @@ export function finetuningBody(
       return {
         title: resume ? resume.info.runTitle : `Fine-tune ${ds.name} from ${point.from}`,
         from: point.from,
-        series: ['loss'],
+        series: FINETUNE_METHODS[config.method.id].series,
         trainRows: budgetedRows(ds, config, config.seed).length,
         requiredKernels: ds.kind === 'text' ? TRAINING_KERNELS.transformer : point.conv ? TRAINING_KERNELS.cnn : [],
         measure: () => measureThroughput(() => scratchModel(config, ds, outputs), ds, config.batchSize),
@@ -130,7 +131,7 @@ export function finetuningBody(
         startEpoch: resume ? resume.info.epoch + 1 : 1,
         startStep: resume ? resume.info.step : 0,
       };
-      return yield* trainSupervised(model, ds, cfg, control, {
+      return yield* trainWithLabels(model, ds, cfg, control, {
         restoreOptimizer: resume ? (opt) => restoreOptimizer(opt, resume.data.model.optimizer) : undefined,
         afterEpoch: (log, m, opt, last) => checkpointer.afterEpoch(log, m, opt, last),
       });

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, sliceSplits } from '../../../test/fixtures';
 import { OBJECTIVES, objectivesFor, type ObjectiveSettings, type PretrainObjective } from '../../../shared/objectives';
-import { checkFields } from '../../../shared/objectives/fields';
+import { checkFields } from '../../../shared/fields';
 import { toyInfo } from '../../../test/toyObjective';
 import { RunControl } from '../../train/control';
 import { trainableVariables } from '../../train/loop';

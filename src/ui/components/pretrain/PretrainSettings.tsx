@@ -1,8 +1,8 @@
 import { OBJECTIVES, objectiveInfo, objectivesFor, type PretrainObjective } from '../../../shared/objectives';
-import type { Values } from '../../../shared/objectives/fields';
+import type { Values } from '../../../shared/fields';
 import { useStudio } from '../../store';
 import { EncoderFields } from './EncoderFields';
-import { ObjectiveFields } from './ObjectiveFields';
+import { DeclaredFields } from '../DeclaredFields';
 
 /** Pretraining's settings: the objective, the encoder (the Transformer for text) and the objective's own. */
 export function PretrainSettings({ locked }: { locked: boolean }) {
@@ -41,7 +41,8 @@ export function PretrainSettings({ locked }: { locked: boolean }) {
           onKind={(kind) => setConfig({ encoder: { kind } })}
         />
       )}
-      <ObjectiveFields
+      <DeclaredFields
+        kind="objective"
         info={objectiveInfo(id)}
         values={values as Values}
         run={config}

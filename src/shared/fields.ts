@@ -1,6 +1,6 @@
-// An objective's own settings, declared as data: the page draws a field for each, resolving gives
-// each its chosen value when that is valid (else its default), and the worker checks them before a
-// run, all from one declaration (each objective's module).
+// The own settings of a pretraining objective or a fine-tuning method, declared as data: the page
+// draws a field for each, resolving gives each its chosen value when that is valid (else its
+// default), and the worker checks them before a run, all from one declaration (each one's module).
 
 /** What a setting of this kind holds: a number, or one of named choices. */
 export type FieldValue = number | string;

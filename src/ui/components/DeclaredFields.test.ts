@@ -3,21 +3,23 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { OBJECTIVES, objectiveSettings } from '../../../shared/objectives';
-import { choicePatch, fieldList, type Values } from '../../../shared/objectives/fields';
-import { toyInfo } from '../../../test/toyObjective';
-import { ObjectiveFields, type ObjectiveFieldsProps } from './ObjectiveFields';
+import { OBJECTIVES, objectiveSettings } from '../../shared/objectives';
+import { choicePatch, fieldList, type Values } from '../../shared/fields';
+import { toyInfo } from '../../test/toyObjective';
+import { DeclaredFields, type DeclaredFieldsProps } from './DeclaredFields';
 
 const run = { batchSize: 32, encoder: { kind: 'dense' as const, widths: [128] } };
 
-function draw(info: ObjectiveFieldsProps['info'], values: Values): string {
-  return renderToStaticMarkup(createElement(ObjectiveFields, { info, values, run, locked: false, onChange: () => {} }));
+function draw(info: DeclaredFieldsProps['info'], values: Values): string {
+  return renderToStaticMarkup(
+    createElement(DeclaredFields, { kind: 'objective', info, values, run, locked: false, onChange: () => {} }),
+  );
 }
 
 describe('the objective fields', () => {
   it("a toy objective's declared field shows, with its label, value and limits", () => {
-    const html = draw(toyInfo as unknown as ObjectiveFieldsProps['info'], { target: 2.5 });
-    expect(html).toContain('data-objective="toy"');
+    const html = draw(toyInfo as unknown as DeclaredFieldsProps['info'], { target: 2.5 });
+    expect(html).toContain('data-testid="objective-fields" data-id="toy"');
     const input = /<span>Target code<\/span><input data-testid="toy-target" type="number"[^>]*>/.exec(html)?.[0];
     expect(input).toContain('min="-10" max="10"');
     expect(input).toContain('value="2.5"');

@@ -1,18 +1,19 @@
-import type { ObjectiveInfo } from '../../../shared/objectives';
-import {
-  choicePatch,
-  fieldLabel,
-  fieldList,
-  fieldMax,
-  type FieldValue,
-  type Values,
-} from '../../../shared/objectives/fields';
-import type { EncoderSpec } from '../../../shared/types/training';
-import { NumberField } from '../NumberField';
+import { choicePatch, fieldLabel, fieldList, fieldMax, type FieldValue, type Values } from '../../shared/fields';
+import type { EncoderSpec } from '../../shared/types/training';
+import { NumberField } from './NumberField';
 
-export interface ObjectiveFieldsProps {
-  info: ObjectiveInfo<string, object>;
-  /** The objective's settings as the run would use them. */
+/** A pretraining objective's or a fine-tuning method's declaration, as the page draws it. */
+export interface Declared {
+  id: string;
+  fields: object;
+  hint?(c: { batchSize: number; encoder: EncoderSpec }): string;
+}
+
+export interface DeclaredFieldsProps {
+  /** Which list it belongs to (the fields' test id: "objective-fields", "method-fields"). */
+  kind: 'objective' | 'method';
+  info: Declared;
+  /** Its settings as the run would use them. */
   values: Values;
   /** What its hint reads of the run. */
   run: { batchSize: number; encoder: EncoderSpec };
@@ -21,14 +22,17 @@ export interface ObjectiveFieldsProps {
   onChange(patch: Record<string, FieldValue | undefined>): void;
 }
 
-/** An objective's own settings, drawn from its declaration (shared/objectives), and its hint. */
-export function ObjectiveFields({ info, values, run, locked, onChange }: ObjectiveFieldsProps) {
+/**
+ * An objective's (a method's) own settings, drawn from its declaration (shared/objectives,
+ * shared/methods), and its hint.
+ */
+export function DeclaredFields({ kind, info, values, run, locked, onChange }: DeclaredFieldsProps) {
   const fields = fieldList(info.fields);
   const grid = fields.length > 1 ? 'grid-2' : undefined;
   return (
     <>
       {fields.length > 0 && (
-        <div className={grid} data-testid="objective-fields" data-objective={info.id}>
+        <div className={grid} data-testid={`${kind}-fields`} data-id={info.id}>
           {fields.map(([key, f]) =>
             f.kind === 'number' ? (
               <NumberField

@@ -1,0 +1,8 @@
+// The fine-tuning methods, one module each: trainWithLabels and the worker read them from here.
+import type { FinetuneMethod } from '../../../shared/methods';
+import type { FinetuneMethodModule } from './method';
+import { supervised } from './supervised';
+
+export const FINETUNE_METHODS: Record<FinetuneMethod, FinetuneMethodModule> = { supervised };
+
+export type { FinetuneMethodModule, StepContext } from './method';

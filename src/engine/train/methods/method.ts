@@ -1,0 +1,28 @@
+// What one fine-tuning method brings to a run: its step and its loss series. The frame around it
+// (label budget, freezing phases, the rate schedule, validation, early stopping, checkpoints) is
+// trainWithLabels's in loop.ts, the same for every method.
+import type * as tf from '@tensorflow/tfjs';
+import type { FinetuneMethod, MethodInfo, MethodSettings } from '../../../shared/methods';
+import type { AugmentSpec } from '../../../shared/types/training';
+import type { Dataset } from '../../data/dataset';
+import type { StepTask } from '../runner';
+
+/** What a method's step reads of the run. */
+export interface StepContext {
+  model: tf.LayersModel;
+  ds: Dataset;
+  cfg: { seed: number; augmentation?: AugmentSpec; method: MethodSettings };
+  /** The current freezing phase's optimizer and the variables it trains. */
+  phase: { readonly optimizer: tf.Optimizer | null; readonly vars: tf.Variable[] };
+  /** The learning rate of 0-based `step` (the schedule's, or a rate sweep's). */
+  rate(step: number): number;
+}
+
+export interface FinetuneMethodModule {
+  /** What the page and the settings know of it: its id, label and fields (checked before a run). */
+  info: MethodInfo<FinetuneMethod, object>;
+  /** Loss series, one scalar per step each; the first is the one validation and divergence read. */
+  series: string[];
+  /** One optimizer step on rows[start, end) of the label budget's rows, as the run's 0-based step. */
+  step(ctx: StepContext): StepTask['step'];
+}
