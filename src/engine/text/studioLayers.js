@@ -20,17 +20,28 @@ const registered = new WeakMap();
 /**
  * Defines the layers against this copy of TensorFlow.js and registers them for deserialization.
  * Idempotent per tf; returns the classes.
- */
-/**
  * @param {Tf} tf
  * @returns {import('./studioLayers').StudioLayers}
  */
 export function registerStudioLayers(tf) {
   const known = registered.get(tf);
   if (known) return known;
+  const classes = {
+    StudioPositionEmbedding: positionEmbedding(tf),
+    StudioSelfAttention: selfAttention(tf),
+    StudioMaskedPooling: maskedPooling(tf),
+  };
+  for (const c of Object.values(classes)) tf.serialization.registerClass(c);
+  registered.set(tf, classes);
+  return classes;
+}
 
-  /** Adds a learned embedding of each position (0..maxLength-1) to its token's embedding. */
-  class StudioPositionEmbedding extends tf.layers.Layer {
+/**
+ * Adds a learned embedding of each position (0..maxLength-1) to its token's embedding.
+ * @param {Tf} tf
+ */
+function positionEmbedding(tf) {
+  return class StudioPositionEmbedding extends tf.layers.Layer {
     static className = 'StudioPositionEmbedding';
     /** @type {LayerVariable | null} */
     positions = null;
@@ -77,13 +88,16 @@ export function registerStudioLayers(tf) {
     getConfig() {
       return { ...super.getConfig(), maxLength: this.maxLength, seed: this.seed };
     }
-  }
+  };
+}
 
-  /**
-   * Multi-head scaled dot-product self-attention. Inputs: [hidden (batch, length, width), token ids
-   * (batch, length)]; keys at padding positions get no weight.
-   */
-  class StudioSelfAttention extends tf.layers.Layer {
+/**
+ * Multi-head scaled dot-product self-attention. Inputs: [hidden (batch, length, width), token ids
+ * (batch, length)]; keys at padding positions get no weight.
+ * @param {Tf} tf
+ */
+function selfAttention(tf) {
+  return class StudioSelfAttention extends tf.layers.Layer {
     static className = 'StudioSelfAttention';
     /** Kernel and bias of the query, key, value and output projections, by name. @type {Record<string, LayerVariable>} */
     projections = {};
@@ -154,10 +168,15 @@ export function registerStudioLayers(tf) {
     getConfig() {
       return { ...super.getConfig(), heads: this.heads, seed: this.seed };
     }
-  }
+  };
+}
 
-  /** One vector per text: the [CLS] position's ('cls'), or the mean over non-padding tokens ('mean'). */
-  class StudioMaskedPooling extends tf.layers.Layer {
+/**
+ * One vector per text: the [CLS] position's ('cls'), or the mean over non-padding tokens ('mean').
+ * @param {Tf} tf
+ */
+function maskedPooling(tf) {
+  return class StudioMaskedPooling extends tf.layers.Layer {
     static className = 'StudioMaskedPooling';
     /** @param {{ mode: 'cls' | 'mean'; name?: string; trainable?: boolean }} config */
     constructor(config) {
@@ -189,10 +208,5 @@ export function registerStudioLayers(tf) {
     getConfig() {
       return { ...super.getConfig(), mode: this.mode };
     }
-  }
-
-  const classes = { StudioPositionEmbedding, StudioSelfAttention, StudioMaskedPooling };
-  for (const c of Object.values(classes)) tf.serialization.registerClass(c);
-  registered.set(tf, classes);
-  return classes;
+  };
 }

@@ -190,72 +190,24 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
     throw new RangeError(`vocabSize must be an integer from ${SPECIAL_TOKENS.length + 1} to ${MAX_VOCAB}`);
   }
   const minCount = Math.max(1, minFrequency);
-  const K = vocabSize; // every id is below it
-
-  /** @type {Map<string, number>} */
-  const wordFreq = new Map();
-  for (const text of texts) {
-    for (const w of preTokenize(normalize(text, lowercase))) wordFreq.set(w, (wordFreq.get(w) ?? 0) + 1);
-  }
-  // Sorted so that ids and every later step are independent of the texts' order.
-  const wordList = [...wordFreq.keys()].sort();
-  const freqs = wordList.map((w) => wordFreq.get(w) ?? 0);
-
-  /** @type {Map<string, number>} */
-  const charFreq = new Map();
-  wordList.forEach((w, i) => {
-    const f = freqs[i];
-    for (const ch of w) charFreq.set(ch, (charFreq.get(ch) ?? 0) + f);
-  });
-  let alphabet = [...charFreq.keys()];
-  const room = vocabSize - SPECIAL_TOKENS.length;
-  if (alphabet.length > room) {
-    alphabet.sort((x, y) => (charFreq.get(y) ?? 0) - (charFreq.get(x) ?? 0) || byCodePoint(x, y));
-    alphabet = alphabet.slice(0, room);
-  }
-  alphabet.sort(byCodePoint);
-
-  const vocab = [...SPECIAL_TOKENS, ...alphabet];
+  const { wordList, freqs } = countWords(texts, lowercase);
+  const vocab = [...SPECIAL_TOKENS, ...chooseAlphabet(wordList, freqs, vocabSize - SPECIAL_TOKENS.length)];
   /** @type {Map<string, number>} */
   const idOf = new Map(vocab.map((t, i) => [t, i]));
   // Each word as token ids; -1 for a character left out of the alphabet (it never pairs).
   const words = wordList.map((w) => Array.from(w, (ch) => idOf.get(ch) ?? -1));
-
-  /** @type {Map<number, number>} live count of each adjacent pair, weighted by word frequency */
-  const pairCount = new Map();
-  /** @type {Map<number, Set<number>>} the words that contain (or once contained) each pair */
-  const pairWords = new Map();
-  /**
-   * Adds the adjacent pairs of word `w` (spelled `s`, weighted by its frequency `f`) to `counts`,
-   * and the word to each pair's set.
-   * @param {number[]} s @param {number} w @param {number} f @param {Map<number, number>} counts
-   */
-  const addPairs = (s, w, f, counts) => {
-    for (let i = 0; i + 1 < s.length; i++) {
-      const x = s[i];
-      const y = s[i + 1];
-      if (x < 0 || y < 0) continue;
-      const key = x * K + y;
-      counts.set(key, (counts.get(key) ?? 0) + f);
-      let set = pairWords.get(key);
-      if (!set) pairWords.set(key, (set = new Set()));
-      set.add(w);
-    }
-  };
-  words.forEach((s, w) => addPairs(s, w, freqs[w], pairCount));
-
+  const pairs = new PairCounts(words, freqs, vocabSize);
   const heap = new PairHeap(vocab);
-  for (const [key, count] of pairCount) {
-    if (count >= minCount) heap.push({ count, a: Math.floor(key / K), b: key % K });
+  for (const [key, count] of pairs.count) {
+    if (count >= minCount) heap.push({ count, ...pairs.split(key) });
   }
 
   /** @type {[string, string][]} */
   const merges = [];
   while (vocab.length < vocabSize && heap.size > 0) {
-    const top = heap.pop();
+    const top = /** @type {{ count: number, a: number, b: number }} */ (heap.pop());
     const { a, b } = top;
-    const key = a * K + b;
-    const live = pairCount.get(key) ?? 0;
+    const live = pairs.count.get(pairs.key(a, b)) ?? 0;
     if (live !== top.count) {
       // Stale: the pair's count fell since this entry was pushed (rises push a fresh entry).
       if (live >= minCount && live < top.count) heap.push({ count: live, a, b });
@@ -263,9 +215,7 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
     }
     if (live < minCount) break;
 
-    const left = vocab[a];
-    const right = vocab[b];
-    const merged = left + right;
+    const merged = vocab[a] + vocab[b];
     // Should two merge paths ever spell the same token ("a"+"bc", "ab"+"c"), both get its one id: no duplicates.
     let c = idOf.get(merged);
     if (c === undefined) {
@@ -273,42 +223,148 @@ export function trainTokenizer(texts, { vocabSize, lowercase = true, minFrequenc
       vocab.push(merged);
       idOf.set(merged, c);
     }
-    merges.push([left, right]);
+    merges.push([vocab[a], vocab[b]]);
+    for (const [k, count] of pairs.merge(a, b, c)) {
+      if (count >= minCount) heap.push({ count, ...pairs.split(k) });
+    }
+  }
 
+  return { type: 'bpe', version: 1, lowercase, normalization: 'NFKC', vocab, merges };
+}
+
+/**
+ * The distinct words of the texts, sorted (so that ids and every later step are independent of
+ * the texts' order), and how often each occurs.
+ * @param {readonly string[]} texts
+ * @param {boolean} lowercase
+ */
+function countWords(texts, lowercase) {
+  /** @type {Map<string, number>} */
+  const wordFreq = new Map();
+  for (const text of texts) {
+    for (const w of preTokenize(normalize(text, lowercase))) wordFreq.set(w, (wordFreq.get(w) ?? 0) + 1);
+  }
+  const wordList = [...wordFreq.keys()].sort();
+  return { wordList, freqs: wordList.map((w) => wordFreq.get(w) ?? 0) };
+}
+
+/**
+ * Every character of the words, sorted by code point; the `room` most frequent ones when there
+ * are more.
+ * @param {string[]} wordList
+ * @param {number[]} freqs
+ * @param {number} room
+ * @returns {string[]}
+ */
+function chooseAlphabet(wordList, freqs, room) {
+  /** @type {Map<string, number>} */
+  const charFreq = new Map();
+  wordList.forEach((w, i) => {
+    const f = freqs[i];
+    for (const ch of w) charFreq.set(ch, (charFreq.get(ch) ?? 0) + f);
+  });
+  let alphabet = [...charFreq.keys()];
+  if (alphabet.length > room) {
+    alphabet.sort((x, y) => (charFreq.get(y) ?? 0) - (charFreq.get(x) ?? 0) || byCodePoint(x, y));
+    alphabet = alphabet.slice(0, room);
+  }
+  return alphabet.sort(byCodePoint);
+}
+
+/**
+ * The live count of each adjacent pair of ids over the words (weighted by word frequency), and the
+ * words that contain (or once contained) each pair, kept up to date merge by merge: a merge
+ * revisits only the words that contain it. A pair is keyed by one number, left * K + right.
+ */
+class PairCounts {
+  /** @type {Map<number, number>} */
+  count = new Map();
+  /** @type {Map<number, Set<number>>} */
+  #words = new Map();
+
+  /**
+   * @param {number[][]} words each word as ids (-1: a character outside the alphabet)
+   * @param {number[]} freqs
+   * @param {number} K every id is below it
+   */
+  constructor(words, freqs, K) {
+    this.words = words;
+    this.freqs = freqs;
+    this.K = K;
+    words.forEach((s, w) => this.#addPairs(s, w, freqs[w], this.count));
+  }
+
+  /** @param {number} a @param {number} b */
+  key(a, b) {
+    return a * this.K + b;
+  }
+
+  /** @param {number} key */
+  split(key) {
+    return { a: Math.floor(key / this.K), b: key % this.K };
+  }
+
+  /**
+   * Adds the adjacent pairs of word `w` (spelled `s`, weighted by its frequency `f`) to `counts`,
+   * and the word to each pair's set.
+   * @param {number[]} s @param {number} w @param {number} f @param {Map<number, number>} counts
+   */
+  #addPairs(s, w, f, counts) {
+    for (let i = 0; i + 1 < s.length; i++) {
+      const x = s[i];
+      const y = s[i + 1];
+      if (x < 0 || y < 0) continue;
+      const key = x * this.K + y;
+      counts.set(key, (counts.get(key) ?? 0) + f);
+      let set = this.#words.get(key);
+      if (!set) this.#words.set(key, (set = new Set()));
+      set.add(w);
+    }
+  }
+
+  /**
+   * Merges the pair (a, b) into id `c` in every word that holds it; the pairs whose counts rose,
+   * with their new counts (the caller queues them).
+   * @param {number} a @param {number} b @param {number} c
+   * @returns {[number, number][]}
+   */
+  merge(a, b, c) {
+    const key = this.key(a, b);
     /** @type {Map<number, number>} */
     const delta = new Map();
-    const affected = pairWords.get(key) ?? [];
-    pairWords.delete(key);
-    pairCount.delete(key);
+    const affected = this.#words.get(key) ?? [];
+    this.#words.delete(key);
+    this.count.delete(key);
     for (const w of affected) {
-      const s = words[w];
+      const s = this.words[w];
       const out = mergePair(s, a, b, c);
       if (out.length === s.length) continue; // the pair left this word in an earlier merge
-      const f = freqs[w];
+      const f = this.freqs[w];
       // Words are short (<= 51 symbols): recounting the whole word is simpler than patching around each merge site.
       for (let i = 0; i + 1 < s.length; i++) {
         const x = s[i];
         const y = s[i + 1];
         if (x < 0 || y < 0) continue;
-        const k = x * K + y;
+        const k = x * this.K + y;
         if (k !== key) delta.set(k, (delta.get(k) ?? 0) - f);
       }
-      addPairs(out, w, f, delta);
-      words[w] = out;
+      this.#addPairs(out, w, f, delta);
+      this.words[w] = out;
     }
+    /** @type {[number, number][]} */
+    const rose = [];
     for (const [k, d] of delta) {
       if (d === 0) continue;
-      const count = (pairCount.get(k) ?? 0) + d;
-      if (count > 0) pairCount.set(k, count);
+      const count = (this.count.get(k) ?? 0) + d;
+      if (count > 0) this.count.set(k, count);
       else {
-        pairCount.delete(k);
-        pairWords.delete(k);
+        this.count.delete(k);
+        this.#words.delete(k);
       }
-      if (d > 0 && count >= minCount) heap.push({ count, a: Math.floor(k / K), b: k % K });
+      if (d > 0) rose.push([k, count]);
     }
+    return rose;
   }
-
-  return { type: 'bpe', version: 1, lowercase, normalization: 'NFKC', vocab, merges };
 }
 
 /** Encodes and decodes text with a learned spec. Building one indexes the vocabulary and merge table. */

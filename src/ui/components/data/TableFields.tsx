@@ -58,30 +58,45 @@ export function TableFields({
           <option value="drop">drop those rows</option>
         </select>
       </label>
-      <div className="grid-2 tight">
-        <NumberField
-          testId="split-val"
-          label="Val %"
-          value={Math.round(o.valFraction * 100)}
-          min={0}
-          max={45}
-          integer
-          commit="blur"
-          disabled={disabled}
-          onChange={(v) => apply({ valFraction: v / 100 })}
-        />
-        <NumberField
-          testId="split-test"
-          label="Test %"
-          value={Math.round(o.testFraction * 100)}
-          min={1}
-          max={45}
-          integer
-          commit="blur"
-          disabled={disabled}
-          onChange={(v) => apply({ testFraction: v / 100 })}
-        />
-      </div>
+      <SplitFields options={o} disabled={disabled} apply={apply} />
+    </div>
+  );
+}
+
+/** The validation and test shares, in percent (applied on leaving the field: the split is redrawn). */
+function SplitFields({
+  options: o,
+  disabled,
+  apply,
+}: {
+  options: TableOptions;
+  disabled: boolean;
+  apply: (patch: Partial<TableOptions>) => void;
+}) {
+  return (
+    <div className="grid-2 tight">
+      <NumberField
+        testId="split-val"
+        label="Val %"
+        value={Math.round(o.valFraction * 100)}
+        min={0}
+        max={45}
+        integer
+        commit="blur"
+        disabled={disabled}
+        onChange={(v) => apply({ valFraction: v / 100 })}
+      />
+      <NumberField
+        testId="split-test"
+        label="Test %"
+        value={Math.round(o.testFraction * 100)}
+        min={1}
+        max={45}
+        integer
+        commit="blur"
+        disabled={disabled}
+        onChange={(v) => apply({ testFraction: v / 100 })}
+      />
     </div>
   );
 }
