@@ -65,9 +65,6 @@ export function modelZip(
   );
 }
 
-/** Layer classes the studio builds (and an explicit input layer); nothing else is loaded. */
-export { KNOWN_LAYERS } from './topology/layers';
-
 /** Sizes in messages: whole megabytes, as the limits are stated. */
 const IN_MB: BytesFormat = { precision: 'megabytes' };
 
