@@ -6,7 +6,11 @@ import { assertNever } from '../../shared/assertNever';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { errorMessage, formatBytes, type BytesFormat } from '../../shared/format';
 import { MODEL_LIMITS } from '../../shared/limits';
-import { ModelFileError, parseJsonSafely } from './safeJson';
+import { isObj, ModelFileError, parseJsonSafely } from './safeJson';
+import type { Chain, ChainLayer } from './topology/layers';
+import { modelRoot, readChain, topologyLayers, TopologyError, type ReadLimits } from './topology/read';
+import { prod } from './topology/shapes';
+import { FORMAT_HINTS } from './topology/support';
 
 export { ModelFileError } from './safeJson';
 
@@ -61,49 +65,27 @@ export function modelZip(
   );
 }
 
-/** Layer classes the studio builds (and an explicit input layer); nothing else is loaded. */
-export const KNOWN_LAYERS = [
-  'InputLayer',
-  'Dense',
-  'Dropout',
-  'Activation',
-  'Conv2D',
-  'Conv2DTranspose',
-  'MaxPooling2D',
-  'GlobalMaxPooling2D',
-  'UpSampling2D',
-  'Flatten',
-  'Reshape',
-] as const;
-const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
-
 /** Sizes in messages: whole megabytes, as the limits are stated. */
 const IN_MB: BytesFormat = { precision: 'megabytes' };
 
+const NOT_A_MODEL = 'model.json is not a model the studio can load';
+
 function fail(why: string): never {
-  throw new ModelFileError(
-    `model.json is not a model the studio can load: ${why}. Import the .zip the studio downloaded, or a TensorFlow.js layers model.json with its weight file.`,
-  );
+  throw new ModelFileError(`${NOT_A_MODEL}: ${why}. ${FORMAT_HINTS.import.other}`);
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const int = (v: unknown, what: string, min: number, max: number): number =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
-    ? v
-    : fail(`${what} must be a whole number from ${min} to ${max} (it is ${JSON.stringify(v)?.slice(0, 40)})`);
-const pair = (v: unknown, what: string, max: number, dflt: [number, number]): [number, number] => {
-  if (v === undefined || v === null) return dflt;
-  if (typeof v === 'number') return [int(v, what, 1, max), int(v, what, 1, max)];
-  if (Array.isArray(v) && v.length === 2) return [int(v[0], what, 1, max), int(v[1], what, 1, max)];
-  return fail(`${what} must be one or two whole numbers`);
+/** What an upload may hold, layer by layer (the rest of MODEL_LIMITS caps the files). */
+const IMPORT_LIMITS: ReadLimits = {
+  layers: MODEL_LIMITS.layers,
+  dim: 65536,
+  units: 65536,
+  filters: 4096,
+  kernel: 31,
+  strides: 16,
+  pool: 64,
+  upsampling: 16,
+  values: MODEL_LIMITS.activation,
 };
-const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-/** tfjs's convOutputLength. */
-function convLength(n: number, k: number, padding: string, stride: number): number {
-  const out = padding === 'same' ? n : n - k + 1;
-  return Math.floor((out + stride - 1) / stride);
-}
 
 export interface ModelFiles {
   modelTopology: Record<string, unknown>;
@@ -117,9 +99,10 @@ export interface ModelFiles {
 }
 
 /**
- * Validates model.json's text: format, known layer classes, each layer's settings in range, and
- * the weights the layers imply against the manifest. Initializers are replaced by zeros (the
- * weights come from the file), so loading it never runs an expensive or unknown initializer.
+ * Validates model.json's text: format, the topology as the reader takes it for the import (known
+ * layer classes, each layer's settings in range, the options the support table refuses), and the
+ * weights the layers imply against the manifest. Initializers are replaced by zeros (the weights
+ * come from the file), so loading it never runs an expensive or unknown initializer.
  */
 export function readModelJson(text: string): ModelFiles {
   if (text.length > MODEL_LIMITS.jsonBytes) fail(`it is over ${formatBytes(MODEL_LIMITS.jsonBytes, IN_MB)}`);
@@ -131,22 +114,41 @@ export function readModelJson(text: string): ModelFiles {
     );
   const topo = o.modelTopology;
   if (!isObj(topo)) fail('it has no "modelTopology"');
-  const root = isObj(topo.model_config) ? topo.model_config : topo; // Keras-style wrapper
-  if (!MODEL_CLASSES.has(String(root.class_name)))
-    fail(`the model class "${String(root.class_name).slice(0, 40)}" is not Sequential or Model`);
-  const config = root.config;
-  const rawLayers = isObj(config) ? config.layers : Array.isArray(config) ? config : undefined;
-  if (!Array.isArray(rawLayers) || !rawLayers.length) fail('it lists no layers');
-  if (rawLayers.length > MODEL_LIMITS.layers)
-    fail(`it has ${rawLayers.length} layers; the limit is ${MODEL_LIMITS.layers}`);
-  if (isObj(config) && root.class_name !== 'Sequential') {
-    const ins = config.input_layers;
-    const outs = config.output_layers;
-    if (!Array.isArray(ins) || ins.length !== 1 || !Array.isArray(outs) || outs.length !== 1)
-      fail('it must have exactly one input and one output');
-  }
+  const { weightSpecs, paths } = readManifest(o.weightsManifest);
+  const params = weightSpecs.reduce((s, w) => s + prod(w.shape), 0);
+  if (params > MODEL_LIMITS.params)
+    fail(
+      `its weights hold ${params.toLocaleString('en-US')} values; the limit is ${MODEL_LIMITS.params.toLocaleString('en-US')}`,
+    );
+  const chain = readImportChain(topo);
+  const implied = chain.layers.reduce((s, l) => s + l.weights.reduce((n, w) => n + prod(w.shape), 0), 0);
+  if (implied !== params)
+    fail(
+      `its layers need ${implied.toLocaleString('en-US')} weights, but the manifest lists ${params.toLocaleString('en-US')}`,
+    );
+  return {
+    modelTopology: withoutInitializers(topo),
+    weightSpecs,
+    paths,
+    layers: layerLines(chain),
+    params,
+    inputShape: chain.inputShape,
+    outputShape: chain.outputShape,
+  };
+}
 
-  const manifest = o.weightsManifest;
+/** The topology as the import reads it: the reader's refusals in the import's words. */
+function readImportChain(topology: Record<string, unknown>): Chain {
+  try {
+    return readChain(topology, 'import', IMPORT_LIMITS);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ModelFileError(`${NOT_A_MODEL}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The weights manifest: the weight files in order and each weight's name and shape (float32, unquantized). */
+function readManifest(manifest: unknown): { weightSpecs: WeightSpec[]; paths: string[] } {
   if (!Array.isArray(manifest) || manifest.length > MODEL_LIMITS.zipEntries)
     fail('"weightsManifest" is missing or too long');
   const weightSpecs: WeightSpec[] = [];
@@ -158,159 +160,71 @@ export function readModelJson(text: string): ModelFiles {
       if (typeof p !== 'string' || !p.length || p.length > 200) fail(`weightsManifest[${g}] names a weight file badly`);
       paths.push(p);
     }
-    for (const [i, w] of group.weights.entries()) {
-      if (!isObj(w) || typeof w.name !== 'string' || w.name.length > 300) fail(`weight ${i} of group ${g} has no name`);
-      if (w.dtype !== 'float32')
-        fail(`weight "${w.name}" is ${String(w.dtype).slice(0, 20)}; only float32 weights are supported`);
-      if (w.quantization !== undefined) fail(`weight "${w.name}" is quantized; export it without quantization`);
-      if (!Array.isArray(w.shape) || w.shape.length > 4) fail(`weight "${w.name}" has no valid shape`);
-      const shape = w.shape.map((d, k) => int(d, `dimension ${k} of weight "${w.name}"`, 0, MODEL_LIMITS.params));
-      weightSpecs.push({ name: w.name, shape, dtype: 'float32' });
-    }
+    for (const [i, w] of group.weights.entries()) weightSpecs.push(readWeightSpec(w, `weight ${i} of group ${g}`));
   }
-  const params = weightSpecs.reduce((s, w) => s + prod(w.shape), 0);
-  if (params > MODEL_LIMITS.params)
-    fail(
-      `its weights hold ${params.toLocaleString('en-US')} values; the limit is ${MODEL_LIMITS.params.toLocaleString('en-US')}`,
-    );
+  return { weightSpecs, paths };
+}
 
-  // Walk the layers in order (Sequential, or a Model that is a single chain), inferring shapes.
-  let shape: number[] | null = null;
-  let implied = 0;
-  let inputShape: number[] = [];
-  const lines: string[] = [];
-  const layers = rawLayers.map((l, i) => {
-    if (!isObj(l) || typeof l.class_name !== 'string' || !isObj(l.config))
-      fail(`layer ${i + 1} has no class_name and config`);
-    if (!(KNOWN_LAYERS as readonly string[]).includes(l.class_name))
-      fail(
-        `layer ${i + 1} is a "${l.class_name.slice(0, 60)}", which the studio does not know (known: ${KNOWN_LAYERS.join(', ')})`,
-      );
-    // Initializers never run: the weights come from the file.
-    const c = { ...l.config };
-    for (const k of ['kernel_initializer', 'bias_initializer']) if (k in c) c[k] = { class_name: 'Zeros', config: {} };
-    return { ...l, config: c } as { class_name: (typeof KNOWN_LAYERS)[number]; config: Record<string, unknown> };
+function readWeightSpec(w: unknown, what: string): WeightSpec {
+  if (!isObj(w) || typeof w.name !== 'string' || w.name.length > 300) fail(`${what} has no name`);
+  if (w.dtype !== 'float32')
+    fail(`weight "${w.name}" is ${String(w.dtype).slice(0, 20)}; only float32 weights are supported`);
+  if (w.quantization !== undefined) fail(`weight "${w.name}" is quantized; export it without quantization`);
+  if (!Array.isArray(w.shape) || w.shape.length > 4) fail(`weight "${w.name}" has no valid shape`);
+  const shape = w.shape.map((d, k) => {
+    if (typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= MODEL_LIMITS.params) return d;
+    return fail(
+      `dimension ${k} of weight "${w.name}" must be a whole number from 0 to ${MODEL_LIMITS.params} (it is ${JSON.stringify(d)?.slice(0, 40)})`,
+    );
   });
-  for (const [i, { class_name: cls, config: c }] of layers.entries()) {
-    const what = `layer ${i + 1} (${cls})`;
-    const declared = c.batch_input_shape ?? c.batch_shape;
-    if (declared !== undefined && declared !== null) {
-      if (shape) fail(`${what} declares an input shape in the middle of the model`);
-      if (!Array.isArray(declared) || declared.length < 2 || declared.length > 4)
-        fail(`${what} has an input shape of 1 to 3 dimensions`);
-      shape = declared.slice(1).map((d, k) => int(d, `${what} input dimension ${k + 1}`, 1, 65536));
-      inputShape = [...shape];
-      lines.push(`Input(${shape.join('×')})`);
-    }
-    if (!shape) fail(`${what}: the first layer must declare the input shape`);
-    const s: number[] = shape;
-    const activation =
-      typeof c.activation === 'string' && c.activation !== 'linear' ? `, ${c.activation.slice(0, 20)}` : '';
-    const bias = c.use_bias !== false;
-    const image = () => {
-      if (s.length !== 3) fail(`${what} needs an image input (height × width × channels), not ${s.join('×')}`);
-      if (c.data_format !== undefined && c.data_format !== 'channels_last') fail(`${what} must use channels_last`);
-      return s as [number, number, number];
-    };
-    switch (cls) {
-      case 'InputLayer':
-        break;
-      case 'Dense': {
-        const units = int(c.units, `${what} units`, 1, 65536);
-        implied += s[s.length - 1]! * units + (bias ? units : 0);
-        shape = [...s.slice(0, -1), units];
-        lines.push(`Dense(${units}${activation})`);
-        break;
-      }
-      case 'Dropout': {
-        const rate = c.rate;
-        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`${what} rate must be from 0 to below 1`);
-        lines.push(`Dropout(${rate})`);
-        break;
-      }
-      case 'Activation':
-        lines.push(`Activation(${String(c.activation).slice(0, 20)})`);
-        break;
-      case 'Flatten':
-        shape = [prod(s)];
-        lines.push('Flatten');
-        break;
-      case 'Reshape': {
-        const t = c.target_shape;
-        if (!Array.isArray(t) || !t.length || t.length > 3) fail(`${what} target_shape must have 1 to 3 dimensions`);
-        const dims = t.map((d, k) => (d === -1 ? -1 : int(d, `${what} target dimension ${k + 1}`, 1, 65536)));
-        const known = prod(dims.filter((d) => d !== -1));
-        const free = dims.filter((d) => d === -1).length;
-        if (free > 1 || (free === 0 && known !== prod(s)) || (free === 1 && prod(s) % known !== 0))
-          fail(`${what} cannot reshape ${s.join('×')} to ${dims.join('×')}`);
-        shape = dims.map((d) => (d === -1 ? prod(s) / known : d));
-        lines.push(`Reshape(${shape.join('×')})`);
-        break;
-      }
-      case 'Conv2D':
-      case 'Conv2DTranspose': {
-        const [h, w, ch] = image();
-        const filters = int(c.filters, `${what} filters`, 1, 4096);
-        const [kh, kw] = pair(c.kernel_size, `${what} kernel_size`, 31, [3, 3]);
-        const [sh, sw] = pair(c.strides, `${what} strides`, 16, [1, 1]);
-        const [dh, dw] = pair(c.dilation_rate, `${what} dilation_rate`, 1, [1, 1]);
-        void dh;
-        void dw;
-        const padding = c.padding ?? 'valid';
-        if (padding !== 'valid' && padding !== 'same') fail(`${what} padding must be "valid" or "same"`);
-        implied += kh * kw * ch * filters + (bias ? filters : 0);
-        shape =
-          cls === 'Conv2D'
-            ? [convLength(h, kh, padding, sh), convLength(w, kw, padding, sw), filters]
-            : [
-                padding === 'same' ? h * sh : h * sh + Math.max(kh - sh, 0),
-                padding === 'same' ? w * sw : w * sw + Math.max(kw - sw, 0),
-                filters,
-              ];
-        lines.push(
-          `${cls === 'Conv2D' ? 'Conv2D' : 'Conv2DTranspose'}(${filters}, ${kh}×${kw}${sh > 1 ? `, stride ${sh}` : ''}${activation})`,
-        );
-        break;
-      }
-      case 'MaxPooling2D': {
-        const [h, w, ch] = image();
-        const [ph, pw] = pair(c.pool_size, `${what} pool_size`, 64, [2, 2]);
-        const [sh, sw] = pair(c.strides, `${what} strides`, 64, [ph, pw]);
-        const padding = c.padding ?? 'valid';
-        if (padding !== 'valid' && padding !== 'same') fail(`${what} padding must be "valid" or "same"`);
-        shape = [convLength(h, ph, padding, sh), convLength(w, pw, padding, sw), ch];
-        lines.push(`MaxPool(${ph})`);
-        break;
-      }
-      case 'GlobalMaxPooling2D': {
-        const [, , ch] = image();
-        shape = [ch];
-        lines.push('GlobalMaxPool');
-        break;
-      }
-      case 'UpSampling2D': {
-        const [h, w, ch] = image();
-        const [uh, uw] = pair(c.size, `${what} size`, 16, [2, 2]);
-        shape = [h * uh, w * uw, ch];
-        lines.push(`UpSampling(${uh})`);
-        break;
-      }
-      default:
-        assertNever(cls);
-    }
-    const out: number[] = shape!;
-    if (out.some((d) => !(d >= 1)) || prod(out) > MODEL_LIMITS.activation)
-      fail(
-        `${what} would output ${out.join('×')} values per sample (limit ${MODEL_LIMITS.activation.toLocaleString('en-US')})`,
-      );
-  }
-  if (implied !== params)
-    fail(
-      `its layers need ${implied.toLocaleString('en-US')} weights, but the manifest lists ${params.toLocaleString('en-US')}`,
-    );
+  return { name: w.name, shape, dtype: 'float32' };
+}
 
-  const sanitizedRoot = { ...root, config: isObj(config) ? { ...config, layers } : layers };
-  return { modelTopology: sanitizedRoot, weightSpecs, paths, layers: lines, params, inputShape, outputShape: shape! };
+/** The topology to hand tfjs (Keras's wrapper removed): its model class and layers as read, every initializer a Zeros (never run). */
+function withoutInitializers(topo: Record<string, unknown>): Record<string, unknown> {
+  const root = modelRoot(topo);
+  const config = root.config;
+  const layers = topologyLayers(topo).map((l) => {
+    const layer = l as { config: Record<string, unknown> };
+    const c = { ...layer.config };
+    for (const k of ['kernel_initializer', 'bias_initializer']) if (k in c) c[k] = { class_name: 'Zeros', config: {} };
+    return { ...layer, config: c };
+  });
+  return { ...root, config: isObj(config) ? { ...config, layers } : layers };
+}
+
+/** The layers in one line each, as the model card lists them: Input(28×28×1), Conv2D(16, 3×3, relu), … */
+function layerLines(chain: Chain): string[] {
+  return [`Input(${chain.inputShape.join('×')})`, ...chain.layers.map(layerLine)];
+}
+
+function layerLine(l: ChainLayer): string {
+  const activation = 'activation' in l && l.activation !== 'linear' ? `, ${l.activation}` : '';
+  switch (l.type) {
+    case 'dense':
+      return `Dense(${l.units}${activation})`;
+    case 'dropout':
+      return `Dropout(${l.rate})`;
+    case 'activation':
+      return `Activation(${l.activation})`;
+    case 'flatten':
+      return 'Flatten';
+    case 'reshape':
+      return `Reshape(${l.target.join('×')})`;
+    case 'conv':
+    case 'deconv': {
+      const [kh, kw] = l.kernel;
+      return `${l.className}(${l.filters}, ${kh}×${kw}${l.strides[0] > 1 ? `, stride ${l.strides[0]}` : ''}${activation})`;
+    }
+    case 'maxpool':
+      return `MaxPool(${l.pool[0]})`;
+    case 'globalmaxpool':
+      return 'GlobalMaxPool';
+    case 'upsample':
+      return `UpSampling(${l.size[0]})`;
+    default:
+      return assertNever(l);
+  }
 }
 
 const base = (p: string) => p.split(/[\\/]/).pop() ?? p;

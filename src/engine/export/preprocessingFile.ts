@@ -6,7 +6,7 @@ import type { FeatureSpec, LabelSpec, Preprocessing, TokenizerSpec } from '../..
 import { featureWidth, inputNames } from '../../shared/preprocessing';
 import type { Task } from '../../shared/types/datasets';
 import type { AugmentSpec } from '../../shared/types/training';
-import { ModelFileError, parseJsonSafely } from './safeJson';
+import { isObj, ModelFileError, parseJsonSafely } from './safeJson';
 import { cleanCell, isMissingCell } from '../data/table/readCsv';
 import { tokenizerFor } from '../text/cache';
 import { encodeBatch } from '../text/tokenizer.js';
@@ -120,7 +120,6 @@ function fail(why: string): never {
   );
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v: unknown, what: string): number =>
   typeof v === 'number' && Number.isFinite(v) ? v : fail(`${what} must be a number`);
 const text = (v: unknown, what: string): string =>

@@ -2,6 +2,10 @@
 // bounded, so nothing later that spreads or merges it can be steered by the file.
 import { errorMessage } from '../../shared/format';
 
+/** A JSON object (not an array, not null): what every reader of a user's file checks first. */
+export const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
 }

@@ -2,18 +2,16 @@
 // checkpoint taken while the encoder is frozen lists the head's weights before the encoder's. The
 // ONNX and PyTorch writers read weights layer by layer: this puts them back in layer order.
 import type { SavedNetwork } from './onnx/toOnnx';
+import { topologyLayers } from './topology/read';
+import { prod } from './topology/shapes';
 
 /** The layers' names in model order (Sequential, or a Functional's layer list). */
 function layerNames(topology: object): string[] {
-  const t = topology as { model_config?: unknown; config?: unknown };
-  const root = (t.model_config ?? t) as { config?: unknown };
-  const config = root.config as { layers?: unknown } | unknown[] | undefined;
-  const layers = (Array.isArray(config) ? config : (config as { layers?: unknown })?.layers) as
-    { name?: unknown; config?: { name?: unknown } }[] | undefined;
-  return (layers ?? []).map((l) => String(l.config?.name ?? l.name ?? ''));
+  const layers = topologyLayers(topology) as ({ name?: unknown; config?: { name?: unknown } } | null)[];
+  return layers.map((l) => String(l?.config?.name ?? l?.name ?? ''));
 }
 
-const bytesOf = (shape: number[]) => 4 * shape.reduce((a, b) => a * b, 1);
+const bytesOf = (shape: number[]) => 4 * prod(shape);
 
 /**
  * The same network with its weights (manifest and bytes) in the order of their layers; within a

@@ -173,6 +173,28 @@ describe('toOnnx: every layer setting it accepts', () => {
     await expectSameOutputs('conv zoo', m);
   });
 
+  it("dilated convolutions: 'same' pads spanning the dilated kernel, odd sizes, one axis dilated", async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ inputShape: [11, 9, 2], filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same' }));
+    m.add(
+      tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], dilationRate: [3, 1], padding: 'same', activation: 'relu' }),
+    );
+    m.add(tf.layers.conv2d({ filters: 2, kernelSize: [3, 2], dilationRate: [1, 2], useBias: false }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }));
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'same', activation: 'tanh' }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 4, activation: 'softmax' }));
+    const bytes = await expectSameOutputs('dilated convolutions', m);
+    const convs = onnx.ModelProto.decode(bytes).graph!.node!.filter((n) => n.opType === 'Conv');
+    const dilations = convs.map((n) => n.attribute!.find((a) => a.name === 'dilations')?.ints?.map(Number) ?? null);
+    expect(dilations).toEqual([
+      [2, 2],
+      [3, 1],
+      [1, 2],
+      [2, 2],
+    ]);
+  });
+
   it('reshapes, channels-last ops on NHWC (nearest upsampling, softmax, global pooling) and Dense on 3-D', async () => {
     const m = tf.sequential();
     m.add(tf.layers.dense({ inputShape: [12], units: 24, activation: 'relu6' }));
@@ -336,8 +358,12 @@ describe('what ONNX export refuses, naming the layer', () => {
     expectRefused(bogus.modelTopology, bogus, /layer 1 "conv1" \(Conv2D\) uses the activation "bogus"/);
     const first = edited((l) => (l[0]!.config.data_format = 'channels_first'));
     expectRefused(first.modelTopology, first, /layer 1 "conv1" \(Conv2D\) uses data_format "channels_first"/);
-    const dilated = edited((l) => (l[0]!.config.dilation_rate = [2, 2]));
-    expectRefused(dilated.modelTopology, dilated, /layer 1 "conv1" \(Conv2D\) is dilated/);
+    // Dilation alone is written (Conv's dilations); with strides too, tfjs itself cannot run it.
+    const dilated = edited((l) => {
+      l[0]!.config.dilation_rate = [2, 2];
+      l[0]!.config.strides = [2, 2];
+    });
+    expectRefused(dilated.modelTopology, dilated, /layer 1 "conv1" \(Conv2D\) uses strides 2×2 with dilation_rate 2×2/);
 
     expect(onnxSupport(net.modelTopology)).toEqual({ ok: true });
     const short = { ...net, weightData: net.weightData.slice(4) };

@@ -3,7 +3,8 @@
 // part (weights in and out of the studio's layouts, the --check) from templates/model_io.py.
 import modelIo from './templates/model_io.py?raw';
 import { assertNever } from '../../../shared/assertNever';
-import type { Activation, Chain, ChainLayer, Pair } from './chain';
+import type { Activation, Chain, ChainLayer } from '../topology/layers';
+import { convAxis, deconvAxis, type Axis } from '../topology/shapes';
 
 export interface ModelPyInfo {
   /** The run's model name and dataset, for the docstring. */
@@ -61,6 +62,12 @@ function activate(a: Activation, expr: string, dim: number): string {
       return `torch.tanh(${expr})`;
     case 'softmax':
       return `torch.softmax(${expr}, dim=${dim})`;
+    case 'log_softmax':
+      return `torch.log_softmax(${expr}, dim=${dim})`;
+    case 'gelu':
+      return `F.gelu(${expr})`; // x * Φ(x) by erf, as tfjs's
+    case 'gelu_new':
+      return `F.gelu(${expr}, approximate="tanh")`; // tfjs's tanh approximation (PyTorch 1.12+)
     case 'elu':
       return `F.elu(${expr})`;
     case 'selu':
@@ -73,31 +80,14 @@ function activate(a: Activation, expr: string, dim: number): string {
       return `F.silu(${expr})`;
     case 'mish':
       return `F.mish(${expr})`;
-    case 'exponential':
-      return `torch.exp(${expr})`;
     default:
       return assertNever(a);
   }
 }
 
-/** TF's "same" padding of one dimension: the total split with the odd pixel at the end. */
-export function samePadding(n: number, k: number, stride: number, dilation = 1): Pair {
-  const out = Math.ceil(n / stride);
-  const total = Math.max((out - 1) * stride + (k - 1) * dilation + 1 - n, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-/**
- * A transposed convolution as TF defines it, from PyTorch's full one ((n - 1) * stride + k
- * long): where the output starts in it, and how many positions past its end the output reaches
- * (PyTorch's output_padding, which gets the bias like every output position).
- */
-export function transposedCrop(n: number, k: number, stride: number, padding: 'same' | 'valid', out: number) {
-  const full = (n - 1) * stride + k;
-  const start = padding === 'same' ? Math.floor(Math.max(k - stride, 0) / 2) : 0;
-  const extra = Math.max(0, start + out - full);
-  return { start, extra, endCrop: full + extra - start - out };
-}
+/** Two axes' pads as PyTorch's F.pad lists them: (left, right, top, bottom). */
+const padArgs = (y: Axis, x: Axis) => tuple([x.begin, x.end, y.begin, y.end]);
+const symmetric = (a: Axis) => a.begin === a.end;
 
 /** Summary of a layer in one line (the docstring's diagram). */
 function describe(l: ChainLayer): string {
@@ -203,6 +193,8 @@ class Writer {
         this.channelsFirst = false; // one value per channel: no layout left to track
         return;
       case 'upsample':
+        // Bilinear is refused for PyTorch (support.ts): nn.Upsample's sampling differs from tfjs's.
+        if (l.interpolation !== 'nearest') throw new Error(`model.py writes nearest upsampling only (${l.name}).`);
         this.toChannelsFirst();
         this.out.init.push(`self.${attr} = nn.Upsample(scale_factor=${tuple(l.size)}, mode="nearest")`);
         this.line(`x = self.${attr}(x)`);
@@ -230,22 +222,20 @@ class Writer {
   private maxPool(l: Extract<ChainLayer, { type: 'maxpool' }>, attr: string, note: string) {
     this.toChannelsFirst();
     const [h, w] = l.inShape as [number, number];
-    const none: Pair = [0, 0];
-    const same = l.padding === 'same';
-    const ph = same ? samePadding(h, l.pool[0], l.strides[0]) : none;
-    const pw = same ? samePadding(w, l.pool[1], l.strides[1]) : none;
+    const y = convAxis(h, l.pool[0], l.strides[0], l.padding);
+    const x = convAxis(w, l.pool[1], l.strides[1], l.padding);
     // nn.MaxPool2d pads both sides alike, by at most half the window; otherwise F.pad with -inf.
-    const builtIn = ph[0] === ph[1] && pw[0] === pw[1] && ph[0] <= l.pool[0] / 2 && pw[0] <= l.pool[1] / 2;
-    const padding = builtIn && (ph[0] || pw[0]) ? `, padding=${tuple([ph[0], pw[0]])}` : '';
+    const builtIn = symmetric(y) && symmetric(x) && y.begin <= l.pool[0] / 2 && x.begin <= l.pool[1] / 2;
+    const padding = builtIn && (y.begin || x.begin) ? `, padding=${tuple([y.begin, x.begin])}` : '';
     this.out.init.push(
       `self.${attr} = nn.MaxPool2d(kernel_size=${tuple(l.pool)}, stride=${tuple(l.strides)}${padding})`,
     );
     if (!builtIn)
       this.line(
-        `x = F.pad(x, ${tuple([pw[0], pw[1], ph[0], ph[1]])}, value=float("-inf"))`,
+        `x = F.pad(x, ${padArgs(y, x)}, value=float("-inf"))`,
         `${l.name}: TF "same" pads the extra row/column at the end`,
       );
-    this.line(`x = self.${attr}(x)`, same ? `${note}, "same"` : undefined);
+    this.line(`x = self.${attr}(x)`, l.padding === 'same' ? `${note}, "same"` : undefined);
   }
 
   private convolution(l: Extract<ChainLayer, { type: 'conv' | 'deconv' }>, attr: string, note: string) {
@@ -259,24 +249,23 @@ class Writer {
     if (l.type === 'conv') {
       if (l.dilation.some((d) => d > 1)) args.push(`dilation=${tuple(l.dilation)}`);
       if (l.padding === 'same') {
-        const [ph, pw] = [
-          samePadding(h, l.kernel[0], l.strides[0], l.dilation[0]),
-          samePadding(w, l.kernel[1], l.strides[1], l.dilation[1]),
-        ];
-        if (ph[0] === ph[1] && pw[0] === pw[1]) {
-          if (ph[0] || pw[0]) args.push(`padding=${tuple([ph[0], pw[0]])}`);
+        const y = convAxis(h, l.kernel[0], l.strides[0], 'same', l.dilation[0]);
+        const x = convAxis(w, l.kernel[1], l.strides[1], 'same', l.dilation[1]);
+        if (symmetric(y) && symmetric(x)) {
+          if (y.begin || x.begin) args.push(`padding=${tuple([y.begin, x.begin])}`);
           comment.push(`${note}, "same" padding`);
-        } else pre = `x = F.pad(x, ${tuple([pw[0], pw[1], ph[0], ph[1]])})`;
+        } else pre = `x = F.pad(x, ${padArgs(y, x)})`;
       }
       this.weight(l.weights[0]!.name, `${attr}.weight`, py('conv2d'));
     } else {
-      const [oh, ow] = l.outShape as [number, number];
-      const ch = transposedCrop(h, l.kernel[0], l.strides[0], l.padding, oh);
-      const cw = transposedCrop(w, l.kernel[1], l.strides[1], l.padding, ow);
-      const symmetric = ch.start === ch.endCrop && cw.start === cw.endCrop;
-      if (symmetric && (ch.start || cw.start)) args.push(`padding=${tuple([ch.start, cw.start])}`);
-      if (ch.extra || cw.extra) args.push(`output_padding=${tuple([ch.extra, cw.extra])}`);
-      if (!symmetric) post = `x = x[:, :, ${ch.start}:${ch.start + oh}, ${cw.start}:${cw.start + ow}]`;
+      // PyTorch's full transposed output, cropped as TF's: padding where both ends lose the same,
+      // output_padding for what it falls short at the end, a slice otherwise.
+      const y = deconvAxis(h, l.kernel[0], l.strides[0], l.padding);
+      const x = deconvAxis(w, l.kernel[1], l.strides[1], l.padding);
+      const both = symmetric(y) && symmetric(x);
+      if (both && (y.begin || x.begin)) args.push(`padding=${tuple([y.begin, x.begin])}`);
+      if (y.extra || x.extra) args.push(`output_padding=${tuple([y.extra, x.extra])}`);
+      if (!both) post = `x = x[:, :, ${y.begin}:${y.begin + y.size}, ${x.begin}:${x.begin + x.size}]`;
       comment.push(`${note}, ${l.padding === 'same' ? 'TF "same"' : '"valid"'}`);
       this.weight(l.weights[0]!.name, `${attr}.weight`, py('conv_transpose2d'));
     }

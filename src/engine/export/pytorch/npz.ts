@@ -1,6 +1,7 @@
 // NumPy's .npy (format 1.0) and .npz (a zip of .npy files) written directly, so that
 // np.load reads the weights and the encoded dataset without anything else installed.
 import { zipSync } from 'fflate';
+import { prod } from '../topology/shapes';
 
 export interface NpyArray {
   data: Float32Array | Int32Array;
@@ -12,7 +13,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** One array as .npy: the magic, a Python-literal header padded to 64 bytes, raw little-endian values. */
 export function npy({ data, shape }: NpyArray): Uint8Array {
   if (!LITTLE_ENDIAN) throw new Error('Writing .npy files needs a little-endian platform.');
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = prod(shape);
   if (count !== data.length) throw new Error(`.npy: shape [${shape.join(', ')}] does not hold ${data.length} values`);
   const descr = data instanceof Float32Array ? '<f4' : '<i4';
   const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;

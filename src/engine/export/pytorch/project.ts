@@ -6,7 +6,10 @@ import { strToU8 } from 'fflate';
 import { ExportError } from '../exportError';
 import { modelJson } from '../modelFiles';
 import type { PreprocessingFile } from '../preprocessingFile';
-import { readChain, type Chain } from './chain';
+import type { Chain } from '../topology/layers';
+import { readChain, TopologyError } from '../topology/read';
+import { prod } from '../topology/shapes';
+import { bindWeights, checkWeightBytes } from '../topology/weights';
 import { diagram, docText, modelPy } from './modelPy';
 import { npz, type NpyArray } from './npz';
 import { readme } from './readme';
@@ -19,7 +22,7 @@ export type { StudioNetwork, StudioRows, TorchRunSpec } from './types';
 /** Whether model.py can be written for this topology; the reason (naming the layer) when not. */
 export function pytorchSupport(modelTopology: object): { ok: true } | { ok: false; reason: string } {
   try {
-    readChain(modelTopology);
+    readTorchChain(modelTopology);
     return { ok: true };
   } catch (e) {
     if (e instanceof ExportError) return { ok: false, reason: e.message };
@@ -27,7 +30,19 @@ export function pytorchSupport(modelTopology: object): { ok: true } | { ok: fals
   }
 }
 
-const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+/** The chain as the PyTorch project takes it (with its weights bound when given); the reader's refusals as ExportErrors. */
+function readTorchChain(topology: object, weights?: { specs: StudioNetwork['weightSpecs']; bytes: number }): Chain {
+  try {
+    const chain = readChain(topology, 'pytorch');
+    if (!chain.layers.length) throw new ExportError('The model has no layers besides its input.');
+    if (!weights) return chain;
+    checkWeightBytes(weights.specs, weights.bytes);
+    return bindWeights(chain, weights.specs);
+  } catch (e) {
+    if (e instanceof TopologyError) throw new ExportError(e.message.charAt(0).toUpperCase() + e.message.slice(1));
+    throw e;
+  }
+}
 const json = (v: unknown, pretty = false) => strToU8(`${JSON.stringify(v, null, pretty ? 2 : undefined)}\n`);
 
 /** The studio's file name for a model (as its downloads are named). */
@@ -46,12 +61,7 @@ function readNetwork(net: StudioNetwork, p: PreprocessingFile): { chain: Chain; 
     throw new ExportError(
       'Text models cannot continue in PyTorch: their tokenizer and Transformer layers stay in the studio.',
     );
-  const chain = readChain(net.modelTopology, net.weightSpecs);
-  const bad = net.weightSpecs.find((w) => w.dtype !== 'float32');
-  if (bad) throw new ExportError(`The weight "${bad.name}" is ${bad.dtype}; only float32 weights are supported.`);
-  const bytes = net.weightSpecs.reduce((s, w) => s + prod(w.shape) * 4, 0);
-  if (bytes !== net.weightData.byteLength)
-    throw new ExportError(`The weights take ${net.weightData.byteLength} bytes; the manifest lists ${bytes}.`);
+  const chain = readTorchChain(net.modelTopology, { specs: net.weightSpecs, bytes: net.weightData.byteLength });
   const width = prod(p.input.shape);
   if (prod(chain.inputShape) !== width)
     throw new ExportError(

@@ -343,6 +343,64 @@ withTorch('the PyTorch project, run with PyTorch', () => {
     models.forEach((m) => m.dispose());
   });
 
+  it('predicts as the studio with dilated convolutions, a free Reshape dimension and gelu, gelu_new, log_softmax', async () => {
+    const mnist = loadMnist();
+    const m = tf.sequential({ name: 'dilated' });
+    m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same' }));
+    m.add(
+      tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], dilationRate: [3, 1], padding: 'same', activation: 'gelu' }),
+    );
+    m.add(tf.layers.maxPooling2d({ poolSize: 3, strides: 3, padding: 'same' }));
+    m.add(tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], dilationRate: [1, 2], activation: 'gelu_new' }));
+    m.add(tf.layers.reshape({ targetShape: [-1, 4] })); // saved with a null (free) dimension
+    m.add(tf.layers.activation({ activation: 'logSoftmax' } as unknown as Parameters<typeof tf.layers.activation>[0]));
+    m.add(tf.layers.dense({ units: 2 })); // on 64×4 (tfjs leaves the free dimension open until run)
+    m.add(tf.layers.reshape({ targetShape: [128] }));
+    m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+    perturb(m, 5);
+    const rows = studioRows(mnist, m, [28, 28, 1]);
+    delete rows.encoded;
+    const net = await saved(m);
+    const dir = writeProject('dilated', pytorchProject(net, preprocessingOf(mnist, [28, 28, 1], 'dilated'), RUN, rows));
+    const source = readFileSync(join(dir, 'model.py'), 'utf8');
+    expect(source).toMatch(/nn\.Conv2d\(1, 3, kernel_size=\(3, 3\), dilation=\(2, 2\), padding=\(2, 2\)\)/);
+    expect(source).toMatch(/F\.gelu\(.*approximate="tanh"\)/);
+    const r = await python(dir, ['model.py', '--check']);
+    const diff = maxDiff(r.out, /max \|torch - studio\| = (\S+)/);
+    console.log(`model.py --check dilated: max diff ${diff}`);
+    expect(r.code, r.out).toBe(0);
+    expect(diff).toBeLessThan(1e-4);
+    m.dispose();
+  });
+
+  it("the support table's reason to refuse bilinear upsampling holds: nn.Upsample samples elsewhere than tfjs", async () => {
+    const x = tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 3, 1]);
+    const up = tf.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }).apply(x) as tf.Tensor;
+    const studio = Array.from(await up.data());
+    tf.dispose([x, up]);
+    const script =
+      'import json, torch\nx = torch.arange(9.0).reshape(1, 1, 3, 3)\n' +
+      'print(json.dumps([torch.nn.Upsample(scale_factor=2, mode="bilinear", align_corners=a)(x).flatten().tolist() for a in (False, True)]))';
+    const r = await python(root, ['-c', script]);
+    expect(r.code, r.out).toBe(0);
+    const torchValues = JSON.parse(r.out.trim().split('\n').pop()!) as number[][];
+    expect(studio.slice(0, 6)).toEqual([0, 0.5, 1, 1.5, 2, 2]);
+    for (const values of torchValues) expect(largestDifference([values], [studio])).toBeGreaterThan(0.1);
+    expect(torchValues.map((v) => v.slice(0, 6).map((d) => Math.round(d * 100) / 100))).toEqual([
+      [0, 0.25, 0.75, 1.25, 1.75, 2],
+      [0, 0.4, 0.8, 1.2, 1.6, 2],
+    ]);
+    // …and the refusal quotes these numbers.
+    const bilinear = tf.sequential({
+      layers: [tf.layers.upSampling2d({ inputShape: [3, 3, 1], interpolation: 'bilinear' })],
+    });
+    expect(pytorchSupport((await saved(bilinear)).modelTopology)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('PyTorch 0, 0.25, 0.75, 1.25, 1.75, 2 or 0, 0.4, 0.8, 1.2, 1.6, 2'),
+    });
+    bilinear.dispose();
+  });
+
   it('data.py reads iris.csv into the studio rows, and fails on a corrupted expectation', async () => {
     const all = Int32Array.from({ length: iris.rows }, (_, i) => i);
     const rows = studioRows(iris, irisModel, [4], all);

@@ -44,14 +44,7 @@ function filesTable(i: ReadmeInfo): string {
 }
 
 export function readme(i: ReadmeInfo): string {
-  const { run, preprocessing: p } = i;
-  const data = dataHint(p);
-  const dataArg = i.has.encoded ? ` [--data ${data}]` : ` --data ${data}`;
-  const remaining = Math.max(1, run.epochs - run.epochsDone);
-  const dataNote =
-    p.input.kind === 'image'
-      ? `\`--data\` takes a folder of class folders (\`cat/001.png\`, \`dog/002.png\`) or the \`.zip\` you loaded in the studio. Give the same zip to get the studio's row order (a folder is read in sorted path order); \`python data.py --data PATH --check\` tells whether the rows line up. Resizing in Python and in the browser's canvas differ slightly, so the image check allows a small difference (\`IMAGE_TOLERANCE\` in data.py).`
-      : "`--data` takes the CSV/TSV you loaded in the studio (or a bigger file with the same columns: then delete split.json, which names the studio's rows, and train.py splits all rows 70/15/15): data.py cleans cells, drops and fills in missing values, standardizes and one-hot encodes exactly as the studio did, so row k is the studio's row k.";
+  const { run } = i;
   return `# ${run.modelName}: continue in PyTorch
 
 A small PyTorch project written by Pretrain Studio for the model "${run.modelName}" (fine-tuned on
@@ -65,7 +58,38 @@ ${filesTable(i)}
 
 ## Commands
 
-\`\`\`sh
+${commandsSection(i)}
+
+## How training continues
+
+${trainingSection(i)}
+
+## Back to the studio
+
+${backSection(i)}
+
+## Tested with
+
+${TESTED_WITH}. Only the standard library, torch, numpy (and Pillow for images) are used.
+`;
+}
+
+/** How `--data` is given: optional when the encoded dataset ships. */
+function dataArgument(i: ReadmeInfo): string {
+  const data = dataHint(i.preprocessing);
+  return i.has.encoded ? ` [--data ${data}]` : ` --data ${data}`;
+}
+
+/** The commands, from install to several machines, and the workarounds they may need. */
+function commandsSection(i: ReadmeInfo): string {
+  const data = dataHint(i.preprocessing);
+  const dataArg = dataArgument(i);
+  const remaining = Math.max(1, i.run.epochs - i.run.epochsDone);
+  const dataNote =
+    i.preprocessing.input.kind === 'image'
+      ? `\`--data\` takes a folder of class folders (\`cat/001.png\`, \`dog/002.png\`) or the \`.zip\` you loaded in the studio. Give the same zip to get the studio's row order (a folder is read in sorted path order); \`python data.py --data PATH --check\` tells whether the rows line up. Resizing in Python and in the browser's canvas differ slightly, so the image check allows a small difference (\`IMAGE_TOLERANCE\` in data.py).`
+      : "`--data` takes the CSV/TSV you loaded in the studio (or a bigger file with the same columns: then delete split.json, which names the studio's rows, and train.py splits all rows 70/15/15): data.py cleans cells, drops and fills in missing values, standardizes and one-hot encodes exactly as the studio did, so row k is the studio's row k.";
+  return `\`\`\`sh
 ${commands([
   ['pip install -r requirements.txt', 'if torch and numpy are not installed yet'],
   ...(i.has.check
@@ -81,7 +105,12 @@ ${commands([
 
 ${dataNote}
 
-On several machines, run the same command on each (HOST: one of them, reachable from the others):
+${distributedNotes(i)}`;
+}
+/** Several machines, train.py's options, and the two known ways a distributed start gets stuck. */
+function distributedNotes(i: ReadmeInfo): string {
+  const dataArg = dataArgument(i);
+  return `On several machines, run the same command on each (HOST: one of them, reachable from the others):
 
 \`\`\`sh
 torchrun --nnodes=2 --nproc_per_node=4 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 --rdzv_id=run1 \\
@@ -94,7 +123,7 @@ available and Gloo on CPUs (\`--backend\` to choose, \`--cpu\` to stay on the CP
 variables it runs as one plain process.
 
 Options of train.py: \`--epochs N\` (epochs to train now; default: the run's remaining ones),
-\`--batch-size B\` (the global batch, split across processes; default: the run's ${run.batchSize}),
+\`--batch-size B\` (the global batch, split across processes; default: the run's ${i.run.batchSize}),
 \`--resume [CHECKPOINT]\` (continue from the latest checkpoint, or the one named), \`--out DIR\` (where
 \`checkpoints/\` and \`studio-export/\` go; default: this folder), \`--keep K\` (checkpoints kept).
 Only rank 0 writes checkpoints: to \`--resume\` a run that spans several machines, give every
@@ -112,31 +141,28 @@ MASTER_ADDR=127.0.0.1 MASTER_PORT=29533 RANK=1 LOCAL_RANK=1 WORLD_SIZE=2 python 
 If the processes wait at the start and never print an epoch on CPUs, Gloo may be using the address
 the machine's host name resolves to: set \`GLOO_SOCKET_IFNAME=lo\` on one machine (\`lo0\` on
 macOS; the network interface, e.g. \`eth0\`, across machines) and choose a \`MASTER_PORT\` below
-32768, outside the range the system hands out to outgoing connections.
+32768, outside the range the system hands out to outgoing connections.`;
+}
 
-## How training continues
+/** What train.py carries over from the studio's run, and what it does not. */
+function trainingSection(i: ReadmeInfo): string {
+  return `- **Loss:** ${i.run.task === 'classification' ? 'categorical cross-entropy on the softmax (computed from the logits, `model(x, logits=True)`, for numerical stability)' : "mean squared error on the standardized target (as `preprocessing.json`'s label mean and std define it)"}.
+- **Optimizer:** ${optimizerText(i.run)}, learning rate ${i.run.learningRate}. Its state (e.g. Adam's moments) is **not** carried over from the studio: it starts fresh, as the studio's does at each freezing phase. Not carried over either: the augmentation of training batches and early stopping (train.py trains the epochs asked for).
+- **Schedule and freezing:** the studio's learning-rate schedule (${i.run.schedule.kind}${i.run.schedule.warmupEpochs > 0 ? `, ${i.run.schedule.warmupEpochs} warm-up epoch(s)` : ''}) and freezing phases (${freezeText(i.run)}), counting epochs and steps on from epoch ${i.run.epochsDone}. The schedule spans the run's ${i.run.epochs} planned epochs (or the last epoch trained, if \`--epochs\` goes beyond them).
+- **Rows:** ${i.has.split ? "split.json's training rows train; its validation rows give the validation loss" : "without split.json, a seeded 70/15/15 split of the rows (not the studio's)"}${i.run.task === 'classification' ? ' and accuracy' : ''} after each epoch; the test rows are evaluated at the end.
+- **Processes:** \`DistributedDataParallel\` over disjoint shards of the training rows (a seeded \`DistributedSampler\`, reshuffled every epoch). Only rank 0 logs, checkpoints and exports.`;
+}
 
-- **Loss:** ${run.task === 'classification' ? 'categorical cross-entropy on the softmax (computed from the logits, `model(x, logits=True)`, for numerical stability)' : "mean squared error on the standardized target (as `preprocessing.json`'s label mean and std define it)"}.
-- **Optimizer:** ${optimizerText(run)}, learning rate ${run.learningRate}. Its state (e.g. Adam's moments) is **not** carried over from the studio: it starts fresh, as the studio's does at each freezing phase. Not carried over either: the augmentation of training batches and early stopping (train.py trains the epochs asked for).
-- **Schedule and freezing:** the studio's learning-rate schedule (${run.schedule.kind}${run.schedule.warmupEpochs > 0 ? `, ${run.schedule.warmupEpochs} warm-up epoch(s)` : ''}) and freezing phases (${freezeText(run)}), counting epochs and steps on from epoch ${run.epochsDone}. The schedule spans the run's ${run.epochs} planned epochs (or the last epoch trained, if \`--epochs\` goes beyond them).
-- **Rows:** ${i.has.split ? "split.json's training rows train; its validation rows give the validation loss" : "without split.json, a seeded 70/15/15 split of the rows (not the studio's)"}${run.task === 'classification' ? ' and accuracy' : ''} after each epoch; the test rows are evaluated at the end.
-- **Processes:** \`DistributedDataParallel\` over disjoint shards of the training rows (a seeded \`DistributedSampler\`, reshuffled every epoch). Only rank 0 logs, checkpoints and exports.
-
-## Back to the studio
-
-At the end, train.py (rank 0) writes:
+/** The files train.py leaves for the way back. */
+function backSection(i: ReadmeInfo): string {
+  return `At the end, train.py (rank 0) writes:
 
 - \`studio-export/${i.exportName}\`: open the studio, **Import model**, and choose this zip. It holds
   model.json (the studio's topology and manifest), the trained weights in tfjs layouts
   (\`model.weights.bin\`), and preprocessing.json with the epoch reached, the name marked "(PyTorch)" and
   the test metrics from PyTorch.
 - \`studio-export/predictions.json\`: the trained model's outputs for check.json's rows.
-- \`checkpoints/epoch-NNNN.pt\` (model and optimizer state, epoch) and \`checkpoints/history.json\` (loss per epoch).
-
-## Tested with
-
-${TESTED_WITH}. Only the standard library, torch, numpy (and Pillow for images) are used.
-`;
+- \`checkpoints/epoch-NNNN.pt\` (model and optimizer state, epoch) and \`checkpoints/history.json\` (loss per epoch).`;
 }
 
 /** Shell commands with their comments aligned. */
