@@ -3,7 +3,7 @@
 // are built here: the network captured with a save handler, model.json, weights and
 // preprocessing.json zipped with fflate, and the bytes handed to the page (a worker cannot use
 // downloads://; see docs/architecture.md, Platform facts).
-import { errorMessage, formatBytes } from '../shared/format';
+import { formatBytes } from '../shared/format';
 import * as tf from '@tensorflow/tfjs';
 import Papa from 'papaparse';
 import { strToU8 } from 'fflate';
@@ -14,39 +14,26 @@ import {
   encodePixels,
   encodeText,
   encodeTableRow,
-  inputWidth,
   classNamesOf,
-  parsePreprocessingFile,
   readOutput,
   toPreprocessingFile,
   type ModelMeta,
 } from '../engine/export/preprocessingFile';
-import {
-  ModelFileError,
-  checkUploadSize,
-  WEIGHTS_FILE,
-  findModelJson,
-  joinWeights,
-  jsonText,
-  modelJson,
-  modelZip,
-  readModelJson,
-  unpackModelUpload,
-} from '../engine/export/modelFiles';
-import { signatureOf } from '../engine/pretrain/encoders';
+import { WEIGHTS_FILE, modelJson, modelZip, readModelJson } from '../engine/export/modelFiles';
 import { sampleShape } from '../engine/models/shape';
 import { textKit } from '../engine/export/textKit';
 import { LIMITS } from '../shared/limits';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { ExportedFile, ExportFormat } from '../shared/protocol';
 import { ONNX_FILE, checkPytorch, onnxExtra, onnxFile, pytorchZip, studioRows, torchRun } from './exportFormats';
-import { DEFAULT_CONFIG, completeConfig } from '../shared/defaults';
-import type { CheckpointInfo, InferenceInput, ModelCard, Prediction } from '../shared/types/models';
+import { completeConfig } from '../shared/defaults';
+import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { AugmentSpec, Stage, TrainConfig } from '../shared/types/training';
 import type { Task } from '../shared/types/datasets';
-import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './data/checkpoints';
+import { loadCheckpoint, saveCheckpoint } from './data/checkpoints';
+import { readImport } from './modelImport';
 import { decodeImages } from './data/decodeImages';
-import { noPreprocessingFile, nothingToPredict, rowLength } from './messages';
+import { nothingToPredict, rowLength } from './messages';
 
 /** The model of the last finished fine-tuning run in this session, with what it was trained on. */
 export interface CurrentModel {
@@ -244,123 +231,9 @@ export class ModelService {
 
   /** Validates everything before anything is stored: a refused file changes nothing. */
   async import(files: File[]): Promise<ModelCard> {
-    if (!files.length)
-      throw new ModelFileError('No file was chosen. Choose the model .zip, or model.json with its .bin weights.');
-    checkUploadSize(files.reduce((s, f) => s + f.size, 0)); // before any file is read into memory
-    const label = files.length === 1 ? files[0]!.name : files.map((f) => f.name).join(' + ');
-    const map = unpackModelUpload(
-      await Promise.all(files.map(async (f) => ({ name: f.name, data: new Uint8Array(await f.arrayBuffer()) }))),
-    );
-    const parsed = readModelJson(jsonText(map, findModelJson(map)));
-    const weightData = joinWeights(parsed, map);
-    const width = parsed.inputShape.reduce((a, b) => a * b, 1);
-
-    let preprocessing: Preprocessing;
-    let meta: ModelMeta;
-    if (map.has('preprocessing.json'))
-      ({ preprocessing, meta } = parsePreprocessingFile(jsonText(map, 'preprocessing.json')));
-    else {
-      // Plain model.json + weights: it can only be fed like the current dataset, if it fits it.
-      const ds = this.dataset();
-      if (!ds || inputWidth(ds.preprocessing) !== width)
-        throw new ModelFileError(
-          noPreprocessingFile(width, ds && { name: ds.name, width: inputWidth(ds.preprocessing) }),
-        );
-      preprocessing = ds.preprocessing;
-      meta = {
-        name: label.replace(/\.(zip|json)$/i, ''),
-        dataset: ds.name,
-        stage: 'finetune',
-        epoch: 0,
-        task: ds.task,
-        modelInputShape: parsed.inputShape,
-        metrics: {},
-      };
-    }
-    // An encoder has no task head: as a "classifier" it would output its features, not classes.
-    if (meta.stage === 'pretrain' || meta.task === 'none')
-      throw new ModelFileError(
-        `${label} is a pretrained encoder without a task head, so it cannot predict or be fine-tuned as imported. Import a fine-tuned model's .zip instead.`,
-      );
-    if (inputWidth(preprocessing) !== width)
-      throw new ModelFileError(
-        `The model takes ${parsed.inputShape.join('×')} inputs, but its preprocessing.json makes ${inputWidth(preprocessing)} values. The two files do not belong together.`,
-      );
-    const outputs = parsed.outputShape.reduce((a, b) => a * b, 1);
-    const classes = classNamesOf(preprocessing);
-    if (meta.task === 'classification' && (parsed.outputShape.length !== 1 || outputs !== classes.length))
-      throw new ModelFileError(
-        `The model outputs ${parsed.outputShape.join('×')} values, but its preprocessing names ${classes.length} classes. The two files do not belong together.`,
-      );
-    if (meta.task === 'regression' && outputs !== 1)
-      throw new ModelFileError(`A regression model must output one value; this one outputs ${outputs}.`);
-
-    // Build it with tfjs and run it once on zeros: it must load and give finite outputs.
-    let model: tf.LayersModel;
-    try {
-      model = await tf.loadLayersModel(
-        tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: parsed.weightSpecs, weightData }),
-      );
-    } catch (e) {
-      throw new ModelFileError(`TensorFlow.js could not build the model from ${label}: ${errorMessage(e)}.`);
-    }
-    try {
-      const out = tf.tidy(() => model.predict(tf.zeros([1, ...parsed.inputShape])) as tf.Tensor);
-      const values = await out.data();
-      out.dispose();
-      if (!values.every(Number.isFinite))
-        throw new ModelFileError(
-          `${label}: the model's outputs are not finite numbers (its weights hold NaN or infinity). Download it again.`,
-        );
-    } finally {
-      model.dispose();
-    }
-
-    const id = `import-${crypto.randomUUID()}`;
-    const existing = new Set((await listCheckpoints()).map((c) => c.name));
-    let name = meta.name === 'imported model' ? label : meta.name;
-    if (existing.has(name)) name = `${name} (imported)`;
-    const saved: SavedModel = {
-      modelTopology: parsed.modelTopology,
-      weightSpecs: parsed.weightSpecs,
-      weightData,
-      optimizer: [],
-      checksum: fnv1a([weightData]),
-      bytes: weightData.byteLength,
-    };
-    const conv = parsed.layers.some((l) => l.startsWith('Conv2D'));
-    const info: CheckpointInfo = {
-      id,
-      runKey: id,
-      runTitle: `Imported ${label}`,
-      name,
-      stage: 'finetune',
-      epoch: meta.epoch,
-      totalEpochs: meta.epoch,
-      step: 0,
-      tags: ['final'],
-      valLoss: meta.metrics.valLoss ?? NaN,
-      valAccuracy: meta.metrics.valAccuracy ?? NaN,
-      bytes: saved.bytes,
-      createdAt: Date.now(),
-      datasetName: meta.dataset,
-      inputSignature: signatureOf(preprocessing),
-      inputShape:
-        preprocessing.kind === 'image' ? [preprocessing.height, preprocessing.width, preprocessing.channels] : [width],
-      classNames: classes,
-      config: { ...DEFAULT_CONFIG, model: conv ? 'cnn' : 'mlp', epochs: Math.max(1, meta.epoch) },
-      origin: 'import',
-      importedFrom: label,
-      layers: parsed.layers,
-      metrics: meta.metrics,
-    };
-    await saveCheckpoint(info, {
-      id,
-      model: saved,
-      preprocessing,
-      history: { series: ['loss'], steps: new Float32Array(0), losses: [new Float32Array(0)], epochs: [] },
-    });
-    return this.card(await this.resolve(id));
+    const { info, data } = await readImport(files, this.dataset());
+    await saveCheckpoint(info, data);
+    return this.card(await this.resolve(info.id));
   }
 
   async predict(source: string, input: InferenceInput): Promise<Prediction> {
