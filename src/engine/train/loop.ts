@@ -129,12 +129,8 @@ export async function* trainWithLabels(
         return;
       }
       const log: EpochLog = {
-        epoch: e.epoch,
-        step: e.step,
-        trainLoss: e.trainLoss,
-        valLoss: val.loss,
-        valAccuracy: val.accuracy,
-        seconds: e.seconds,
+        ...{ epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, seconds: e.seconds },
+        ...{ valLoss: val.loss, valAccuracy: val.accuracy },
         learningRate: learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch),
       };
       // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
@@ -152,16 +148,13 @@ export async function* trainWithLabels(
     });
     const ran = yield* withQueued(inner, pendingEvents);
     const result: TrainResult = divergedInValidation ? { ...ran, state: 'diverged' } : ran;
-    if (best.weights && result.state !== 'diverged') {
-      const restored = best.epoch !== (stopAfter || lastEpochRun(result.steps, stepsPerEpoch));
-      if (restored) {
-        model.setWeights(best.weights);
-        yield { type: 'restoredBest', epoch: best.epoch, valLoss: best.log!.valLoss, log: best.log! };
-      }
-      // The run's result is the best epoch: saved as its final checkpoint. A restored one without
-      // optimizer state: that belongs to a later epoch (maybe another freezing phase).
-      if (result.state === 'done') await hooks.afterEpoch?.(best.log!, model, restored ? null : phase.optimizer, true);
-    }
+    if (best.weights && result.state !== 'diverged')
+      yield* best.restore(model, stopAfter || lastEpochRun(result.steps, stepsPerEpoch), async (restored) => {
+        // The run's result is the best epoch: saved as its final checkpoint. A restored one without
+        // optimizer state: that belongs to a later epoch (maybe another freezing phase).
+        if (result.state === 'done')
+          await hooks.afterEpoch?.(best.log!, model, restored ? null : phase.optimizer, true);
+      });
     return result;
   } finally {
     best.dispose();
@@ -247,6 +240,23 @@ class BestEpoch {
       return false;
     }
     return ++this.since >= patience;
+  }
+
+  /**
+   * Puts the best weights back when the run ended on another epoch (`last`), saying so; then
+   * `saveFinal(restored)`.
+   */
+  async *restore(
+    model: tf.LayersModel,
+    last: number,
+    saveFinal: (restored: boolean) => Promise<void>,
+  ): AsyncGenerator<TrainEvent> {
+    const restored = this.epoch !== last;
+    if (restored && this.weights && this.log) {
+      model.setWeights(this.weights);
+      yield { type: 'restoredBest', epoch: this.epoch, valLoss: this.log.valLoss, log: this.log };
+    }
+    await saveFinal(restored);
   }
 
   dispose(): void {

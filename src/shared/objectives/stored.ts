@@ -10,6 +10,7 @@ import {
   type ObjectiveSettings,
   type PretrainObjective,
 } from '.';
+import { fieldList, resolveFields } from '../fields';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -61,8 +62,15 @@ export function changedChoice(
   const out: Record<string, unknown> = {};
   if (choice.id !== undefined && choice.id !== defaultId) out.id = choice.id;
   for (const id of Object.keys(OBJECTIVES) as PretrainObjective[]) {
-    const usual = objectiveSettings(id) as Record<string, unknown>;
-    const own = Object.entries(choice[id] ?? {}).filter(([k, v]) => usual[k] !== v);
+    const stored = (choice[id] ?? {}) as Record<string, unknown>;
+    // A field's default may follow the fields before it (the noise level follows its kind).
+    const before: Record<string, unknown> = {};
+    const own: [string, unknown][] = [];
+    for (const [key] of fieldList(OBJECTIVES[id].fields)) {
+      const usual = resolveFields(OBJECTIVES[id].fields, before)[key];
+      if (stored[key] !== undefined && stored[key] !== usual) own.push([key, stored[key]]);
+      if (stored[key] !== undefined) before[key] = stored[key];
+    }
     if (own.length) out[id] = Object.fromEntries(own);
   }
   return Object.keys(out).length ? (out as ObjectiveChoice) : undefined;

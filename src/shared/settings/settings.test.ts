@@ -368,6 +368,23 @@ describe('stored settings', () => {
     expect(completeConfig({}).objective).toEqual({ id: 'autoencoder' });
   });
 
+  it("an earlier version's noise level stays with its kind (its default follows the kind)", () => {
+    const old = { objective: 'denoising', noise: { kind: 'gaussian', level: 0.3 } } as unknown as Partial<TrainConfig>;
+    const s = migrateConfig(old);
+    expect(s.choices.shared.objective?.denoising).toEqual({ noise: 'gaussian', noiseLevel: 0.3 });
+    expect(resolve({ ...s, stage: 'pretrain' }).objective).toEqual({
+      id: 'denoising',
+      noise: 'gaussian',
+      noiseLevel: 0.3,
+    });
+    // Gaussian noise at its own default: only the kind was the user's.
+    const usual = {
+      objective: 'denoising',
+      noise: { kind: 'gaussian', level: 0.5 },
+    } as unknown as Partial<TrainConfig>;
+    expect(migrateConfig(usual).choices.shared.objective?.denoising).toEqual({ noise: 'gaussian' });
+  });
+
   it('reads what it wrote, migrates the old key, and starts afresh from anything else', () => {
     const s = choose(DEFAULT_SETTINGS, { epochs: 3 });
     expect(readSettings(JSON.parse(JSON.stringify(s)), null)).toEqual(s);

@@ -18,7 +18,18 @@ export const INCOMPLETE = -1;
 /** Quoting papaparse would repair (text after a closing quote, a quote never closed). */
 export const IRREGULAR = -2;
 
-const QUOTE = 34;
+// Bytes the scanner reads by value (ASCII).
+const QUOTE = 34; // "
+const LF = 10; // \n
+const CR = 13; // \r
+const SPACE = 32;
+const TAB = 9; // the whitespace run TAB..CR: \t \n \v \f \r
+/** Bytes from here on are parts of multi-byte UTF-8 characters (decoded to be tested). */
+const ASCII_END = 128;
+/** Each field's kind (`fk`): its bytes as they are, quoted, or quoted with doubled quotes inside. */
+const PLAIN = 0;
+const QUOTED = 1;
+const ESCAPED = 2;
 const GUESS_CHARS = 1024 * 1024; // papaparse guesses the line end from the first megabyte
 
 export interface Dialect {
@@ -44,20 +55,20 @@ function lineEnds(s: string, most: number): number {
   let n = 0;
   for (let i = 0; i < s.length && n < most; i++) {
     const c = s.charCodeAt(i);
-    if (c === 10 || c === 13) n++;
+    if (c === LF || c === CR) n++;
   }
   return n;
 }
 
 /** Line ends in b[0..end) (an estimate of its rows, for the columns' first allocation). */
 export function countLines(b: Uint8Array, end: number, newline: string): number {
-  const ch = newline === '\r' ? 13 : 10;
+  const ch = newline === '\r' ? CR : LF;
   let n = 0;
   for (let i = b.indexOf(ch); i >= 0 && i < end; i = b.indexOf(ch, i + 1)) n++;
   return n;
 }
 
-const isSpaceByte = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const isSpaceByte = (c: number) => c === SPACE || (c >= TAB && c <= CR);
 
 export class CsvScanner {
   private readonly delim: number;
@@ -122,7 +133,7 @@ export class CsvScanner {
       this.nf = nf + 1; // the field being read (stored below)
       if (pos < len && b[pos] === QUOTE) {
         let from = pos + 1;
-        let kind = 1;
+        let kind = QUOTED;
         for (;;) {
           const q = b.indexOf(QUOTE, from);
           if (q < 0 || q >= len) return final ? IRREGULAR : INCOMPLETE;
@@ -132,7 +143,7 @@ export class CsvScanner {
           if (q + 1 >= len) return final ? len : INCOMPLETE; // a closing quote at the very end of the file
           const c = b[q + 1]!;
           if (c === QUOTE) {
-            this.fk[nf] = kind = 2;
+            this.fk[nf] = kind = ESCAPED;
             from = q + 2;
             continue;
           }
@@ -143,11 +154,11 @@ export class CsvScanner {
           if (c !== nl) return IRREGULAR;
           if (!crlf) return q + 2;
           if (q + 2 >= len) return final ? IRREGULAR : INCOMPLETE;
-          return b[q + 2] === 10 ? q + 3 : IRREGULAR;
+          return b[q + 2] === LF ? q + 3 : IRREGULAR;
         }
         continue;
       }
-      this.fk[nf] = 0;
+      this.fk[nf] = PLAIN;
       fs[nf] = pos;
       let i = pos;
       for (;;) {
@@ -163,7 +174,7 @@ export class CsvScanner {
             return i + 1;
           }
           if (i + 1 < len) {
-            if (b[i + 1] === 10) {
+            if (b[i + 1] === LF) {
               fe[nf] = i;
               return i + 2;
             }
@@ -193,7 +204,7 @@ export class CsvScanner {
   }
 
   private text(b: Uint8Array, f: number): string {
-    if (this.fk[f] !== 2) return decodeBytes(b, this.fs[f]!, this.fe[f]!);
+    if (this.fk[f] !== ESCAPED) return decodeBytes(b, this.fs[f]!, this.fe[f]!);
     const n = this.unescape(b, f); // first: it may replace this.unescaped with a larger buffer
     return decodeBytes(this.unescaped, 0, n);
   }
@@ -201,13 +212,13 @@ export class CsvScanner {
   /** Whether every field of the row is blank (papaparse's greedy test: the joined fields trim to ""). */
   private blank(b: Uint8Array): boolean {
     for (let f = 0; f < this.nf; f++) {
-      if (this.fk[f] === 2) return false; // holds a quote
+      if (this.fk[f] === ESCAPED) return false; // holds a quote
       const start = this.fs[f]!;
       const end = this.fe[f]!;
       for (let i = start; i < end; i++) {
         const c = b[i]!;
         if (isSpaceByte(c)) continue;
-        if (c < 128) return false;
+        if (c < ASCII_END) return false;
         if (decodeBytes(b, start, end).trim() !== '') return false;
         break;
       }
@@ -222,8 +233,8 @@ export class CsvScanner {
     const fe = this.fe;
     const fk = this.fk;
     // Blank rows are skipped (one byte read in most rows: the first field's first).
-    const c0 = fe[0]! > fs[0]! ? b[fs[0]!]! : 32;
-    if ((c0 <= 32 || c0 >= 128) && this.blank(b)) return;
+    const c0 = fe[0]! > fs[0]! ? b[fs[0]!]! : SPACE;
+    if ((c0 <= SPACE || c0 >= ASCII_END) && this.blank(b)) return;
     if (!sink.header) {
       const fields: string[] = [];
       for (let f = 0; f < nf; f++) fields.push(this.text(b, f));
@@ -234,7 +245,7 @@ export class CsvScanner {
     const row = sink.rows;
     const builders = sink.builders;
     for (let f = 0; f < nf; f++) {
-      if (fk[f] === 2) {
+      if (fk[f] === ESCAPED) {
         const n = this.unescape(b, f); // first: it may replace this.unescaped with a larger buffer
         builders[f]!.push(row, this.unescaped, 0, n);
       } else builders[f]!.push(row, b, fs[f]!, fe[f]!);
