@@ -2,7 +2,7 @@
 // UI reads it). The engine's side of an objective (its networks and step) is its module in
 // engine/pretrain/objectives, which carries this declaration.
 // (No imports from types/training: the run's settings are built from these, not the other way.)
-import type { Fields } from '../fields';
+import type { Declaration } from '../declared';
 
 /** Shared settings an objective would rather start from than the studio's usual ones. */
 export interface UsualSettings {
@@ -15,16 +15,11 @@ export interface UsualSettings {
   encoder?: { dense?: number[]; conv?: number[] };
 }
 
-export interface ObjectiveInfo<Id extends string = string, S = object> {
-  id: Id;
-  /** The objective list's label. */
-  label: string;
+export interface ObjectiveInfo<Id extends string = string, S = object> extends Declaration<Id, S> {
   /** Text pretrains by this objective (and only text); other data by the others. */
   readsText: boolean;
   /** Optimizer steps it takes by default (its epochs follow from the rows and the batch). */
   steps: number;
-  /** Its own settings: fields drawn under the list, resolved and checked from this declaration. */
-  fields: Fields<S>;
   usual?: UsualSettings;
   /** The learning-rate field's hint when it is chosen (default: Adam's usual start). */
   rateHint?: string;

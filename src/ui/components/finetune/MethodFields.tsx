@@ -1,7 +1,8 @@
 import type { Values } from '../../../shared/fields';
-import { METHODS, methodInfo, type FinetuneMethod } from '../../../shared/methods';
+import { METHODS, methodInfo } from '../../../shared/methods';
 import { useStudio } from '../../store';
 import { DeclaredFields } from '../DeclaredFields';
+import { DeclaredSelect } from '../DeclaredSelect';
 
 /** The fine-tuning method (shared/methods) and its own settings, drawn from its declaration. */
 export function MethodFields({ locked }: { locked: boolean }) {
@@ -10,21 +11,14 @@ export function MethodFields({ locked }: { locked: boolean }) {
   const { id, ...values } = config.method;
   return (
     <>
-      <label className="field">
-        <span>Method</span>
-        <select
-          data-testid="finetune-method"
-          value={id}
-          disabled={locked}
-          onChange={(e) => setConfig({ method: { id: e.target.value as FinetuneMethod } })}
-        >
-          {(Object.keys(METHODS) as FinetuneMethod[]).map((m) => (
-            <option key={m} value={m}>
-              {METHODS[m].label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DeclaredSelect
+        label="Method"
+        testId="finetune-method"
+        value={id}
+        entries={Object.values(METHODS)}
+        locked={locked}
+        onChange={(m) => setConfig({ method: { id: m } })}
+      />
       <DeclaredFields
         kind="method"
         info={methodInfo(id)}

@@ -1,8 +1,9 @@
-import { OBJECTIVES, objectiveInfo, objectivesFor, type PretrainObjective } from '../../../shared/objectives';
+import { OBJECTIVES, objectiveInfo, objectivesFor } from '../../../shared/objectives';
 import type { Values } from '../../../shared/fields';
 import { useStudio } from '../../store';
 import { EncoderFields } from './EncoderFields';
 import { DeclaredFields } from '../DeclaredFields';
+import { DeclaredSelect } from '../DeclaredSelect';
 
 /** Pretraining's settings: the objective, the encoder (the Transformer for text) and the objective's own. */
 export function PretrainSettings({ locked }: { locked: boolean }) {
@@ -12,21 +13,14 @@ export function PretrainSettings({ locked }: { locked: boolean }) {
   const { id, ...values } = config.objective;
   return (
     <div className="stage-settings" role="tabpanel" aria-label="Pretraining">
-      <label className="field">
-        <span>Objective</span>
-        <select
-          data-testid="pretrain-objective"
-          value={id}
-          disabled={locked}
-          onChange={(e) => setConfig({ objective: { id: e.target.value as PretrainObjective } })}
-        >
-          {objectivesFor(ds?.kind === 'text').map((o) => (
-            <option key={o} value={o}>
-              {OBJECTIVES[o].label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DeclaredSelect
+        label="Objective"
+        testId="pretrain-objective"
+        value={id}
+        entries={objectivesFor(ds?.kind === 'text').map((o) => OBJECTIVES[o])}
+        locked={locked}
+        onChange={(o) => setConfig({ objective: { id: o } })}
+      />
       {ds?.kind === 'text' ? (
         <p className="hint" data-testid="mlm-hint">
           The Transformer set in the Model panel learns to fill in masked tokens of every training and validation text
