@@ -128,11 +128,7 @@ export async function* trainWithLabels(
         divergedInValidation = true;
         return;
       }
-      const log: EpochLog = {
-        ...{ epoch: e.epoch, step: e.step, trainLoss: e.trainLoss, seconds: e.seconds },
-        ...{ valLoss: val.loss, valAccuracy: val.accuracy },
-        learningRate: learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch),
-      };
+      const log = epochLog(e, val, learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch));
       // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
       const stopNow =
         cfg.earlyStopping.enabled &&
@@ -160,6 +156,16 @@ export async function* trainWithLabels(
     best.dispose();
     phase.dispose();
   }
+}
+
+/** An epoch's log: the runner's figures, the validation's, and the rate its last step used. */
+function epochLog(
+  e: Extract<RunnerEvent, { type: 'epochEnd' }>,
+  val: { loss: number; accuracy: number },
+  learningRate: number,
+): EpochLog {
+  const { epoch, step, trainLoss, seconds } = e;
+  return { epoch, step, trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds, learningRate };
 }
 
 /** The method the settings name, its own settings checked (refused by the field's name). */

@@ -2,7 +2,7 @@
 // (shared/objectives): the page's list and fields, the defaults and the worker's checks read them
 // from here. Adding a method is its module here and its engine module (engine/train/methods), one
 // line in each list.
-import { inRegistry, ownSettings, resolveEntry, type ChoiceOf, type SettingsUnion } from '../declared';
+import { inRegistry, resolveEntry, type ChoiceOf, type SettingsUnion } from '../declared';
 import type { MethodInfo } from './info';
 import { supervised } from './supervised';
 
@@ -25,8 +25,5 @@ export const isMethod = (id: unknown): id is FinetuneMethod => inRegistry(METHOD
 /** The method chosen where this version knows it (else supervised), with its fields resolved. */
 export const methodSettings = (choice: MethodChoice = {}): MethodSettings =>
   resolveEntry(METHODS, isMethod(choice.id) ? choice.id : 'supervised', choice);
-
-/** The settings as `id`'s own (a method's module reads only its own). */
-export const methodSettingsOf = <K extends FinetuneMethod>(s: MethodSettings, id: K) => ownSettings(s, id, 'method');
 
 export type { MethodInfo } from './info';

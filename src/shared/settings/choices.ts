@@ -1,14 +1,9 @@
 // The user's choices: recording a change (into the stage it belongs to), forgetting a stage's
 // changes, and reading what an older version stored.
 import { DEFAULT_CONFIG, completeConfig } from '../defaults';
-import { METHODS, isMethod, methodSettings, type FinetuneMethod, type MethodChoice } from '../methods';
-import {
-  OBJECTIVES,
-  isObjective,
-  objectiveSettings,
-  type ObjectiveChoice,
-  type PretrainObjective,
-} from '../objectives';
+import { inRegistry, resolveEntry, type ChoiceOf, type Declaration } from '../declared';
+import { METHODS, type MethodChoice } from '../methods';
+import { OBJECTIVES, type ObjectiveChoice } from '../objectives';
 import { fieldLabel, fieldList, type Values } from '../fields';
 import { changedChoice, storedChoice } from '../objectives/stored';
 import type { Stage, TrainConfig } from '../types/training';
@@ -103,22 +98,24 @@ export function changedKeys(settings: StudioSettings, stage: Stage): string[] {
   ];
 }
 
+/** Where each declared setting's entries are listed. */
+const REGISTRIES: Record<'objective' | 'method', Record<string, Declaration<string, object>>> = {
+  objective: OBJECTIVES,
+  method: METHODS,
+};
+
 /** The objective's (the method's) fields the user set, with their names on the page. */
 export function declaredFieldsChosen(
   kind: 'objective' | 'method',
   choice: ObjectiveChoice | MethodChoice,
 ): { key: string; name: string }[] {
+  const registry = REGISTRIES[kind];
   return Object.entries(choice).flatMap(([id, own]) => {
-    if (!isRecord(own)) return [];
-    const known = kind === 'objective' ? isObjective(id) : isMethod(id);
-    if (!known) return [];
-    const values = (kind === 'objective'
-      ? objectiveSettings(id as PretrainObjective, choice as ObjectiveChoice)
-      : methodSettings({ ...(choice as MethodChoice), id: id as FinetuneMethod })) as unknown as Values;
-    const fields =
-      kind === 'objective' ? OBJECTIVES[id as PretrainObjective].fields : METHODS[id as FinetuneMethod].fields;
-    return fieldList(fields)
-      .filter(([key]) => (own as Record<string, unknown>)[key] !== undefined)
+    if (!inRegistry(registry, id) || !isRecord(own)) return [];
+    const set = own as Record<string, unknown>;
+    const values = resolveEntry(registry, id, choice as ChoiceOf<typeof registry>) as unknown as Values;
+    return fieldList(registry[id]!.fields)
+      .filter(([key]) => set[key] !== undefined)
       .map(([key, f]) => ({ key: `${id}.${key}`, name: fieldLabel(f, values).toLowerCase() }));
   });
 }

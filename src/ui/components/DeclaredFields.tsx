@@ -1,11 +1,10 @@
+import type { Declaration } from '../../shared/declared';
 import { choicePatch, fieldLabel, fieldList, fieldMax, type FieldValue, type Values } from '../../shared/fields';
 import type { EncoderSpec } from '../../shared/types/training';
 import { NumberField } from './NumberField';
 
 /** A pretraining objective's or a fine-tuning method's declaration, as the page draws it. */
-export interface Declared {
-  id: string;
-  fields: object;
+export interface Declared extends Pick<Declaration, 'id' | 'fields'> {
   hint?(c: { batchSize: number; encoder: EncoderSpec }): string;
 }
 
