@@ -31,6 +31,12 @@ export interface Dataset {
   y: Int32Array | Float32Array | null;
   classNames: string[];
   split: { train: Int32Array; val: Int32Array; test: Int32Array };
+  /**
+   * Rows that have no label (pictures outside the class folders, a table's empty label cells, loose
+   * texts beside class folders), outside every split: pretraining and semi-supervised fine-tuning
+   * read them, nothing reads their `y` (-1 for classification, NaN for regression).
+   */
+  unlabeled?: Int32Array;
   preview: DatasetPreview;
   preprocessing: Preprocessing;
   table?: TableSummary;
