@@ -13,6 +13,7 @@ import { ModelPanel } from './components/ModelPanel';
 import { ModelUsePanel } from './components/ModelUsePanel';
 import { PretrainView } from './components/PretrainView';
 import { ProbeChart } from './components/ProbeChart';
+import { PseudoLabelChart } from './components/PseudoLabelChart';
 import { ResultsPanel } from './components/ResultsPanel';
 import { RunControls } from './components/RunControls';
 import { RunDetails } from './components/RunDetails';
@@ -88,6 +89,7 @@ export function App() {
               <BackendNotice />
               <LossChart />
               <ProbeChart />
+              <PseudoLabelChart />
               <RunDetails />
             </div>
             <PretrainView />

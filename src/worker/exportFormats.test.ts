@@ -67,6 +67,14 @@ describe('export formats', () => {
     expect(manifest.map((w) => w.name.split('/')[0])).toEqual(['dense_hidden', 'dense_hidden', 'head_out', 'head_out']);
   });
 
+  it('refuse to carry a semi-supervised run on in train.py, saying why and what to do instead', () => {
+    const semi = { ...DEFAULT_CONFIG, method: { id: 'semi-supervised' as const, threshold: 0.95, ratio: 7, weight: 1 } };
+    expect(() => torchRun('fixmatch', 'digits', 'classification', 3, semi)).toThrow(
+      /"fixmatch" was fine-tuned by the Semi-supervised .* method, which train.py does not carry on: .*unlabelled rows.*Export the model as ONNX/,
+    );
+    expect(torchRun('plain', 'digits', 'classification', 3, DEFAULT_CONFIG).epochsDone).toBe(3);
+  });
+
   it("keep a layer's name from becoming code in model.py", async () => {
     const { net } = await frozenMlp();
     const topology = JSON.parse(JSON.stringify(net.modelTopology)) as {

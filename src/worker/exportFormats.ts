@@ -14,6 +14,7 @@ import { sampleShape } from '../engine/models/shape';
 import { onnxSupport, toOnnx, type SavedNetwork } from '../engine/export/onnx/toOnnx';
 import type { PreprocessingFile } from '../engine/export/preprocessingFile';
 import { pytorchProject, pytorchSupport, type StudioRows, type TorchRunSpec } from '../engine/export/pytorch/project';
+import { METHODS } from '../shared/methods';
 import { DEFAULT_CONFIG } from '../shared/defaults';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { Task } from '../shared/types/datasets';
@@ -70,6 +71,12 @@ export function torchRun(
   if (task !== 'classification' && task !== 'regression')
     throw new ExportError(
       `"${name}" has no task head (a pretrained encoder), so there is nothing for train.py to fine-tune. Fine-tune it in the studio first, then export that model.`,
+    );
+  if (c.method && c.method.id !== 'supervised')
+    throw new ExportError(
+      `"${name}" was fine-tuned by the ${METHODS[c.method.id].label} method, which train.py does not carry on: it ` +
+        `continues supervised fine-tuning only (the unlabelled rows and the studio's weak and strong views are not in ` +
+        `the project). Export the model as ONNX or for TensorFlow.js to use it, or continue the run in the studio.`,
     );
   return {
     modelName: name,

@@ -7,7 +7,7 @@ import type { Dataset } from '../engine/data/dataset';
 import { pretrainRows } from '../engine/pretrain/pretrain';
 import type { RunControl } from '../engine/train/control';
 import { LR_FINDER, LrSweep, sweepRate } from '../engine/train/lrFinder';
-import { budgetedRows } from '../engine/train/loop';
+import { epochRows } from '../engine/train/loop';
 import type { LrFinding } from '../shared/types/results';
 import type { TrainConfig } from '../shared/types/training';
 import { finetuningBody } from './bodies/finetuning';
@@ -24,8 +24,10 @@ export interface RateFinderOptions {
 
 export async function findLearningRate({ ds, config, host, post, control }: RateFinderOptions): Promise<LrFinding> {
   const steps = LR_FINDER.steps;
-  const rows = config.stage === 'pretrain' ? pretrainRows(ds).length : budgetedRows(ds, config, config.seed).length;
-  const perEpoch = Math.max(1, Math.ceil(rows / config.batchSize));
+  const epoch = config.stage === 'pretrain' ? null : epochRows(ds, config);
+  const perEpoch = epoch
+    ? Math.max(1, Math.ceil(epoch.rows.length / epoch.batchSize))
+    : Math.max(1, Math.ceil(pretrainRows(ds).length / config.batchSize));
   // Every layer trains through the sweep: the rate found is the whole network's.
   const swept: TrainConfig = {
     ...config,

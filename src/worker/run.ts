@@ -219,7 +219,7 @@ export class Run {
   /** Drives the body's generator to its end, always closing it (its finally frees tensors). */
   private async drive<R>(events: AsyncGenerator<EngineEvent, R>, plan: RunPlan): Promise<R> {
     const config = this.config;
-    const stepsPerEpoch = Math.ceil(plan.trainRows / config.batchSize);
+    const stepsPerEpoch = plan.stepsPerEpoch ?? Math.ceil(plan.trainRows / config.batchSize);
     const total = config.epochs * stepsPerEpoch;
     const checkpointer = this.checkpointer!;
     const coalescer = new ProgressCoalescer(({ progress, steps, losses }) =>

@@ -6,6 +6,7 @@ import { PRETRAIN_METHODS } from '../engine/pretrain/objectives';
 import { validateEncoder } from '../engine/pretrain/models';
 import { validateTransformer } from '../engine/text/transformer';
 import { validateFreeze } from '../engine/train/freeze';
+import { budgetedRows, unlabelledPool } from '../engine/train/loop';
 import { FINETUNE_METHODS } from '../engine/train/methods';
 import { validateOptimizer } from '../engine/train/optimizers';
 import { isMethod } from '../shared/methods';
@@ -61,6 +62,8 @@ export function validateConfig(c: TrainConfig, ds: Dataset): void {
   if (!isMethod(c.method.id))
     bad('Method', `"${String(c.method.id)}" is not one the studio knows; choose one from the list.`);
   checkFields(FINETUNE_METHODS[c.method.id].info.fields, c.method, bad);
+  const refused = FINETUNE_METHODS[c.method.id].validate?.(ds, unlabelledPool(ds, budgetedRows(ds, c, c.seed)));
+  if (refused) bad('Method', refused);
   if (c.labelBudget === 'perClass' && (!Number.isInteger(c.labelsPerClass) || c.labelsPerClass < 1))
     bad('Labels per class', 'use a whole number, 1 or more (or choose "all labels").');
   if (c.labelBudget === 'fraction' && !(c.labelFraction > 0 && c.labelFraction <= 1))

@@ -24,8 +24,9 @@ import {
 } from './runner';
 
 import { batchTensors, sampleLoss, trainableVariables } from './batches';
-import { FINETUNE_METHODS } from './methods';
+import { FINETUNE_METHODS, type FinetuneMethodModule } from './methods';
 import { checkFields } from '../../shared/fields';
+import { epochPlan } from '../../shared/methods';
 
 export { batchLoss, batchTensors, trainableVariables } from './batches';
 
@@ -92,18 +93,21 @@ export async function* trainWithLabels(
 ): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const cfg = { ...DEFAULT_CONFIG, ...config };
-  const rows = budgetedRows(ds, cfg, cfg.seed);
-  const stepsPerEpoch = Math.ceil(rows.length / cfg.batchSize);
+  const method = checkedMethod(cfg.method);
+  const { labelled, pool, ...plan } = epochRows(ds, cfg);
+  const refused = method.validate?.(ds, pool);
+  if (refused) throw new Error(refused);
+  const stepsPerEpoch = Math.ceil(plan.rows.length / plan.batchSize);
   const phase = new FreezePhase(model, cfg);
   const pendingEvents: TrainEvent[] = [];
   const best = new BestEpoch();
   let stopAfter = 0;
   let divergedInValidation = false;
 
-  const method = checkedMethod(cfg.method);
+  const figures = new EpochFigures(method);
   const task: StepTask = {
-    series: method.series,
-    rows,
+    series: [...method.series, ...figures.names],
+    rows: plan.rows,
     beginEpoch: async (epoch) => {
       if (stopAfter || divergedInValidation) return false;
       const layers = await phase.begin(epoch, hooks.restoreOptimizer);
@@ -113,12 +117,15 @@ export async function* trainWithLabels(
       model,
       ds,
       cfg,
+      labelled,
+      batchSize: cfg.batchSize,
       phase,
       rate: (step) => cfg.rateAt?.(step) ?? learningRateAt(cfg, step, stepsPerEpoch),
     }),
   };
   try {
-    const inner = withEpochs(runBatches(task, { lossBound: lossBound(ds), ...cfg }, control), async function* (e) {
+    const batches = runBatches(task, { lossBound: lossBound(ds), ...cfg, batchSize: plan.batchSize }, control);
+    const inner = withEpochs(figures.split(batches), async function* (e) {
       if (cfg.quiet) return;
       const val = await evaluateLoss(model, ds, ds.split.val);
       if (ds.split.val.length > 0 && !Number.isFinite(val.loss)) {
@@ -128,7 +135,7 @@ export async function* trainWithLabels(
         divergedInValidation = true;
         return;
       }
-      const log = epochLog(e, val, learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch));
+      const log = { ...epochLog(e, val, learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch)), ...figures.take() };
       // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
       const stopNow =
         cfg.earlyStopping.enabled &&
@@ -175,6 +182,72 @@ function checkedMethod(settings: TrainConfig['method']) {
     throw new Error(`${field}: ${why}`);
   });
   return method;
+}
+
+/**
+ * A method's figures (the scalars its step returns after the losses): taken out of the loss reads
+ * and summed per epoch, for the epoch's log.
+ */
+class EpochFigures {
+  readonly names: string[];
+  private sums: number[];
+
+  constructor(private readonly method: FinetuneMethodModule) {
+    this.names = method.figures ?? [];
+    this.sums = this.names.map(() => 0);
+  }
+
+  /** `inner`'s events, its loss reads without the figures (summed here). */
+  async *split<R>(inner: AsyncGenerator<RunnerEvent, R>): AsyncGenerator<RunnerEvent, R> {
+    const losses = this.method.series.length;
+    let next = await inner.next();
+    while (!next.done) {
+      const ev = next.value;
+      if (ev.type === 'losses' && this.names.length) {
+        ev.losses.slice(losses).forEach((values, k) => values.forEach((v) => (this.sums[k]! += v)));
+        yield { ...ev, losses: ev.losses.slice(0, losses) };
+      } else yield ev;
+      next = await inner.next();
+    }
+    return next.value;
+  }
+
+  /** The epoch's part of the log from its sums, which start again. */
+  take(): Partial<EpochLog> {
+    if (!this.names.length) return {};
+    const part = this.method.epochFigures?.(this.sums) ?? {};
+    this.sums = this.names.map(() => 0);
+    return part;
+  }
+}
+
+/**
+ * What a fine-tuning epoch goes through by the config's method: its rows (the label budget's, or
+ * the unlabelled pool) in batches of what size; and both sets of rows.
+ */
+export function epochRows(
+  ds: Dataset,
+  cfg: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass' | 'seed' | 'batchSize' | 'method'>,
+): { rows: Int32Array; batchSize: number; labelled: Int32Array; pool: Int32Array } {
+  const labelled = budgetedRows(ds, cfg, cfg.seed);
+  const pool = unlabelledPool(ds, labelled);
+  const sizes = { labelled: labelled.length, pool: pool.length, batchSize: cfg.batchSize };
+  const epoch = epochPlan(FINETUNE_METHODS[cfg.method.id].info, cfg.method, sizes);
+  return { rows: epoch.over === 'pool' ? pool : labelled, batchSize: epoch.batchSize, labelled, pool };
+}
+
+/**
+ * Training rows outside the label budget (their labels held back) and the rows that have none:
+ * what a method that learns from unlabelled rows reads.
+ */
+export function unlabelledPool(ds: Dataset, labelled: Int32Array): Int32Array {
+  const taken = new Set(labelled);
+  const held = ds.split.train.filter((r) => !taken.has(r));
+  const none = ds.unlabeled ?? new Int32Array(0);
+  const out = new Int32Array(held.length + none.length);
+  out.set(held);
+  out.set(none, held.length);
+  return out;
 }
 
 /** Passes `inner`'s events through, each preceded by the events queued meanwhile (`queued`). */

@@ -4,9 +4,10 @@
 // line in each list.
 import { inRegistry, resolveEntry, type ChoiceOf, type SettingsUnion } from '../declared';
 import type { MethodInfo } from './info';
+import { semiSupervised } from './semiSupervised';
 import { supervised } from './supervised';
 
-export const METHODS = { supervised } as const;
+export const METHODS = { supervised, 'semi-supervised': semiSupervised } as const;
 
 export type FinetuneMethod = keyof typeof METHODS;
 
@@ -26,4 +27,6 @@ export const isMethod = (id: unknown): id is FinetuneMethod => inRegistry(METHOD
 export const methodSettings = (choice: MethodChoice = {}): MethodSettings =>
   resolveEntry(METHODS, isMethod(choice.id) ? choice.id : 'supervised', choice);
 
-export type { MethodInfo } from './info';
+export type { EpochPlan, MethodInfo, MethodUsual } from './info';
+export { epochPlan } from './info';
+export { STRONG_VIEW } from './semiSupervised';

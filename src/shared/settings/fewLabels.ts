@@ -3,6 +3,7 @@
 // head-only phase when a pretrained encoder is the start. Pure: the page shows these and the
 // worker's sweep applies them per label budget.
 import { AUGMENT_PRESETS } from '../augmentation';
+import { epochPlan, methodInfo } from '../methods';
 import type { DatasetSummary } from '../types/datasets';
 import type { EarlyStoppingSpec, FreezeSpec, LabelBudget, TrainConfig } from '../types/training';
 
@@ -53,6 +54,56 @@ export function labelledRows(ds: Pick<DatasetSummary, 'task' | 'split' | 'trainC
           ? Math.max(1, Math.round(c * b.labelFraction))
           : 0;
   return n;
+}
+
+type Rows = Pick<DatasetSummary, 'task' | 'split' | 'trainClassCounts' | 'unlabeled'>;
+
+/** Rows a method may read without their labels: training rows outside the budget, and rows without one. */
+export function poolRows(ds: Rows, b: Budget): number {
+  return ds.split.train - labelledRows(ds, b) + (ds.unlabeled ?? 0);
+}
+
+/** What a fine-tuning epoch of `c` goes through (its method's plan): rows, in batches of what size. */
+export function finetuneEpoch(
+  ds: Rows,
+  c: Budget & Pick<TrainConfig, 'method' | 'batchSize'>,
+): { over: 'labelled' | 'pool'; rows: number; batchSize: number; labelled: number; pool: number } {
+  const labelled = labelledRows(ds, c);
+  const pool = poolRows(ds, c);
+  const plan = epochPlan(methodInfo(c.method.id), c.method, { labelled, pool, batchSize: c.batchSize });
+  return { ...plan, rows: plan.over === 'pool' ? pool : labelled, labelled, pool };
+}
+
+/**
+ * `c` with what its method would rather start from (its usual batch, steps, patience and weak
+ * view), where the user did not set them; the rest as fitToLabels left it.
+ */
+export function fitToMethod(
+  c: TrainConfig,
+  ds: Rows & Pick<DatasetSummary, 'kind'>,
+  auto: AutoFit,
+  fromPretrained: boolean,
+): TrainConfig {
+  const usual = methodInfo(c.method.id).usual;
+  if (!usual) return c;
+  const labelled = labelledRows(ds, c);
+  const batchSize =
+    auto.batchSize && usual.batchSize ? Math.max(1, Math.min(usual.batchSize, labelled)) : c.batchSize;
+  const epoch = finetuneEpoch(ds, { ...c, batchSize });
+  const steps = stepsPerEpoch(epoch.rows, epoch.batchSize);
+  const epochs =
+    auto.epochs && usual.steps
+      ? Math.min(FEW_LABELS.maxEpochs, Math.max(FEW_LABELS.minEpochs, Math.ceil(usual.steps / steps)))
+      : c.epochs;
+  const patience =
+    auto.patience && usual.patienceSteps
+      ? Math.max(FEW_LABELS.minPatience, Math.ceil(usual.patienceSteps / steps))
+      : c.earlyStopping.patience;
+  const freeze = { ...c.freeze };
+  if (auto.freeze.headEpochs && fromPretrained) freeze.headEpochs = headEpochs(steps, epochs);
+  const weak = usual.augmentation?.[ds.kind] ?? AUGMENT_PRESETS.off;
+  const augmentation = auto.augmentation && usual.augmentation ? weak : c.augmentation;
+  return { ...c, batchSize, epochs, earlyStopping: { ...c.earlyStopping, patience }, freeze, augmentation };
 }
 
 /** The largest power of two up to a quarter of the rows, from 8 to 32. */
@@ -133,23 +184,31 @@ export function fitToLabels(c: TrainConfig, ctx: FitContext, auto: AutoFit): Tra
 
 /**
  * The plan in words, under the epochs: "143 epochs × 7 steps = 1,001 steps (100 labelled rows in
- * batches of 16)", with the suggested minimum where fine-tuning falls short of it.
+ * batches of 16)", with the suggested minimum where fine-tuning falls short of it; a method whose
+ * epoch is the unlabelled pool says so.
  */
 export function describeSteps(
   c: Pick<TrainConfig, 'epochs' | 'batchSize' | 'stage'>,
   rows: number,
+  pool?: { batchSize: number },
 ): { text: string; steps: number } {
-  const perEpoch = stepsPerEpoch(rows, c.batchSize);
+  const perEpoch = stepsPerEpoch(rows, pool?.batchSize ?? c.batchSize);
   const steps = perEpoch * c.epochs;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+  const head = `${plural(c.epochs, 'epoch')} × ${plural(perEpoch, 'step')} = ${fmt(steps)} steps`;
+  if (pool)
+    return {
+      text: `${head} (each epoch a pass over ${plural(rows, 'unlabelled row')}, ${fmt(pool.batchSize)} a step with ${plural(c.batchSize, 'labelled row')}).`,
+      steps,
+    };
   const what = c.stage === 'finetune' ? 'labelled row' : 'row';
   const few =
     c.stage === 'finetune' && steps < FEW_LABELS.minSteps
       ? `; at least ${fmt(FEW_LABELS.minSteps)} steps are suggested`
       : '';
   return {
-    text: `${plural(c.epochs, 'epoch')} × ${plural(perEpoch, 'step')} = ${fmt(steps)} steps (${plural(rows, what)} in batches of ${c.batchSize}${few}).`,
+    text: `${head} (${plural(rows, what)} in batches of ${c.batchSize}${few}).`,
     steps,
   };
 }

@@ -4,7 +4,7 @@
 // page opens, a reload, a built-in, a sweep), and a choice is never overwritten.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
-import { methodSettings } from '../methods';
+import { METHODS, methodSettings } from '../methods';
 import { OBJECTIVES, isObjective, objectiveSettings, objectivesFor, type ObjectiveChoice } from '../objectives';
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
@@ -18,7 +18,7 @@ import type {
   Stage,
   TrainConfig,
 } from '../types/training';
-import { fitToLabels, labelledRows, stepsPerEpoch, type AutoFit } from './fewLabels';
+import { fitToLabels, fitToMethod, labelledRows, stepsPerEpoch, type AutoFit } from './fewLabels';
 import type { Choices, StudioSettings } from './types';
 
 export interface SettingsContext {
@@ -161,7 +161,7 @@ export function resolveConfig(
   if (stage === 'pretrain') {
     const augmentation = chosenAugmentation ?? pretrainAugmentation(ds, objective);
     const batchSize = chosen.batchSize ?? usual?.batchSize ?? DEFAULT_CONFIG.batchSize;
-    const rows = ds ? ds.split.train + ds.split.val : 0;
+    const rows = ds ? ds.split.train + ds.split.val + (ds.unlabeled ?? 0) : 0;
     const epochs =
       chosen.epochs ??
       Math.min(
@@ -171,12 +171,18 @@ export function resolveConfig(
     const learningRate = chosen.learningRate ?? usual?.learningRate ?? DEFAULT_CONFIG.learningRate;
     return { ...base, batchSize, epochs, learningRate, schedule, augmentation };
   }
+  // A method's own start (semi-supervised: FixMatch's SGD with momentum and cosine decay) where the
+  // user chose no optimizer, rate or schedule of their own.
+  const own = METHODS[base.method.id].usual;
+  const optimizer = shared.optimizer?.kind ? base.optimizer : { ...base.optimizer, ...own?.optimizer };
+  const ownRate = own?.learningRate !== undefined && optimizer.kind === own.optimizer?.kind;
   const config: TrainConfig = {
     ...base,
+    optimizer,
     batchSize: chosen.batchSize ?? DEFAULT_CONFIG.batchSize,
     epochs: chosen.epochs ?? DEFAULT_CONFIG.epochs,
-    learningRate: chosen.learningRate ?? USUAL_LR[base.optimizer.kind],
-    schedule,
+    learningRate: chosen.learningRate ?? (ownRate ? own.learningRate! : USUAL_LR[optimizer.kind]),
+    schedule: { ...DEFAULT_CONFIG.schedule, ...own?.schedule, ...chosen.schedule },
     augmentation:
       chosenAugmentation ??
       (ds?.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off),
@@ -189,7 +195,8 @@ export function resolveConfig(
     fromPretrained: start?.stage === 'pretrain' && config.encoderInit === 'pretrained',
     pictures: ds.kind === 'image' ? ds.source : null,
   };
-  return fitToLabels(config, fit, autoFit(settings.choices));
+  const auto = autoFit(settings.choices);
+  return fitToMethod(fitToLabels(config, fit, auto), ds, auto, fit.fromPretrained);
 }
 
 /** The defaults with the shared choices on top, nested choices merged field by field. */

@@ -23,6 +23,8 @@ export interface DatasetSummary {
   /** Shape and preprocessing of the inputs: a checkpoint with the same signature fits this data. */
   inputSignature?: string;
   split: { train: number; val: number; test: number };
+  /** Rows without a label, outside every split (pretraining and semi-supervised fine-tuning read them). */
+  unlabeled?: number;
   /** A few samples for the data panel: images as uint8 grayscale/RGB, or table rows. */
   preview: DatasetPreview;
   /** For uploaded tables: the columns as read, and the choices that built the dataset. */

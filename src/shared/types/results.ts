@@ -71,6 +71,11 @@ export interface EpochLog {
   learningRate?: number;
   /** Pretraining with labels: how useful the frozen encoder's features are after this epoch. */
   probe?: ProbeScores;
+  /**
+   * Semi-supervised fine-tuning: the share of the epoch's unlabelled rows whose pseudo-label passed
+   * the threshold, and the share of those that match a held-back label (null: none had one).
+   */
+  pseudoLabels?: { maskRate: number; accuracy: number | null };
 }
 
 /**

@@ -8,7 +8,7 @@ import { choicePatch, fieldList, type Values } from '../../shared/fields';
 import { toyInfo } from '../../test/toyObjective';
 import { DeclaredFields, type DeclaredFieldsProps } from './DeclaredFields';
 
-const run = { batchSize: 32, encoder: { kind: 'dense' as const, widths: [128] } };
+const run = { batchSize: 32, encoder: { kind: 'dense' as const, widths: [128] }, kind: 'image' as const };
 
 function draw(info: DeclaredFieldsProps['info'], values: Values): string {
   return renderToStaticMarkup(

@@ -1,11 +1,15 @@
 import type { Declaration } from '../../shared/declared';
 import { choicePatch, fieldLabel, fieldList, fieldMax, type FieldValue, type Values } from '../../shared/fields';
+import type { DataKind } from '../../shared/types/datasets';
 import type { EncoderSpec } from '../../shared/types/training';
 import { NumberField } from './NumberField';
 
+/** What a hint reads: the run's batch and encoder, the data's kind, and the entry's own settings. */
+export type HintContext = { batchSize: number; encoder: EncoderSpec; kind: DataKind; [field: string]: unknown };
+
 /** A pretraining objective's or a fine-tuning method's declaration, as the page draws it. */
 export interface Declared extends Pick<Declaration, 'id' | 'fields'> {
-  hint?(c: { batchSize: number; encoder: EncoderSpec }): string;
+  hint?(c: HintContext): string;
 }
 
 export interface DeclaredFieldsProps {
@@ -15,7 +19,7 @@ export interface DeclaredFieldsProps {
   /** Its settings as the run would use them. */
   values: Values;
   /** What its hint reads of the run. */
-  run: { batchSize: number; encoder: EncoderSpec };
+  run: { batchSize: number; encoder: EncoderSpec; kind: DataKind };
   locked: boolean;
   /** The user set fields (undefined: forget the choice, the default follows). */
   onChange(patch: Record<string, FieldValue | undefined>): void;
@@ -65,7 +69,7 @@ export function DeclaredFields({ kind, info, values, run, locked, onChange }: De
           )}
         </div>
       )}
-      {info.hint && <p className="hint">{info.hint(run)}</p>}
+      {info.hint && <p className="hint">{info.hint({ ...values, ...run })}</p>}
     </>
   );
 }

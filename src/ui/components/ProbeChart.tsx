@@ -3,8 +3,9 @@ import { bestProbe, probePoints, type ProbePoint } from '../chart/probe';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
 import { lazyPlot } from '../chart/lazyPlot';
+import type { SharesPlotProps } from '../chart/plots/SharesPlot';
 
-const ProbePlot = lazyPlot(() => import('../chart/plots/ProbePlot'));
+const SharesPlot = lazyPlot(() => import('../chart/plots/SharesPlot'));
 
 /**
  * Pretraining with labels: after every epoch, how well a linear probe and a k-NN vote classify
@@ -45,7 +46,14 @@ export function ProbeChart() {
 const ProbeLines = memo(function ProbeLines({ points, best }: { points: ProbePoint[]; best: ProbePoint }) {
   return (
     <div className="chart-box probe-box">
-      <ProbePlot points={points} best={best} />
+      <SharesPlot
+        points={points as unknown as SharesPlotProps['points']}
+        lines={[
+          { key: 'linear', name: 'linear probe (val)', stroke: 'var(--accent)' },
+          { key: 'knn', name: `${points[0]!.k}-NN (val)`, stroke: 'var(--series-acc)', dashed: true },
+        ]}
+        mark={{ epoch: best.epoch, value: best.linear, stroke: 'var(--accent)' }}
+      />
     </div>
   );
 });

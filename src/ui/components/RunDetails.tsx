@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { isRunActive } from '../../shared/runState';
 import { schedulePlan } from '../../shared/schedule';
-import { labelledRows } from '../../shared/settings/fewLabels';
+import { finetuneEpoch } from '../../shared/settings/fewLabels';
 import type { LayerInfo } from '../../shared/types/results';
 import type { TrainConfig } from '../../shared/types/training';
 import { attrNumber, fmtNumber } from '../format';
@@ -47,7 +47,8 @@ export function RunDetails() {
   const showRunPlan =
     finetuneRunShown && run.config !== null && progress !== null && (runActive || sameSchedule(run.config, config));
   const shown = showRunPlan ? run.config! : config;
-  const stepsPerEpoch = showRunPlan ? progress!.stepsPerEpoch : Math.ceil(labelledRows(ds, config) / config.batchSize);
+  const epoch = finetuneEpoch(ds, config);
+  const stepsPerEpoch = showRunPlan ? progress!.stepsPerEpoch : Math.ceil(epoch.rows / epoch.batchSize);
   return (
     <div className="run-details">
       <LearningRateChart

@@ -1,5 +1,6 @@
 import { changedKeys, declaredFieldsChosen } from '../../shared/settings/choices';
-import { FEW_LABELS, describeSteps, labelledRows } from '../../shared/settings/fewLabels';
+import { METHODS } from '../../shared/methods';
+import { FEW_LABELS, describeSteps, finetuneEpoch } from '../../shared/settings/fewLabels';
 import { useStudio } from '../store';
 
 /** Settings as people name them, for "your changes". */
@@ -36,16 +37,22 @@ export function StageDefaults({ locked }: { locked: boolean }) {
   const names: Record<string, string> = { ...NAMES };
   for (const kind of ['objective', 'method'] as const)
     for (const f of declaredFieldsChosen(kind, settings.choices.shared[kind] ?? {})) names[f.key] = f.name;
-  const rows = !ds ? 0 : config.stage === 'pretrain' ? ds.split.train + ds.split.val : labelledRows(ds, config);
-  const steps = ds && rows > 0 ? describeSteps(config, rows) : null;
+  const epoch = ds && config.stage === 'finetune' ? finetuneEpoch(ds, config) : null;
+  const rows = !ds ? 0 : epoch ? epoch.rows : ds.split.train + ds.split.val + (ds.unlabeled ?? 0);
+  const pool = epoch?.over === 'pool' ? { batchSize: epoch.batchSize } : undefined;
+  const steps = ds && rows > 0 ? describeSteps(config, rows, pool) : null;
   const fitted = config.stage === 'finetune' && !changed.includes('batchSize') && !changed.includes('epochs');
+  const usualSteps = METHODS[config.method.id].usual?.steps;
   return (
     <div className="stage-defaults">
       {steps && (
         <p className="hint" data-testid="stage-steps" data-steps={steps.steps} data-rows={rows}>
           {steps.text}
           {fitted &&
-            ` Fitted to the labelled rows: batches of at most a quarter of them, at least ${FEW_LABELS.minSteps.toLocaleString('en')} steps${config.earlyStopping.enabled ? '; early stopping keeps the best epoch' : ''}.`}
+            (usualSteps
+              ? ` Fitted to the method: about ${usualSteps.toLocaleString('en')} steps`
+              : ` Fitted to the labelled rows: batches of at most a quarter of them, at least ${FEW_LABELS.minSteps.toLocaleString('en')} steps`) +
+              `${config.earlyStopping.enabled ? '; early stopping keeps the best epoch' : ''}.`}
         </p>
       )}
       <p className="hint" data-testid="stage-changes" data-changed={changed.join(',')}>

@@ -17,8 +17,10 @@ export interface RunPlan {
   from: string;
   /** The loss series the run reports (["loss"], or ["discriminator", "generator"]). */
   series: string[];
-  /** Training rows one epoch goes through. */
+  /** Training rows with labels (fine-tuning), or rows (pretraining). */
   trainRows: number;
+  /** Steps an epoch takes, where it is not the training rows in batches (semi-supervised: the unlabelled pool's). */
+  stepsPerEpoch?: number;
   /** Kernels the network needs for training (see TRAINING_KERNELS). */
   requiredKernels: string[];
   /** Samples per second of a few real steps on the active backend (for `auto`). */

@@ -7,7 +7,7 @@ import { checkFits } from '../../engine/memory';
 import { TRAINING_KERNELS, buildModel, textInput } from '../../engine/models/build';
 import { completeConfig } from '../../shared/defaults';
 import { classifierFromEncoder, savedWeights } from '../../engine/pretrain/encoders';
-import { budgetedRows, trainWithLabels, type SweepHooks } from '../../engine/train/loop';
+import { budgetedRows, epochRows, trainWithLabels, type SweepHooks } from '../../engine/train/loop';
 import { FINETUNE_METHODS } from '../../engine/train/methods';
 import { measureThroughput } from '../../engine/train/measure';
 import { learningRateAt } from '../../shared/schedule';
@@ -107,11 +107,13 @@ export function finetuningBody(
     async plan() {
       const point = resume ? await resumePoint(resume, ds) : await startingPoint(config, ds, outputs);
       start = point;
+      const epoch = epochRows(ds, config);
       return {
         title: resume ? resume.info.runTitle : `Fine-tune ${ds.name} from ${point.from}`,
         from: point.from,
         series: FINETUNE_METHODS[config.method.id].series,
         trainRows: budgetedRows(ds, config, config.seed).length,
+        stepsPerEpoch: Math.ceil(epoch.rows.length / epoch.batchSize),
         requiredKernels: ds.kind === 'text' ? TRAINING_KERNELS.transformer : point.conv ? TRAINING_KERNELS.cnn : [],
         measure: () => measureThroughput(() => scratchModel(config, ds, outputs), ds, config.batchSize),
         history: point.history,

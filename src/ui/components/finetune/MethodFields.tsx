@@ -8,6 +8,7 @@ import { DeclaredSelect } from '../DeclaredSelect';
 export function MethodFields({ locked }: { locked: boolean }) {
   const config = useStudio((s) => s.config);
   const setConfig = useStudio((s) => s.setConfig);
+  const ds = useStudio((s) => s.dataset);
   const { id, ...values } = config.method;
   return (
     <>
@@ -23,7 +24,7 @@ export function MethodFields({ locked }: { locked: boolean }) {
         kind="method"
         info={methodInfo(id)}
         values={values as Values}
-        run={config}
+        run={{ ...config, kind: ds?.kind ?? 'image' }}
         locked={locked}
         onChange={(patch) => setConfig({ method: { [id]: patch } })}
       />

@@ -39,7 +39,7 @@ export function PretrainSettings({ locked }: { locked: boolean }) {
         kind="objective"
         info={objectiveInfo(id)}
         values={values as Values}
-        run={config}
+        run={{ ...config, kind: ds?.kind ?? 'image' }}
         locked={locked}
         onChange={(patch) => setConfig({ objective: { [id]: patch } })}
       />

@@ -11,18 +11,27 @@ import {
   YAxis,
 } from 'recharts';
 import { fmtPercent } from '../../format';
-import type { ProbePoint } from '../probe';
 import { GRID, TOOLTIP_STYLE } from '../style';
 import { useHovered } from '../hover';
 import { TICK_11 } from '../tick';
 
-export interface ProbePlotProps {
-  points: ProbePoint[];
-  best: ProbePoint;
+export interface ShareLine {
+  key: string;
+  name: string;
+  stroke: string;
+  dashed?: boolean;
 }
 
-/** The probe chart's drawing (recharts): see ProbeChart. */
-export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
+export interface SharesPlotProps {
+  /** One point per epoch: `epoch` and a share (0-1, or null where there is none) per line's key. */
+  points: readonly ({ epoch: number } & Record<string, number | null>)[];
+  lines: ShareLine[];
+  /** A point to ring (the best epoch). */
+  mark?: { epoch: number; value: number; stroke: string };
+}
+
+/** Shares (0-100%) per epoch as lines (recharts): the probe and the pseudo-label charts. */
+export default memo(function SharesPlot({ points, lines, mark }: SharesPlotProps) {
   const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
@@ -54,24 +63,20 @@ export default memo(function ProbePlot({ points, best }: ProbePlotProps) {
           />
         )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          dataKey="linear"
-          name="linear probe (val)"
-          stroke="var(--accent)"
-          strokeWidth={2}
-          dot={{ r: 3 }}
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="knn"
-          name={`${points[0]!.k}-NN (val)`}
-          stroke="var(--series-acc)"
-          strokeDasharray="5 3"
-          strokeWidth={2}
-          dot={{ r: 3 }}
-          isAnimationActive={false}
-        />
-        <ReferenceDot x={best.epoch} y={best.linear} r={6} fill="none" stroke="var(--accent)" strokeWidth={2} />
+        {lines.map((l) => (
+          <Line
+            key={l.key}
+            dataKey={l.key}
+            name={l.name}
+            stroke={l.stroke}
+            strokeDasharray={l.dashed ? '5 3' : undefined}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
+        {mark && <ReferenceDot x={mark.epoch} y={mark.value} r={6} fill="none" stroke={mark.stroke} strokeWidth={2} />}
       </LineChart>
     </ResponsiveContainer>
   );
