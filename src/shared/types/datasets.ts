@@ -23,6 +23,8 @@ export interface DatasetSummary {
   /** Shape and preprocessing of the inputs: a checkpoint with the same signature fits this data. */
   inputSignature?: string;
   split: { train: number; val: number; test: number };
+  /** Rows without a label, outside every split (read by pretraining and semi-supervised fine-tuning); absent when none. */
+  unlabeled?: number;
   /** A few samples for the data panel: images as uint8 grayscale/RGB, or table rows. */
   preview: DatasetPreview;
   /** For uploaded tables: the columns as read, and the choices that built the dataset. */
@@ -114,9 +116,14 @@ export interface TableSummary {
   delimiter: string;
   columns: ColumnSummary[];
   options: TableOptions;
-  /** Rows read from the file, rows left out (missing values with "drop", or missing label), malformed rows skipped. */
+  /**
+   * Rows read from the file, rows left out (missing feature values with "drop"), malformed rows
+   * skipped. Rows whose label is missing are kept as unlabeled rows (`rowsUnlabeled`, absent when
+   * none or in tables saved by earlier versions, which left them out).
+   */
   rowsRead: number;
   rowsDropped: number;
+  rowsUnlabeled?: number;
   malformedSkipped: number;
   inputNames: string[];
 }

@@ -36,7 +36,11 @@ export function StageDefaults({ locked }: { locked: boolean }) {
   const names: Record<string, string> = { ...NAMES };
   for (const kind of ['objective', 'method'] as const)
     for (const f of declaredFieldsChosen(kind, settings.choices.shared[kind] ?? {})) names[f.key] = f.name;
-  const rows = !ds ? 0 : config.stage === 'pretrain' ? ds.split.train + ds.split.val : labelledRows(ds, config);
+  const rows = !ds
+    ? 0
+    : config.stage === 'pretrain'
+      ? ds.split.train + ds.split.val + (ds.unlabeled ?? 0)
+      : labelledRows(ds, config);
   const steps = ds && rows > 0 ? describeSteps(config, rows) : null;
   const fitted = config.stage === 'finetune' && !changed.includes('batchSize') && !changed.includes('epochs');
   return (
