@@ -70,6 +70,7 @@ export function summarize(ds: Dataset): DatasetSummary {
     inputShape: ds.inputShape,
     classNames: ds.classNames,
     split: { train: ds.split.train.length, val: ds.split.val.length, test: ds.split.test.length },
+    ...(ds.unlabeled?.length ? { unlabeled: ds.unlabeled.length } : {}),
     preview: ds.preview,
   };
 }
@@ -117,10 +118,14 @@ export function trimPadding(x: Float32Array, size: number, length: number): { x:
   return { x: out, length: used };
 }
 
-/** Class counts of `indices` (for stratification checks and the data panel). */
+/** Class counts of `indices` (for stratification checks and the data panel); unlabeled rows (y -1) are not counted. */
 export function classCounts(ds: Dataset, indices: Int32Array): number[] {
   const counts = new Array<number>(ds.classNames.length).fill(0);
-  if (ds.y) for (const row of indices) counts[ds.y[row]!]! += 1;
+  if (ds.y)
+    for (const row of indices) {
+      const c = ds.y[row]!;
+      if (c >= 0) counts[c]! += 1;
+    }
   return counts;
 }
 

@@ -38,11 +38,14 @@ export const SERIES = Object.fromEntries(Object.values(PRETRAIN_METHODS).map((m)
   string[]
 >;
 
-/** All rows but the test split: pretraining may use unlabeled rows, never the held-out ones. */
+/** All rows but the test split: pretraining reads the unlabeled rows too, never the held-out ones. */
 export function pretrainRows(ds: Dataset): Int32Array {
-  const out = new Int32Array(ds.split.train.length + ds.split.val.length);
-  out.set(ds.split.train);
-  out.set(ds.split.val, ds.split.train.length);
+  const { train, val } = ds.split;
+  const unlabeled = ds.unlabeled ?? new Int32Array(0);
+  const out = new Int32Array(train.length + val.length + unlabeled.length);
+  out.set(train);
+  out.set(val, train.length);
+  out.set(unlabeled, train.length + val.length);
   return out.sort();
 }
 

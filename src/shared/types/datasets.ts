@@ -116,9 +116,14 @@ export interface TableSummary {
   delimiter: string;
   columns: ColumnSummary[];
   options: TableOptions;
-  /** Rows read from the file, rows left out (missing values with "drop", or missing label), malformed rows skipped. */
+  /**
+   * Rows read from the file, rows left out (missing feature values with "drop"), malformed rows
+   * skipped. Rows whose label is missing are kept as unlabeled rows (`rowsUnlabeled`, absent when
+   * none or in tables saved by earlier versions, which left them out).
+   */
   rowsRead: number;
   rowsDropped: number;
+  rowsUnlabeled?: number;
   malformedSkipped: number;
   inputNames: string[];
 }

@@ -17,17 +17,19 @@ describe('image files and class folders', () => {
     expect(labelFromPaths(['photos/1.png', 'photos/2.png']).labels).toEqual([null, null]); // a picked folder of loose images
   });
 
-  it('leaves out (and names) images outside any class folder when others have one', () => {
+  it('keeps images outside any class folder when others have one, after the filed ones', () => {
     const ignored: string[] = [];
     const kept = keepFiled(
       [
-        { path: 'cat/1.png', label: 'cat', data: bytes(1) },
         { path: 'stray.png', label: null, data: bytes(1) },
+        { path: 'cat/1.png', label: 'cat', data: bytes(1) },
+        { path: 'loose.png', label: null, data: bytes(1) },
+        { path: 'dog/2.png', label: 'dog', data: bytes(1) },
       ],
       ignored,
     );
-    expect(kept.map((e) => e.path)).toEqual(['cat/1.png']);
-    expect(ignored).toEqual(['stray.png (outside any class folder)']);
+    expect(kept.map((e) => e.path)).toEqual(['cat/1.png', 'dog/2.png', 'stray.png', 'loose.png']);
+    expect(ignored).toEqual([]);
   });
 
   it('reads the images of a zip, ignoring folders, hidden files and non-images', async () => {

@@ -238,9 +238,13 @@ export function mb(bytes: number): string {
   return formatBytes(bytes, IN_MB);
 }
 
-/** When some images are in class folders, the ones outside any folder are left out (and named). */
-export function keepFiled(entries: ImageEntry[], ignored: string[]): ImageEntry[] {
+/**
+ * The images in class folders first, then those outside any (unlabeled rows beside the classes),
+ * each in their own order: the labelled rows and their order are those of the same set without
+ * the loose images (the PyTorch project's data.py reads it so), and the image limit cuts loose
+ * ones first. Nothing is added to `_ignored` any more (loose images used to be left out and named there).
+ */
+export function keepFiled(entries: ImageEntry[], _ignored?: string[]): ImageEntry[] {
   if (entries.every((e) => e.label === null) || entries.every((e) => e.label !== null)) return entries;
-  for (const e of entries) if (e.label === null) ignored.push(`${e.path} (outside any class folder)`);
-  return entries.filter((e) => e.label !== null);
+  return [...entries.filter((e) => e.label !== null), ...entries.filter((e) => e.label === null)];
 }

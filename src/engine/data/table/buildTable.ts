@@ -6,6 +6,7 @@ import { featureWidth, inputNames } from '../../../shared/preprocessing';
 import type { ColumnRole, ColumnSummary, TableOptions, Task } from '../../../shared/types/datasets';
 import type { Dataset } from '../dataset';
 import { DataError } from '../errors';
+import { range } from '../random';
 import { stratifiedSplit } from '../split';
 import { buildTextDataset } from '../text/buildText';
 import { guessLabel, inferKind, summarizeColumn } from './columns';
@@ -78,18 +79,29 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
   const task: Task = labelCol ? resolveTask(labelCol, labelKind, opts.task) : 'none';
   if (labelCol) checkLabel(labelCol, task);
 
-  // Rows kept: a label is never imputed; with "drop", neither are features. (Typed loops from
-  // here on: a table may have millions of rows.)
+  // Rows kept: with "drop", none with a missing feature. A label is never imputed: the rows without
+  // one come last, as unlabeled rows outside every split, so the labelled rows, their order and
+  // their split are those of the table without them. (Typed loops from here on: a table may have
+  // millions of rows.)
   const used = textCol ? [textCol] : featureCols.map((c) => byName.get(c.name)!);
-  const keep = keptRows(raw.rows, labelCol?.missing ?? null, opts.missing === 'drop' ? used.map((c) => c.missing) : []);
+  const { keep, labelled } = keptRows(
+    raw.rows,
+    labelCol?.missing ?? null,
+    opts.missing === 'drop' ? used.map((c) => c.missing) : [],
+  );
   if (!keep.length)
     throw new DataError(
       `No rows are left after removing rows with missing values. Choose "fill in missing values" instead of "drop rows".`,
       'no-rows',
     );
+  if (!labelled)
+    throw new DataError(
+      `No row${opts.missing === 'drop' ? ' left after removing rows with missing values' : ''} has a value in the label "${labelCol!.name}". Pick another label column, or "no label" to pretrain.`,
+      'no-rows',
+    );
 
-  const { classNames, yClass, yValue } = encodeLabels(labelCol, task, keep);
-  const strata = yClass ?? new Int32Array(keep.length);
+  const { classNames, yClass, yValue } = encodeLabels(labelCol, task, keep, labelled);
+  const strata = yClass ? yClass.subarray(0, labelled) : new Int32Array(labelled);
   const split = stratifiedSplit(
     strata,
     yClass ? classNames.length : 1,
@@ -101,6 +113,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       'Too few rows to split into train, validation and test parts. Add rows, or lower the validation and test shares.',
       'no-rows',
     );
+  const unlabeled = labelled < keep.length ? range(labelled, keep.length) : undefined;
 
   const label = labelCol ? labelSpec(labelCol.name, classNames, yValue, split.train) : null;
   if (textCol)
@@ -111,6 +124,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
       column: textCol,
       keep: Array.from(keep),
       split,
+      unlabeled,
       task,
       y: yClass ?? yValue,
       classNames,
@@ -128,6 +142,7 @@ export function buildTableDataset(raw: RawTable, opts: TableOptions): Dataset {
     y: yClass ?? yValue,
     classNames,
     split,
+    unlabeled,
     label,
   });
 }
@@ -217,15 +232,17 @@ function checkLabel(labelCol: RawColumn, task: Task): void {
     );
 }
 
-/** The kept rows' labels: class indices (the classes present, in natural order) or values. */
-function encodeLabels(labelCol: RawColumn | null, task: Task, keep: Int32Array) {
+/** The kept rows' labels: class indices (the classes present, in natural order) or values; -1 or NaN from row `labelled` on. */
+function encodeLabels(labelCol: RawColumn | null, task: Task, keep: Int32Array, labelled: number) {
   let classNames: string[] = [];
   let yClass: Int32Array | null = null;
   let yValue: Float32Array | null = null;
   if (labelCol && task === 'classification') {
     const codes = gather(labelCol.codes!, keep);
     // The classes present, in the order they first appear (naturalOrder keeps ties in that order).
-    classNames = naturalOrder(firstSeen(codes, labelCol.dict.length).map((code) => labelCol.dict[code]!));
+    classNames = naturalOrder(
+      firstSeen(codes.subarray(0, labelled), labelCol.dict.length).map((code) => labelCol.dict[code]!),
+    );
     if (classNames.length < 2)
       throw new DataError(
         `The label "${labelCol.name}" has only one class (${classNames[0] ?? 'none'}), so there is nothing to tell apart. Pick another label column, or "no label" to pretrain.`,
@@ -233,9 +250,9 @@ function encodeLabels(labelCol: RawColumn | null, task: Task, keep: Int32Array) 
       );
     const index = new Map(classNames.map((n, i) => [n, i]));
     const codeToClass = Int32Array.from(labelCol.dict, (v) => index.get(v) ?? -1);
-    yClass = gather(codeToClass, codes);
+    yClass = withTail(gather(codeToClass, codes.subarray(0, labelled)), keep.length, -1);
   } else if (labelCol) {
-    yValue = gather(labelCol.values, keep);
+    yValue = withTail(gather(labelCol.values, keep.subarray(0, labelled)), keep.length, NaN);
   }
 
   return { classNames, yClass, yValue };
@@ -294,7 +311,7 @@ function tableDataset(
   opts: TableOptions,
   columns: ColumnSummary[],
   specs: FeatureSpec[],
-  d: Pick<Dataset, 'task' | 'x' | 'y' | 'classNames' | 'split'> & {
+  d: Pick<Dataset, 'task' | 'x' | 'y' | 'classNames' | 'split' | 'unlabeled'> & {
     keep: Int32Array;
     width: number;
     label: LabelSpec | null;
@@ -321,6 +338,7 @@ function tableDataset(
     y: d.y,
     classNames: d.classNames,
     split: d.split,
+    ...(d.unlabeled ? { unlabeled: d.unlabeled } : {}),
     preview: { kind: 'table', columns: raw.columns.map((c) => c.name), rows: raw.head.slice(0, 8) },
     preprocessing,
     table: {
@@ -331,6 +349,7 @@ function tableDataset(
       options: opts,
       rowsRead: raw.rows,
       rowsDropped: raw.rows - d.keep.length,
+      ...(d.unlabeled ? { rowsUnlabeled: d.unlabeled.length } : {}),
       malformedSkipped: raw.malformedCount,
       inputNames: inputNames(specs),
     },
@@ -424,17 +443,37 @@ function featureFill(spec: FeatureSpec, col: RawColumn): Fill {
   };
 }
 
-/** The rows with a label (when there is one) and, for "drop", no missing value among `features`. */
-function keptRows(rows: number, labelMissing: Uint8Array | null, features: Uint8Array[]): Int32Array {
+/**
+ * The rows kept (for "drop", those with no missing value among `features`): the ones with a label
+ * (every row when there is no label column), then the ones without, each in file order.
+ */
+function keptRows(
+  rows: number,
+  labelMissing: Uint8Array | null,
+  features: Uint8Array[],
+): { keep: Int32Array; labelled: number } {
   const keep = new Int32Array(rows);
+  const loose = new Int32Array(rows);
   let n = 0;
+  let u = 0;
   for (let r = 0; r < rows; r++) {
-    if (labelMissing?.[r]) continue;
     let skip = false;
     for (const m of features) if (m[r]) skip = true;
-    if (!skip) keep[n++] = r;
+    if (skip) continue;
+    if (labelMissing?.[r]) loose[u++] = r;
+    else keep[n++] = r;
   }
-  return n === rows ? keep : keep.slice(0, n);
+  keep.set(loose.subarray(0, u), n);
+  return { keep: n + u === rows ? keep : keep.slice(0, n + u), labelled: n };
+}
+
+/** `head` followed by `fill` up to `length` values. */
+function withTail<T extends Int32Array | Float32Array>(head: T, length: number, fill: number): T {
+  if (head.length === length) return head;
+  const out = new (head.constructor as new (n: number) => T)(length);
+  out.set(head);
+  out.fill(fill, head.length);
+  return out;
 }
 
 /**

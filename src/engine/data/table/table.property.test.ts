@@ -43,7 +43,7 @@ const table = fc
 
 describe('the table pipeline on generated tables', () => {
   it('yields a consistent dataset or a DataError, never anything else', async () => {
-    const outcomes = { datasets: 0, errors: new Set<string>() };
+    const outcomes = { datasets: 0, withUnlabeled: 0, errors: new Set<string>() };
     await fc.assert(
       fc.asyncProperty(table, async ({ shape, header, rows, label, missing, task }) => {
         const nl = shape.crlf ? '\r\n' : '\n';
@@ -65,18 +65,26 @@ describe('the table pipeline on generated tables', () => {
           } else expect(ds.features).toBe(ds.table!.inputNames.length);
           expect(ds.features).toBeGreaterThan(0);
           for (const v of ds.x) expect(Number.isFinite(v)).toBe(true);
+          // The splits and the unlabeled rows (empty label cells) cover every row once.
           const parts = [...ds.split.train, ...ds.split.val, ...ds.split.test];
-          expect(new Set(parts).size).toBe(ds.rows);
-          for (const r of parts) expect(r >= 0 && r < ds.rows).toBe(true);
+          const unlabeled = new Set(ds.unlabeled ?? []);
+          expect(new Set([...parts, ...unlabeled]).size).toBe(ds.rows);
+          expect(parts.length + unlabeled.size).toBe(ds.rows);
+          for (const r of [...parts, ...unlabeled]) expect(r >= 0 && r < ds.rows).toBe(true);
+          expect(ds.table!.rowsUnlabeled ?? 0).toBe(unlabeled.size);
+          expect(ds.table!.rowsDropped + unlabeled.size + parts.length).toBe(ds.table!.rowsRead);
+          if (ds.task === 'none') expect(unlabeled.size).toBe(0);
+          const labelled = (r: number) => !unlabeled.has(r);
           if (ds.task === 'classification') {
             expect(ds.classNames.length).toBeGreaterThanOrEqual(2);
-            for (const y of ds.y!) expect(y >= 0 && y < ds.classNames.length).toBe(true);
+            ds.y!.forEach((y, r) => expect(labelled(r) ? y >= 0 && y < ds.classNames.length : y === -1).toBe(true));
           } else if (ds.task === 'regression') {
-            for (const y of ds.y!) expect(Number.isFinite(y)).toBe(true);
+            ds.y!.forEach((y, r) => expect(labelled(r) ? Number.isFinite(y) : Number.isNaN(y)).toBe(true));
           } else {
             expect(ds.y).toBeNull();
           }
           outcomes.datasets++;
+          if (unlabeled.size) outcomes.withUnlabeled++;
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
           expect(e.message.length).toBeGreaterThan(10);
@@ -85,8 +93,9 @@ describe('the table pipeline on generated tables', () => {
       }),
       { numRuns: 300 },
     );
-    // Not vacuous: both outcomes occur.
+    // Not vacuous: both outcomes occur, and datasets with unlabeled rows.
     expect(outcomes.datasets).toBeGreaterThan(30);
     expect(outcomes.errors.size).toBeGreaterThan(1);
+    expect(outcomes.withUnlabeled).toBeGreaterThan(0);
   });
 });

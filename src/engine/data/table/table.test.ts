@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readPublic } from '../../../test/fixtures';
 import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
 import type { TableOptions } from '../../../shared/types/datasets';
-import { classCounts } from '../dataset';
+import { encodeTableRow } from '../../export/preprocessingFile';
+import { classCounts, summarize } from '../dataset';
 import { DataError } from '../errors';
 import { buildTableDataset, withDefaultLabel } from './buildTable';
 import { readCsv } from './readCsv';
@@ -173,6 +174,101 @@ describe('building a dataset from a table', () => {
       'no-features',
       /no usable feature column: "id" \(identifier\), "text" \(identifier\)/,
     );
+  });
+
+  describe('rows whose label is missing', () => {
+    // Every 5th row has an empty (or "NA") label; row 17 also misses its age, to be filled in.
+    const cells = (i: number) => {
+      const city = ['Paris', 'Lyon', 'Nice'][i % 3];
+      const age = i === 17 || i % 7 === 0 ? 'NA' : String(20 + (i % 40));
+      const label = i % 5 === 2 ? (i % 2 ? '' : 'NA') : i % 2 ? 'yes' : 'no';
+      return [age, city, String(1000 + i * 10), label];
+    };
+    const header = 'age,city,income,churn';
+    const csv = (keep: (i: number) => boolean) =>
+      [
+        header,
+        ...Array.from({ length: 60 }, (_, i) => i)
+          .filter(keep)
+          .map((i) => cells(i).join(',')),
+      ].join('\n');
+    const loose = Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 5 === 2);
+
+    it('are kept as unlabeled rows after the labelled ones, outside every split, y -1', async () => {
+      const ds = await build(
+        csv(() => true),
+        { label: 'churn' },
+      );
+      expect(ds.task).toBe('classification');
+      expect(ds.rows).toBe(60);
+      expect(Array.from(ds.unlabeled!)).toEqual(Array.from({ length: 12 }, (_, k) => 48 + k));
+      const parts = [...ds.split.train, ...ds.split.val, ...ds.split.test];
+      expect(parts.sort((a, b) => a - b)).toEqual(Array.from({ length: 48 }, (_, i) => i));
+      for (const r of ds.unlabeled!) expect(ds.y![r]).toBe(-1);
+      expect(
+        classCounts(
+          ds,
+          Int32Array.from({ length: 60 }, (_, i) => i),
+        ),
+      ).toEqual([24, 24]);
+      const summary = summarize(ds);
+      expect(summary.classCounts).toEqual([24, 24]);
+      expect(summary.unlabeled).toBe(12);
+      expect(ds.table!.rowsUnlabeled).toBe(12);
+      expect(ds.table!.rowsDropped).toBe(0);
+    });
+
+    it('have their features preprocessed as a labelled row is, with the training statistics of the labelled rows', async () => {
+      const ds = await build(
+        csv(() => true),
+        { label: 'churn' },
+      );
+      // The labelled rows, their split and the statistics are those of the table without the unlabeled rows.
+      const without = await build(
+        csv((i) => i % 5 !== 2),
+        { label: 'churn' },
+      );
+      expect(ds.preprocessing).toEqual(without.preprocessing);
+      expect(ds.split).toEqual(without.split);
+      expect(ds.x.subarray(0, 48 * ds.features)).toEqual(without.x);
+      if (ds.preprocessing.kind !== 'table') throw new Error('a table');
+      const pre = ds.preprocessing;
+      const names = header.split(',');
+      loose.forEach((i, k) => {
+        const row = cells(i);
+        const expected = encodeTableRow(pre, (c) => row[names.indexOf(c)]);
+        expect(Array.from(ds.x.subarray((48 + k) * ds.features, (49 + k) * ds.features))).toEqual(Array.from(expected));
+      });
+    });
+
+    it('are NaN for regression, and still left out with "drop" when a feature is missing', async () => {
+      const text = [
+        'a,b,price',
+        ...Array.from(
+          { length: 40 },
+          (_, i) => `${i % 5},${i === 4 ? '' : (i * 7) % 11},${i % 4 ? (i * 1.37).toFixed(2) : ''}`,
+        ),
+      ].join('\n');
+      const reg = await build(text, { label: 'price' });
+      expect(reg.task).toBe('regression');
+      expect(reg.unlabeled!.length).toBe(10);
+      for (const r of reg.unlabeled!) expect(reg.y![r]).toBeNaN();
+      for (const r of [...reg.split.train, ...reg.split.val, ...reg.split.test])
+        expect(Number.isFinite(reg.y![r])).toBe(true);
+      const dropped = await build(text, { label: 'price', missing: 'drop' });
+      // Row 4 misses a feature (and has no price): left out, not unlabeled.
+      expect(dropped.table!.rowsDropped).toBe(1);
+      expect(dropped.unlabeled!.length).toBe(9);
+      expect(dropped.rows).toBe(39);
+    });
+
+    it('refuse a label that no row has', async () => {
+      await expectDataError(
+        build('a,b,y\n1,2,\n3,4,NA\n5,6,\n', { label: 'y', task: 'classification' }),
+        'no-rows',
+        /No row has a value in the label "y"/,
+      );
+    });
   });
 
   it('reads the built-in iris table through the same pipeline', async () => {

@@ -1,6 +1,7 @@
 // A table whose input is one text column: the tokenizer is learned from the training split's
-// texts only, every kept row becomes [CLS] + its tokens (cut at the maximum length, padded), and
-// the tokenizer goes into the preprocessing so a model reads new text exactly the same way.
+// texts and the unlabeled ones (never validation or test), every kept row becomes [CLS] + its
+// tokens (cut at the maximum length, padded), and the tokenizer goes into the preprocessing so a
+// model reads new text exactly the same way.
 import type { LabelSpec, Preprocessing } from '../../../shared/preprocessing';
 import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
 import { AUTO_TEXT_LENGTH, TEXT_LIMITS } from '../../../shared/limits';
@@ -28,9 +29,11 @@ export interface TextParts {
   options: TableOptions;
   columns: ColumnSummary[];
   column: RawColumn;
-  /** Rows of the file kept (in order); the split indexes into these. */
+  /** Rows of the file kept (in order); the split and `unlabeled` index into these. */
   keep: number[];
   split: Dataset['split'];
+  /** Rows without a label, outside every split (after the labelled ones). */
+  unlabeled?: Int32Array;
   task: Task;
   y: Int32Array | Float32Array | null;
   classNames: string[];
@@ -81,7 +84,10 @@ export function buildTextDataset(p: TextParts): Dataset {
   validateTextOptions(text);
   const texts = p.keep.map((r) => cellText(p.column, r));
   const started = performance.now();
+  // The unlabeled texts teach the tokenizer and the length too: they are read in training
+  // (pretraining, semi-supervised fine-tuning) and held out of validation and test.
   const trainTexts = Array.from(p.split.train, (i) => texts[i]!);
+  if (p.unlabeled) for (const i of p.unlabeled) trainTexts.push(texts[i]!);
   const spec = trainTokenizer(trainTexts, { vocabSize: text.vocabSize, lowercase: text.lowercase });
   const tokenizerMs = performance.now() - started;
   const tokenizer = new Tokenizer(spec);
@@ -114,6 +120,7 @@ export function buildTextDataset(p: TextParts): Dataset {
     y: p.y,
     classNames: p.classNames,
     split: p.split,
+    ...(p.unlabeled ? { unlabeled: p.unlabeled } : {}),
     preview,
     preprocessing,
     text: {
@@ -136,6 +143,7 @@ export function buildTextDataset(p: TextParts): Dataset {
       options: { ...p.options, text },
       rowsRead: p.raw.rows,
       rowsDropped: p.raw.rows - p.keep.length,
+      ...(p.unlabeled ? { rowsUnlabeled: p.unlabeled.length } : {}),
       malformedSkipped: p.raw.malformedCount,
       inputNames: [p.column.name],
     },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import { encodeText } from '../../export/preprocessingFile';
+import { classCounts, summarize } from '../dataset';
 import { DataError } from '../errors';
 import { buildTableDataset } from '../table/buildTable';
 import { readCsv } from '../table/readCsv';
@@ -26,7 +28,7 @@ describe('plain-text uploads', () => {
     expect(ds.y).toBeNull();
   });
 
-  it('.txt files in class folders are a labelled set; files outside them and empty ones are named', async () => {
+  it('.txt files in class folders are a labelled set; files outside them are unlabeled rows, empty ones named', async () => {
     const files = [
       { path: 'mail/spam/1.txt', data: utf8('win money now, click here') },
       { path: 'mail/spam/2.txt', data: utf8('cheap pills "best" offer') },
@@ -36,12 +38,57 @@ describe('plain-text uploads', () => {
     ];
     const c = corpusFromFiles(files, 'mail');
     expect(c.labelled).toBe(true);
-    expect(c.ignored).toEqual(['mail/ham/4.txt (empty)', 'mail/readme.txt (outside any class folder)']);
+    expect(c.ignored).toEqual(['mail/ham/4.txt (empty)']);
     const ds = await asTable(c.csv, 'label');
-    expect(ds.rows).toBe(3);
+    expect(ds.rows).toBe(4);
     expect(ds.classNames).toEqual(['ham', 'spam']);
-    // A whole file is one text, its line breaks included.
+    expect(Array.from(ds.unlabeled!)).toEqual([3]);
+    // A whole file is one text, its line breaks included; a loose file has an empty label.
     expect(c.csv).toContain('"meeting moved to monday\nsee you","ham"');
+    expect(c.csv).toContain('"about this set",\n');
+  });
+
+  it('loose .txt files beside class folders: unlabeled rows outside the splits, and the tokenizer learns from them', async () => {
+    const labelled = Array.from({ length: 24 }, (_, i) => ({
+      path: `set/${i % 2 ? 'good' : 'bad'}/${i}.txt`,
+      data: utf8(`${i % 2 ? 'a fine good day' : 'a sad bad day'} number ${i}`),
+    }));
+    const loose = Array.from({ length: 4 }, (_, i) => ({
+      path: `set/notes-${i}.txt`,
+      data: utf8('zqxjv zqxjv zqxjv zqxjv zqxjv zqxjv'),
+    }));
+    const c = corpusFromFiles([loose[0]!, ...labelled, ...loose.slice(1)], 'set');
+    const ds = await asTable(c.csv, 'label');
+    expect(ds.kind).toBe('text');
+    expect(ds.rows).toBe(28);
+    expect(Array.from(ds.unlabeled!)).toEqual([24, 25, 26, 27]);
+    for (const r of ds.unlabeled!) expect(ds.y![r]).toBe(-1);
+    const parts = [...ds.split.train, ...ds.split.val, ...ds.split.test].sort((a, b) => a - b);
+    expect(parts).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(
+      classCounts(
+        ds,
+        Int32Array.from({ length: 28 }, (_, i) => i),
+      ),
+    ).toEqual([12, 12]);
+    expect(summarize(ds).unlabeled).toBe(4);
+    expect(ds.table!.rowsUnlabeled).toBe(4);
+    expect(ds.text!.texts).toBe(28);
+    // Their tokens are the model's input like any other text's.
+    const p = ds.preprocessing;
+    if (p.kind !== 'text') throw new Error('not text');
+    expect(p.tokenizer.vocab).toContain('zqxjv');
+    const unlabeledRow = Array.from(ds.x.subarray(24 * ds.features, 25 * ds.features));
+    expect(unlabeledRow).toEqual(Array.from(encodeText(p, 'zqxjv zqxjv zqxjv zqxjv zqxjv zqxjv')));
+  });
+
+  it('a text table with empty label cells keeps those rows as unlabeled', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `"text number ${i}",${i % 6 === 5 ? '' : i % 2 ? 'yes' : 'no'}`);
+    const ds = await asTable(['text,label', ...rows].join('\n'), 'label');
+    expect(ds.kind).toBe('text');
+    expect(ds.unlabeled!.length).toBe(5);
+    for (const r of ds.unlabeled!) expect(ds.y![r]).toBe(-1);
+    expect(ds.split.train.length + ds.split.val.length + ds.split.test.length).toBe(25);
   });
 
   it('loose .txt files are an unlabeled corpus', () => {

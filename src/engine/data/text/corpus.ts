@@ -1,7 +1,8 @@
 // Plain-text uploads become a table with a text column, so they take the tables' path from there
 // (options, tokenizer, split, saving and reloading): a .txt file is one text per non-empty line,
 // unlabeled (a corpus for pretraining); a zip (or picked folder) of .txt files is one text per
-// file, labelled by class folder when the files are in class folders.
+// file, labelled by class folder when the files are in class folders (the files outside them have
+// an empty label: the table's unlabeled rows).
 import { DataError } from '../errors';
 import { labelFromPaths } from '../images/files';
 
@@ -55,7 +56,11 @@ export function corpusFromLines(bytes: Uint8Array, fileName: string): Corpus {
   };
 }
 
-/** .txt files (from a zip or a picked folder): each file is a text; class folders give labels. */
+/**
+ * .txt files (from a zip or a picked folder): each file is a text; class folders give labels, and
+ * beside them a file outside any has an empty label cell (an unlabeled row; with one class folder
+ * only, the table refuses the label as one class).
+ */
 export function corpusFromFiles(files: { path: string; data: Uint8Array }[], name: string): Corpus {
   const { labels } = labelFromPaths(files.map((f) => f.path));
   const labelled = labels.some((l) => l !== null);
@@ -63,16 +68,12 @@ export function corpusFromFiles(files: { path: string; data: Uint8Array }[], nam
   const rows: string[] = [];
   files.forEach((f, i) => {
     const label = labels[i] ?? null;
-    if (labelled && label === null) {
-      ignored.push(`${f.path} (outside any class folder)`);
-      return;
-    }
     const text = decode(f.data, `${name}: "${f.path}"`).trim();
     if (!text) {
       ignored.push(`${f.path} (empty)`);
       return;
     }
-    rows.push(labelled ? `${quote(text)},${quote(label!)}` : quote(text));
+    rows.push(labelled ? `${quote(text)},${label === null ? '' : quote(label)}` : quote(text));
   });
   if (!rows.length)
     throw new DataError(

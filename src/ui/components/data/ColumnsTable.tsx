@@ -43,7 +43,7 @@ export function ColumnsTable({
   );
 }
 
-/** What a table read: rows, rows left out, malformed rows, the delimiter and the model's inputs. */
+/** What a table read: rows, rows left out, rows without a label, malformed rows, the delimiter and the model's inputs. */
 export function TableRows({ table }: { table: TableSummary }) {
   return (
     <p
@@ -51,10 +51,12 @@ export function TableRows({ table }: { table: TableSummary }) {
       data-testid="table-rows"
       data-read={table.rowsRead}
       data-dropped={table.rowsDropped}
+      data-unlabeled={table.rowsUnlabeled ?? 0}
       data-malformed={table.malformedSkipped}
     >
       {table.rowsRead.toLocaleString('en-US')} rows read
       {table.rowsDropped ? ` · ${table.rowsDropped.toLocaleString('en-US')} left out (missing values)` : ''}
+      {table.rowsUnlabeled ? ` · ${table.rowsUnlabeled.toLocaleString('en-US')} without a label (unlabeled)` : ''}
       {table.malformedSkipped ? ` · ${table.malformedSkipped.toLocaleString('en-US')} malformed rows skipped` : ''} ·
       delimiter <code>{table.delimiter === '\t' ? 'tab' : table.delimiter}</code> · {table.inputNames.length} model
       inputs

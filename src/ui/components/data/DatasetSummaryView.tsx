@@ -49,6 +49,11 @@ export function DatasetSummaryView() {
           </div>
         )}
       </dl>
+      {!!ds.unlabeled && (
+        <p className="muted small" data-testid="unlabeled-count" data-count={ds.unlabeled}>
+          Unlabeled rows: {ds.unlabeled.toLocaleString('en-US')} (pretraining and semi-supervised fine-tuning use them)
+        </p>
+      )}
       {ds.table && <TableSetup table={ds.table} task={ds.task} disabled={busy} textSummary={ds.text} />}
       {ds.kind === 'image' && ds.source === 'upload' && <ImageSetup disabled={busy} />}
       {ds.classCounts.length > 0 && <ClassBalance names={ds.classNames} counts={ds.classCounts} />}
