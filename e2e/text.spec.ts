@@ -231,7 +231,7 @@ test('plain text: a .txt file is a corpus to pretrain on (a text per line); a zi
   await expect(page.getByTestId('mlm-fills')).toHaveAttribute('data-epoch', '1');
   await expect(page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')).toHaveCount(1);
 
-  // Class folders of .txt files (one text per file); a stray file outside them is named, not used.
+  // Class folders of .txt files (one text per file); a file outside them is an unlabeled row.
   const positive = reviews.filter((l) => l.endsWith(',positive')).slice(0, 30);
   const negative = reviews.filter((l) => l.endsWith(',negative')).slice(0, 30);
   const zip = zipSync({
@@ -245,9 +245,9 @@ test('plain text: a .txt file is a corpus to pretrain on (a text per line); a zi
     buffer: Buffer.from(zip),
   });
   await expect(summary).toHaveAttribute('data-name', 'mail');
-  await expect(summary).toHaveAttribute('data-rows', '60');
+  await expect(summary).toHaveAttribute('data-rows', '61');
   await expect(summary).toHaveAttribute('data-classes', '2');
-  await expect(page.getByRole('alert')).toContainText('mail/readme.txt (outside any class folder)');
+  await expect(page.getByTestId('unlabeled-count')).toHaveAttribute('data-count', '1');
   await expect(page.locator('[data-testid="column-row"][data-column="label"]')).toHaveAttribute('data-role', 'label');
   // The corpus's encoder is still there.
   await expect(page.locator('[data-testid="checkpoint-item"][data-stage="pretrain"]')).toHaveCount(1);
