@@ -63,6 +63,51 @@ describe("the sweep's plan", () => {
     expect(sweepRunConfig(base, { ...scratch!, budget: 500 }, null, reg).labelBudget).toBe('all');
   });
 
+  it('gains the semi-supervised arms when asked: after the supervised ones, from the encoder too; with every label only where rows have none', () => {
+    const settings = { budgets: [10, 'all'] as const, seeds: 1, encoderId: 'enc', semiSupervised: true };
+    const arms = (unlabeled: number) =>
+      planSweep({ ...settings, budgets: [...settings.budgets] }, 1, unlabeled).map((p) => `${p.budget}/${p.arm}`);
+    expect(arms(0)).toEqual([
+      '10/scratch',
+      '10/pretrained',
+      '10/semi-scratch',
+      '10/semi-pretrained',
+      'all/scratch',
+      'all/pretrained',
+    ]);
+    expect(arms(40)).toContain('all/semi-pretrained');
+    expect(planSweep({ budgets: [10], seeds: 2, encoderId: null, semiSupervised: true }, 1).map((p) => p.arm)).toEqual([
+      'scratch',
+      'semi-scratch',
+      'scratch',
+      'semi-scratch',
+    ]);
+    expect(sweepProblem({ budgets: [10, 100, 1000], seeds: 20, encoderId: 'e', semiSupervised: true })).toMatch(
+      /240 runs/,
+    );
+    expect(sweepProblem({ budgets: [10, 100, 1000], seeds: 20, encoderId: 'e' })).toBeNull();
+  });
+
+  it("runs the supervised arms supervised and the semi arms by FixMatch with the page's fields for it", () => {
+    const semiBase = {
+      ...DEFAULT_CONFIG,
+      method: { id: 'semi-supervised' as const, threshold: 0.9, ratio: 3, weight: 2 },
+    };
+    const data = { task: 'classification' as const, trainRows: 105 };
+    const run = (arm: 'scratch' | 'semi-scratch' | 'semi-pretrained', base = semiBase) =>
+      sweepRunConfig(base, { index: 0, budget: 10, arm, seed: 1 }, 'enc', data);
+    expect(run('scratch').method).toEqual({ id: 'supervised' });
+    expect(run('semi-scratch')).toMatchObject({ method: semiBase.method, encoderInit: 'random' });
+    expect(run('semi-pretrained')).toMatchObject({ method: semiBase.method, encoderInit: 'pretrained' });
+    // A supervised page: the semi arms take the method's defaults.
+    expect(run('semi-scratch', DEFAULT_CONFIG).method).toEqual({
+      id: 'semi-supervised',
+      threshold: 0.95,
+      ratio: 7,
+      weight: 1,
+    });
+  });
+
   it('reads budgets as typed and refuses what is not one', () => {
     expect(parseBudgets('10, 100, all')).toEqual([10, 100, 'all']);
     expect(parseBudgets('all 100 10 10')).toEqual([10, 100, 'all']);
@@ -105,6 +150,25 @@ describe("the sweep's summary", () => {
     expect(rows.map((row) => row.budget)).toEqual([10, 'all']);
     expect(rows[0]!.diff).toBeCloseTo(0.2, 10);
     expect(rows[1]).toMatchObject({ x: 35, diff: null, pretrained: null });
+    expect(rows[0]).toMatchObject({ semiScratch: null, semiPretrained: null });
+  });
+
+  it('puts the semi-supervised arms in their own columns of the budget row', () => {
+    const results = [
+      r(10, 'scratch', 0.6),
+      r(10, 'semi-scratch', 0.85),
+      r(10, 'semi-pretrained', 0.9),
+      r(100, 'semi-scratch', 0.95, 100),
+    ];
+    const rows = sweepRows(sweepPoints(results, [10, 100]), [10, 100]);
+    expect(rows[0]).toMatchObject({
+      scratch: { mean: 0.6 },
+      semiScratch: { mean: 0.85 },
+      semiPretrained: { mean: 0.9 },
+      diff: null,
+    });
+    // A budget with only a semi arm finished is a row too.
+    expect(rows[1]).toMatchObject({ budget: 100, x: 100, scratch: null, semiScratch: { mean: 0.95 } });
   });
 
   it('estimates the time left from the mean run time', () => {

@@ -1,5 +1,14 @@
 // The label-efficiency sweep's plan and summary, pure (used by the worker and the page).
-import type { SweepBudget, SweepPoint, SweepResult, SweepRow, SweepRunSpec, SweepSettings } from './types/sweep';
+import { methodSettings } from './methods';
+import type {
+  SweepArm,
+  SweepBudget,
+  SweepPoint,
+  SweepResult,
+  SweepRow,
+  SweepRunSpec,
+  SweepSettings,
+} from './types/sweep';
 import type { CheckpointInfo } from './types/models';
 import type { TrainConfig } from './types/training';
 
@@ -28,16 +37,27 @@ export function formatBudgets(budgets: SweepBudget[]): string {
   return budgets.join(', ');
 }
 
+/** The arms a sweep runs, in the order each budget and seed trains them. */
+export function sweepArms(settings: Pick<SweepSettings, 'encoderId' | 'semiSupervised'>): SweepArm[] {
+  const supervised: SweepArm[] = settings.encoderId ? ['scratch', 'pretrained'] : ['scratch'];
+  if (!settings.semiSupervised) return supervised;
+  return [...supervised, 'semi-scratch', ...(settings.encoderId ? (['semi-pretrained'] as const) : [])];
+}
+
+const isSemi = (arm: SweepArm) => arm === 'semi-scratch' || arm === 'semi-pretrained';
+
 /**
  * The runs of a sweep, in the order they train: budget by budget, seed by seed, scratch then the
- * encoder (so the pair of a budget and seed finishes together and the table fills early).
+ * encoder (so the pair of a budget and seed finishes together and the table fills early), then the
+ * semi-supervised arms. With every label, these need rows without a label (`unlabeled`).
  */
-export function planSweep(settings: SweepSettings, baseSeed: number): SweepRunSpec[] {
-  const arms = settings.encoderId ? (['scratch', 'pretrained'] as const) : (['scratch'] as const);
+export function planSweep(settings: SweepSettings, baseSeed: number, unlabeled = 0): SweepRunSpec[] {
   const plan: SweepRunSpec[] = [];
   for (const budget of settings.budgets)
     for (let s = 0; s < settings.seeds; s++)
-      for (const arm of arms) plan.push({ index: plan.length, budget, arm, seed: baseSeed + s });
+      for (const arm of sweepArms(settings))
+        if (!(isSemi(arm) && budget === 'all' && !unlabeled))
+          plan.push({ index: plan.length, budget, arm, seed: baseSeed + s });
   return plan;
 }
 
@@ -60,15 +80,24 @@ export function sweepRunConfig(
         : spec.budget >= data.trainRows
           ? { labelBudget: 'all' as const }
           : { labelBudget: 'fraction' as const, labelFraction: spec.budget / Math.max(1, data.trainRows) };
+  // The supervised arms fine-tune supervised whatever the page shows; the semi arms by FixMatch with
+  // the page's semi-supervised fields.
+  const method = isSemi(spec.arm)
+    ? methodSettings({
+        id: 'semi-supervised',
+        'semi-supervised': base.method.id === 'semi-supervised' ? base.method : {},
+      })
+    : methodSettings({ id: 'supervised' });
   return {
     ...base,
     stage: 'finetune',
     ...budget,
+    method,
     seed: spec.seed,
     // With an encoder, scratch is its own network from random weights: the same layers, so the
     // difference is what the pretraining itself was worth.
     initFrom: encoderId ?? 'scratch',
-    encoderInit: spec.arm === 'pretrained' ? 'pretrained' : 'random',
+    encoderInit: spec.arm === 'pretrained' || spec.arm === 'semi-pretrained' ? 'pretrained' : 'random',
     checkpointEvery: base.epochs,
     keepLast: 1,
   };
@@ -79,7 +108,7 @@ export function sweepProblem(settings: SweepSettings): string | null {
   if (!settings.budgets.length) return 'Label budgets: give one or more, such as "10, 100, all".';
   if (!Number.isInteger(settings.seeds) || settings.seeds < 1 || settings.seeds > 20)
     return 'Seeds: use a whole number from 1 to 20.';
-  const runs = settings.budgets.length * settings.seeds * (settings.encoderId ? 2 : 1);
+  const runs = settings.budgets.length * settings.seeds * sweepArms(settings).length;
   if (runs > MAX_SWEEP_RUNS) return `That is ${runs} runs; a sweep has at most ${MAX_SWEEP_RUNS}.`;
   return null;
 }
@@ -88,7 +117,7 @@ export function sweepProblem(settings: SweepSettings): string | null {
 export function sweepPoints(results: SweepResult[], budgets: SweepBudget[]): SweepPoint[] {
   const points: SweepPoint[] = [];
   for (const budget of budgets)
-    for (const arm of ['scratch', 'pretrained'] as const) {
+    for (const arm of ['scratch', 'pretrained', 'semi-scratch', 'semi-pretrained'] as const) {
       const mine = results.filter((r) => r.budget === budget && r.arm === arm && r.metric !== null);
       if (!mine.length) continue;
       const values = mine.map((r) => r.metric!);
@@ -105,19 +134,25 @@ export function sweepPoints(results: SweepResult[], budgets: SweepBudget[]): Swe
   return points;
 }
 
-/** One row per budget with a finished run: both arms and the difference of their means. */
+/** One row per budget with a finished run: every arm and the difference of the supervised means. */
 export function sweepRows(points: SweepPoint[], budgets: SweepBudget[]): SweepRow[] {
   return budgets.flatMap((budget) => {
-    const scratch = points.find((p) => p.budget === budget && p.arm === 'scratch') ?? null;
-    const pretrained = points.find((p) => p.budget === budget && p.arm === 'pretrained') ?? null;
-    if (!scratch && !pretrained) return [];
+    const at = (arm: SweepArm) => points.find((p) => p.budget === budget && p.arm === arm) ?? null;
+    const scratch = at('scratch');
+    const pretrained = at('pretrained');
+    const semiScratch = at('semi-scratch');
+    const semiPretrained = at('semi-pretrained');
+    const first = scratch ?? pretrained ?? semiScratch ?? semiPretrained;
+    if (!first) return [];
     return [
       {
         budget,
-        x: (scratch ?? pretrained)!.x,
+        x: first.x,
         scratch,
         pretrained,
         diff: scratch && pretrained ? pretrained.mean - scratch.mean : null,
+        semiScratch,
+        semiPretrained,
       },
     ];
   });

@@ -2,10 +2,10 @@
 // trainer (each one lands in the run list as any run does), the test metric of each collected,
 // progress and time left posted, cancel, and the state kept in IndexedDB after every run, so a
 // reload goes on from the next unfinished run (the interrupted one is trained again under its key).
-import type { Dataset } from '../engine/data/dataset';
+import { summarize, type Dataset } from '../engine/data/dataset';
 import { budgetedRows } from '../engine/train/loop';
 import { errorMessage } from '../shared/format';
-import { fitToLabels } from '../shared/settings/fewLabels';
+import { fitToLabels, fitToMethod, methodStart } from '../shared/settings/fewLabels';
 import { planSweep, sweepEta, sweepProblem, sweepRunConfig } from '../shared/sweep';
 import type { SweepResult, SweepRunSpec, SweepSettings, SweepStatus } from '../shared/types/sweep';
 import type { TrainConfig } from '../shared/types/training';
@@ -66,9 +66,12 @@ export class SweepRunner {
       if (why) throw new Error(why);
       encoderName = `${info.config.objective.id} encoder (${info.name})`;
     }
-    const plan = planSweep(settings, base.seed);
-    // The settings are checked once, before anything trains, with the first run's budget.
-    validateConfig(this.configOf(base, plan[0]!, settings, ds), ds);
+    if (settings.semiSupervised && ds.task !== 'classification')
+      throw new Error('The semi-supervised arms learn classes (pseudo-labels): leave them out for regression.');
+    const plan = planSweep(settings, base.seed, ds.unlabeled?.length ?? 0);
+    // The settings are checked once, before anything trains, with the first run of each arm.
+    for (const arm of new Set(plan.map((p) => p.arm)))
+      validateConfig(this.configOf(base, plan.find((p) => p.arm === arm)!, settings, ds), ds);
     const now = Date.now();
     this.status = {
       id: crypto.randomUUID(),
@@ -138,18 +141,22 @@ export class SweepRunner {
     const task = ds.task === 'regression' ? 'regression' : 'classification';
     const config = sweepRunConfig(base, spec, settings.encoderId, { task, trainRows: ds.split.train.length });
     if (!settings.fit) return config;
-    // Few labels train with their own batch, steps and recipe (as the page shows for one budget).
+    // Few labels train with their own batch, steps and recipe (as the page shows for one budget),
+    // and each arm's method with its own optimizer and plan where the user set none.
+    const fromPretrained = settings.encoderId !== null && config.encoderInit === 'pretrained';
+    const started = methodStart(config, settings.fit);
     const fitted = fitToLabels(
-      config,
+      started,
       {
         labelled: budgetedRows(ds, config, config.seed).length,
         valRows: ds.split.val.length,
-        fromPretrained: settings.encoderId !== null && spec.arm === 'pretrained',
+        fromPretrained,
         pictures: ds.kind === 'image' ? ds.source : null,
       },
       settings.fit,
     );
-    return { ...fitted, checkpointEvery: fitted.epochs };
+    const own = fitToMethod(fitted, summarize(ds), settings.fit, fromPretrained);
+    return { ...own, checkpointEvery: own.epochs };
   }
 
   private async runAll(): Promise<void> {

@@ -1,11 +1,12 @@
 // What the page, the settings and the worker know of a fine-tuning method (no tfjs here). The
 // engine's side (its step) is its module in engine/train/methods, which carries this declaration.
 import type { Declaration } from '../declared';
-import type { AugmentSpec, OptimizerSpec, ScheduleSpec } from '../types/training';
+import type { AugmentSpec, OptimizerKind, ScheduleSpec } from '../types/training';
 
 /** Settings a method would rather start from, where the user has not set them. */
 export interface MethodUsual {
-  optimizer?: Partial<OptimizerSpec>;
+  /** Its optimizer (the kind: momentum and betas keep their defaults or the user's values). */
+  optimizer?: OptimizerKind;
   learningRate?: number;
   schedule?: Partial<ScheduleSpec>;
   /** Optimizer steps a run takes by default (the epochs follow from the rows an epoch has). */

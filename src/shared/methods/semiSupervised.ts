@@ -42,7 +42,7 @@ export const semiSupervised: MethodInfo<'semi-supervised', SemiSupervisedSetting
   epoch: (c) => ({ over: 'pool', batchSize: Math.max(1, Math.min(c.pool, c.ratio * c.batchSize)) }),
   usual: {
     // FixMatch's own: SGD with Nesterov momentum 0.9 and a cosine decay to a fifth of the rate.
-    optimizer: { kind: 'momentum', momentum: 0.9 },
+    optimizer: 'momentum',
     learningRate: 0.03,
     schedule: { kind: 'cosine', minFactor: 0.2 },
     // About 1,000 steps give most of the gain, 2,000-4,000 the rest (FINDINGS.md); validation loss

@@ -5,7 +5,8 @@
 import { AUGMENT_PRESETS } from '../augmentation';
 import { epochPlan, methodInfo } from '../methods';
 import type { DatasetSummary } from '../types/datasets';
-import type { EarlyStoppingSpec, FreezeSpec, LabelBudget, TrainConfig } from '../types/training';
+import { DEFAULT_CONFIG } from '../defaults';
+import type { EarlyStoppingSpec, FreezeSpec, LabelBudget, OptimizerKind, TrainConfig } from '../types/training';
 
 export const FEW_LABELS = {
   /** Where labels are plenty the reference model's batch (and 5 epochs) stand. */
@@ -87,8 +88,7 @@ export function fitToMethod(
   const usual = methodInfo(c.method.id).usual;
   if (!usual) return c;
   const labelled = labelledRows(ds, c);
-  const batchSize =
-    auto.batchSize && usual.batchSize ? Math.max(1, Math.min(usual.batchSize, labelled)) : c.batchSize;
+  const batchSize = auto.batchSize && usual.batchSize ? Math.max(1, Math.min(usual.batchSize, labelled)) : c.batchSize;
   const epoch = finetuneEpoch(ds, { ...c, batchSize });
   const steps = stepsPerEpoch(epoch.rows, epoch.batchSize);
   const epochs =
@@ -104,6 +104,23 @@ export function fitToMethod(
   const weak = usual.augmentation?.[ds.kind] ?? AUGMENT_PRESETS.off;
   const augmentation = auto.augmentation && usual.augmentation ? weak : c.augmentation;
   return { ...c, batchSize, epochs, earlyStopping: { ...c.earlyStopping, patience }, freeze, augmentation };
+}
+
+/**
+ * The optimizer, rate and schedule `c`'s method starts from where the user set none: its own
+ * (semi-supervised: FixMatch's SGD with momentum and cosine decay), else Adam at the usual rate.
+ */
+export function methodStart(
+  c: TrainConfig,
+  auto: Pick<AutoFit, 'optimizer' | 'learningRate' | 'schedule'>,
+): TrainConfig {
+  const usual = methodInfo(c.method.id).usual;
+  const kind = usual?.optimizer ?? DEFAULT_CONFIG.optimizer.kind;
+  const optimizer = auto.optimizer ? { ...c.optimizer, kind } : c.optimizer;
+  const own = usual?.learningRate !== undefined && optimizer.kind === usual.optimizer;
+  const learningRate = auto.learningRate ? (own ? usual.learningRate! : USUAL_LR[optimizer.kind]) : c.learningRate;
+  const schedule = auto.schedule ? { ...DEFAULT_CONFIG.schedule, ...usual?.schedule } : c.schedule;
+  return { ...c, optimizer, learningRate, schedule };
 }
 
 /** The largest power of two up to a quarter of the rows, from 8 to 32. */
@@ -131,8 +148,15 @@ export function headEpochs(steps: number, epochs: number): number {
   return Math.min(Math.floor(epochs / 5), Math.max(1, Math.ceil(FEW_LABELS.headSteps / steps)));
 }
 
+/** Each optimizer's usual starting rate: SGD needs a larger one than Adam. */
+export const USUAL_LR: Record<OptimizerKind, number> = { adam: 0.001, momentum: 0.01, sgd: 0.05 };
+
 /** Which of the fitted settings follow the data (true) or are the user's (false). */
 export interface AutoFit {
+  /** The optimizer, its rate and schedule follow the method (absent in sweeps of earlier versions: kept). */
+  optimizer?: boolean;
+  learningRate?: boolean;
+  schedule?: boolean;
   batchSize: boolean;
   augmentation: boolean;
   epochs: boolean;
@@ -144,6 +168,9 @@ export interface AutoFit {
 }
 
 export const ALL_AUTO: AutoFit = {
+  optimizer: true,
+  learningRate: true,
+  schedule: true,
   batchSize: true,
   augmentation: true,
   epochs: true,

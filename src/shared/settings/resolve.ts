@@ -4,7 +4,7 @@
 // page opens, a reload, a built-in, a sweep), and a choice is never overwritten.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { DEFAULT_CONFIG } from '../defaults';
-import { METHODS, methodSettings } from '../methods';
+import { methodSettings } from '../methods';
 import { OBJECTIVES, isObjective, objectiveSettings, objectivesFor, type ObjectiveChoice } from '../objectives';
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
@@ -18,7 +18,15 @@ import type {
   Stage,
   TrainConfig,
 } from '../types/training';
-import { fitToLabels, fitToMethod, labelledRows, stepsPerEpoch, type AutoFit } from './fewLabels';
+import {
+  USUAL_LR,
+  fitToLabels,
+  fitToMethod,
+  labelledRows,
+  methodStart,
+  stepsPerEpoch,
+  type AutoFit,
+} from './fewLabels';
 import type { Choices, StudioSettings } from './types';
 
 export interface SettingsContext {
@@ -26,8 +34,7 @@ export interface SettingsContext {
   checkpoints: CheckpointInfo[];
 }
 
-/** Each optimizer's usual starting rate: SGD needs a larger one than Adam. */
-export const USUAL_LR: Record<OptimizerKind, number> = { adam: 0.001, momentum: 0.01, sgd: 0.05 };
+export { USUAL_LR } from './fewLabels';
 
 /** Pretraining's epochs by default: its objective's steps (OBJECTIVES), within these bounds. */
 const PRETRAIN_EPOCHS = [5, 100] as const;
@@ -115,6 +122,9 @@ export function autoFit(choices: Choices): AutoFit {
   const es = choices.shared.earlyStopping;
   const freeze = choices.shared.freeze ?? {};
   return {
+    optimizer: choices.shared.optimizer?.kind === undefined,
+    learningRate: choices.finetune.learningRate === undefined,
+    schedule: choices.finetune.schedule === undefined,
     batchSize: choices.finetune.batchSize === undefined,
     augmentation: choices.finetune.augmentation === undefined,
     epochs: choices.finetune.epochs === undefined,
@@ -171,22 +181,21 @@ export function resolveConfig(
     const learningRate = chosen.learningRate ?? usual?.learningRate ?? DEFAULT_CONFIG.learningRate;
     return { ...base, batchSize, epochs, learningRate, schedule, augmentation };
   }
-  // A method's own start (semi-supervised: FixMatch's SGD with momentum and cosine decay) where the
-  // user chose no optimizer, rate or schedule of their own.
-  const own = METHODS[base.method.id].usual;
-  const optimizer = shared.optimizer?.kind ? base.optimizer : { ...base.optimizer, ...own?.optimizer };
-  const ownRate = own?.learningRate !== undefined && optimizer.kind === own.optimizer?.kind;
-  const config: TrainConfig = {
-    ...base,
-    optimizer,
-    batchSize: chosen.batchSize ?? DEFAULT_CONFIG.batchSize,
-    epochs: chosen.epochs ?? DEFAULT_CONFIG.epochs,
-    learningRate: chosen.learningRate ?? (ownRate ? own.learningRate! : USUAL_LR[optimizer.kind]),
-    schedule: { ...DEFAULT_CONFIG.schedule, ...own?.schedule, ...chosen.schedule },
-    augmentation:
-      chosenAugmentation ??
-      (ds?.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off),
-  };
+  const auto = autoFit(settings.choices);
+  // The method's own start (semi-supervised: SGD with momentum, cosine decay) where the user set none.
+  const config: TrainConfig = methodStart(
+    {
+      ...base,
+      batchSize: chosen.batchSize ?? DEFAULT_CONFIG.batchSize,
+      epochs: chosen.epochs ?? DEFAULT_CONFIG.epochs,
+      learningRate: chosen.learningRate ?? USUAL_LR[base.optimizer.kind],
+      schedule,
+      augmentation:
+        chosenAugmentation ??
+        (ds?.kind === 'image' && ds.source === 'upload' ? AUGMENT_PRESETS.light : AUGMENT_PRESETS.off),
+    },
+    auto,
+  );
   if (!ds || ds.task === 'none') return config;
   const start = ctx.checkpoints.find((c) => c.id === initFrom);
   const fit = {
@@ -195,7 +204,6 @@ export function resolveConfig(
     fromPretrained: start?.stage === 'pretrain' && config.encoderInit === 'pretrained',
     pictures: ds.kind === 'image' ? ds.source : null,
   };
-  const auto = autoFit(settings.choices);
   return fitToMethod(fitToLabels(config, fit, auto), ds, auto, fit.fromPretrained);
 }
 

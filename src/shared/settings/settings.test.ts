@@ -14,7 +14,7 @@ import {
   readSettings,
   resetStage,
 } from './choices';
-import { ALL_AUTO, FEW_LABELS, describeSteps, fitToLabels, labelledRows } from './fewLabels';
+import { ALL_AUTO, FEW_LABELS, describeSteps, finetuneEpoch, fitToLabels, labelledRows } from './fewLabels';
 import { resolveConfig, type SettingsContext } from './resolve';
 import type { StudioSettings } from './types';
 
@@ -286,6 +286,40 @@ describe('few labels', () => {
     expect(control.freeze.headEpochs).toBe(0);
     const mine = resolve(choose(perClass(10), { freeze: { headEpochs: 2 } }), on(digits, [encoder]));
     expect(mine.freeze.headEpochs).toBe(2);
+  });
+
+  it("semi-supervised starts from FixMatch's recipe: SGD with momentum 0.03 and cosine decay, 32 labelled rows a step, about 2,000 steps over the unlabelled rows", () => {
+    const semi = choose(perClass(10), { method: { id: 'semi-supervised' } });
+    const c = resolve(semi);
+    expect(c.method).toEqual({ id: 'semi-supervised', threshold: 0.95, ratio: 7, weight: 1 });
+    expect(c.optimizer.kind).toBe('momentum');
+    expect(c.learningRate).toBe(0.03);
+    expect(c.schedule).toMatchObject({ kind: 'cosine', minFactor: 0.2 });
+    expect(c.batchSize).toBe(32);
+    // An epoch: the 6,900 training rows outside the budget, 224 a step (31 steps).
+    const epoch = finetuneEpoch(digits, c);
+    expect(epoch).toMatchObject({ over: 'pool', rows: 6900, batchSize: 224, labelled: 100 });
+    expect(c.epochs).toBe(Math.ceil(2000 / 31));
+    expect(c.earlyStopping.patience).toBe(Math.ceil(600 / 31));
+    expect(c.augmentation).toMatchObject({ preset: 'custom', shift: 0.08, rotate: 0, cutout: 0 });
+    expect(describeSteps(c, 6900, { batchSize: 224 }).text).toBe(
+      '65 epochs × 31 steps = 2,015 steps (each epoch a pass over 6,900 unlabelled rows, 224 a step with 32 labelled rows).',
+    );
+    // Rows without a label join the pool; with every label and none of those, there is no pool.
+    expect(finetuneEpoch({ ...digits, unlabeled: 500 }, c).rows).toBe(7400);
+    expect(finetuneEpoch(digits, { ...c, labelBudget: 'all' }).rows).toBe(0);
+    // None of it is a choice: back to supervised, Adam and the few-label plan come back.
+    expect(changedKeys(semi, 'finetune')).toEqual(['labelBudget', 'labelsPerClass', 'method']);
+    const back = resolve(choose(semi, { method: { id: 'supervised' } }));
+    expect(back).toMatchObject({ learningRate: 0.001, batchSize: 16, schedule: { kind: 'constant' } });
+    expect(back.optimizer.kind).toBe('adam');
+  });
+
+  it('semi-supervised keeps what the user set: their optimizer takes its usual rate, their schedule and epochs stand', () => {
+    const semi = choose(perClass(10), { method: { id: 'semi-supervised' }, optimizer: { kind: 'adam' } });
+    expect(resolve(semi)).toMatchObject({ learningRate: 0.001, optimizer: { kind: 'adam' } });
+    const own = choose(semi, { schedule: { kind: 'step' }, epochs: 7, learningRate: 0.002 });
+    expect(resolve(own)).toMatchObject({ epochs: 7, learningRate: 0.002, schedule: { kind: 'step' } });
   });
 
   it("fitToLabels leaves the user's settings alone", () => {

@@ -5,7 +5,8 @@ import type { TrainConfig } from './training';
 /** Labels per class (rows, for regression), or every training label. */
 export type SweepBudget = number | 'all';
 
-export type SweepArm = 'scratch' | 'pretrained';
+/** Supervised from scratch or the encoder; semi-supervised (FixMatch) from either. */
+export type SweepArm = 'scratch' | 'pretrained' | 'semi-scratch' | 'semi-pretrained';
 
 /** What the user asks for. */
 export interface SweepSettings {
@@ -14,6 +15,8 @@ export interface SweepSettings {
   seeds: number;
   /** The pretrained encoder checkpoint to compare with scratch; null: the scratch arm only. */
   encoderId: string | null;
+  /** Also the semi-supervised arms (from scratch, and from the encoder when there is one). */
+  semiSupervised?: boolean;
   /**
    * The fine-tuning settings that follow each run's labelled rows and start (batch, epochs, early
    * stopping, the head-only phase, augmentation): those the user did not set. Absent in sweeps of
@@ -82,11 +85,13 @@ export interface SweepPoint {
   runs: number;
 }
 
-/** One row of the table: both arms at a budget and pretrained − scratch (means). */
+/** One row of the table: the arms at a budget and pretrained − scratch (means, supervised). */
 export interface SweepRow {
   budget: SweepBudget;
   x: number;
   scratch: SweepPoint | null;
   pretrained: SweepPoint | null;
   diff: number | null;
+  semiScratch: SweepPoint | null;
+  semiPretrained: SweepPoint | null;
 }

@@ -22,6 +22,7 @@ export function LossChart() {
       className="chart-card"
       data-testid="loss-chart"
       data-points={losses.length}
+      data-series={seriesNames.join(',')}
       data-last-loss={attrNumber(last)}
       data-val-losses={drawnEpochs.map((e) => attrNumber(e.valLoss) ?? 'NaN').join(' ')}
     >

@@ -10,11 +10,12 @@ import {
   defaultSweepEncoder,
   formatBudgets,
   parseBudgets,
+  planSweep,
   sweepPoints,
   sweepProblem,
   sweepRows,
 } from '../../shared/sweep';
-import type { SweepBudget, SweepPoint, SweepStatus } from '../../shared/types/sweep';
+import type { SweepArm, SweepBudget, SweepPoint, SweepStatus } from '../../shared/types/sweep';
 import type { CheckpointInfo } from '../../shared/types/models';
 import { cancelSweep, startSweep } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber, fmtPercent } from '../format';
@@ -31,6 +32,14 @@ const STATE_TEXT: Record<SweepStatus['state'], string> = {
   error: 'Failed',
 };
 
+/** The plotted arms: their names and colours. */
+const ARMS: { arm: SweepArm; name: string; colour: string; dashed?: boolean }[] = [
+  { arm: 'scratch', name: 'scratch', colour: 'var(--series-val)' },
+  { arm: 'pretrained', name: 'pretrained', colour: 'var(--accent)' },
+  { arm: 'semi-scratch', name: 'semi-supervised, scratch', colour: 'var(--series-val)', dashed: true },
+  { arm: 'semi-pretrained', name: 'semi-supervised, pretrained', colour: 'var(--accent)', dashed: true },
+];
+
 const budgetText = (b: SweepBudget) => (b === 'all' ? 'all' : String(b));
 
 export function SweepPanel() {
@@ -44,6 +53,7 @@ export function SweepPanel() {
   const [seedsInput, setSeedsInput] = useState(String(DEFAULT_SWEEP_SEEDS));
   /** "auto": the default encoder; "": none (scratch only); else a checkpoint id. */
   const [encoderPick, setEncoderPick] = useState('auto');
+  const [semi, setSemi] = useState(false);
 
   const encoders = ds ? checkpoints.filter((c) => c.stage === 'pretrain' && c.datasetName === ds.name) : [];
   const fallback = defaultSweepEncoder(encoders);
@@ -51,12 +61,13 @@ export function SweepPanel() {
     encoderPick === 'auto' ? (fallback?.id ?? '') : encoders.some((c) => c.id === encoderPick) ? encoderPick : '';
   const budgets = parseBudgets(budgetsInput);
   const seeds = Number(seedsInput);
-  const settings = budgets ? { budgets, seeds, encoderId: encoderId || null } : null;
+  const regression = ds?.task === 'regression';
+  const semiSupervised = semi && !regression;
+  const settings = budgets ? { budgets, seeds, encoderId: encoderId || null, semiSupervised } : null;
   const problem = settings ? sweepProblem(settings) : null;
   const labelled = ds !== null && ds.task !== 'none';
   const running = sweep?.state === 'running';
-  const regression = ds?.task === 'regression';
-  const runs = settings && !problem ? settings.budgets.length * settings.seeds * (settings.encoderId ? 2 : 1) : 0;
+  const runs = settings && !problem ? planSweep(settings, 0, ds?.unlabeled ?? 0).length : 0;
   const startHint = !labelled
     ? 'Choose a dataset with labels first'
     : invalidSettings
@@ -85,6 +96,19 @@ export function SweepPanel() {
         missingHint={labelled && !encoders.length ? ds.name : null}
         onPick={setEncoderPick}
       />
+      {!regression && (
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="sweep-semi"
+            checked={semi}
+            disabled={running}
+            onChange={(e) => setSemi(e.target.checked)}
+          />
+          Also semi-supervised (FixMatch) from scratch{encoderId ? ' and from the encoder' : ''}: the training rows
+          outside each budget teach it without their labels (budgets below &quot;all&quot;, or rows without a label)
+        </label>
+      )}
       <div className="buttons" role="group" aria-label="Sweep controls">
         <button
           data-testid="sweep-start"
@@ -178,11 +202,12 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
         : `${v >= 0 ? '+' : ''}${fmtNumber(v, 3)}`;
   const metricName = accuracy ? 'test accuracy' : 'test R²';
   const xName = sweep.task === 'classification' ? 'labels per class' : 'labelled rows';
-  const arm = (a: 'scratch' | 'pretrained') =>
+  const arm = (a: SweepArm) =>
     points
       .filter((p) => p.arm === a)
       .map((p) => ({ x: p.x, mean: p.mean, range: [p.mean - p.min, p.max - p.mean], runs: p.runs }));
   const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+  const semiShown = sweep.settings.semiSupervised === true;
   const cell = (p: SweepPoint | null) =>
     p ? `${show(p.mean)}${p.runs > 1 ? ` (${show(p.min)}–${show(p.max)})` : ''}` : '–';
   return (
@@ -200,8 +225,7 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
         <div className="chart-box sweep-box">
           {points.length ? (
             <SweepPlot
-              scratch={arm('scratch')}
-              pretrained={sweep.encoderName ? arm('pretrained') : null}
+              arms={ARMS.filter((a) => points.some((p) => p.arm === a.arm)).map((a) => ({ ...a, points: arm(a.arm) }))}
               xs={xs}
               xName={xName}
               accuracy={accuracy}
@@ -219,6 +243,12 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
             <th scope="col">Scratch</th>
             <th scope="col">Pretrained</th>
             <th scope="col">Pretrained − scratch</th>
+            {semiShown && (
+              <>
+                <th scope="col">Semi-supervised, scratch</th>
+                {sweep.encoderName && <th scope="col">Semi-supervised, pretrained</th>}
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -231,11 +261,19 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
               data-scratch={attrNumber(r.scratch?.mean)}
               data-pretrained={attrNumber(r.pretrained?.mean)}
               data-diff={attrNumber(r.diff)}
+              data-semi-scratch={attrNumber(r.semiScratch?.mean)}
+              data-semi-pretrained={attrNumber(r.semiPretrained?.mean)}
             >
               <th scope="row">{r.budget === r.x ? r.budget : `${r.budget} (${fmtNumber(r.x, 3)})`}</th>
               <td>{cell(r.scratch)}</td>
               <td>{cell(r.pretrained)}</td>
               <td>{showDiff(r.diff)}</td>
+              {semiShown && (
+                <>
+                  <td>{cell(r.semiScratch)}</td>
+                  {sweep.encoderName && <td>{cell(r.semiPretrained)}</td>}
+                </>
+              )}
             </tr>
           ))}
         </tbody>

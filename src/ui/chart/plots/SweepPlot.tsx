@@ -9,8 +9,8 @@ import { TICK_11 } from '../tick';
 export type SweepArm = { x: number; mean: number; range: number[]; runs: number }[];
 
 export interface SweepPlotProps {
-  scratch: SweepArm;
-  pretrained: SweepArm | null;
+  /** The arms that have points, each with its legend name and colour. */
+  arms: { name: string; colour: string; dashed?: boolean; points: SweepArm }[];
   xs: number[];
   xName: string;
   accuracy: boolean;
@@ -18,7 +18,7 @@ export interface SweepPlotProps {
 }
 
 /** Test metric against labels, per arm, mean with min-max bars (recharts): see SweepPanel. */
-export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accuracy, show }: SweepPlotProps) {
+export default memo(function SweepPlot({ arms, xs, xName, accuracy, show }: SweepPlotProps) {
   const [hovered, onHover] = useHovered();
   return (
     <ResponsiveContainer width="100%" height="100%">
@@ -50,16 +50,14 @@ export default memo(function SweepPlot({ scratch, pretrained, xs, xName, accurac
           />
         )}
         <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 12 }} />
-        {[
-          { name: 'scratch', points: scratch, colour: 'var(--series-val)' },
-          ...(pretrained ? [{ name: 'pretrained', points: pretrained, colour: 'var(--accent)' }] : []),
-        ].map((arm) => (
+        {arms.map((arm) => (
           <Line
             key={arm.name}
             data={arm.points}
             dataKey="mean"
             name={arm.name}
             stroke={arm.colour}
+            strokeDasharray={arm.dashed ? '5 3' : undefined}
             dot={{ r: 3 }}
             isAnimationActive={false}
           >
