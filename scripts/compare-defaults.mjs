@@ -130,7 +130,8 @@ async function digits(page, arm, seed) {
   // The control: the same network from random weights (and the defaults that go with it).
   if (arm === 'control') await page.getByTestId('encoder-init').selectOption('random');
   await page.getByTestId('label-budget').selectOption('perClass');
-  if (arm === 'semi' || arm === 'semi-pretrained') await page.getByTestId('finetune-method').selectOption('semi-supervised');
+  if (arm === 'semi' || arm === 'semi-pretrained')
+    await page.getByTestId('finetune-method').selectOption('semi-supervised');
   const out = [];
   for (const labels of [10, 100]) {
     await fill(page, { 'labels-per-class': labels });

@@ -1,6 +1,6 @@
 // Augmentation presets: what "light" and "strong" mean, in plain data (the UI shows them, the
 // engine applies them).
-import type { AugmentSpec } from './types/training';
+import type { AugmentSpec } from './types/trainingParts';
 
 export const AUGMENT_PRESETS: Record<Exclude<AugmentSpec['preset'], 'custom'>, AugmentSpec> = {
   off: {

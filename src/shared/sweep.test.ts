@@ -12,6 +12,7 @@ import {
 } from './sweep';
 import type { CheckpointInfo } from './types/models';
 import type { SweepResult } from './types/sweep';
+import type { TrainConfig } from './types/training';
 
 describe("the sweep's plan", () => {
   it('is budgets x arms x seeds, budget by budget, scratch then the encoder per seed', () => {
@@ -94,7 +95,7 @@ describe("the sweep's plan", () => {
       method: { id: 'semi-supervised' as const, threshold: 0.9, ratio: 3, weight: 2 },
     };
     const data = { task: 'classification' as const, trainRows: 105 };
-    const run = (arm: 'scratch' | 'semi-scratch' | 'semi-pretrained', base = semiBase) =>
+    const run = (arm: 'scratch' | 'semi-scratch' | 'semi-pretrained', base: TrainConfig = semiBase) =>
       sweepRunConfig(base, { index: 0, budget: 10, arm, seed: 1 }, 'enc', data);
     expect(run('scratch').method).toEqual({ id: 'supervised' });
     expect(run('semi-scratch')).toMatchObject({ method: semiBase.method, encoderInit: 'random' });

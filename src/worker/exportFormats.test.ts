@@ -68,7 +68,10 @@ describe('export formats', () => {
   });
 
   it('refuse to carry a semi-supervised run on in train.py, saying why and what to do instead', () => {
-    const semi = { ...DEFAULT_CONFIG, method: { id: 'semi-supervised' as const, threshold: 0.95, ratio: 7, weight: 1 } };
+    const semi = {
+      ...DEFAULT_CONFIG,
+      method: { id: 'semi-supervised' as const, threshold: 0.95, ratio: 7, weight: 1 },
+    };
     expect(() => torchRun('fixmatch', 'digits', 'classification', 3, semi)).toThrow(
       /"fixmatch" was fine-tuned by the Semi-supervised .* method, which train.py does not carry on: .*unlabelled rows.*Export the model as ONNX/,
     );

@@ -71,7 +71,15 @@ export class SweepRunner {
     const plan = planSweep(settings, base.seed, ds.unlabeled?.length ?? 0);
     // The settings are checked once, before anything trains, with the first run of each arm.
     for (const arm of new Set(plan.map((p) => p.arm)))
-      validateConfig(this.configOf(base, plan.find((p) => p.arm === arm)!, settings, ds), ds);
+      validateConfig(
+        this.configOf(
+          base,
+          plan.find((p) => p.arm === arm)!,
+          settings,
+          ds,
+        ),
+        ds,
+      );
     const now = Date.now();
     this.status = {
       id: crypto.randomUUID(),

@@ -14,7 +14,13 @@ export interface TokenAugment {
  * A changed copy of `x` (`rows` rows of `length` token ids, padding 0 after each text). A text
  * keeps at least one real token. The same seed gives the same copy.
  */
-export function augmentTokens(x: Float32Array, rows: number, length: number, a: TokenAugment, seed: number): Float32Array {
+export function augmentTokens(
+  x: Float32Array,
+  rows: number,
+  length: number,
+  a: TokenAugment,
+  seed: number,
+): Float32Array {
   const out = new Float32Array(x.length);
   const rand = mulberry32(seed * 7919 + 41);
   for (let r = 0; r < rows; r++) {

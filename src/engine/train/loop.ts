@@ -135,7 +135,10 @@ export async function* trainWithLabels(
         divergedInValidation = true;
         return;
       }
-      const log = { ...epochLog(e, val, learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch)), ...figures.take() };
+      const log = {
+        ...epochLog(e, val, learningRateAt(cfg, Math.max(0, e.step - 1), stepsPerEpoch)),
+        ...figures.take(),
+      };
       // The best epoch's copy is taken before the epoch is told (its memory reading includes it).
       const stopNow =
         cfg.earlyStopping.enabled &&

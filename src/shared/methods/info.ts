@@ -1,7 +1,7 @@
 // What the page, the settings and the worker know of a fine-tuning method (no tfjs here). The
 // engine's side (its step) is its module in engine/train/methods, which carries this declaration.
 import type { Declaration } from '../declared';
-import type { AugmentSpec, OptimizerKind, ScheduleSpec } from '../types/training';
+import type { AugmentSpec, OptimizerKind, ScheduleSpec } from '../types/trainingParts';
 
 /** Settings a method would rather start from, where the user has not set them. */
 export interface MethodUsual {

@@ -36,7 +36,14 @@ export const semiSupervised: MethodInfo<'semi-supervised', SemiSupervisedSetting
       max: 16,
       integer: true,
     },
-    weight: { kind: 'number', label: 'Weight of the unlabelled loss', testId: 'ssl-weight', default: 1, min: 0, max: 10 },
+    weight: {
+      kind: 'number',
+      label: 'Weight of the unlabelled loss',
+      testId: 'ssl-weight',
+      default: 1,
+      min: 0,
+      max: 10,
+    },
   },
   // An epoch is one pass over the unlabelled rows, `ratio` for each labelled row of a step.
   epoch: (c) => ({ over: 'pool', batchSize: Math.max(1, Math.min(c.pool, c.ratio * c.batchSize)) }),

@@ -9,15 +9,7 @@ import { OBJECTIVES, isObjective, objectiveSettings, objectivesFor, type Objecti
 import { defaultSweepEncoder } from '../sweep';
 import type { DatasetSummary } from '../types/datasets';
 import type { CheckpointInfo } from '../types/models';
-import type {
-  AugmentSpec,
-  EncoderSpec,
-  ModelKind,
-  OptimizerKind,
-  PretrainObjective,
-  Stage,
-  TrainConfig,
-} from '../types/training';
+import type { AugmentSpec, EncoderSpec, ModelKind, PretrainObjective, Stage, TrainConfig } from '../types/training';
 import {
   USUAL_LR,
   fitToLabels,

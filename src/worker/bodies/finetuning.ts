@@ -109,7 +109,9 @@ export function finetuningBody(
       start = point;
       const epoch = epochRows(ds, config);
       return {
-        title: resume ? resume.info.runTitle : `Fine-tune ${ds.name} from ${point.from}`,
+        title: resume
+          ? resume.info.runTitle
+          : `Fine-tune ${ds.name} from ${point.from}${config.method.id === 'supervised' ? '' : `, ${config.method.id}`}`,
         from: point.from,
         series: FINETUNE_METHODS[config.method.id].series,
         trainRows: budgetedRows(ds, config, config.seed).length,
@@ -125,7 +127,10 @@ export function finetuningBody(
       const model = await start!.build();
       body.model = model;
       // Too big for this backend: said before the first step, with the limit.
-      if (limits) checkFits(model, config.batchSize, limits, ds.features);
+      // A semi-supervised step also runs the unlabelled batch through the network.
+      const epoch = epochRows(ds, config);
+      const forward = config.batchSize + (epoch.rows === epoch.labelled ? 0 : epoch.batchSize);
+      if (limits) checkFits(model, forward, limits, ds.features);
       const cfg = {
         ...config,
         ...sweep,
