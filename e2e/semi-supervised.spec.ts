@@ -47,7 +47,7 @@ test('on a label budget, semi-supervised fine-tuning shows its pseudo-labels and
   test.setTimeout(300_000);
   const errors = watchErrors(page);
   await openStudio(page);
-  const zip = zipSync(await drawBars(page, 150, 40));
+  const zip = zipSync(await drawBars(page, 300, 40));
   await page
     .getByTestId('dataset-file')
     .setInputFiles({ name: 'bars.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
@@ -67,25 +67,29 @@ test('on a label budget, semi-supervised fine-tuning shows its pseudo-labels and
   const supervised = await attr(page, 'metrics', 'data-accuracy');
   await expect(page.getByTestId('pseudo-label-chart')).toHaveCount(0);
 
-  // Semi-supervised: the page's own settings for it (FixMatch's), 30 epochs.
+  // Semi-supervised: the page's own settings for it (FixMatch's), 90 epochs (about 800 steps).
   await page.getByTestId('finetune-method').selectOption('semi-supervised');
   await expect(page.getByTestId('ssl-threshold')).toHaveValue('0.95');
   await expect(page.getByTestId('ssl-ratio')).toHaveValue('7');
   await expect(page.getByTestId('optimizer')).toHaveValue('momentum');
   await expect(page.getByTestId('lr-schedule')).toHaveValue('cosine');
-  // An epoch is a pass over the unlabelled rows: the other 202 training pictures and the 40 loose ones.
-  await expect(page.getByTestId('stage-steps')).toContainText('a pass over 242 unlabelled rows');
-  await configure(page, { epochs: 30 });
+  // An epoch is a pass over the unlabelled rows: the training pictures outside the budget and the
+  // 40 loose ones; 7 of them a step for each of the 8 labelled.
+  const pool = (await attr(page, 'dataset-summary', 'data-train-rows')) - 8 + 40;
+  await expect(page.getByTestId('stage-steps')).toContainText(
+    `a pass over ${pool} unlabelled rows, 56 a step with 8 labelled rows`,
+  );
+  await configure(page, { epochs: 90 });
   await page.getByTestId('train-start').click();
   await done(page);
   const chart = page.getByTestId('pseudo-label-chart');
-  await expect(chart).toHaveAttribute('data-points', '30');
+  await expect(chart).toHaveAttribute('data-points', '90');
   // The pseudo-labels spread to nearly every unlabelled picture, and (the budget held the training
   // pictures' labels back) nearly all of them are right.
   expect(await attr(page, 'pseudo-label-chart', 'data-last-mask-rate')).toBeGreaterThan(0.8);
   expect(await attr(page, 'pseudo-label-chart', 'data-last-pseudo-accuracy')).toBeGreaterThan(0.9);
   const semi = await attr(page, 'metrics', 'data-accuracy');
-  expect(semi, `supervised ${supervised}, semi-supervised ${semi}`).toBeGreaterThan(0.95);
+  expect(semi, `supervised ${supervised}, semi-supervised ${semi}`).toBeGreaterThan(0.9);
   expect(semi - supervised).toBeGreaterThan(0.1);
   // Its three loss series are the run's.
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-series', /labelled loss.*unlabelled loss/);

@@ -12,7 +12,8 @@
 // the label budget. The expert arm also sets what EXPERT lists. The control arm (digits) is the
 // defaults arm fine-tuning the encoder's network from random weights: what pretraining was worth.
 // The semi arms (digits) choose the semi-supervised method: "semi" from scratch (the reference MLP,
-// no pretraining), "semi-pretrained" from the contrastive encoder as the defaults arm.
+// no pretraining), "semi-pretrained" from the contrastive encoder as the defaults arm; "scratch" is
+// supervised fine-tuning of the reference MLP with no pretraining (what "semi" is compared with).
 // Options: --tasks=digits,pictures,names --arms=defaults,expert (and control) --seeds=1,2,3 --backend=wasm
 //          (pictures train the CNN on webgl: wasm cannot train convolutions) --json=FILE
 import { writeFileSync } from 'node:fs';
@@ -124,9 +125,10 @@ async function digits(page, arm, seed) {
   await page.locator('[data-testid="dataset-summary"][data-name="mnist"]').waitFor();
   await page.getByTestId('backend').selectOption(backend);
   await fill(page, { seed });
-  // Semi-supervised from scratch: the reference MLP, no pretraining.
-  const pre = arm === 'semi' ? null : await pretrainThenFinetune(page, expert.pretrain, 'contrastive');
-  if (arm === 'semi') await page.getByTestId('stage-finetune').click();
+  // From scratch (the reference MLP, no pretraining): supervised ("scratch") or semi-supervised.
+  const fromScratch = arm === 'semi' || arm === 'scratch';
+  const pre = fromScratch ? null : await pretrainThenFinetune(page, expert.pretrain, 'contrastive');
+  if (fromScratch) await page.getByTestId('stage-finetune').click();
   // The control: the same network from random weights (and the defaults that go with it).
   if (arm === 'control') await page.getByTestId('encoder-init').selectOption('random');
   await page.getByTestId('label-budget').selectOption('perClass');

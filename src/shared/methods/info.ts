@@ -11,6 +11,8 @@ export interface MethodUsual {
   schedule?: Partial<ScheduleSpec>;
   /** Optimizer steps a run takes by default (the epochs follow from the rows an epoch has). */
   steps?: number;
+  /** Early stopping by default (false: the run keeps its last epoch unless the user turns it on). */
+  earlyStopping?: boolean;
   /** Early stopping waits about this many steps without a better validation loss. */
   patienceSteps?: number;
   /** The labelled batch (at most, and at most the labelled rows). */

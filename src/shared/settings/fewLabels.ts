@@ -103,7 +103,11 @@ export function fitToMethod(
   if (auto.freeze.headEpochs && fromPretrained) freeze.headEpochs = headEpochs(steps, epochs);
   const weak = usual.augmentation?.[ds.kind] ?? AUGMENT_PRESETS.off;
   const augmentation = auto.augmentation && usual.augmentation ? weak : c.augmentation;
-  return { ...c, batchSize, epochs, earlyStopping: { ...c.earlyStopping, patience }, freeze, augmentation };
+  const enabled =
+    auto.earlyStopping && usual.earlyStopping !== undefined
+      ? usual.earlyStopping && c.earlyStopping.enabled
+      : c.earlyStopping.enabled;
+  return { ...c, batchSize, epochs, earlyStopping: { enabled, patience }, freeze, augmentation };
 }
 
 /**

@@ -20,6 +20,7 @@ export function DatasetSummaryView() {
       data-classes={ds.classNames.length}
       data-task={ds.task}
       data-test-rows={ds.split.test}
+      data-train-rows={ds.split.train}
       className="summary"
     >
       <p className="muted">{ds.description}</p>
