@@ -4,13 +4,20 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { methodSettings } from '../../../shared/methods';
 import type { EpochLog } from '../../../shared/types/results';
-import { collect, loadMnist, sliceSplits } from '../../../test/fixtures';
+import { collect, loadMnist, readPublic, sliceSplits } from '../../../test/fixtures';
+
+const readCsvFile = (file: string) => readPublic(file).toString('utf8');
 import type { Dataset } from '../../data/dataset';
 import { buildModel } from '../../models/build';
 import { RunControl } from '../control';
 import { budgetedRows, trainWithLabels, unlabelledPool, type LoopConfig } from '../loop';
 import { mulberry32, shuffleInPlace } from '../../data/random';
 import { consistencyLoss, labelledBatch } from './semiSupervised';
+import { DEFAULT_CONFIG, DEFAULT_TABLE_OPTIONS } from '../../../shared/defaults';
+import type { TableOptions } from '../../../shared/types/datasets';
+import { buildTableDataset } from '../../data/table/buildTable';
+import { readCsv } from '../../data/table/readCsv';
+import { readFileSync } from 'node:fs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -230,6 +237,55 @@ describe('semi-supervised fine-tuning', () => {
       new RunControl(),
     );
     await expect(regression.next()).rejects.toThrow(/learns classes/);
+    model.dispose();
+  });
+});
+
+describe('semi-supervised fine-tuning of tables and texts', () => {
+  const tableOf = async (file: string, label: string, options: Partial<TableOptions> = {}) =>
+    buildTableDataset(await readCsv(readCsvFile(file), file, { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label,
+      ...options,
+    });
+
+  it('a table (iris) trains on its weak and strong views; its held-back labels score the pseudo-labels; no leak', async () => {
+    const ds = await tableOf('iris.csv', 'species');
+    const model = buildModel('mlp', ds.inputShape, 3, 1);
+    const before = tf.memory().numTensors;
+    const { result, events } = await collect(
+      trainWithLabels(model, ds, { ...run({ labelsPerClass: 3, batchSize: 9 }), epochs: 3 }, new RunControl()),
+    );
+    expect(result.state).toBe('done');
+    const logs = events.flatMap((e) => (e.type === 'epoch' ? [e.log] : []));
+    expect(logs).toHaveLength(3);
+    expect(logs.every((l) => l.pseudoLabels !== undefined)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('a text column trains the Transformer on masked and shortened texts; no leak', async () => {
+    const reviews = readFileSync(new URL('../../../../e2e/fixtures/reviews.csv', import.meta.url), 'utf8');
+    const full = buildTableDataset(await readCsv(reviews, 'reviews.csv', { skipMalformed: false }), {
+      ...DEFAULT_TABLE_OPTIONS,
+      label: 'sentiment',
+      text: { ...DEFAULT_TABLE_OPTIONS.text, vocabSize: 300 },
+    });
+    const ds = sliceSplits(full, 120, 20, 20);
+    const p = ds.preprocessing;
+    if (p.kind !== 'text') throw new Error('text expected');
+    const classes = ds.classNames.length;
+    const model = buildModel('transformer', ds.inputShape, classes, 1, undefined, undefined, {
+      vocabSize: p.tokenizer.vocab.length,
+      spec: { ...DEFAULT_CONFIG.text, width: 16, layers: 1, heads: 2, mlpWidth: 32 },
+    });
+    const before = tf.memory().numTensors;
+    const { result } = await collect(
+      trainWithLabels(model, ds, { ...run({ labelsPerClass: 4, batchSize: 8 }), epochs: 1 }, new RunControl()),
+    );
+    // The pool (120 training texts less 4 a class) in batches of 3 x 8.
+    expect(result).toEqual({ state: 'done', steps: Math.ceil((120 - 4 * classes) / 24) });
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });
