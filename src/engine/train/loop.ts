@@ -3,7 +3,6 @@
 // in groups (one GPU read per several batches), and NaN detection.
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
-import { mulberry32, shuffleInPlace } from '../data/random';
 import { classificationMetrics, regressionMetrics } from '../metrics';
 import { decodeRow } from '../../shared/preprocessing';
 import { headOnly, learningRateAt } from '../../shared/schedule';
@@ -24,11 +23,11 @@ import {
 } from './runner';
 
 import { batchTensors, sampleLoss, trainableVariables } from './batches';
-import { FINETUNE_METHODS, type FinetuneMethodModule } from './methods';
-import { checkFields } from '../../shared/fields';
-import { epochPlan } from '../../shared/methods';
+import { EpochFigures, methodRun } from './methodRun';
 
 export { batchLoss, batchTensors, trainableVariables } from './batches';
+export { epochRows, unlabelledPool } from './methodRun';
+export { budgetedRows } from './budget';
 
 type FinetuneOptions = Pick<
   TrainConfig,
@@ -93,10 +92,7 @@ export async function* trainWithLabels(
 ): AsyncGenerator<TrainEvent, TrainResult> {
   if (ds.task === 'none' || !ds.y) throw new Error(`${ds.name} has no label to learn: choose a label column first.`);
   const cfg = { ...DEFAULT_CONFIG, ...config };
-  const method = checkedMethod(cfg.method);
-  const { labelled, pool, ...plan } = epochRows(ds, cfg);
-  const refused = method.validate?.(ds, pool);
-  if (refused) throw new Error(refused);
+  const { method, labelled, ...plan } = methodRun(ds, cfg);
   const stepsPerEpoch = Math.ceil(plan.rows.length / plan.batchSize);
   const phase = new FreezePhase(model, cfg);
   const pendingEvents: TrainEvent[] = [];
@@ -176,81 +172,6 @@ function epochLog(
 ): EpochLog {
   const { epoch, step, trainLoss, seconds } = e;
   return { epoch, step, trainLoss, valLoss: val.loss, valAccuracy: val.accuracy, seconds, learningRate };
-}
-
-/** The method the settings name, its own settings checked (refused by the field's name). */
-function checkedMethod(settings: TrainConfig['method']) {
-  const method = FINETUNE_METHODS[settings.id];
-  checkFields(method.info.fields, settings, (field, why) => {
-    throw new Error(`${field}: ${why}`);
-  });
-  return method;
-}
-
-/**
- * A method's figures (the scalars its step returns after the losses): taken out of the loss reads
- * and summed per epoch, for the epoch's log.
- */
-class EpochFigures {
-  readonly names: string[];
-  private sums: number[];
-
-  constructor(private readonly method: FinetuneMethodModule) {
-    this.names = method.figures ?? [];
-    this.sums = this.names.map(() => 0);
-  }
-
-  /** `inner`'s events, its loss reads without the figures (summed here). */
-  async *split<R>(inner: AsyncGenerator<RunnerEvent, R>): AsyncGenerator<RunnerEvent, R> {
-    const losses = this.method.series.length;
-    let next = await inner.next();
-    while (!next.done) {
-      const ev = next.value;
-      if (ev.type === 'losses' && this.names.length) {
-        ev.losses.slice(losses).forEach((values, k) => values.forEach((v) => (this.sums[k]! += v)));
-        yield { ...ev, losses: ev.losses.slice(0, losses) };
-      } else yield ev;
-      next = await inner.next();
-    }
-    return next.value;
-  }
-
-  /** The epoch's part of the log from its sums, which start again. */
-  take(): Partial<EpochLog> {
-    if (!this.names.length) return {};
-    const part = this.method.epochFigures?.(this.sums) ?? {};
-    this.sums = this.names.map(() => 0);
-    return part;
-  }
-}
-
-/**
- * What a fine-tuning epoch goes through by the config's method: its rows (the label budget's, or
- * the unlabelled pool) in batches of what size; and both sets of rows.
- */
-export function epochRows(
-  ds: Dataset,
-  cfg: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass' | 'seed' | 'batchSize' | 'method'>,
-): { rows: Int32Array; batchSize: number; labelled: Int32Array; pool: Int32Array } {
-  const labelled = budgetedRows(ds, cfg, cfg.seed);
-  const pool = unlabelledPool(ds, labelled);
-  const sizes = { labelled: labelled.length, pool: pool.length, batchSize: cfg.batchSize };
-  const epoch = epochPlan(FINETUNE_METHODS[cfg.method.id].info, cfg.method, sizes);
-  return { rows: epoch.over === 'pool' ? pool : labelled, batchSize: epoch.batchSize, labelled, pool };
-}
-
-/**
- * Training rows outside the label budget (their labels held back) and the rows that have none:
- * what a method that learns from unlabelled rows reads.
- */
-export function unlabelledPool(ds: Dataset, labelled: Int32Array): Int32Array {
-  const taken = new Set(labelled);
-  const held = ds.split.train.filter((r) => !taken.has(r));
-  const none = ds.unlabeled ?? new Int32Array(0);
-  const out = new Int32Array(held.length + none.length);
-  out.set(held);
-  out.set(none, held.length);
-  return out;
 }
 
 /** Passes `inner`'s events through, each preceded by the events queued meanwhile (`queued`). */
@@ -358,42 +279,6 @@ export function lossBound(ds: Dataset): number {
 
 function lastEpochRun(steps: number, stepsPerEpoch: number): number {
   return Math.ceil(steps / stepsPerEpoch);
-}
-
-/**
- * The training rows the label budget allows: all, a seeded fraction of each class (at least one
- * row per class), or the first `labelsPerClass` of each class in a seeded order. Regression takes
- * the fraction of all rows (a per-class budget does not apply to it).
- */
-export function budgetedRows(
-  ds: Dataset,
-  b: Pick<TrainConfig, 'labelBudget' | 'labelFraction' | 'labelsPerClass'>,
-  seed: number,
-): Int32Array {
-  const kind = b.labelBudget ?? 'all';
-  if (kind === 'all' || !ds.y) return ds.split.train;
-  const order = shuffleInPlace(Int32Array.from(ds.split.train), mulberry32(seed * 31 + 17));
-  if (ds.task !== 'classification') {
-    if (kind !== 'fraction') return ds.split.train;
-    return order.slice(0, Math.max(1, Math.round(order.length * b.labelFraction))).sort();
-  }
-  let quota: number[];
-  if (kind === 'perClass') quota = new Array<number>(ds.classNames.length).fill(b.labelsPerClass);
-  else {
-    const counts = new Array<number>(ds.classNames.length).fill(0);
-    for (const r of order) counts[ds.y[r]!]!++;
-    quota = counts.map((n) => (n ? Math.max(1, Math.round(n * b.labelFraction)) : 0));
-  }
-  const taken = new Array<number>(ds.classNames.length).fill(0);
-  const out: number[] = [];
-  for (const r of order) {
-    const c = ds.y[r]!;
-    if (taken[c]! < quota[c]!) {
-      taken[c]!++;
-      out.push(r);
-    }
-  }
-  return Int32Array.from(out).sort();
 }
 
 /**

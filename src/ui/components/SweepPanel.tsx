@@ -15,7 +15,7 @@ import {
   sweepProblem,
   sweepRows,
 } from '../../shared/sweep';
-import type { SweepArm, SweepBudget, SweepPoint, SweepStatus } from '../../shared/types/sweep';
+import type { SweepArm, SweepBudget, SweepPoint, SweepRow, SweepSettings, SweepStatus } from '../../shared/types/sweep';
 import type { CheckpointInfo } from '../../shared/types/models';
 import { cancelSweep, startSweep } from '../actions';
 import { attrNumber, fmtDuration, fmtNumber, fmtPercent } from '../format';
@@ -97,32 +97,15 @@ export function SweepPanel() {
         onPick={setEncoderPick}
       />
       {!regression && (
-        <label className="check">
-          <input
-            type="checkbox"
-            data-testid="sweep-semi"
-            checked={semi}
-            disabled={running}
-            onChange={(e) => setSemi(e.target.checked)}
-          />
-          Also semi-supervised (FixMatch) from scratch{encoderId ? ' and from the encoder' : ''}: the training rows
-          outside each budget teach it without their labels (budgets below &quot;all&quot;, or rows without a label)
-        </label>
+        <SweepSemiField checked={semi} withEncoder={encoderId !== ''} running={running} onChange={setSemi} />
       )}
-      <div className="buttons" role="group" aria-label="Sweep controls">
-        <button
-          data-testid="sweep-start"
-          className="primary"
-          disabled={running || runActive || busy || !labelled || !settings || problem !== null || invalidSettings}
-          title={startHint}
-          onClick={() => settings && void startSweep(settings)}
-        >
-          Run sweep{runs ? ` (${runs} runs)` : ''}
-        </button>
-        <button data-testid="sweep-cancel" disabled={!running} onClick={() => void cancelSweep()}>
-          Cancel sweep
-        </button>
-      </div>
+      <SweepButtons
+        settings={settings}
+        blocked={running || runActive || busy || !labelled || problem !== null || invalidSettings}
+        running={running}
+        startHint={startHint}
+        runs={runs}
+      />
       <SweepStatusLine sweep={sweep} />
       {!sweep ? (
         <Empty>
@@ -236,48 +219,7 @@ function SweepResults({ sweep }: { sweep: SweepStatus }) {
           )}
         </div>
       </figure>
-      <table className="compare-table" data-testid="sweep-table" data-rows={rows.length}>
-        <thead>
-          <tr>
-            <th scope="col">Labels per class</th>
-            <th scope="col">Scratch</th>
-            <th scope="col">Pretrained</th>
-            <th scope="col">Pretrained − scratch</th>
-            {semiShown && (
-              <>
-                <th scope="col">Semi-supervised, scratch</th>
-                {sweep.encoderName && <th scope="col">Semi-supervised, pretrained</th>}
-              </>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr
-              key={budgetText(r.budget)}
-              data-testid="sweep-row"
-              data-budget={budgetText(r.budget)}
-              data-x={attrNumber(r.x)}
-              data-scratch={attrNumber(r.scratch?.mean)}
-              data-pretrained={attrNumber(r.pretrained?.mean)}
-              data-diff={attrNumber(r.diff)}
-              data-semi-scratch={attrNumber(r.semiScratch?.mean)}
-              data-semi-pretrained={attrNumber(r.semiPretrained?.mean)}
-            >
-              <th scope="row">{r.budget === r.x ? r.budget : `${r.budget} (${fmtNumber(r.x, 3)})`}</th>
-              <td>{cell(r.scratch)}</td>
-              <td>{cell(r.pretrained)}</td>
-              <td>{showDiff(r.diff)}</td>
-              {semiShown && (
-                <>
-                  <td>{cell(r.semiScratch)}</td>
-                  {sweep.encoderName && <td>{cell(r.semiPretrained)}</td>}
-                </>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SweepTable rows={rows} semi={semiShown} encoder={sweep.encoderName !== null} cell={cell} showDiff={showDiff} />
     </div>
   );
 }
@@ -375,5 +317,124 @@ function SweepEncoderField({
         </small>
       )}
     </label>
+  );
+}
+
+/** Whether the sweep adds the semi-supervised arms (FixMatch from scratch, and from the encoder). */
+function SweepSemiField({
+  checked,
+  withEncoder,
+  running,
+  onChange,
+}: {
+  checked: boolean;
+  withEncoder: boolean;
+  running: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        data-testid="sweep-semi"
+        checked={checked}
+        disabled={running}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      Also semi-supervised (FixMatch) from scratch{withEncoder ? ' and from the encoder' : ''}: the training rows
+      outside each budget teach it without their labels (budgets below &quot;all&quot;, or rows without a label)
+    </label>
+  );
+}
+
+/** The sweep's table: one row per budget, each arm's mean (min–max) and pretrained − scratch. */
+function SweepTable({
+  rows,
+  semi,
+  encoder,
+  cell,
+  showDiff,
+}: {
+  rows: SweepRow[];
+  semi: boolean;
+  encoder: boolean;
+  cell: (p: SweepPoint | null) => string;
+  showDiff: (v: number | null) => string;
+}) {
+  return (
+    <table className="compare-table" data-testid="sweep-table" data-rows={rows.length}>
+      <thead>
+        <tr>
+          <th scope="col">Labels per class</th>
+          <th scope="col">Scratch</th>
+          <th scope="col">Pretrained</th>
+          <th scope="col">Pretrained − scratch</th>
+          {semi && (
+            <>
+              <th scope="col">Semi-supervised, scratch</th>
+              {encoder && <th scope="col">Semi-supervised, pretrained</th>}
+            </>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr
+            key={budgetText(r.budget)}
+            data-testid="sweep-row"
+            data-budget={budgetText(r.budget)}
+            data-x={attrNumber(r.x)}
+            data-scratch={attrNumber(r.scratch?.mean)}
+            data-pretrained={attrNumber(r.pretrained?.mean)}
+            data-diff={attrNumber(r.diff)}
+            data-semi-scratch={attrNumber(r.semiScratch?.mean)}
+            data-semi-pretrained={attrNumber(r.semiPretrained?.mean)}
+          >
+            <th scope="row">{r.budget === r.x ? r.budget : `${r.budget} (${fmtNumber(r.x, 3)})`}</th>
+            <td>{cell(r.scratch)}</td>
+            <td>{cell(r.pretrained)}</td>
+            <td>{showDiff(r.diff)}</td>
+            {semi && (
+              <>
+                <td>{cell(r.semiScratch)}</td>
+                {encoder && <td>{cell(r.semiPretrained)}</td>}
+              </>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Run and cancel; Run says how many runs the plan has, and why it waits when it cannot start. */
+function SweepButtons({
+  settings,
+  blocked,
+  running,
+  startHint,
+  runs,
+}: {
+  settings: SweepSettings | null;
+  blocked: boolean;
+  running: boolean;
+  startHint: string | undefined;
+  runs: number;
+}) {
+  return (
+    <div className="buttons" role="group" aria-label="Sweep controls">
+      <button
+        data-testid="sweep-start"
+        className="primary"
+        disabled={blocked || !settings}
+        title={startHint}
+        onClick={() => settings && void startSweep(settings)}
+      >
+        Run sweep{runs ? ` (${runs} runs)` : ''}
+      </button>
+      <button data-testid="sweep-cancel" disabled={!running} onClick={() => void cancelSweep()}>
+        Cancel sweep
+      </button>
+    </div>
   );
 }
