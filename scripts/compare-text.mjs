@@ -7,6 +7,8 @@
 //   --seeds=1,2,3  --labels=10,100 (per class)  --finetune-epochs=40,20 (per budget)
 //   --pretrain-epochs=8  --max-length=64  --vocab=4000  --width=64 --heads=4 --layers=2 --mlp=128
 //   --backend=wasm  --pretrain-lr=0.001  --finetune-lr=0.0005  --batch=32  --head-epochs=0
+//   --arms=pretrained,random (add "semi": semi-supervised fine-tuning from the MLM encoder, FixMatch's
+//   SGD at 0.03 and batch 32, with --semi-epochs=9 and --semi-ratio=3 unlabelled mails per labelled one)
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
@@ -21,6 +23,7 @@ const ptEpochs = arg('pretrain-epochs', '8');
 const backend = arg('backend', 'wasm');
 const batch = arg('batch', '32');
 const headEpochs = arg('head-epochs', '0');
+const arms = list('arms', 'pretrained,random');
 
 const server = await serveDist();
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
@@ -81,8 +84,30 @@ try {
         return { accuracy: await num('metrics', 'data-accuracy'), f1: await num('metrics', 'data-macro-f1') };
       };
       const pretrained = await score('pretrained');
-      const control = await score('random');
-      rows.push({ seed, labels, pretrained, control });
+      const control = arms.includes('random') ? await score('random') : { accuracy: NaN, f1: NaN };
+      let semi = null;
+      if (arms.includes('semi')) {
+        await page.getByTestId('finetune-method').selectOption('semi-supervised');
+        await set('ssl-ratio', arg('semi-ratio', '3'));
+        await set('learning-rate', 0.03);
+        await set('batch-size', 32);
+        await set('epochs', arg('semi-epochs', '9'));
+        const started = performance.now();
+        semi = await score('pretrained');
+        semi.seconds = (performance.now() - started) / 1000;
+        semi.steps = await num('stage-steps', 'data-steps');
+        semi.maskRate = await num('pseudo-label-chart', 'data-last-mask-rate');
+        semi.pseudoAccuracy = await num('pseudo-label-chart', 'data-last-pseudo-accuracy');
+        console.log(
+          `seed ${seed}, ${labels} labels/class: semi-supervised from MLM ${pct(semi.accuracy)} (F1 ${semi.f1.toFixed(3)}), ` +
+            `${semi.steps} steps in ${semi.seconds.toFixed(0)} s; last epoch: ${pct(semi.maskRate)} past the threshold, ` +
+            `${pct(semi.pseudoAccuracy)} of those right`,
+        );
+        await page.getByTestId('finetune-method').selectOption('supervised');
+        await set('batch-size', 16);
+        await set('learning-rate', arg('finetune-lr', '0.0005'));
+      }
+      rows.push({ seed, labels, pretrained, control, semi });
       console.log(
         `seed ${seed}, ${labels} labels/class: MLM ${pct(pretrained.accuracy)} (F1 ${pretrained.f1.toFixed(3)}), ` +
           `scratch ${pct(control.accuracy)} (F1 ${control.f1.toFixed(3)}); MLM ${ptEpochs} epochs in ${ptSeconds.toFixed(0)} s, ` +

@@ -1,3 +1,4 @@
+import { METHODS } from '../../shared/methods';
 import { OBJECTIVES } from '../../shared/objectives';
 import { USUAL_LR } from '../../shared/settings/resolve';
 import type { TrainConfig } from '../../shared/types/training';
@@ -30,5 +31,10 @@ export function FinetuneSettings({ locked }: { locked: boolean }) {
 /** The learning-rate hint under the field, by optimizer. */
 export function learningRateHint(c: TrainConfig): string {
   if (c.stage === 'pretrain') return OBJECTIVES[c.objective.id].rateHint ?? 'Adam; 0.001 is the usual start.';
-  return `${c.optimizer.kind === 'adam' ? 'Adam' : c.optimizer.kind === 'momentum' ? 'SGD with momentum' : 'SGD'}; ${USUAL_LR[c.optimizer.kind]} is the usual start.`;
+  const name = c.optimizer.kind === 'adam' ? 'Adam' : c.optimizer.kind === 'momentum' ? 'SGD with momentum' : 'SGD';
+  // A method with its own optimizer and rate (semi-supervised: FixMatch's) says so.
+  const own = METHODS[c.method.id].usual;
+  if (own?.learningRate !== undefined && own.optimizer === c.optimizer.kind)
+    return `${name}; ${own.learningRate} is the usual start for this method.`;
+  return `${name}; ${USUAL_LR[c.optimizer.kind]} is the usual start.`;
 }

@@ -333,7 +333,7 @@ function SweepSemiField({
   onChange: (on: boolean) => void;
 }) {
   return (
-    <label className="check">
+    <label className="field checkbox">
       <input
         type="checkbox"
         data-testid="sweep-semi"
@@ -341,8 +341,10 @@ function SweepSemiField({
         disabled={running}
         onChange={(e) => onChange(e.target.checked)}
       />
-      Also semi-supervised (FixMatch) from scratch{withEncoder ? ' and from the encoder' : ''}: the training rows
-      outside each budget teach it without their labels (budgets below &quot;all&quot;, or rows without a label)
+      <span>
+        Also semi-supervised (FixMatch) from scratch{withEncoder ? ' and from the encoder' : ''}: the training rows
+        outside each budget teach it without their labels (budgets below &quot;all&quot;, or rows without a label)
+      </span>
     </label>
   );
 }
