@@ -170,7 +170,10 @@ async function mixedProject(name: string, opts: Partial<TableOptions>) {
   const text = mixedCsv();
   const ds = await tableDataset(text, 'mixed.csv', opts);
   const model = buildModel('mlp', ds.inputShape, ds.classNames.length, 1);
-  const all = Int32Array.from({ length: ds.rows }, (_, i) => i);
+  // Every labelled row (rows whose label is missing are the studio's unlabeled rows, after them;
+  // data.py leaves them out, as it leaves out what the studio dropped).
+  const unlabeled = new Set(ds.unlabeled ?? []);
+  const all = Int32Array.from({ length: ds.rows }, (_, i) => i).filter((r) => !unlabeled.has(r));
   const run = { ...RUN, modelName: name, task: ds.task as TorchRunSpec['task'] };
   const files = pytorchProject(
     await saved(model),

@@ -260,7 +260,9 @@ def load_table(path, pre, delimiter=None):
     if malformed:
         notes.append(f"{malformed} rows with another number of fields than the header were left out")
     if len(kept) < len(rows):
-        notes.append(f"{len(rows) - len(kept)} rows with missing values were left out, as the studio did")
+        # The studio keeps rows without a label too (its unlabeled rows, numbered after these), for
+        # pretraining and semi-supervised fine-tuning; train.py reads labelled rows only.
+        notes.append(f"{len(rows) - len(kept)} rows with missing values were left out, as the studio's labelled rows leave them out")
     return Dataset(x, y, notes)
 
 
