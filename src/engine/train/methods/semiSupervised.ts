@@ -48,15 +48,15 @@ export const semiSupervised: FinetuneMethodModule = {
       const optimizer = phase.optimizer!;
       setLearningRate(optimizer, rate(step));
       const kept: tf.Scalar[] = [];
+      // Pseudo-labels: inference mode (dropout off), outside the gradient.
+      const { target, mask } = tf.tidy(() => {
+        const probs = model.apply(views.weak, { training: false }) as tf.Tensor2D;
+        return {
+          target: tf.oneHot(probs.argMax(-1), classes).toFloat(),
+          mask: probs.max(-1).greaterEqual(s.threshold).toFloat(),
+        };
+      });
       try {
-        // Pseudo-labels: inference mode (dropout off), outside the gradient.
-        const { target, mask } = tf.tidy(() => {
-          const probs = model.apply(views.weak, { training: false }) as tf.Tensor2D;
-          return {
-            target: tf.oneHot(probs.argMax(-1), classes).toFloat(),
-            mask: probs.max(-1).greaterEqual(s.threshold).toFloat(),
-          };
-        });
         const total = optimizer.minimize(
           () => {
             const losses = consistencyLoss(model, { xs, ys }, { strong: views.strong, target, mask }, s.weight);
@@ -66,11 +66,9 @@ export const semiSupervised: FinetuneMethodModule = {
           true,
           phase.vars,
         ) as tf.Scalar;
-        const figures = tf.tidy(() => pseudoFigures(target, mask, truth));
-        tf.dispose([target, mask]);
-        return [total, ...kept, ...figures];
+        return [total, ...kept, ...tf.tidy(() => pseudoFigures(target, mask, truth))];
       } finally {
-        tf.dispose([xs, ys, views.weak, views.strong, truth]);
+        tf.dispose([xs, ys, views.weak, views.strong, truth, target, mask]);
       }
     };
   },
