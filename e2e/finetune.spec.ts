@@ -15,6 +15,11 @@ test('freeze the encoder, then unfreeze at a lower rate with momentum and a step
   await page.getByTestId('stage-finetune').click();
   // The method list comes from the registry (shared/methods): supervised is the default.
   await expect(page.getByTestId('finetune-method')).toHaveValue('supervised');
+  // Semi-supervised with every label and no row without one has nothing to learn from: said at once.
+  await page.getByTestId('finetune-method').selectOption('semi-supervised');
+  await expect(page.getByTestId('method-no-pool')).toBeVisible();
+  await page.getByTestId('finetune-method').selectOption('supervised');
+  await expect(page.getByTestId('method-no-pool')).toHaveCount(0);
   await page.getByTestId('label-budget').selectOption('fraction');
   await page.getByTestId('label-fraction').fill('0.05'); // 350 of 7,000 rows
   await page.getByTestId('head-hidden').fill('32');

@@ -1,5 +1,6 @@
 import type { Values } from '../../../shared/fields';
 import { METHODS, methodInfo } from '../../../shared/methods';
+import { finetuneEpoch } from '../../../shared/settings/fewLabels';
 import { useStudio } from '../../store';
 import { DeclaredFields } from '../DeclaredFields';
 import { DeclaredSelect } from '../DeclaredSelect';
@@ -10,6 +11,9 @@ export function MethodFields({ locked }: { locked: boolean }) {
   const setConfig = useStudio((s) => s.setConfig);
   const ds = useStudio((s) => s.dataset);
   const { id, ...values } = config.method;
+  // A method that learns from unlabelled rows, where there are none: said before Start refuses it.
+  const epoch = ds && ds.task !== 'none' ? finetuneEpoch(ds, config) : null;
+  const noPool = epoch?.over === 'pool' && epoch.pool === 0;
   return (
     <>
       <DeclaredSelect
@@ -28,6 +32,12 @@ export function MethodFields({ locked }: { locked: boolean }) {
         locked={locked}
         onChange={(patch) => setConfig({ method: { [id]: patch } })}
       />
+      {noPool && (
+        <p className="hint invalid" data-testid="method-no-pool">
+          No unlabelled rows to learn from: every training row&apos;s label is used. Set a label budget below (such as
+          10 per class), or load data with rows without a label.
+        </p>
+      )}
     </>
   );
 }
