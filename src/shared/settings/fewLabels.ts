@@ -1,7 +1,8 @@
 // Fine-tuning's defaults that follow the labelled rows: a batch no larger than a share of them and
 // enough optimizer steps however few they are, early stopping with a patience in steps, and a short
-// head-only phase when a pretrained encoder is the start. Pure: the page shows these and the
-// worker's sweep applies them per label budget.
+// head-only phase when a pretrained encoder is the start; and what a method would rather start from
+// (semi-supervised: its optimizer, steps over the unlabelled rows, weak view). Pure: the page shows
+// these and the worker's sweep applies them per label budget and arm.
 import { AUGMENT_PRESETS } from '../augmentation';
 import { epochPlan, methodInfo } from '../methods';
 import type { DatasetSummary } from '../types/datasets';
