@@ -214,6 +214,18 @@ describe('semi-supervised fine-tuning', () => {
     expect(acc(poisoned)).not.toEqual(acc(honest));
   });
 
+  it('a run resumed after its first epoch trains as the uninterrupted one (the same labelled and unlabelled batches)', async () => {
+    const sgd = { ...run(), optimizer: { kind: 'sgd' as const, momentum: 0, beta1: 0.9, beta2: 0.999 } };
+    const whole = await fineTune(mnist, sgd);
+    const model = seededMlp();
+    await collect(trainWithLabels(model, mnist, { ...sgd, epochs: 1 }, new RunControl()));
+    // The checkpoint's weights go on, from epoch 2 and the steps already done (6 an epoch here).
+    await collect(trainWithLabels(model, mnist, { ...sgd, startEpoch: 2, startStep: 6 }, new RunControl()));
+    const resumed = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    resumed.forEach((w, i) => w.forEach((v, k) => expect(v).toBeCloseTo(whole.weights[i]![k]!, 5)));
+  });
+
   it('rows without a label join the pool: their pseudo-labels are counted, not scored', async () => {
     // Every training row but the labelled ones moved out of the split, labels gone.
     const labelled = Int32Array.from(mnist.split.train.slice(0, 20));
