@@ -8,7 +8,8 @@
 //   --pretrain-epochs=8  --max-length=64  --vocab=4000  --width=64 --heads=4 --layers=2 --mlp=128
 //   --backend=wasm  --pretrain-lr=0.001  --finetune-lr=0.0005  --batch=32  --head-epochs=0
 //   --arms=pretrained,random (add "semi": semi-supervised fine-tuning from the MLM encoder, FixMatch's
-//   SGD at 0.03 and batch 32, with --semi-epochs=9 and --semi-ratio=3 unlabelled mails per labelled one)
+//   SGD at 0.03 and batch 32, with --semi-epochs=9, --semi-ratio=3 unlabelled mails per labelled one
+//   and --semi-threshold=0.95)
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.mjs';
 import { serveDist } from './serve.mjs';
@@ -89,6 +90,7 @@ try {
       if (arms.includes('semi')) {
         await page.getByTestId('finetune-method').selectOption('semi-supervised');
         await set('ssl-ratio', arg('semi-ratio', '3'));
+        await set('ssl-threshold', arg('semi-threshold', '0.95'));
         await set('learning-rate', 0.03);
         await set('batch-size', 32);
         await set('epochs', arg('semi-epochs', '9'));
