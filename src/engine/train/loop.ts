@@ -12,7 +12,7 @@ import type { TrainConfig } from '../../shared/types/training';
 import { tokenizerFor } from '../text/cache';
 import { applyFreeze } from './freeze';
 import { createOptimizer, disposeOptimizer } from './optimizers';
-import { RunControl } from './control';
+import { RunControl, nextMacrotask } from './control';
 import {
   runBatches,
   withEpochs,
@@ -282,6 +282,13 @@ function lastEpochRun(steps: number, stepsPerEpoch: number): number {
 }
 
 /**
+ * Rows evaluated at once. Each chunk is one synchronous pass; between chunks the worker takes its
+ * messages (the page's heartbeat: a CNN on the plain cpu backend reads about 30 digits a second, so
+ * a chunk of 1,024 held the worker past the heartbeat's 20 s).
+ */
+const EVAL_CHUNK = 256;
+
+/**
  * Model outputs for `rows` (batched, one read per chunk): the class index and its probability,
  * or the raw output (regression; confidence NaN).
  */
@@ -289,7 +296,7 @@ export async function predictRows(
   model: tf.LayersModel,
   ds: Dataset,
   rows: Int32Array,
-  chunk = 1024,
+  chunk = EVAL_CHUNK,
 ): Promise<{ predicted: Float32Array; confidence: Float32Array }> {
   const predicted = new Float32Array(rows.length);
   const confidence = new Float32Array(rows.length).fill(NaN);
@@ -303,6 +310,7 @@ export async function predictRows(
     predicted.set(await pred!.data(), start);
     if (conf) confidence.set(await conf.data(), start);
     tf.dispose([xs, ys, pred!, ...(conf ? [conf] : [])]);
+    await nextMacrotask();
   }
   return { predicted, confidence };
 }
@@ -312,7 +320,7 @@ export async function evaluateLoss(
   model: tf.LayersModel,
   ds: Dataset,
   rows: Int32Array,
-  chunk = 1024,
+  chunk = EVAL_CHUNK,
 ): Promise<{ loss: number; accuracy: number }> {
   if (!rows.length) return { loss: NaN, accuracy: NaN };
   let lossSum = 0;
@@ -330,6 +338,7 @@ export async function evaluateLoss(
     lossSum += l!;
     correct += h!;
     tf.dispose([xs, ys, sums]);
+    await nextMacrotask();
   }
   return { loss: lossSum / rows.length, accuracy: ds.task === 'regression' ? NaN : correct / rows.length };
 }
