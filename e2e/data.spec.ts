@@ -182,10 +182,35 @@ test('a zip of class folders: counts, previews, training; an undecodable image i
   await page.getByTestId('image-size').selectOption('32');
   await page.getByTestId('image-color').selectOption('rgb');
   await expect(summary).toHaveAttribute('data-features', String(32 * 32 * 3));
-  await configure(page, { epochs: 5, batchSize: 8, backend: 'cpu' });
+  // The CNN trains on wasm when chosen (the studio adds the convolution gradients tfjs 4.22 lacks there).
+  await configure(page, { epochs: 5, batchSize: 8, backend: 'wasm' });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', 'wasm');
+  await expect(page.getByTestId('backend-reason')).toContainText('Running on wasm, as chosen.');
   await expect(page.getByTestId('metrics')).toHaveAttribute('data-accuracy', /\d/);
+});
+
+test('auto measures wasm for the CNN as for any model and picks the fastest it measured', async ({ page }) => {
+  await openStudio(page, 'iris');
+  const pngs = await makePngs(page, 40);
+  const files: Record<string, Uint8Array> = {};
+  for (const p of pngs) files[`shapes/${p.shape}/${p.name}`] = Uint8Array.from(p.bytes);
+  await upload(page, 'shapes.zip', zipSync(files), 'application/zip');
+  await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-name', 'shapes');
+  await expect(page.getByTestId('model-kind')).toHaveValue('cnn');
+  await configure(page, { epochs: 1, batchSize: 8, backend: 'auto' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
+  const reason = (await page.getByTestId('backend-reason').textContent())!;
+  // wasm is measured (it once could not train convolutions and was left out), and cpu then is not.
+  expect(reason).toMatch(
+    /auto measured .*wasm \d+\/s \(cpu not measured: slower than wasm wherever wasm runs\); picked/,
+  );
+  const rates = [...reason.matchAll(/(webgpu|webgl|wasm) (\d+)\/s/g)].map((m) => [m[1]!, Number(m[2])] as const);
+  const fastest = rates.reduce((a, b) => (b[1] > a[1] ? b : a));
+  expect(reason).toContain(`picked ${fastest[0]}`);
+  await expect(page.getByTestId('backend-active')).toHaveAttribute('data-backend', fastest[0]);
 });
 
 test('loose image files load unlabeled; a picked folder gives classes from its subfolders', async ({ page }) => {

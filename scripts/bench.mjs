@@ -29,9 +29,11 @@
 //     (goal >= 10x) and test accuracy (bench/names.mjs).
 //  9. Semi: the price of semi-supervised fine-tuning against supervised on the digits, 10 labels a
 //     class, wasm, the page's defaults: seconds per epoch, per step, per row read (bench/semi.mjs).
+// 10. Conv: the small CNN's training steps per backend (wasm ÷ cpu, wasm ÷ webgl) and a contrastive
+//     epoch of the conv encoder on wasm over 8,000 digits (bench/conv.mjs).
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv,augment,text,images,threads,names,semi, --csv-mb=100, --rounds=4, --seconds=3,
+//          --only=engine,app,csv,augment,text,images,threads,names,semi,conv, --csv-mb=100, --rounds=4, --seconds=3,
 //          --app-epochs=1, --open-trials=5; images and threads: see their modules' headers.
 //   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
 //          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
@@ -51,6 +53,7 @@ import { benchImages } from './bench/images.mjs';
 import { benchThreads } from './bench/threads.mjs';
 import { benchNames } from './bench/names.mjs';
 import { benchSemi } from './bench/semi.mjs';
+import { benchConv } from './bench/conv.mjs';
 const backends = arg('backends', 'webgpu,webgl,wasm,cpu').split(',');
 const models = arg('models', 'mlp,cnn').split(',');
 const rounds = Number(arg('rounds', quick ? 2 : 4));
@@ -78,7 +81,7 @@ const results = {
   contrastive: [],
   mlm: [],
 };
-const only = arg('only', 'engine,app,csv,augment,text,images,threads,names,semi').split(',');
+const only = arg('only', 'engine,app,csv,augment,text,images,threads,names,semi,conv').split(',');
 
 /** 1. The studio's loop against plain model.fit, per backend and model. */
 async function benchEngine() {
@@ -337,6 +340,7 @@ try {
   if (only.includes('threads')) await benchThreads({ browser, server, results });
   if (only.includes('names')) await benchNames({ browser, server, results });
   if (only.includes('semi')) await benchSemi({ browser, server, results });
+  if (only.includes('conv')) await benchConv({ browser, server, results });
   const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
   if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {

@@ -15,7 +15,7 @@
 // no pretraining), "semi-pretrained" from the contrastive encoder as the defaults arm; "scratch" is
 // supervised fine-tuning of the reference MLP with no pretraining (what "semi" is compared with).
 // Options: --tasks=digits,pictures,names --arms=defaults,expert (and control) --seeds=1,2,3 --backend=wasm
-//          (pictures train the CNN on webgl: wasm cannot train convolutions) --json=FILE
+//          --json=FILE
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
@@ -146,7 +146,7 @@ async function digits(page, arm, seed) {
 async function pictures(page, arm, seed) {
   const files = Object.fromEntries((await drawShapes(page, 60)).map((f) => [f.path, Uint8Array.from(f.bytes)]));
   await openWith(page, 'shapes.zip', 'application/zip', zipSync(files), 'shapes');
-  await page.getByTestId('backend').selectOption('webgl');
+  await page.getByTestId('backend').selectOption(backend);
   await fill(page, { seed });
   const fine = await train(page, arm === 'expert' ? EXPERT.pictures.finetune : {});
   return [row('pictures (shapes, 3 classes)', arm, seed, fine)];

@@ -6,7 +6,7 @@
 //   --seeds=1,2,3  --labels=10,100 (per class)  --finetune-epochs=100,50 (per budget)
 //   --objective=contrastive (autoencoder, denoising, gan)  --encoder=dense:256,128 (conv:16,32,64)
 //   --pretrain-epochs=30  --pretrain-batch=256  --temperature=0.2  --augmentation=light (off, strong;
-//   used by both stages)  --backend=wasm (webgl for conv encoders)  --head-epochs=0 (freeze the
+//   used by both stages)  --backend=wasm  --head-epochs=0 (freeze the
 //   pretrained encoder for these first epochs, then unfreeze all at a tenth of the rate)
 //   --scratch=same (the encoder's network, random weights) or reference (the reference MLP)
 import { chromium } from '@playwright/test';
@@ -25,7 +25,7 @@ const ptEpochs = arg('pretrain-epochs', '30');
 const ptBatch = arg('pretrain-batch', objective === 'contrastive' ? '256' : '32');
 const temperature = arg('temperature', '0.2');
 const augmentation = arg('augmentation', 'light');
-const backend = arg('backend', encoderKind === 'conv' ? 'webgl' : 'wasm');
+const backend = arg('backend', 'wasm');
 const headEpochs = arg('head-epochs', '0');
 const scratch = arg('scratch', 'same');
 

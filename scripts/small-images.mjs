@@ -3,7 +3,7 @@
 // sizes and colours on plain grounds (seeded), zips them in class folders, uploads the zip to the
 // built app in headless Chromium, and fine-tunes with the defaults for uploaded pictures; then
 // the same without augmentation, and the reference MLP, for comparison. Prints test accuracy.
-// Options: --per-class=60 --epochs=N (default: the studio's own for the set) --seeds=1,2,3 --backend=webgl
+// Options: --per-class=60 --epochs=N (default: the studio's own for the set) --seeds=1,2,3 --backend=wasm
 //          --arms=defaults,no-augmentation,mlp --head-dropout=R (default: the studio's)
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
@@ -16,7 +16,7 @@ const perClass = Number(arg('per-class', '60'));
 const chosenEpochs = arg('epochs', '');
 const headDropout = arg('head-dropout', '');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
-const backend = arg('backend', 'webgl');
+const backend = arg('backend', 'wasm');
 const arms = arg('arms', 'defaults,no-augmentation,mlp').split(',');
 
 const server = await serveDist();

@@ -2,7 +2,6 @@
 // in a fresh 1-thread worker and a fresh N-thread worker (order alternating), so both see the same
 // machine state; the ratio is the median of the rounds' ratios. Then one supervised step of the
 // reference MLP, profiled per kernel in each, shows where the time goes and what threads change.
-// (WASM cannot train the CNN in tfjs 4.22: no Conv2DBackpropFilter kernel.)
 // Options: --threads=N (default: the logical cores, 2 to 8), --threads-rounds=3 (--quick: 2),
 //          --threads-cases=mlp@256,gan@256 (names as printed, without the space).
 import { os } from './os.mjs';
@@ -11,6 +10,8 @@ import { arg, f, median, pad, quick } from './common.mjs';
 const CASES = [
   { objective: 'supervised', batchSize: 32, rows: 4096 },
   { objective: 'supervised', batchSize: 256, rows: 8192, profile: true },
+  { objective: 'supervised', model: 'cnn', batchSize: 32, rows: 1024 },
+  { objective: 'supervised', model: 'cnn', batchSize: 256, rows: 2048 },
   { objective: 'autoencoder', batchSize: 32, rows: 2048 },
   { objective: 'autoencoder', batchSize: 256, rows: 4096 },
   { objective: 'denoising', batchSize: 256, rows: 4096 },

@@ -2,7 +2,8 @@
 // Benchmark worker: the studio's own loop against plain tfjs model.fit, same backend, model,
 // batch size and data, in paired runs interleaved in one worker (order alternates each round);
 // the loop with augmentation off and light, paired the same way; contrastive pretraining epochs;
-// masked-language-model steps of the Transformer on the mail corpus.
+// masked-language-model steps of the Transformer on the mail corpus; training steps of one model
+// per backend.
 import { objectiveSettings } from '../shared/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { activate } from '../engine/backends';
@@ -32,6 +33,8 @@ import type {
   ContrastiveRow,
   MlmCase,
   MlmRow,
+  StepsCase,
+  StepsRow,
   ThreadsRow,
 } from './protocol';
 import { runThreadsCase } from './threadsCase';
@@ -186,6 +189,45 @@ async function probeRate(build: () => tf.LayersModel, ds: Dataset, batchSize: nu
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/**
+ * Training steps of the studio's loss on one backend (section 10: the CNN per backend): one
+ * untimed step (kernel set-up, shader compilation), then steps until the case's seconds have
+ * passed, each with its loss read.
+ */
+async function runStepsCase(c: StepsCase): Promise<StepsRow> {
+  const row: StepsRow = { ...c, stepSeconds: [] };
+  const started = await activate(c.backend, workerBackendHost, TRAINING_KERNELS[c.model]);
+  if (started.error) return { ...row, error: started.error };
+  const full = await loadMnist();
+  const model = buildModel(c.model, full.inputShape, 10, 1);
+  const optimizer = tf.train.adam(1e-3);
+  const vars = trainableVariables(model);
+  const { xs, ys } = batchTensors(model, full, full.split.train, 0, c.batchSize);
+  const step = async () => {
+    const t0 = performance.now();
+    const loss = optimizer.minimize(() => batchLoss(model, full.task, xs, ys, true), true, vars)!;
+    await loss.data();
+    loss.dispose();
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    await step();
+    const end = performance.now() + c.seconds * 1000;
+    while (row.stepSeconds.length < c.maxSteps && (row.stepSeconds.length < c.minSteps || performance.now() < end)) {
+      row.stepSeconds.push(await step());
+      post({
+        type: 'log',
+        text: `${c.backend} ${c.model}: step ${row.stepSeconds.length} ${row.stepSeconds.at(-1)!.toFixed(3)} s`,
+      });
+    }
+  } finally {
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  }
+  return row;
 }
 
 /** Allowance for the augmented epochs and the loop's reads when estimating a case's seconds. */
@@ -391,7 +433,10 @@ async function runMlmCase(c: MlmCase): Promise<MlmRow> {
   return row;
 }
 
-function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow {
+function failed(
+  req: BenchRequest,
+  error: string,
+): BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow {
   switch (req.type) {
     case 'case':
       return {
@@ -433,6 +478,8 @@ function failed(req: BenchRequest, error: string): BenchRow | AugmentRow | Contr
       };
     case 'threads':
       return { ...req.threadsCase, threads: 0, samplesPerSec: [], error };
+    case 'steps':
+      return { ...req.stepsCase, stepSeconds: [], error };
   }
 }
 
@@ -448,7 +495,9 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
             ? await runContrastiveCase(req.contrastiveCase)
             : req.type === 'mlm'
               ? await runMlmCase(req.mlmCase)
-              : await runThreadsCase(req.threadsCase);
+              : req.type === 'threads'
+                ? await runThreadsCase(req.threadsCase)
+                : await runStepsCase(req.stepsCase);
     post({ type: 'row', id: req.id, row });
   } catch (err) {
     post({ type: 'row', id: req.id, row: failed(req, errorMessage(err)) });

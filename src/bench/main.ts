@@ -1,5 +1,5 @@
 // Benchmark page: runs cases in a fresh worker each (so one backend's state cannot slow the
-// next) and exposes `window.runBenchCase`, `runAugmentCase`, `runContrastiveCase` and `runMlmCase` to
+// next) and exposes `window.runBenchCase`, `runAugmentCase`, `runContrastiveCase`, `runMlmCase`, `runThreadsCase` and `runStepsCase` to
 // scripts/bench.mjs.
 import type {
   AugmentCase,
@@ -12,6 +12,8 @@ import type {
   ContrastiveRow,
   MlmCase,
   MlmRow,
+  StepsCase,
+  StepsRow,
   ThreadsCase,
   ThreadsRow,
 } from './protocol';
@@ -46,5 +48,7 @@ const runMlmCase = (mlmCase: MlmCase) => inWorker<MlmRow>({ type: 'mlm', id: 1, 
 const runThreadsCase = (threadsCase: ThreadsCase, threads: number) =>
   inWorker<ThreadsRow>({ type: 'threads', id: 1, threadsCase }, `bench threads=${threads}`);
 
-Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, runThreadsCase });
+const runStepsCase = (stepsCase: StepsCase) => inWorker<StepsRow>({ type: 'steps', id: 1, stepsCase });
+
+Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, runThreadsCase, runStepsCase });
 out.textContent = 'ready';

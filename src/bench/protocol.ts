@@ -126,12 +126,30 @@ export interface ThreadsRow extends ThreadsCase {
   error?: string;
 }
 
+/** Training steps of one model on one backend (bench section 10): samples per second. */
+export interface StepsCase {
+  backend: BackendName;
+  model: ModelKind;
+  batchSize: number;
+  /** Timed steps stop after this many seconds (at least `minSteps`, at most `maxSteps`). */
+  seconds: number;
+  minSteps: number;
+  maxSteps: number;
+}
+
+export interface StepsRow extends StepsCase {
+  /** Seconds of each timed step (after an untimed one), the loss read included. */
+  stepSeconds: number[];
+  error?: string;
+}
+
 export type BenchRequest =
   | { type: 'case'; id: number; benchCase: BenchCase }
   | { type: 'augment'; id: number; augmentCase: AugmentCase }
   | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase }
   | { type: 'mlm'; id: number; mlmCase: MlmCase }
-  | { type: 'threads'; id: number; threadsCase: ThreadsCase };
+  | { type: 'threads'; id: number; threadsCase: ThreadsCase }
+  | { type: 'steps'; id: number; stepsCase: StepsCase };
 export type BenchReply =
-  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow }
+  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow }
   | { type: 'log'; text: string };

@@ -5,8 +5,10 @@
 // computed element by element in wasm, a fifth of a Transformer step; block copies do it in ~1%.
 // Matrix products with a transposed operand (every Dense layer's gradient) go to a scalar triple
 // loop in tfjs-backend-wasm 4.22 (batch_mat_mul_impl.cc: XNNPACK's GEMM only without transposes);
-// transposing the operand first and taking the GEMM makes them ~10x faster.
+// transposing the operand first and taking the GEMM makes them ~10x faster. The convolution and
+// max-pooling gradients a CNN needs are in wasmConvKernels.ts, registered from here.
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmConvKernels } from './wasmConvKernels';
 
 type Flat = Float32Array | Int32Array | Uint8Array;
 
@@ -117,6 +119,7 @@ export function registerWasmKernels(): void {
   registered = true;
   registerGemmMatMul('BatchMatMul');
   registerGemmMatMul('_FusedMatMul');
+  registerWasmConvKernels();
   tf.unregisterKernel('Tile', 'wasm');
   tf.registerKernel({
     kernelName: 'Tile',

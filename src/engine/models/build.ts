@@ -20,9 +20,14 @@ export function transformerSpec(text: TextInput, sampleShape: number[]): Transfo
   return { ...text.spec, vocabSize: text.vocabSize, maxLen: sampleShape[0]! };
 }
 
-/** Kernels a model needs for training that not every backend has (wasm lacks conv gradients). */
+/**
+ * Kernels a model needs for training that not every backend has: the backend choice checks them
+ * before a run and falls back, naming the missing one (trainingKernels.test.ts reads a real step's
+ * kernels against every backend's registry).
+ */
 export const TRAINING_KERNELS: Record<ModelKind, string[]> = {
   mlp: [],
+  // tfjs-backend-wasm 4.22 lacks the filter gradient; the worker adds it (engine/wasmConvKernels.ts).
   cnn: ['Conv2DBackpropFilter', 'Conv2DBackpropInput'],
   // The embedding's gradient; the worker adds it to wasm (engine/wasmKernels.ts).
   transformer: ['UnsortedSegmentSum'],
