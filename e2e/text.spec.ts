@@ -74,6 +74,14 @@ test('a CSV with a text column: tokens in the preview, the Transformer trains on
   await expect(page.getByTestId('inference-panel')).toHaveAttribute('data-kind', 'text');
   expect(await predict(page, 'I bought this lamp, honestly it is wonderful and perfect.', 1)).toBe('positive');
   expect(await predict(page, 'Got a blender, the quality is awful and broken!', 2)).toBe('negative');
+  // Why: each token of the sentence weighed by masking it in turn (computed in the worker).
+  await page.getByTestId('explain').click();
+  const weighed = page.getByTestId('token-attributions').getByTestId('token');
+  await expect(weighed.first()).toBeVisible();
+  expect(await weighed.count()).toBeGreaterThan(5);
+  await expect(page.getByTestId('token-attributions')).toContainText('awful');
+  await expect(page.getByTestId('explain-method')).toHaveValue('occlusion');
+  await expect(page.getByTestId('token-attributions')).toHaveAttribute('data-top', /\S/);
 
   // ONNX and the PyTorch project cannot represent the Transformer yet: said before anything downloads.
   let downloads = 0;

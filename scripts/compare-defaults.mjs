@@ -15,7 +15,9 @@
 // no pretraining), "semi-pretrained" from the contrastive encoder as the defaults arm; "scratch" is
 // supervised fine-tuning of the reference MLP with no pretraining (what "semi" is compared with).
 // Options: --tasks=digits,pictures,names --arms=defaults,expert (and control) --seeds=1,2,3 --backend=wasm
-//          --json=FILE
+//          --json=FILE; digits: --encoder=conv (the one choice changed: the pretraining stage's
+//          encoder kind, then fine-tuning keeps its convolutions), --model=cnn (the scratch and semi
+//          arms fine-tune the CNN instead of the reference MLP)
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
@@ -31,6 +33,8 @@ const arms = arg('arms', 'defaults,expert').split(',');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const backend = arg('backend', 'wasm');
 const jsonOut = arg('json', '');
+const encoderKind = arg('encoder', '');
+const modelKind = arg('model', '');
 
 /**
  * The expert settings: field test ids and values, per task and stage (filled after the defaults
@@ -103,6 +107,7 @@ async function openWith(page, name, mimeType, buffer, datasetName) {
 async function pretrainThenFinetune(page, fields, objective) {
   await page.getByTestId('stage-pretrain').click();
   if (objective) await page.getByTestId('pretrain-objective').selectOption(objective);
+  if (encoderKind) await page.getByTestId('encoder-kind').selectOption(encoderKind);
   const pre = await train(page, fields);
   await page.getByTestId('stage-finetune').click();
   await pickBestEncoder(page);
@@ -129,6 +134,7 @@ async function digits(page, arm, seed) {
   const fromScratch = arm === 'semi' || arm === 'scratch';
   const pre = fromScratch ? null : await pretrainThenFinetune(page, expert.pretrain, 'contrastive');
   if (fromScratch) await page.getByTestId('stage-finetune').click();
+  if (fromScratch && modelKind) await page.getByTestId('model-kind').selectOption(modelKind);
   // The control: the same network from random weights (and the defaults that go with it).
   if (arm === 'control') await page.getByTestId('encoder-init').selectOption('random');
   await page.getByTestId('label-budget').selectOption('perClass');

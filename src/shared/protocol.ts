@@ -6,6 +6,7 @@ import type { AugmentPreview } from './types/datasets';
 import type { BuiltinDatasetName, DatasetSummary, ImageOptions, TableOptions } from './types/datasets';
 import type { CheckpointInfo, ModelCard, InferenceInput, Prediction } from './types/models';
 import type { TestHook } from './testHooks';
+import type { ExplainRequest, Explanation, ImportanceResult } from './types/explain';
 import type {
   EpochLog,
   Evaluation,
@@ -74,6 +75,10 @@ export type Command =
   /** A model zip, or model.json with its weights (and preprocessing.json): becomes a checkpoint. */
   | { type: 'importModel'; id: number; files: File[] }
   | { type: 'predict'; id: number; source: string; input: InferenceInput }
+  /** Why the model predicted what it did for one input (see shared/types/explain.ts). */
+  | { type: 'explain'; id: number; request: ExplainRequest }
+  /** Permutation importance of a table model's columns on the current test split. */
+  | { type: 'columnImportance'; id: number; source: string }
   /** A few training samples of the current dataset as augmentation `spec` changes them. */
   | { type: 'previewAugmentation'; id: number; spec: AugmentSpec; seed: number }
   /**
@@ -117,6 +122,8 @@ export interface Replies {
   /** The imported model as it is now listed. */
   importModel: ModelCard;
   predict: Prediction;
+  explain: Explanation;
+  columnImportance: ImportanceResult;
   previewAugmentation: AugmentPreview;
   findLearningRate: LrFinding;
 }
@@ -187,4 +194,6 @@ export type WorkerEvent =
   | { type: 'sweep'; sweep: SweepStatus | null }
   /** Every kept run, newest first (the run list and compare view). */
   | { type: 'runs'; runs: RunSummary[] }
-  | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string };
+  | { type: 'runEnded'; runId: number; state: 'done' | 'stopped' | 'error'; message?: string }
+  /** Column importance under way: `done` of `total` columns shuffled (the untrained twin's too). */
+  | { type: 'importanceProgress'; done: number; total: number };

@@ -4,6 +4,7 @@ import type { SweepSettings } from '../shared/types/sweep';
 import type { AugmentSpec } from '../shared/types/training';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
 import type { RunFault } from '../shared/types/faults';
+import type { ExplainRequest, Explanation, ImportanceResult } from '../shared/types/explain';
 import { autoFit, resolveConfig } from '../shared/settings/resolve';
 import type { LrFinderView } from './reducer';
 import { useStudio, type AlertAction } from './store';
@@ -278,6 +279,18 @@ export async function previewAugmentation(spec: AugmentSpec, seed: number): Prom
 
 export async function predict(source: string, input: InferenceInput): Promise<Prediction | null> {
   return attempt(() => client.request({ type: 'predict', source, input }));
+}
+
+export async function explain(request: ExplainRequest): Promise<Explanation | null> {
+  return attempt(() => client.request({ type: 'explain', request }), { what: 'Could not explain' });
+}
+
+export async function columnImportance(source: string): Promise<ImportanceResult | null> {
+  const result = await attempt(() => client.request({ type: 'columnImportance', source }), {
+    what: 'Could not measure column importance',
+  });
+  useStudio.setState({ importanceProgress: null });
+  return result;
 }
 
 useStudio.setState({

@@ -34,6 +34,7 @@ function initial(patch: Partial<StudioData> = {}): StudioData {
     recovering: false,
     sweep: null,
     lrFinders: {},
+    importanceProgress: null,
     ...patch,
   };
 }

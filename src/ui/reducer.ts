@@ -104,6 +104,8 @@ export interface StudioData {
   sweep: SweepStatus | null;
   /** Each stage's last learning-rate sweep on this dataset: its curve so far and where it stands. */
   lrFinders: Partial<Record<Stage, LrFinderView>>;
+  /** Column importance under way: columns shuffled so far of all (the untrained twin's included). */
+  importanceProgress: { done: number; total: number } | null;
 }
 
 export interface LrFinderView {
@@ -276,6 +278,8 @@ export function reduce(state: StudioData, event: WorkerEvent): Reduction {
       return next({
         lrFinders: { ...state.lrFinders, [e.stage]: { state: e.state, finding: e.finding, backend: e.backend } },
       });
+    case 'importanceProgress':
+      return next({ importanceProgress: e.done < e.total ? { done: e.done, total: e.total } : null });
     case 'runs':
       return next({
         runs: e.runs,

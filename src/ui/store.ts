@@ -99,6 +99,7 @@ export const useStudio = create<StudioState>()((set, get) => ({
   evaluation: null,
   sweep: null,
   lrFinders: {},
+  importanceProgress: null,
   toggleCompare: (runKey) =>
     set((s) => ({
       comparedRunKeys: s.comparedRunKeys.includes(runKey)

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import Papa from 'papaparse';
 import { strToU8 } from 'fflate';
 import { captureModel, fnv1a, restoreModel, type SavedModel } from '../engine/checkpoint/serialize';
-import type { Dataset } from '../engine/data/dataset';
+import { gatherBatch, type Dataset } from '../engine/data/dataset';
 import {
   InputError,
   encodePixels,
@@ -28,6 +28,7 @@ import type { ExportedFile, ExportFormat } from '../shared/protocol';
 import { ONNX_FILE, checkPytorch, onnxExtra, onnxFile, pytorchZip, studioRows, torchRun } from './exportFormats';
 import { completeConfig } from '../shared/defaults';
 import type { InferenceInput, ModelCard, Prediction } from '../shared/types/models';
+import type { ExplainInput } from '../shared/types/explain';
 import type { AugmentSpec, Stage, TrainConfig } from '../shared/types/training';
 import type { Task } from '../shared/types/datasets';
 import { loadCheckpoint, saveCheckpoint } from './data/checkpoints';
@@ -252,6 +253,54 @@ export class ModelService {
     const read = readOutput(r.preprocessing, r.task, values);
     const prediction: Prediction = { source, task: r.task, classNames: classNamesOf(r.preprocessing), ...read };
     return prediction;
+  }
+
+  /**
+   * What an explanation reads: the network, its preprocessing and one input encoded as predictions
+   * encode it (a test row of the current dataset is taken as the dataset holds it).
+   */
+  async inputFor(
+    source: string,
+    input: ExplainInput,
+  ): Promise<{ model: tf.LayersModel; preprocessing: Preprocessing; x: Float32Array; task: Task }> {
+    const r = await this.resolve(source);
+    if (r.task === 'none') throw new InputError(nothingToPredict(r.name, r.stage));
+    const model = await this.network(r);
+    const x = input.kind === 'testRow' ? this.testRow(r, input.row) : await this.encode(r.preprocessing, input);
+    return { model, preprocessing: r.preprocessing, x, task: r.task };
+  }
+
+  /** The current dataset's test split as model inputs and labels, for a model made for that data. */
+  async testSplitFor(source: string): Promise<{
+    model: tf.LayersModel;
+    preprocessing: Preprocessing;
+    task: Task;
+    x: Float32Array;
+    y: Int32Array | Float32Array;
+  }> {
+    const r = await this.resolve(source);
+    const ds = this.datasetFor(r);
+    if (!ds.split.test.length) throw new Error(`${ds.name} has no test rows; raise the test share first.`);
+    const { x, y } = gatherBatch(ds, ds.split.test, 0, ds.split.test.length);
+    return { model: await this.network(r), preprocessing: r.preprocessing, task: r.task, x, y };
+  }
+
+  private datasetFor(r: Resolved): Dataset {
+    const ds = this.dataset();
+    if (!ds) throw new Error('Choose a dataset first.');
+    const same =
+      ds.preprocessing === r.preprocessing || JSON.stringify(ds.preprocessing) === JSON.stringify(r.preprocessing);
+    if (ds.name !== r.datasetName || !same)
+      throw new Error(
+        `"${r.name}" was trained on ${r.datasetName} as it was then; load that data (with the same settings) to explain its test rows.`,
+      );
+    return ds;
+  }
+
+  private testRow(r: Resolved, row: number): Float32Array {
+    const ds = this.datasetFor(r);
+    if (!Number.isInteger(row) || row < 0 || row >= ds.rows) throw new Error(`There is no row ${row} in ${ds.name}.`);
+    return gatherBatch(ds, Int32Array.of(row), 0, 1).x;
   }
 
   /** The resolved model's network: the live one, or its checkpoint loaded (one kept at a time). */

@@ -208,7 +208,8 @@ export class Run {
     if (this.diverged) return this.reportFault('diverged', this.diverged, true);
     if (body.model && outcome.done.steps > 0) {
       if (ds.split.test.length) {
-        this.evaluation = await evaluateTest(body.model, ds);
+        // The run's model becomes the session's current one when the run ends.
+        this.evaluation = { ...(await evaluateTest(body.model, ds)), source: 'current' };
         checkpointer.setMetrics(this.evaluation);
         this.emit({ type: 'evaluation', evaluation: this.evaluation });
       } else this.o.post({ type: 'warning', message: say.noTestRows(ds.name) });

@@ -13,6 +13,7 @@ import { previewAugmentation } from './augmentPreview';
 import { Library } from './library';
 import { endOfRun } from './messages';
 import { ModelService } from './models';
+import { columnImportance, explain } from './explain';
 import type { Post } from './post';
 import { SweepRunner } from './sweep';
 import { runTestHook } from './testHooks';
@@ -133,6 +134,9 @@ export class StudioSession {
       return card;
     },
     predict: (cmd) => this.models.predict(cmd.source, cmd.input),
+    explain: (cmd) => explain(this.models, cmd.request),
+    columnImportance: (cmd) =>
+      columnImportance(this.models, cmd.source, (done, total) => this.post({ type: 'importanceProgress', done, total })),
     previewAugmentation: async (cmd) => {
       const ds = this.data.dataset;
       if (!ds) throw new Error('Choose a dataset to preview its augmentation.');

@@ -288,7 +288,10 @@ export class Trainer {
       if (t.signature !== inputSignature(ds) || !sameClasses(t.classNames, ds.classNames))
         throw new Error(modelOfOtherData(t.datasetName, ds.name));
       const evaluation = await evaluateTest(t.model, ds);
-      this.post({ type: 'evaluated', evaluation: { ...evaluation, title: 'The last fine-tuned model' } });
+      this.post({
+        type: 'evaluated',
+        evaluation: { ...evaluation, title: 'The last fine-tuned model', source: 'current' },
+      });
       return;
     }
     const { info, data } = await loadCheckpoint(checkpointId);
@@ -297,7 +300,10 @@ export class Trainer {
     if (why) throw new Error(why);
     const model = await restoreModel(data.model, `The checkpoint "${info.name}"`);
     try {
-      this.post({ type: 'evaluated', evaluation: { ...(await evaluateTest(model, ds)), title: info.name } });
+      this.post({
+        type: 'evaluated',
+        evaluation: { ...(await evaluateTest(model, ds)), title: info.name, source: checkpointId },
+      });
     } finally {
       model.dispose();
     }

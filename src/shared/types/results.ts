@@ -139,6 +139,8 @@ export type Evaluation =
       wrong: WrongExample[];
       /** What was evaluated when not the run just finished (a checkpoint, on demand). */
       title?: string;
+      /** The model evaluated ("current", or a checkpoint id): what explains its examples. */
+      source?: string;
     }
   | {
       task: 'regression';
@@ -152,6 +154,7 @@ export type Evaluation =
       /** Up to 500 test rows, label units, for the predicted-versus-actual plot. */
       scatter: { actual: number[]; predicted: number[] };
       title?: string;
+      source?: string;
     };
 
 /** A run as the run list and the compare view show it (kept in IndexedDB). */

@@ -4,7 +4,8 @@ import type { Evaluation } from '../../shared/types/results';
 import { evaluateOnDemand } from '../actions';
 import { attrNumber, fmtNumber, fmtPercent } from '../format';
 import { useStudio } from '../store';
-import { ImageThumb } from './ImageThumb';
+import { WrongExamples } from './WrongExamples';
+import { FeatureImportance } from './explain/FeatureImportance';
 import { Empty, Panel } from './Panel';
 import { lazyPlot } from '../chart/lazyPlot';
 
@@ -60,6 +61,7 @@ export function ResultsPanel() {
             <PerClass evaluation={evaluation} />
           </div>
           <WrongExamples evaluation={evaluation} />
+          <TableImportance evaluation={evaluation} />
         </div>
       ) : (
         <div className="results">
@@ -76,10 +78,18 @@ export function ResultsPanel() {
             <Fact label="Test rows" value={String(evaluation.samples)} />
           </dl>
           <RegressionScatter evaluation={evaluation} />
+          <TableImportance evaluation={evaluation} />
         </div>
       )}
     </Panel>
   );
+}
+
+/** Tables: which columns the evaluated model relies on (permutation importance on the test split). */
+function TableImportance({ evaluation }: { evaluation: Evaluation }) {
+  const kind = useStudio((s) => s.dataset?.kind);
+  if (kind !== 'table' || !evaluation.source) return null;
+  return <FeatureImportance key={`${evaluation.source}:${evaluation.title ?? ''}`} source={evaluation.source} />;
 }
 
 function Fact(props: { label: string; value: string; big?: boolean }) {
@@ -179,55 +189,6 @@ function PerClass({ evaluation }: { evaluation: Classification }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function WrongExamples({ evaluation }: { evaluation: Classification }) {
-  if (!evaluation.wrong.length) return <p className="muted small">No test example is misclassified.</p>;
-  return (
-    <div className="wrong" data-testid="wrong-examples">
-      <h3>Most confidently wrong</h3>
-      <ul>
-        {evaluation.wrong.map((w) => (
-          <li
-            key={w.row}
-            data-testid="wrong-example"
-            data-actual={w.actual}
-            data-predicted={w.predicted}
-            data-confidence={attrNumber(w.confidence)}
-          >
-            {w.image ? (
-              <ImageThumb
-                pixels={w.image.pixels}
-                width={w.image.width}
-                height={w.image.height}
-                channels={w.image.channels}
-                label={`actual ${w.actual}`}
-                caption={false}
-              />
-            ) : null}
-            <span className="small">
-              predicted <strong>{w.predicted}</strong> ({fmtPercent(w.confidence)}), actually{' '}
-              <strong>{w.actual}</strong>
-            </span>
-            {w.text !== undefined && (
-              <span className="muted small wrong-text" data-testid="wrong-text">
-                {w.text.length > 300 ? `${w.text.slice(0, 300)}…` : w.text || '(empty)'}
-              </span>
-            )}
-            {w.values && (
-              <span className="muted small row-values">
-                {w.values.map((v) => (
-                  <span key={v.column}>
-                    {v.column}: {v.value || '(missing)'}
-                  </span>
-                ))}
-              </span>
-            )}
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { ModelCard, Prediction } from '../../../shared/types/models';
+import type { InferenceInput, ModelCard, Prediction } from '../../../shared/types/models';
 import { predict } from '../../actions';
 import { Empty } from '../Panel';
+import { ExplainView } from '../explain/ExplainView';
 import { ImageInput } from './ImageInput';
 import { Result } from './Result';
 import { RowInput } from './RowInput';
@@ -14,6 +15,8 @@ export function InferencePanel({ card }: { card: ModelCard }) {
   const [count, setCount] = useState(0);
   const [row, setRow] = useState('');
   const [pending, setPending] = useState(false);
+  /** The input of the prediction shown, and whether its explanation is open. */
+  const [shown, setShown] = useState<{ input: InferenceInput; explain: boolean } | null>(null);
   const digits =
     card.kind === 'image' && card.image?.height === 28 && card.image.width === 28 && card.image.channels === 1;
 
@@ -24,6 +27,7 @@ export function InferencePanel({ card }: { card: ModelCard }) {
     if (p) {
       setResult(p);
       setCount((n) => n + 1);
+      setShown((s) => ({ input, explain: s?.explain ?? false }));
     }
   };
   const { setCanvas, handlers, drawn, clear, toBlob } = useDrawing((image) => void predictOn({ kind: 'image', image }));
@@ -76,6 +80,17 @@ export function InferencePanel({ card }: { card: ModelCard }) {
         </button>
       </div>
       {result && <Result p={result} n={count} />}
+      {result && shown && (
+        <button
+          className="toggle"
+          data-testid="explain"
+          aria-pressed={shown.explain}
+          onClick={() => setShown({ ...shown, explain: !shown.explain })}
+        >
+          {shown.explain ? 'Hide why' : 'Why this prediction?'}
+        </button>
+      )}
+      {shown?.explain && <ExplainView key={count} source={card.source} input={shown.input} kind={card.kind} />}
     </div>
   );
 }

@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import type { ImportanceResult } from '../../../shared/types/explain';
+import { columnImportance } from '../../actions';
+import { useStudio } from '../../store';
+import { attrNumber, fmtNumber } from '../../format';
+
+/**
+ * Permutation importance of a table model's columns on the test split: one bar per column (mean
+ * drop of the metric when the column is shuffled, with its spread over the repeats).
+ */
+export function FeatureImportance({ source }: { source: string }) {
+  const [result, setResult] = useState<ImportanceResult | null>(null);
+  const [pending, setPending] = useState(false);
+  const progress = useStudio((s) => s.importanceProgress);
+  const run = async () => {
+    setPending(true);
+    const r = await columnImportance(source);
+    setPending(false);
+    if (r) setResult(r);
+  };
+  return (
+    <div className="importance">
+      <h3>Which columns matter</h3>
+      <p className="muted small">
+        Each column is shuffled across the test rows, breaking its link to the label; the bar is how much{' '}
+        {result?.metric === 'mse' ? 'the squared error grows' : 'accuracy drops'} (mean of the shuffles, with their
+        spread).
+      </p>
+      <button data-testid="importance-run" disabled={pending} onClick={() => void run()}>
+        {pending ? 'Measuring…' : result ? 'Measure again' : 'Measure column importance'}
+      </button>
+      {pending && progress && <progress data-testid="importance-progress" max={progress.total} value={progress.done} />}
+      {result && <ImportanceChart r={result} />}
+    </div>
+  );
+}
+
+function ImportanceChart({ r }: { r: ImportanceResult }) {
+  const max = Math.max(1e-12, ...r.columns.map((c) => Math.abs(c.mean) + c.std));
+  const pct = (v: number) => `${(Math.max(0, v) / max) * 100}%`;
+  const shown = (v: number) => (r.metric === 'accuracy' ? `${(v * 100).toFixed(1)} pts` : fmtNumber(v, 3));
+  return (
+    <figure
+      className="importance-chart"
+      data-testid="feature-importance"
+      data-top={r.columns[0]?.column ?? ''}
+      data-columns={r.columns.map((c) => c.column).join(',')}
+      data-sanity={String(r.sanity.passed)}
+    >
+      <div className="balance" role="list" aria-label="Importance of each column">
+        {r.columns.map((c) => (
+          <div
+            key={c.column}
+            className="balance-row"
+            role="listitem"
+            data-testid="importance-column"
+            data-column={c.column}
+            data-mean={attrNumber(c.mean)}
+            data-std={attrNumber(c.std)}
+          >
+            <span className="balance-name" title={c.column}>
+              {c.column}
+            </span>
+            <span className="importance-track">
+              <span className="balance-bar" style={{ width: pct(c.mean) }} />
+              <span
+                className="importance-spread"
+                style={{ left: pct(c.mean - c.std), width: `calc(${pct(c.mean + c.std)} - ${pct(c.mean - c.std)})` }}
+              />
+            </span>
+            <span className="balance-count">
+              {shown(c.mean)} ± {shown(c.std)}
+            </span>
+          </div>
+        ))}
+      </div>
+      <figcaption className="muted small">
+        {r.rows} test rows, {r.repeats} shuffles a column; {r.metric === 'accuracy' ? 'accuracy' : 'MSE'} before
+        shuffling {r.metric === 'accuracy' ? `${(r.baseline * 100).toFixed(1)}%` : fmtNumber(r.baseline, 4)}. Computed
+        in {(r.ms / 1000).toFixed(1)} s.{' '}
+        <span data-testid="importance-sanity" className={r.sanity.passed ? '' : 'warn-text'}>
+          {r.sanity.passed
+            ? `The same network untrained ranks the columns differently (rank correlation ${r.sanity.correlation.toFixed(2)}).`
+            : `The same network untrained ranks the columns nearly the same way (rank correlation ${r.sanity.correlation.toFixed(2)}): this ranking says little about what was learned.`}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
