@@ -136,7 +136,9 @@ export class StudioSession {
     predict: (cmd) => this.models.predict(cmd.source, cmd.input),
     explain: (cmd) => explain(this.models, cmd.request),
     columnImportance: (cmd) =>
-      columnImportance(this.models, cmd.source, (done, total) => this.post({ type: 'importanceProgress', done, total })),
+      columnImportance(this.models, cmd.source, (done, total) =>
+        this.post({ type: 'importanceProgress', done, total }),
+      ),
     previewAugmentation: async (cmd) => {
       const ds = this.data.dataset;
       if (!ds) throw new Error('Choose a dataset to preview its augmentation.');
