@@ -31,9 +31,12 @@
 //     class, wasm, the page's defaults: seconds per epoch, per step, per row read (bench/semi.mjs).
 // 10. Conv: the small CNN's training steps per backend (wasm ÷ cpu, wasm ÷ webgl) and a contrastive
 //     epoch of the conv encoder on wasm over 8,000 digits (bench/conv.mjs).
+// 11. Explain: attributions where one part of the input decides the class; share of attribution
+//     on it per method, the randomization check, milliseconds per explanation per backend
+//     (bench/explain.mjs).
 // Not part of npm test: timings on shared machines are noisy, so nothing here asserts.
 // Options: --quick (fewer rounds, shorter runs), --backends=webgl,wasm, --models=mlp,
-//          --only=engine,app,csv,augment,text,images,threads,names,semi,conv, --csv-mb=100, --rounds=4, --seconds=3,
+//          --only=engine,app,csv,augment,text,images,threads,names,semi,conv,explain, --csv-mb=100, --rounds=4, --seconds=3,
 //          --app-epochs=1, --open-trials=5; images and threads: see their modules' headers.
 //   augment: --rounds=2, --seconds=1.5 (target per un-augmented epoch), --augment-budget=75 (s per
 //          case), --encoders=dense,conv, --pretrain-rows=2048 (most rows per epoch),
@@ -54,6 +57,7 @@ import { benchThreads } from './bench/threads.mjs';
 import { benchNames } from './bench/names.mjs';
 import { benchSemi } from './bench/semi.mjs';
 import { benchConv } from './bench/conv.mjs';
+import { benchExplain } from './bench/explain.mjs';
 const backends = arg('backends', 'webgpu,webgl,wasm,cpu').split(',');
 const models = arg('models', 'mlp,cnn').split(',');
 const rounds = Number(arg('rounds', quick ? 2 : 4));
@@ -81,7 +85,7 @@ const results = {
   contrastive: [],
   mlm: [],
 };
-const only = arg('only', 'engine,app,csv,augment,text,images,threads,names,semi,conv').split(',');
+const only = arg('only', 'engine,app,csv,augment,text,images,threads,names,semi,conv,explain').split(',');
 
 /** 1. The studio's loop against plain model.fit, per backend and model. */
 async function benchEngine() {
@@ -341,6 +345,7 @@ try {
   if (only.includes('names')) await benchNames({ browser, server, results });
   if (only.includes('semi')) await benchSemi({ browser, server, results });
   if (only.includes('conv')) await benchConv({ browser, server, results });
+  if (only.includes('explain')) await benchExplain({ browser, server, results });
   const ratios = results.engine.filter((r) => Number.isFinite(r.ratio)).map((r) => r.ratio);
   if (ratios.length) console.log(`\nSummary: loop/fit ratio min ${f(Math.min(...ratios), 2)} (target >= 1.00)`);
 } finally {

@@ -32,12 +32,14 @@ import type {
   ContrastiveCase,
   ContrastiveRow,
   MlmCase,
+  ExplainRow,
   MlmRow,
   StepsCase,
   StepsRow,
   ThreadsRow,
 } from './protocol';
 import { runThreadsCase } from './threadsCase';
+import { runExplainCase } from './explainCase';
 import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import { buildTableDataset } from '../engine/data/table/buildTable';
 import { readCsv } from '../engine/data/table/readCsv';
@@ -436,7 +438,7 @@ async function runMlmCase(c: MlmCase): Promise<MlmRow> {
 function failed(
   req: BenchRequest,
   error: string,
-): BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow {
+): BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow | ExplainRow {
   switch (req.type) {
     case 'case':
       return {
@@ -480,6 +482,8 @@ function failed(
       return { ...req.threadsCase, threads: 0, samplesPerSec: [], error };
     case 'steps':
       return { ...req.stepsCase, stepSeconds: [], error };
+    case 'explain':
+      return { ...req.explainCase, accuracy: {}, methods: [], importance: null, error };
   }
 }
 
@@ -497,7 +501,9 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
               ? await runMlmCase(req.mlmCase)
               : req.type === 'threads'
                 ? await runThreadsCase(req.threadsCase)
-                : await runStepsCase(req.stepsCase);
+                : req.type === 'steps'
+                  ? await runStepsCase(req.stepsCase)
+                  : await runExplainCase(req.explainCase);
     post({ type: 'row', id: req.id, row });
   } catch (err) {
     post({ type: 'row', id: req.id, row: failed(req, errorMessage(err)) });

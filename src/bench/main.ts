@@ -12,6 +12,8 @@ import type {
   ContrastiveRow,
   MlmCase,
   MlmRow,
+  ExplainCase,
+  ExplainRow,
   StepsCase,
   StepsRow,
   ThreadsCase,
@@ -50,5 +52,15 @@ const runThreadsCase = (threadsCase: ThreadsCase, threads: number) =>
 
 const runStepsCase = (stepsCase: StepsCase) => inWorker<StepsRow>({ type: 'steps', id: 1, stepsCase });
 
-Object.assign(window, { runBenchCase, runAugmentCase, runContrastiveCase, runMlmCase, runThreadsCase, runStepsCase });
+const runExplainCase = (explainCase: ExplainCase) => inWorker<ExplainRow>({ type: 'explain', id: 1, explainCase });
+
+Object.assign(window, {
+  runBenchCase,
+  runAugmentCase,
+  runContrastiveCase,
+  runMlmCase,
+  runThreadsCase,
+  runStepsCase,
+  runExplainCase,
+});
 out.textContent = 'ready';

@@ -143,13 +143,50 @@ export interface StepsRow extends StepsCase {
   error?: string;
 }
 
+/** Attributions on sets where one part decides (bench section 11). */
+export interface ExplainCase {
+  backends: BackendName[];
+  /** Pictures in the squares set, table rows, training epochs of the picture models, rows explained. */
+  pictures: number;
+  tableRows: number;
+  epochs: number;
+  explained: number;
+}
+
+export interface ExplainMethodRow {
+  model: string;
+  backend: BackendName;
+  method: string;
+  rows: number;
+  /** Per row explained: the share of the attribution on the deciding part, and the milliseconds. */
+  shares: number[];
+  ms: number[];
+  /** Rows whose explanation passed the randomization check. */
+  sanityPassed: number;
+  error?: string;
+}
+
+export interface ExplainRow extends ExplainCase {
+  /** Test accuracy of each model (trained on wasm). */
+  accuracy: Record<string, number>;
+  methods: ExplainMethodRow[];
+  /** Permutation importance of the table model's columns, and the share of the positive importance on c. */
+  importance: { columns: string[]; mean: number[]; shareOfC: number } | null;
+  error?: string;
+}
+
 export type BenchRequest =
   | { type: 'case'; id: number; benchCase: BenchCase }
   | { type: 'augment'; id: number; augmentCase: AugmentCase }
   | { type: 'contrastive'; id: number; contrastiveCase: ContrastiveCase }
   | { type: 'mlm'; id: number; mlmCase: MlmCase }
   | { type: 'threads'; id: number; threadsCase: ThreadsCase }
-  | { type: 'steps'; id: number; stepsCase: StepsCase };
+  | { type: 'steps'; id: number; stepsCase: StepsCase }
+  | { type: 'explain'; id: number; explainCase: ExplainCase };
 export type BenchReply =
-  | { type: 'row'; id: number; row: BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow }
+  | {
+      type: 'row';
+      id: number;
+      row: BenchRow | AugmentRow | ContrastiveRow | MlmRow | ThreadsRow | StepsRow | ExplainRow;
+    }
   | { type: 'log'; text: string };

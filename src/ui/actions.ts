@@ -285,9 +285,10 @@ export async function explain(request: ExplainRequest): Promise<Explanation | nu
   return attempt(() => client.request({ type: 'explain', request }), { what: 'Could not explain' });
 }
 
-export async function columnImportance(source: string): Promise<ImportanceResult | null> {
+export async function columnImportance(source: string, quiet = false): Promise<ImportanceResult | null> {
   const result = await attempt(() => client.request({ type: 'columnImportance', source }), {
     what: 'Could not measure column importance',
+    quiet,
   });
   useStudio.setState({ importanceProgress: null });
   return result;

@@ -10,6 +10,8 @@ import type { ModelService } from './models';
 
 /** Shuffles per column: enough for a mean and a spread, cheap for a small model. */
 const REPEATS = 5;
+/** Test rows read at most (evenly spaced over the split beyond that). */
+const MAX_ROWS = 2000;
 
 export async function explain(models: ModelService, req: ExplainRequest): Promise<Explanation> {
   const t0 = performance.now();
@@ -24,7 +26,7 @@ export async function columnImportance(
   progress: (done: number, total: number) => void,
 ): Promise<ImportanceResult> {
   const t0 = performance.now();
-  const { model, preprocessing: p, task, x, y } = await models.testSplitFor(source);
+  const { model, preprocessing: p, task, x, y } = await models.testSplitFor(source, MAX_ROWS);
   if (p.kind !== 'table' || task === 'none')
     throw new Error('Column importance is for tables with a label: pictures and texts are explained one at a time.');
   const width = p.features.reduce((n, f) => n + featureWidth(f), 0);

@@ -270,8 +270,14 @@ export class ModelService {
     return { model, preprocessing: r.preprocessing, x, task: r.task };
   }
 
-  /** The current dataset's test split as model inputs and labels, for a model made for that data. */
-  async testSplitFor(source: string): Promise<{
+  /**
+   * The current dataset's test split as model inputs and labels, for a model made for that data:
+   * at most `maxRows`, evenly spaced over the split.
+   */
+  async testSplitFor(
+    source: string,
+    maxRows: number,
+  ): Promise<{
     model: tf.LayersModel;
     preprocessing: Preprocessing;
     task: Task;
@@ -281,7 +287,11 @@ export class ModelService {
     const r = await this.resolve(source);
     const ds = this.datasetFor(r);
     if (!ds.split.test.length) throw new Error(`${ds.name} has no test rows; raise the test share first.`);
-    const { x, y } = gatherBatch(ds, ds.split.test, 0, ds.split.test.length);
+    const all = ds.split.test;
+    const n = Math.min(maxRows, all.length);
+    const rows =
+      n === all.length ? all : Int32Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!);
+    const { x, y } = gatherBatch(ds, rows, 0, n);
     return { model: await this.network(r), preprocessing: r.preprocessing, task: r.task, x, y };
   }
 

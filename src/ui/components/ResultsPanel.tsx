@@ -60,8 +60,8 @@ export function ResultsPanel() {
             <ConfusionMatrix evaluation={evaluation} />
             <PerClass evaluation={evaluation} />
           </div>
-          <WrongExamples evaluation={evaluation} />
           <TableImportance evaluation={evaluation} />
+          <WrongExamples evaluation={evaluation} />
         </div>
       ) : (
         <div className="results">

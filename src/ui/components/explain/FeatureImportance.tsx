@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ImportanceResult } from '../../../shared/types/explain';
 import { columnImportance } from '../../actions';
 import { useStudio } from '../../store';
@@ -6,18 +6,27 @@ import { attrNumber, fmtNumber } from '../../format';
 
 /**
  * Permutation importance of a table model's columns on the test split: one bar per column (mean
- * drop of the metric when the column is shuffled, with its spread over the repeats).
+ * drop of the metric when the column is shuffled, with its spread over the repeats). Measured as
+ * soon as an evaluation shows (a table model is small, at most 2,000 test rows are read), and again
+ * on the button (the model's `explain`).
  */
 export function FeatureImportance({ source }: { source: string }) {
-  const [result, setResult] = useState<ImportanceResult | null>(null);
-  const [pending, setPending] = useState(false);
+  // Each measurement is numbered: pending while the latest has no answer yet.
+  const [asked, setAsked] = useState(0);
+  const [answer, setAnswer] = useState<{ n: number; result: ImportanceResult | null } | null>(null);
   const progress = useStudio((s) => s.importanceProgress);
-  const run = async () => {
-    setPending(true);
-    const r = await columnImportance(source);
-    setPending(false);
-    if (r) setResult(r);
-  };
+  useEffect(() => {
+    let live = true;
+    // The first, automatic one stays quiet if it cannot run (a run started meanwhile); a click says why.
+    void columnImportance(source, asked === 0).then((result) => {
+      if (live) setAnswer((a) => ({ n: asked, result: result ?? a?.result ?? null }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [source, asked]);
+  const pending = answer?.n !== asked;
+  const result = answer?.result ?? null;
   return (
     <div className="importance">
       <h3>Which columns matter</h3>
@@ -26,8 +35,8 @@ export function FeatureImportance({ source }: { source: string }) {
         {result?.metric === 'mse' ? 'the squared error grows' : 'accuracy drops'} (mean of the shuffles, with their
         spread).
       </p>
-      <button data-testid="importance-run" disabled={pending} onClick={() => void run()}>
-        {pending ? 'Measuring…' : result ? 'Measure again' : 'Measure column importance'}
+      <button data-testid="explain" disabled={pending} onClick={() => setAsked((n) => n + 1)}>
+        {pending ? 'Measuring…' : 'Measure again'}
       </button>
       {pending && progress && <progress data-testid="importance-progress" max={progress.total} value={progress.done} />}
       {result && <ImportanceChart r={result} />}
