@@ -171,7 +171,9 @@ export async function runExplainCase(c: ExplainCase): Promise<ExplainRow> {
     for (const [name, ds, model] of models) {
       await train(model, ds, name === 'table mlp' ? 20 : c.epochs);
       const { x, y } = gatherBatch(ds, ds.split.test, 0, ds.split.test.length);
-      const pred = tf.tidy(() => (model.predict(tf.tensor(x, [y.length, ...sampleShape(model, ds.features)])) as tf.Tensor).argMax(-1));
+      const pred = tf.tidy(() =>
+        (model.predict(tf.tensor(x, [y.length, ...sampleShape(model, ds.features)])) as tf.Tensor).argMax(-1),
+      );
       const p = Array.from(await pred.data());
       pred.dispose();
       row.accuracy[name] = p.reduce((n, v, i) => n + (v === y[i] ? 1 : 0), 0) / y.length;
