@@ -7,7 +7,8 @@
 // Options: --explain-backends=wasm,webgl,cpu  --explain-rows=20  --explain-pictures=2000  --explain-epochs=5
 import { arg, f, median, pad } from './common.mjs';
 
-const CHANCE = { mlp: 144 / 784, cnn: 144 / 784, 'table mlp': 1 / 5 };
+// Chance: the deciding part's share of the input (a text: 1 of about 9 words).
+const CHANCE = { mlp: 144 / 784, cnn: 144 / 784, 'table mlp': 1 / 5, transformer: 1 / 9 };
 
 export async function benchExplain({ browser, server, results }) {
   const backends = arg('explain-backends', 'wasm,webgl,cpu').split(',');
@@ -38,16 +39,16 @@ export async function benchExplain({ browser, server, results }) {
       .join(', ')}`,
   );
   console.log(
-    `\n${pad('model', 11)}${pad('backend', 9)}${pad('method', 21)}${pad('share', 8)}${pad('chance', 8)}${pad('sanity', 9)}ms`,
+    `\n${pad('model', 13)}${pad('backend', 9)}${pad('method', 21)}${pad('share', 8)}${pad('chance', 8)}${pad('sanity', 9)}ms`,
   );
   for (const m of r.methods) {
     if (m.error) {
-      console.log(`${pad(m.model, 11)}${pad(m.backend, 9)}skipped: ${m.error}`);
+      console.log(`${pad(m.model, 13)}${pad(m.backend, 9)}skipped: ${m.error}`);
       continue;
     }
     const share = m.shares.reduce((a, b) => a + b, 0) / m.shares.length;
     console.log(
-      `${pad(m.model, 11)}${pad(m.backend, 9)}${pad(m.method, 21)}${pad(`${f(share * 100)}%`, 8)}${pad(`${f(CHANCE[m.model] * 100)}%`, 8)}${pad(`${m.sanityPassed}/${m.rows}`, 9)}${f(median(m.ms), 0)}`,
+      `${pad(m.model, 13)}${pad(m.backend, 9)}${pad(m.method, 21)}${pad(`${f(share * 100)}%`, 8)}${pad(`${f(CHANCE[m.model] * 100)}%`, 8)}${pad(`${m.sanityPassed}/${m.rows}`, 9)}${f(median(m.ms), 0)}`,
     );
   }
   if (r.importance)

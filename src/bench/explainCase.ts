@@ -1,6 +1,7 @@
 // Bench section 11: attributions on sets built so that one part of the input decides the class.
 // Pictures: three bright squares; one inside the top-left region (rows and columns 0-11, 18% of the
-// picture) makes class "in", all three outside it "out". Tables: column c alone decides.
+// picture) makes class "in", all three outside it "out". Tables: column c alone decides. Texts:
+// "zebra" among common words makes class "yes".
 // Each model trains on wasm; then, per backend, each method explains held-out rows of the deciding
 // class: the share of attribution the deciding part receives (chance: its share of the input), the
 // randomization check, and the milliseconds per explanation (the check's untrained twin included).
@@ -13,12 +14,12 @@ import { readCsv } from '../engine/data/table/readCsv';
 import { explainInput } from '../engine/explain/explain';
 import { permutationImportance } from '../engine/explain/importance';
 import { hasConvolution } from '../engine/explain/gradCam';
-import { TRAINING_KERNELS, buildModel } from '../engine/models/build';
+import { TRAINING_KERNELS, buildModel, textInput } from '../engine/models/build';
 import { sampleShape } from '../engine/models/shape';
 import { RunControl } from '../engine/train/control';
 import { trainWithLabels } from '../engine/train/loop';
 import { AUGMENT_PRESETS } from '../shared/augmentation';
-import { DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
+import { DEFAULT_CONFIG, DEFAULT_TABLE_OPTIONS } from '../shared/defaults';
 import { featureWidth } from '../shared/preprocessing';
 import type { BackendName } from '../shared/types/backends';
 import { methodsFor } from '../shared/types/explain';
@@ -89,6 +90,30 @@ async function decidedTable(rows: number, seed: number): Promise<Dataset> {
   return buildTableDataset(raw, { ...DEFAULT_TABLE_OPTIONS, label: 'label' });
 }
 
+const FILLER =
+  'the a small big red blue cat dog house tree runs sits near far over under with without green yellow old new fast slow'.split(
+    ' ',
+  );
+
+/** Texts of 6 to 10 common words; "zebra" among them makes class "yes" (another word takes its place in "no"). */
+async function zebraTexts(rows: number, seed: number): Promise<Dataset> {
+  const rand = mulberry32(seed);
+  const word = () => FILLER[Math.floor(rand() * FILLER.length)]!;
+  const lines = ['text,label'];
+  for (let i = 0; i < rows; i++) {
+    const words = Array.from({ length: 6 + Math.floor(rand() * 5) }, word);
+    const yes = i % 2 === 1;
+    words.splice(Math.floor(rand() * words.length), 0, yes ? 'zebra' : word());
+    lines.push(`${words.join(' ')},${yes ? 'yes' : 'no'}`);
+  }
+  const raw = await readCsv(lines.join('\n'), 'zebra.csv', { skipMalformed: false });
+  return buildTableDataset(raw, {
+    ...DEFAULT_TABLE_OPTIONS,
+    label: 'label',
+    text: { vocabSize: 120, maxLength: 16, autoLength: false, lowercase: true },
+  });
+}
+
 async function train(model: tf.LayersModel, ds: Dataset, epochs: number): Promise<void> {
   const gen = trainWithLabels(
     model,
@@ -129,7 +154,8 @@ async function explainRows(
   model: tf.LayersModel,
   ds: Dataset,
   rows: Int32Array,
-  inside: ArrayLike<number>,
+  /** 1 where the deciding part is, per weight; or the deciding word (texts). */
+  inside: ArrayLike<number> | string,
   backend: BackendName,
   name: string,
 ): Promise<ExplainMethodRow[]> {
@@ -144,8 +170,16 @@ async function explainRows(
       const t0 = performance.now();
       const e = await explainInput({ model, preprocessing: ds.preprocessing, x, method, classIndex: 1 });
       ms.push(performance.now() - t0);
-      const weights = e.image ? e.image.heat : (e.columns ?? []).map((c) => c.weight);
-      shares.push(shareInside(weights, inside));
+      const weights = e.image
+        ? e.image.heat
+        : e.tokens
+          ? e.tokens.map((t) => t.weight)
+          : e.columns!.map((c) => c.weight);
+      const where =
+        typeof inside === 'string'
+          ? e.tokens!.map((t) => (inside.includes(t.token.replace(/^▁/, '')) ? 1 : 0))
+          : inside;
+      shares.push(shareInside(weights, where));
       if (e.sanity.passed) passed++;
     }
     out.push({ model: name, backend, method, rows: rows.length, shares, ms, sanityPassed: passed });
@@ -155,21 +189,28 @@ async function explainRows(
 
 export async function runExplainCase(c: ExplainCase): Promise<ExplainRow> {
   const row: ExplainRow = { ...c, accuracy: {}, methods: [], importance: null };
-  const started = await activate('wasm', workerBackendHost, TRAINING_KERNELS.cnn);
+  const started = await activate('wasm', workerBackendHost, [...TRAINING_KERNELS.cnn, ...TRAINING_KERNELS.transformer]);
   if (started.error) return { ...row, error: started.error };
   const { ds: squares, inRegion } = squaresDataset(c.pictures, 3);
   const table = await decidedTable(c.tableRows, 4);
+  const texts = await zebraTexts(c.tableRows, 5);
+  const small = { ...DEFAULT_CONFIG.text, width: 32, heads: 2, layers: 1, mlpWidth: 64 };
   // Held-out rows of the deciding class ("in", "up").
   const deciding = (ds: Dataset) => ds.split.test.filter((r) => ds.y![r] === 1).slice(0, c.explained);
   const models: [string, Dataset, tf.LayersModel][] = [
     ['mlp', squares, buildModel('mlp', squares.inputShape, 2, 1)],
     ['cnn', squares, buildModel('cnn', squares.inputShape, 2, 1)],
     ['table mlp', table, buildModel('mlp', table.inputShape, 2, 1)],
+    [
+      'transformer',
+      texts,
+      buildModel('transformer', texts.inputShape, 2, 1, undefined, undefined, textInput(texts, small)),
+    ],
   ];
   const tableColumnC = Array.from({ length: 5 }, (_, i) => (i === 2 ? 1 : 0));
   try {
     for (const [name, ds, model] of models) {
-      await train(model, ds, name === 'table mlp' ? 20 : c.epochs);
+      await train(model, ds, name === 'table mlp' || name === 'transformer' ? 20 : c.epochs);
       const { x, y } = gatherBatch(ds, ds.split.test, 0, ds.split.test.length);
       const pred = tf.tidy(() =>
         (model.predict(tf.tensor(x, [y.length, ...sampleShape(model, ds.features)])) as tf.Tensor).argMax(-1),
@@ -210,7 +251,7 @@ export async function runExplainCase(c: ExplainCase): Promise<ExplainRow> {
           });
           continue;
         }
-        const inside = name === 'table mlp' ? tableColumnC : inRegion;
+        const inside = name === 'table mlp' ? tableColumnC : name === 'transformer' ? 'zebra' : inRegion;
         row.methods.push(...(await explainRows(moved, ds, deciding(ds), inside, backend, name)));
         moved.dispose();
       }
