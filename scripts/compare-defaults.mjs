@@ -17,7 +17,7 @@
 // Options: --tasks=digits,pictures,names --arms=defaults,expert (and control) --seeds=1,2,3 --backend=wasm
 //          --json=FILE; digits: --encoder=conv (the one choice changed: the pretraining stage's
 //          encoder kind, then fine-tuning keeps its convolutions), --model=cnn (the scratch and semi
-//          arms fine-tune the CNN instead of the reference MLP)
+//          arms fine-tune the CNN instead of the reference MLP), --labels=10,100 (labels a class)
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { zipSync } from 'fflate';
@@ -35,6 +35,7 @@ const backend = arg('backend', 'wasm');
 const jsonOut = arg('json', '');
 const encoderKind = arg('encoder', '');
 const modelKind = arg('model', '');
+const budgets = arg('labels', '10,100').split(',').map(Number);
 
 /**
  * The expert settings: field test ids and values, per task and stage (filled after the defaults
@@ -141,7 +142,7 @@ async function digits(page, arm, seed) {
   if (arm === 'semi' || arm === 'semi-pretrained')
     await page.getByTestId('finetune-method').selectOption('semi-supervised');
   const out = [];
-  for (const labels of [10, 100]) {
+  for (const labels of budgets) {
     await fill(page, { 'labels-per-class': labels });
     const fine = await train(page, expert[`finetune${labels}`]);
     out.push(row(`digits, ${labels} labels a class`, arm, seed, fine, pre));

@@ -80,6 +80,27 @@ export function ExplainView(props: { source: string; input: ExplainInput; kind: 
   );
 }
 
+/**
+ * "Why this prediction?" under a result: opens the explanation of the input predicted last (`n`
+ * counts the predictions, so a new one is explained afresh) and keeps it open for the next ones.
+ */
+export function ExplainToggle(props: {
+  source: string;
+  input: ExplainInput;
+  kind: 'image' | 'table' | 'text';
+  n: number;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button className="toggle" data-testid="explain" aria-pressed={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide why' : 'Why this prediction?'}
+      </button>
+      {open && <ExplainView key={props.n} source={props.source} input={props.input} kind={props.kind} />}
+    </>
+  );
+}
+
 function Attributions({ e }: { e: Explanation }) {
   const explained = e.classIndex >= 0 ? e.classNames[e.classIndex] : 'the predicted value';
   const label = `${METHOD_LABELS[e.method]}: what made the model say ${explained}`;

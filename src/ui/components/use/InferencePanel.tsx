@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { InferenceInput, ModelCard, Prediction } from '../../../shared/types/models';
 import { predict } from '../../actions';
 import { Empty } from '../Panel';
-import { ExplainView } from '../explain/ExplainView';
+import { ExplainToggle } from '../explain/ExplainView';
 import { ImageInput } from './ImageInput';
 import { Result } from './Result';
 import { RowInput } from './RowInput';
@@ -15,8 +15,8 @@ export function InferencePanel({ card }: { card: ModelCard }) {
   const [count, setCount] = useState(0);
   const [row, setRow] = useState('');
   const [pending, setPending] = useState(false);
-  /** The input of the prediction shown, and whether its explanation is open. */
-  const [shown, setShown] = useState<{ input: InferenceInput; explain: boolean } | null>(null);
+  /** The input of the prediction shown (its explanation reads it). */
+  const [shown, setShown] = useState<InferenceInput | null>(null);
   const digits =
     card.kind === 'image' && card.image?.height === 28 && card.image.width === 28 && card.image.channels === 1;
 
@@ -27,7 +27,7 @@ export function InferencePanel({ card }: { card: ModelCard }) {
     if (p) {
       setResult(p);
       setCount((n) => n + 1);
-      setShown((s) => ({ input, explain: s?.explain ?? false }));
+      setShown(input);
     }
   };
   const { setCanvas, handlers, drawn, clear, toBlob } = useDrawing((image) => void predictOn({ kind: 'image', image }));
@@ -81,16 +81,8 @@ export function InferencePanel({ card }: { card: ModelCard }) {
       </div>
       {result && <Result p={result} n={count} />}
       {result && shown && (
-        <button
-          className="toggle"
-          data-testid="explain"
-          aria-pressed={shown.explain}
-          onClick={() => setShown({ ...shown, explain: !shown.explain })}
-        >
-          {shown.explain ? 'Hide why' : 'Why this prediction?'}
-        </button>
+        <ExplainToggle key={card.source} source={card.source} input={shown} kind={card.kind} n={count} />
       )}
-      {shown?.explain && <ExplainView key={count} source={card.source} input={shown.input} kind={card.kind} />}
     </div>
   );
 }
