@@ -7,6 +7,7 @@ import { explainInput } from './explain';
 import { gradCam, hasConvolution } from './gradCam';
 import { permutationImportance, shuffleColumns } from './importance';
 import { ranks, sanityOf, spearman, untrainedTwin } from './sanity';
+import { sanityThreshold } from '../../shared/types/explain';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -154,7 +155,20 @@ describe('the randomization check', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
     expect(spearman([1, 1, 1], [1, 2, 3])).toBe(0);
-    expect(sanityOf([1, -2, 3], [0.1, 0.2, 0.3])).toEqual({ correlation: expect.closeTo(1), passed: false });
+    // 0.5 where many values are compared; more where few could agree by chance.
+    const many = Array.from({ length: 50 }, (_, i) => i);
+    expect(
+      sanityOf(
+        many,
+        many.map((v) => v * 2),
+      ),
+    ).toEqual({ correlation: expect.closeTo(1), threshold: 0.5, passed: false });
+    expect(sanityThreshold(50)).toBe(0.5);
+    expect(sanityThreshold(5)).toBeCloseTo(0.82, 2);
+    expect(sanityThreshold(2)).toBe(1);
+    const five = sanityOf([5, 1, 2, 3, 4], [3, 1, 2, 5, 4]);
+    expect(five.correlation).toBeCloseTo(0.6);
+    expect(five.passed).toBe(true);
   });
 
   it("the untrained twin has the network's layers and its initial weights", async () => {
@@ -204,8 +218,8 @@ describe('explainInput', () => {
       classIndex: 0,
     });
     expect(f.classIndex).toBe(0);
-    expect(f.sanity).toEqual({ correlation: expect.closeTo(1), passed: false });
-    expect(e.sanity.correlation).toBeLessThan(0.5);
+    expect(f.sanity).toEqual({ correlation: expect.closeTo(1), threshold: 1, passed: false });
+    expect(e.sanity.correlation).toBeLessThan(e.sanity.threshold);
     expect(e.sanity.passed).toBe(true);
     await expect(explainInput({ model, preprocessing: TABLE, x, method: 'gradCam' })).rejects.toThrow(
       /integratedGradients/,

@@ -2,7 +2,7 @@
 // attribution of the same network with untrained weights. If the two agree, the map shows the
 // input (edges, bright pixels), not what the model learned.
 import * as tf from '@tensorflow/tfjs';
-import { SANITY_MAX_CORRELATION, type SanityCheck } from '../../shared/types/explain';
+import { sanityThreshold, type SanityCheck } from '../../shared/types/explain';
 
 /**
  * The network rebuilt from its own topology: every layer's initializer draws again (the studio's
@@ -49,5 +49,6 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function sanityOf(trained: ArrayLike<number>, untrained: ArrayLike<number>): SanityCheck {
   const abs = (v: ArrayLike<number>) => Float64Array.from(v, (x) => Math.abs(x));
   const correlation = spearman(abs(trained), abs(untrained));
-  return { correlation, passed: correlation < SANITY_MAX_CORRELATION };
+  const threshold = sanityThreshold(trained.length);
+  return { correlation, threshold, passed: correlation < threshold };
 }

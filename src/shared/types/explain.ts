@@ -31,15 +31,27 @@ export interface ExplainRequest {
 /**
  * Adebayo et al. (2018): attributions that barely change when the network's weights are random
  * say more about the input than about what the model learned. `correlation` is the rank
- * correlation of the attribution magnitudes with those of the same network untrained.
+ * correlation of the attribution magnitudes with those of the same network untrained; the check
+ * fails from `threshold` on: 0.5, or higher where so few values (a table's columns) reach a
+ * correlation by chance (see sanityThreshold).
  */
 export interface SanityCheck {
   correlation: number;
+  threshold: number;
   passed: boolean;
 }
 
-/** Two attributions are "clearly different" below this rank correlation. */
+/** Two attributions are "nearly the same" from this rank correlation on. */
 export const SANITY_MAX_CORRELATION = 0.5;
+
+/**
+ * The correlation from which `n` values agree with the untrained network's: 0.5, or the one-sided
+ * 5% point of Spearman's correlation between unrelated lists (about normal with variance 1/(n-1))
+ * where that is higher: 0.82 for 5 columns, 0.55 for 10, 0.5 from 12 on.
+ */
+export function sanityThreshold(n: number): number {
+  return n < 3 ? 1 : Math.max(SANITY_MAX_CORRELATION, Math.min(1, 1.645 / Math.sqrt(n - 1)));
+}
 
 export interface Explanation {
   source: string;

@@ -127,8 +127,8 @@ function Attributions({ e }: { e: Explanation }) {
           data-correlation={e.sanity.correlation.toFixed(3)}
         >
           {e.sanity.passed
-            ? `Sanity check passed: the same network untrained gives different attributions (rank correlation ${e.sanity.correlation.toFixed(2)}).`
-            : `Sanity check failed: the same network untrained gives nearly the same attributions (rank correlation ${e.sanity.correlation.toFixed(2)}), so they show the input more than what the model learned. Try another method, or train longer.`}
+            ? `Sanity check passed: the same network untrained gives different attributions (rank correlation ${e.sanity.correlation.toFixed(2)}, below ${e.sanity.threshold.toFixed(2)}).`
+            : `Sanity check failed: the same network untrained gives nearly the same attributions (rank correlation ${e.sanity.correlation.toFixed(2)}, ${e.sanity.threshold.toFixed(2)} or more), so they show the input more than what the model learned. Try another method, or train longer.`}
         </p>
       </div>
     </div>

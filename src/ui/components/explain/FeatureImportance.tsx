@@ -89,8 +89,8 @@ function ImportanceChart({ r }: { r: ImportanceResult }) {
         in {(r.ms / 1000).toFixed(1)} s.{' '}
         <span data-testid="importance-sanity" className={r.sanity.passed ? '' : 'warn-text'}>
           {r.sanity.passed
-            ? `The same network untrained ranks the columns differently (rank correlation ${r.sanity.correlation.toFixed(2)}).`
-            : `The same network untrained ranks the columns nearly the same way (rank correlation ${r.sanity.correlation.toFixed(2)}): this ranking says little about what was learned.`}
+            ? `The same network untrained ranks the columns differently (rank correlation ${r.sanity.correlation.toFixed(2)}, below ${r.sanity.threshold.toFixed(2)}).`
+            : `The same network untrained ranks the columns nearly the same way (rank correlation ${r.sanity.correlation.toFixed(2)}, ${r.sanity.threshold.toFixed(2)} or more): this ranking says little about what was learned.`}
         </span>
       </figcaption>
     </figure>
