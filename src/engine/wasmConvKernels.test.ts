@@ -203,6 +203,37 @@ function cnnSteps(): number[][] {
   return [losses, ...weights];
 }
 
+/** Seeded random geometries: batch 1-3, sides 3-10, kernels 1-4 (at most the side), strides 1-3, both paddings. */
+function randomCases(count: number, seed: number): Case[] {
+  let a = seed;
+  const rand = (lo: number, hi: number) => {
+    a = (a * 16807) % 2147483647;
+    return lo + (a % (hi - lo + 1));
+  };
+  return Array.from({ length: count }, () => {
+    const h = rand(3, 10);
+    const w = rand(3, 10);
+    const c = rand(1, 4);
+    return {
+      x: [rand(1, 3), h, w, c] as [number, number, number, number],
+      f: [rand(1, Math.min(4, h)), rand(1, Math.min(4, w)), c, rand(1, 4)] as [number, number, number, number],
+      strides: [rand(1, 3), rand(1, 3)] as [number, number],
+      pad: rand(0, 1) ? 'same' : 'valid',
+    };
+  });
+}
+
+describe('wasm convolution gradients on random shapes', () => {
+  it('equal the cpu backend on 30 seeded geometries', async () => {
+    const cases = randomCases(30, 11);
+    await tf.setBackend('cpu');
+    const want = cases.map(gradients);
+    await tf.setBackend('wasm');
+    registerWasmKernels();
+    cases.forEach((c, i) => near(gradients(c), want[i]!));
+  });
+});
+
 describe('wasm pooling gradient and a whole CNN', () => {
   it('max pooling gradient equal to the cpu backend, ties included', async () => {
     await tf.setBackend('cpu');
