@@ -238,10 +238,7 @@ export class ModelService {
   }
 
   async predict(source: string, input: InferenceInput): Promise<Prediction> {
-    const r = await this.resolve(source);
-    if (r.task === 'none') throw new InputError(nothingToPredict(r.name, r.stage));
-    const x = await this.encode(r.preprocessing, input);
-    const model = await this.network(r);
+    const { model, preprocessing, x, task } = await this.inputFor(source, input);
     const inShape = sampleShape(model, x.length);
     const out = tf.tidy(() => model.predict(tf.tensor(x, [1, ...inShape])) as tf.Tensor);
     let values: Float32Array;
@@ -250,14 +247,12 @@ export class ModelService {
     } finally {
       out.dispose();
     }
-    const read = readOutput(r.preprocessing, r.task, values);
-    const prediction: Prediction = { source, task: r.task, classNames: classNamesOf(r.preprocessing), ...read };
-    return prediction;
+    return { source, task, classNames: classNamesOf(preprocessing), ...readOutput(preprocessing, task, values) };
   }
 
   /**
-   * What an explanation reads: the network, its preprocessing and one input encoded as predictions
-   * encode it (a test row of the current dataset is taken as the dataset holds it).
+   * What a prediction or an explanation reads: the network, its preprocessing and one input
+   * encoded (a test row of the current dataset is taken as the dataset holds it).
    */
   async inputFor(
     source: string,
